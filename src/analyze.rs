@@ -1,0 +1,1 @@
+//! Readability metrics and plain-language lint (issue 5).

@@ -1,0 +1,1 @@
+//! Article list → one EPUB 3 (issue 4).

@@ -1,0 +1,193 @@
+//! The intermediate form: what ingest produces and every later stage consumes.
+//!
+//! Plain serde data with no I/O, written to `out/json/<id>.json` so that people and
+//! templates can inspect it. Templates receive exactly this JSON, which is why article
+//! text can never be evaluated as typst or HTML: it is only ever data.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON layout below; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One article, ready to typeset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// ASCII slug (`a-z`, `0-9`, `-`), unique within a batch; names the output files.
+    pub id: String,
+    /// The file the article came from, as given on the command line or found in `content/`.
+    pub source: String,
+    /// Front matter, or what was inferred in its place.
+    pub meta: Meta,
+    /// The article body in reading order.
+    pub blocks: Vec<Block>,
+    /// Text that was deliberately left out of the handout (web boilerplate), with why.
+    #[serde(default)]
+    pub removed: Vec<Removed>,
+    /// Readability figures; filled in by `analyze`, absent straight after ingest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+    /// Things a person should look at: inferred titles, truncation, hard sentences.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
+/// Article metadata, from front matter where given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub title: String,
+    /// The main message, shown first in a "Key points" box.
+    pub summary: Option<String>,
+    /// BCP 47 language tag, e.g. `en`, `es`.
+    pub lang: String,
+    /// Date of the last clinical review, `YYYY-MM-DD`.
+    pub reviewed: Option<String>,
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Where the article lives online; printed as a QR code on the handout.
+    pub url: Option<String>,
+}
+
+/// A block of body content. `line` is the 1-based line in the source file where the
+/// block starts (front matter included), so warnings and editors can point at it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Block {
+    Heading {
+        /// 2..=4; level 1 is the article title, which lives in `meta.title`.
+        level: u8,
+        content: Vec<Inline>,
+        #[serde(default)]
+        line: usize,
+    },
+    Paragraph {
+        content: Vec<Inline>,
+        #[serde(default)]
+        line: usize,
+    },
+    List {
+        ordered: bool,
+        /// First number of an ordered list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start: Option<u64>,
+        /// Each item is a list of blocks (usually one paragraph, maybe a nested list).
+        items: Vec<Vec<Block>>,
+        #[serde(default)]
+        line: usize,
+    },
+    Quote {
+        blocks: Vec<Block>,
+        #[serde(default)]
+        line: usize,
+    },
+    Table {
+        /// Header cells; empty when the table has no header row.
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        #[serde(default)]
+        line: usize,
+    },
+    /// Preformatted text, shown verbatim in a monospace font.
+    CodeBlock {
+        text: String,
+        #[serde(default)]
+        line: usize,
+    },
+}
+
+impl Block {
+    pub fn line(&self) -> usize {
+        match self {
+            Block::Heading { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::List { line, .. }
+            | Block::Quote { line, .. }
+            | Block::Table { line, .. }
+            | Block::CodeBlock { line, .. } => *line,
+        }
+    }
+}
+
+/// Inline content within a block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Inline {
+    Text { text: String },
+    Strong { content: Vec<Inline> },
+    Emphasis { content: Vec<Inline> },
+    Link { url: String, content: Vec<Inline> },
+    Code { text: String },
+    /// A hard line break inside a paragraph.
+    LineBreak,
+}
+
+impl Inline {
+    pub fn text(text: impl Into<String>) -> Self {
+        Inline::Text { text: text.into() }
+    }
+}
+
+/// Text left out of the handout on purpose, kept so nothing is silently lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removed {
+    /// Why it was removed, e.g. "web boilerplate".
+    pub reason: String,
+    /// 1-based source line of the removed text.
+    pub line: usize,
+    pub text: String,
+}
+
+/// Readability figures for the article body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stats {
+    pub words: usize,
+    pub sentences: usize,
+    pub syllables: usize,
+    pub flesch_reading_ease: f64,
+    pub flesch_kincaid_grade: f64,
+    pub smog: f64,
+    pub reading_minutes: usize,
+}
+
+/// Something a person should look at. Not fatal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Warning {
+    /// 1-based source line, when the warning is about one place.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn at(line: usize, message: impl Into<String>) -> Self {
+        Warning { line: Some(line), message: message.into() }
+    }
+    pub fn general(message: impl Into<String>) -> Self {
+        Warning { line: None, message: message.into() }
+    }
+}
+
+/// The plain text of inline content, markup dropped.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain(inlines, &mut out);
+    out
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                push_plain(content, out)
+            }
+            Inline::LineBreak => out.push(' '),
+        }
+    }
+}
