@@ -7,6 +7,117 @@ pub mod analyze;
 pub mod config;
 pub mod epub;
 pub mod error;
+pub mod ingest;
 pub mod model;
+pub mod pipeline;
+pub mod typeset;
+pub mod cli;
+mod fsx;
 
 pub use error::{Error, Result};
+
+use cli::{Cli, Command};
+use pipeline::{BuildOptions, load_batch, load_config, summary_table};
+
+/// How a run ended, short of an error that stopped it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was built (or checked) without errors.
+    Success,
+    /// The run finished, but some articles failed; exit code 1.
+    SomeFailed,
+}
+
+/// Runs one command. `Err` means nothing useful could be done (exit code 2).
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => {
+            let mut config = load_config(&args.paths.config, args.paths.content, args.paths.out, args.jobs)?;
+            if let Some(paper) = args.paper {
+                config.handout.paper = paper;
+            }
+            config.handout.large_print |= args.large_print;
+            let report = pipeline::build(&config, &BuildOptions { epub: !args.no_epub, quiet: args.quiet })?;
+            if !args.quiet {
+                eprint!("\n{}", summary_table(&report.articles));
+                eprintln!(
+                    "\n{} handout PDF{} in {}{}",
+                    report.pdfs.len(),
+                    if report.pdfs.len() == 1 { "" } else { "s" },
+                    config.out_dir.join("pdf").display(),
+                    report.epub.as_deref().map(|e| format!(", EPUB {e}")).unwrap_or_default()
+                );
+            }
+            finish(&report.failures)
+        }
+        Command::Check(args) => {
+            let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
+            let batch = load_batch(&config, None)?;
+            let mut failures: Vec<String> = batch.failures.iter().map(ToString::to_string).collect();
+            for failure in &failures {
+                eprintln!("error: {failure}");
+            }
+            for article in &batch.articles {
+                for warning in &article.warnings {
+                    let at = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    eprintln!("warning: {}{at}: {}", article.source, warning.message);
+                }
+            }
+            println!("{}", summary_table(&pipeline::check_rows(&batch.articles)));
+            if args.strict
+                && let Some(max) = config.handout.max_grade
+            {
+                for article in &batch.articles {
+                    let grade = article.stats.as_ref().map_or(0.0, |s| s.flesch_kincaid_grade);
+                    if grade > max {
+                        let message = format!("{}: reads at grade {grade:.1}, above max-grade {max}", article.source);
+                        eprintln!("error: {message}");
+                        failures.push(message);
+                    }
+                }
+            }
+            finish(&failures)
+        }
+        Command::Inspect(args) => {
+            let config = load_config(&args.config, "content".into(), "out".into(), None)?;
+            let batch = load_batch(&config, Some(std::slice::from_ref(&args.file)))?;
+            if let Some(failure) = batch.failures.into_iter().next() {
+                return Err(failure);
+            }
+            for article in &batch.articles {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(&pipeline::to_json(article));
+            }
+            Ok(Outcome::Success)
+        }
+        Command::Epub(args) => {
+            let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
+            let batch = load_batch(&config, None)?;
+            let mut failures: Vec<String> = batch.failures.iter().map(ToString::to_string).collect();
+            for failure in &failures {
+                eprintln!("error: {failure}");
+            }
+            match pipeline::write_epub(&config, &batch.articles) {
+                Ok(path) if !args.quiet => eprintln!("EPUB {}", path.display()),
+                Ok(_) => {}
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    failures.push(err.to_string());
+                }
+            }
+            finish(&failures)
+        }
+    }
+}
+
+fn finish(failures: &[String]) -> Result<Outcome> {
+    if failures.is_empty() {
+        Ok(Outcome::Success)
+    } else {
+        eprintln!("\n{} problem{}:", failures.len(), if failures.len() == 1 { "" } else { "s" });
+        for failure in failures {
+            eprintln!("  {failure}");
+        }
+        Ok(Outcome::SomeFailed)
+    }
+}

@@ -1,0 +1,171 @@
+//! Front matter: YAML between `---` lines or TOML between `+++` lines, at the very top.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The keys an article may set. Unknown keys are errors: a misspelt `reviewd:` must not
+/// silently leave a handout without its review date.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub id: Option<String>,
+    pub summary: Option<String>,
+    pub lang: Option<String>,
+    pub reviewed: Option<String>,
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// Splits `text` into front matter, the body, and the 1-based source line the body
+/// starts on.
+pub fn split(path: &Path, text: &str) -> Result<(Option<FrontMatter>, String, usize)> {
+    let first_line = text.lines().next().unwrap_or("").trim_end();
+    let fence = match first_line {
+        "---" => "---",
+        "+++" => "+++",
+        _ => return Ok((None, text.to_string(), 1)),
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    let close = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, line)| line.trim_end() == fence || (fence == "---" && line.trim_end() == "..."))
+        .map(|(index, _)| index)
+        .ok_or_else(|| {
+            Error::input(path, Some(1), format!("front matter opened with `{fence}` on line 1 is never closed"))
+        })?;
+    let raw = lines[1..close].join("\n");
+    let front = if fence == "---" { parse_yaml(path, &raw)? } else { parse_toml(path, &raw)? };
+    let body = lines[close + 1..].join("\n");
+    front.check(path)?;
+    Ok((Some(front), body, close + 2))
+}
+
+fn parse_yaml(path: &Path, raw: &str) -> Result<FrontMatter> {
+    if raw.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_norway::from_str(raw).map_err(|e| {
+        // +1: the YAML starts on the line after the opening fence.
+        let line = e.location().map(|l| l.line() + 1);
+        Error::input(path, line, format!("malformed front matter: {}", first_sentence(&e.to_string())))
+    })
+}
+
+fn parse_toml(path: &Path, raw: &str) -> Result<FrontMatter> {
+    let value: toml::Table = toml::from_str(raw).map_err(|e| {
+        let line = e.span().map(|s| raw[..s.start.min(raw.len())].matches('\n').count() + 2);
+        Error::input(path, line, format!("malformed front matter: {}", e.message().trim()))
+    })?;
+    // TOML has a native date type; the model keeps dates as `YYYY-MM-DD` strings.
+    let value = toml::Value::Table(value.into_iter().map(|(k, v)| (k, dates_to_strings(v))).collect());
+    FrontMatter::deserialize(value)
+        .map_err(|e| Error::input(path, None, format!("malformed front matter: {}", e.message().trim())))
+}
+
+fn dates_to_strings(value: toml::Value) -> toml::Value {
+    match value {
+        toml::Value::Datetime(date) => toml::Value::String(date.to_string()),
+        other => other,
+    }
+}
+
+/// serde_norway appends "at line N column M" to its messages; the line is reported apart.
+fn first_sentence(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+impl FrontMatter {
+    fn check(&self, path: &Path) -> Result<()> {
+        if let Some(date) = &self.reviewed
+            && !is_iso_date(date)
+        {
+            return Err(Error::input(
+                path,
+                None,
+                format!("malformed front matter: reviewed date \"{date}\" is not YYYY-MM-DD"),
+            ));
+        }
+        if let Some(lang) = &self.lang
+            && !is_language_tag(lang)
+        {
+            return Err(Error::input(
+                path,
+                None,
+                format!("malformed front matter: lang \"{lang}\" is not a language tag like \"en\" or \"es-MX\""),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+fn is_language_tag(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_ok(text: &str) -> (FrontMatter, String, usize) {
+        let (front, body, line) = split(Path::new("a.md"), text).unwrap();
+        (front.unwrap(), body, line)
+    }
+
+    fn split_err(text: &str) -> String {
+        split(Path::new("a.md"), text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn yaml_and_toml_front_matter() {
+        let (front, body, line) = split_ok("---\ntitle: Hello\nreviewed: 2026-09-14\ntags: [a, b]\n---\nBody");
+        assert_eq!(front.title.as_deref(), Some("Hello"));
+        assert_eq!(front.reviewed.as_deref(), Some("2026-09-14"));
+        assert_eq!(front.tags, ["a", "b"]);
+        assert_eq!((body.as_str(), line), ("Body", 6));
+
+        let (front, body, line) = split_ok("+++\ntitle = \"Hi\"\nreviewed = 2026-09-14\n+++\nBody");
+        assert_eq!(front.title.as_deref(), Some("Hi"));
+        assert_eq!(front.reviewed.as_deref(), Some("2026-09-14"));
+        assert_eq!((body.as_str(), line), ("Body", 5));
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let (front, body, line) = split(Path::new("a.txt"), "Title\n---\nx").unwrap();
+        assert!(front.is_none());
+        assert_eq!((body.as_str(), line), ("Title\n---\nx", 1));
+    }
+
+    #[test]
+    fn malformed_front_matter_names_the_line() {
+        assert_eq!(split_err("---\ntitle: ok\ntags: [a\n---\n"), "a.md:4: malformed front matter: did not find expected ',' or ']'");
+        assert!(split_err("---\ntitle: x\n").starts_with("a.md:1: front matter opened with `---` on line 1 is never closed"));
+        assert!(split_err("---\ntitel: x\n---\n").contains("unknown field `titel`"), "{}", split_err("---\ntitel: x\n---\n"));
+        assert!(split_err("+++\ntitle = \n+++\n").starts_with("a.md:2: malformed front matter"));
+        assert!(split_err("---\nreviewed: last week\n---\n").contains("not YYYY-MM-DD"));
+    }
+}

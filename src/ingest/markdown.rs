@@ -1,0 +1,310 @@
+//! Markdown articles via pulldown-cmark (CommonMark + tables).
+//!
+//! Raw HTML in Markdown is kept as literal text: handouts never pass markup through,
+//! so `<script>` in an article prints as the characters `<script>`.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::ingest::Body;
+use crate::model::{Block, Inline};
+
+/// Parses a Markdown body whose first line is source line `first_line`.
+pub fn parse(body: &str, first_line: usize) -> Body {
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_at = |offset: usize| first_line + line_starts.partition_point(|&start| start <= offset) - 1;
+
+    let mut builder = Builder::default();
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in parser.into_offset_iter() {
+        builder.event(event, line_at(range.start));
+    }
+    let mut blocks = builder.finish();
+
+    let mut out = Body::default();
+    // A leading level-1 heading is the title; later ones become sections.
+    if let Some(Block::Heading { level: 1, content, .. }) = blocks.first() {
+        out.title = Some(crate::model::plain_text(content));
+        blocks.remove(0);
+    }
+    for block in &mut blocks {
+        if let Block::Heading { level, .. } = block {
+            *level = (*level).clamp(2, 4);
+        }
+    }
+    out.blocks = blocks;
+    out
+}
+
+/// An open container while events stream in.
+#[derive(Debug)]
+enum Frame {
+    /// The document, a block quote or a list item: holds blocks.
+    Blocks { blocks: Vec<Block>, line: usize },
+    List { ordered: bool, start: Option<u64>, items: Vec<Vec<Block>>, line: usize },
+    Table { header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, in_head: bool, line: usize },
+    TableRow { cells: Vec<Vec<Inline>> },
+    /// Paragraph, heading, table cell, code block, or an inline span: holds inlines.
+    Inlines { kind: InlineKind, content: Vec<Inline>, line: usize },
+}
+
+#[derive(Debug, Clone)]
+enum InlineKind {
+    Paragraph,
+    /// Inline content that arrived outside any paragraph (tight list items, raw HTML).
+    ImplicitParagraph,
+    Heading(u8),
+    Cell,
+    CodeBlock,
+    Strong,
+    Emphasis,
+    Link(String),
+    /// An image's alt text, kept as text so no words are lost.
+    Image,
+}
+
+#[derive(Debug)]
+struct Builder {
+    stack: Vec<Frame>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder { stack: vec![Frame::Blocks { blocks: Vec::new(), line: 1 }] }
+    }
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, line: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, line),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.push_text(&text, line),
+            Event::Code(text) => self.push_inline(Inline::Code { text: text.to_string() }, line),
+            Event::Html(html) | Event::InlineHtml(html) => self.push_text(&html, line),
+            Event::SoftBreak => self.push_text(" ", line),
+            Event::HardBreak => self.push_inline(Inline::LineBreak, line),
+            Event::FootnoteReference(name) => self.push_text(&format!("[^{name}]"), line),
+            Event::TaskListMarker(done) => self.push_text(if done { "[x] " } else { "[ ] " }, line),
+            Event::InlineMath(math) | Event::DisplayMath(math) => self.push_text(&math, line),
+            Event::Rule => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: usize) {
+        let frame = match tag {
+            Tag::Paragraph => Frame::Inlines { kind: InlineKind::Paragraph, content: vec![], line },
+            Tag::Heading { level, .. } => {
+                Frame::Inlines { kind: InlineKind::Heading(heading_level(level)), content: vec![], line }
+            }
+            Tag::CodeBlock(_) => Frame::Inlines { kind: InlineKind::CodeBlock, content: vec![], line },
+            Tag::Strong => Frame::Inlines { kind: InlineKind::Strong, content: vec![], line },
+            Tag::Emphasis | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
+                Frame::Inlines { kind: InlineKind::Emphasis, content: vec![], line }
+            }
+            Tag::Link { dest_url, .. } => {
+                Frame::Inlines { kind: InlineKind::Link(dest_url.to_string()), content: vec![], line }
+            }
+            Tag::Image { .. } => Frame::Inlines { kind: InlineKind::Image, content: vec![], line },
+            Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {
+                Frame::Blocks { blocks: vec![], line }
+            }
+            Tag::List(start) => Frame::List { ordered: start.is_some(), start: start.filter(|&n| n != 1), items: vec![], line },
+            Tag::Table(_) => Frame::Table { header: vec![], rows: vec![], in_head: false, line },
+            Tag::TableHead => {
+                if let Some(Frame::Table { in_head, .. }) = self.stack.last_mut() {
+                    *in_head = true;
+                }
+                Frame::TableRow { cells: vec![] }
+            }
+            Tag::TableRow => Frame::TableRow { cells: vec![] },
+            Tag::TableCell => Frame::Inlines { kind: InlineKind::Cell, content: vec![], line },
+            // Definition lists, metadata blocks and the like are not enabled; their text
+            // arrives as ordinary events, so a plain container keeps it.
+            _ => Frame::Blocks { blocks: vec![], line },
+        };
+        self.stack.push(frame);
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        self.close_implicit_paragraph();
+        let Some(frame) = self.stack.pop() else { return };
+        match frame {
+            Frame::Inlines { kind, content, line } => match kind {
+                InlineKind::Paragraph | InlineKind::ImplicitParagraph => self.push_block(Block::Paragraph { content: merge_text(content), line }),
+                InlineKind::Heading(level) => {
+                    self.push_block(Block::Heading { level, content: merge_text(content), line })
+                }
+                InlineKind::CodeBlock => {
+                    let text = crate::model::plain_text(&content).trim_end_matches('\n').to_string();
+                    self.push_block(Block::CodeBlock { text, line })
+                }
+                InlineKind::Cell => {
+                    if let Some(Frame::TableRow { cells }) = self.stack.last_mut() {
+                        cells.push(merge_text(content));
+                    }
+                }
+                InlineKind::Strong => self.push_inline(Inline::Strong { content: merge_text(content) }, line),
+                InlineKind::Emphasis => self.push_inline(Inline::Emphasis { content: merge_text(content) }, line),
+                InlineKind::Link(url) => self.push_inline(Inline::Link { url, content: merge_text(content) }, line),
+                InlineKind::Image => {
+                    for inline in content {
+                        self.push_inline(inline, line);
+                    }
+                }
+            },
+            Frame::Blocks { blocks, line } => match tag {
+                TagEnd::Item => {
+                    if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                        items.push(blocks);
+                    }
+                }
+                TagEnd::BlockQuote(_) => self.push_block(Block::Quote { blocks, line }),
+                _ => {
+                    for block in blocks {
+                        self.push_block(block);
+                    }
+                }
+            },
+            Frame::List { ordered, start, items, line } => self.push_block(Block::List { ordered, start, items, line }),
+            Frame::TableRow { cells } => {
+                if let Some(Frame::Table { header, rows, in_head, .. }) = self.stack.last_mut() {
+                    if *in_head {
+                        *header = cells;
+                        *in_head = false;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+            }
+            Frame::Table { header, rows, line, .. } => self.push_block(Block::Table { header, rows, line }),
+        }
+    }
+
+    fn push_text(&mut self, text: &str, line: usize) {
+        self.push_inline(Inline::text(text), line);
+    }
+
+    /// Inline content outside any inline container (a tight list item, raw HTML)
+    /// opens an implicit paragraph.
+    fn push_inline(&mut self, inline: Inline, line: usize) {
+        if !matches!(self.stack.last(), Some(Frame::Inlines { .. })) {
+            self.stack.push(Frame::Inlines { kind: InlineKind::ImplicitParagraph, content: vec![], line });
+        }
+        if let Some(Frame::Inlines { content, .. }) = self.stack.last_mut() {
+            content.push(inline);
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        self.close_implicit_paragraph();
+        if let Some(Frame::Blocks { blocks, .. }) = self.stack.last_mut() {
+            blocks.push(block);
+        }
+    }
+
+    /// Closes an implicit paragraph opened by [`Self::push_inline`] before a block
+    /// arrives or its container ends.
+    fn close_implicit_paragraph(&mut self) {
+        if let Some(Frame::Inlines { kind: InlineKind::ImplicitParagraph, .. }) = self.stack.last()
+            && let Some(Frame::Inlines { content, line, .. }) = self.stack.pop()
+        {
+            let paragraph = Block::Paragraph { content: merge_text(content), line };
+            if let Some(Frame::Blocks { blocks, .. }) = self.stack.last_mut() {
+                blocks.push(paragraph);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        self.close_implicit_paragraph();
+        match self.stack.pop() {
+            Some(Frame::Blocks { blocks, .. }) => blocks,
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        _ => 4,
+    }
+}
+
+/// Adjacent text runs (pulldown-cmark splits text at entities and breaks) become one.
+fn merge_text(content: Vec<Inline>) -> Vec<Inline> {
+    let mut merged: Vec<Inline> = Vec::with_capacity(content.len());
+    for inline in content {
+        if let (Some(Inline::Text { text: previous }), Inline::Text { text }) = (merged.last_mut(), &inline) {
+            previous.push_str(text);
+            continue;
+        }
+        merged.push(inline);
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_paragraphs_and_inlines() {
+        let body = parse("# Title\n\nSome **bold** and *em* and [a link](https://x.org) and `code`.\n\n## Section\n", 5);
+        assert_eq!(body.title.as_deref(), Some("Title"));
+        assert_eq!(
+            body.blocks,
+            vec![
+                Block::Paragraph {
+                    content: vec![
+                        Inline::text("Some "),
+                        Inline::Strong { content: vec![Inline::text("bold")] },
+                        Inline::text(" and "),
+                        Inline::Emphasis { content: vec![Inline::text("em")] },
+                        Inline::text(" and "),
+                        Inline::Link { url: "https://x.org".into(), content: vec![Inline::text("a link")] },
+                        Inline::text(" and "),
+                        Inline::Code { text: "code".into() },
+                        Inline::text("."),
+                    ],
+                    line: 7,
+                },
+                Block::Heading { level: 2, content: vec![Inline::text("Section")], line: 9 },
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_lists_quotes_tables_code() {
+        let body = parse(
+            "1. one\n2. two\n   - nested\n\n> quoted\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n```\nx = 1\n```\n",
+            1,
+        );
+        let Block::List { ordered: true, items, .. } = &body.blocks[0] else { panic!("{:?}", body.blocks) };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[1][1], Block::List { ordered: false, .. }));
+        assert!(matches!(&body.blocks[1], Block::Quote { blocks, line: 5 } if blocks.len() == 1));
+        let Block::Table { header, rows, .. } = &body.blocks[2] else { panic!() };
+        assert_eq!(header.len(), 2);
+        assert_eq!(rows, &vec![vec![vec![Inline::text("1")], vec![Inline::text("2")]]]);
+        assert_eq!(body.blocks[3], Block::CodeBlock { text: "x = 1".into(), line: 11 });
+    }
+
+    #[test]
+    fn raw_html_stays_literal_text() {
+        let body = parse("Hello <b>there</b>\n\n<script>alert(1)</script>\n", 1);
+        let all: String = body
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { content, .. } => crate::model::plain_text(content),
+                _ => String::new(),
+            })
+            .collect();
+        assert!(all.contains("<b>there</b>"), "{all}");
+        assert!(all.contains("<script>alert(1)</script>"), "{all}");
+    }
+}

@@ -1,0 +1,353 @@
+//! Discovery, decoding and front matter: bytes on disk → [`Article`].
+//!
+//! Each file is handled on its own and fails on its own: a bad article is an
+//! [`Error::Input`] naming the file (and line), and the rest of the batch goes on.
+
+mod front_matter;
+pub mod markdown;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Warning};
+
+pub use front_matter::FrontMatter;
+
+/// File extensions read as articles.
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json"];
+
+/// What the format-specific parsers return: the body, plus a title if the body has one.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+    pub removed: Vec<Removed>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Every article file under `dir` (recursively, hidden entries skipped), sorted by path
+/// so that batches are processed and reported in a stable order.
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    walk(dir, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if file_type.is_dir() {
+            walk(&path, found)?;
+        } else if is_article_path(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` has an extension that [`ingest_file`] understands.
+pub fn is_article_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| ARTICLE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// Reads and ingests one article file.
+pub fn ingest_file(path: &Path) -> Result<Article> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    ingest_bytes(path, &bytes)
+}
+
+/// Ingests an article from its bytes; `path` names it in errors and picks the format.
+pub fn ingest_bytes(path: &Path, bytes: &[u8]) -> Result<Article> {
+    let text = decode(path, bytes)?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "json" {
+        return from_json(path, &text);
+    }
+    let (front, body_text, body_line) = front_matter::split(path, &text)?;
+    let front = front.unwrap_or_default();
+    let body = if ext == "md" || ext == "markdown" {
+        markdown::parse(&body_text, body_line)
+    } else {
+        text::parse(&body_text, body_line)
+    };
+    assemble(path, front, body)
+}
+
+/// The intermediate form read back as input: lets people fix an article by hand.
+fn from_json(path: &Path, text: &str) -> Result<Article> {
+    let article: Article = serde_json::from_str(text)
+        .map_err(|e| Error::input(path, Some(e.line()), format!("not a handouts article JSON: {e}")))?;
+    if article.schema != SCHEMA_VERSION {
+        return Err(Error::input(
+            path,
+            None,
+            format!("article JSON has schema {}, this version reads {SCHEMA_VERSION}", article.schema),
+        ));
+    }
+    Ok(Article { id: slugify(&article.id), ..article })
+}
+
+/// Bytes → normalized text: UTF-8 checked, BOM dropped, CRLF and CR made LF.
+fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
+    if bytes.is_empty() {
+        return Err(Error::input(path, None, "file is empty"));
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::input(
+            path,
+            None,
+            format!("binary data (NUL byte at byte offset {offset}); articles must be UTF-8 text"),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::input(
+            path,
+            Some(line),
+            format!("invalid UTF-8 at byte offset {offset}; save the file as UTF-8"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if text.trim().is_empty() {
+        return Err(Error::input(path, None, "file has no text"));
+    }
+    Ok(text)
+}
+
+fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
+    let Body { title: body_title, mut blocks, removed, mut warnings } = body;
+    let title = match (front.title, body_title) {
+        (Some(front_title), Some(body_title)) => {
+            // A first line that repeats the front-matter title is the title, not a heading.
+            if !same_words(&front_title, &body_title) {
+                blocks.insert(0, Block::Heading { level: 2, content: vec![Inline::text(body_title)], line: 0 });
+                fix_first_heading_line(&mut blocks);
+            }
+            front_title
+        }
+        (Some(title), None) | (None, Some(title)) => title,
+        (None, None) => {
+            let fallback = fallback_title(path, &blocks);
+            warnings.insert(
+                0,
+                Warning::general(format!(
+                    "no title line found; using \"{fallback}\" (add `title:` in front matter)"
+                )),
+            );
+            fallback
+        }
+    };
+    let id = match &front.id {
+        Some(id) => {
+            let slug = slugify(id);
+            if &slug != id {
+                warnings.push(Warning::general(format!("front-matter id \"{id}\" is not a slug; using \"{slug}\"")));
+            }
+            slug
+        }
+        None => slugify(&title),
+    };
+    if blocks.is_empty() {
+        warnings.push(Warning::general("article has a title but no body text"));
+    }
+    Ok(Article {
+        schema: SCHEMA_VERSION,
+        id,
+        source: path.display().to_string(),
+        meta: Meta {
+            title,
+            summary: front.summary,
+            lang: front.lang.unwrap_or_else(|| "en".to_string()),
+            reviewed: front.reviewed,
+            audience: front.audience,
+            tags: front.tags,
+            url: front.url,
+        },
+        blocks,
+        removed,
+        stats: None,
+        warnings,
+    })
+}
+
+/// The heading inserted for a displaced first line takes the line of the block after it
+/// minus one at most; it was the first line of the body.
+fn fix_first_heading_line(blocks: &mut [Block]) {
+    let next_line = blocks.get(1).map(Block::line).unwrap_or(1);
+    if let Some(Block::Heading { line, .. }) = blocks.first_mut() {
+        *line = next_line.saturating_sub(1).max(1);
+    }
+}
+
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
+}
+
+/// A title from the file name, or failing that (names like `000_599ddf2e.txt`), the
+/// opening words of the text.
+fn fallback_title(path: &Path, blocks: &[Block]) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let words: Vec<&str> = stem
+        .split(['_', '-', ' ', '.'])
+        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+        .collect();
+    if !words.is_empty() {
+        let mut title = words.join(" ");
+        if let Some(first) = title.get(..1) {
+            title = first.to_uppercase() + &title[1..];
+        }
+        return title;
+    }
+    let opening = blocks.iter().find_map(|block| match block {
+        Block::Paragraph { content, .. } | Block::Heading { content, .. } => Some(crate::model::plain_text(content)),
+        _ => None,
+    });
+    match opening {
+        Some(text) => {
+            let first_clause = text.split([',', '.', ';', ':', '?', '!']).next().unwrap_or(&text);
+            let words: Vec<&str> = first_clause.split_whitespace().take(8).collect();
+            words.join(" ")
+        }
+        None => "Untitled article".to_string(),
+    }
+}
+
+/// ASCII slug: lowercase letters, digits and single `-`, at most 60 characters, cut at a
+/// word boundary. Never contains `/` or `..`, so an id cannot escape the output folder.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(fold_to_ascii) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.len() > 60 {
+        let cut = slug[..=60].rfind('-').unwrap_or(60);
+        slug.truncate(cut);
+    }
+    if slug.is_empty() { "article".to_string() } else { slug }
+}
+
+/// Latin letters with diacritics → their base letter, so Spanish titles make readable ids.
+fn fold_to_ascii(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => "i",
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => "o",
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => "u",
+        'ñ' | 'Ñ' => "n",
+        'ç' | 'Ç' => "c",
+        'ß' => "ss",
+        'æ' | 'Æ' => "ae",
+        'ø' | 'Ø' => "o",
+        _ => "",
+    };
+    let single = if folded.is_empty() { Some(c) } else { None };
+    folded.chars().chain(single)
+}
+
+/// Makes ids unique within a batch: later duplicates get `-2`, `-3`, … in input order.
+pub fn assign_unique_ids(articles: &mut [Article]) {
+    let mut seen = std::collections::HashSet::new();
+    for article in articles.iter_mut() {
+        if !seen.insert(article.id.clone()) {
+            let base = article.id.clone();
+            let mut n = 2;
+            while !seen.insert(format!("{base}-{n}")) {
+                n += 1;
+            }
+            let id = format!("{base}-{n}");
+            article.warnings.push(Warning::general(format!(
+                "id \"{base}\" is used by an earlier article; this one is \"{id}\""
+            )));
+            article.id = id;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(bytes: &[u8]) -> String {
+        ingest_bytes(Path::new("content/a.txt"), bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_input_errors_name_the_file() {
+        assert_eq!(err(b""), "content/a.txt: file is empty");
+        assert_eq!(err(b" \n\n"), "content/a.txt: file has no text");
+        assert!(err(b"ab\x00cd").starts_with("content/a.txt: binary data (NUL byte at byte offset 2)"));
+        assert_eq!(
+            err(b"Title\nok \xff here"),
+            "content/a.txt:2: invalid UTF-8 at byte offset 9; save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalized() {
+        let a = ingest_bytes(Path::new("a.txt"), "\u{FEFF}My Title\r\n\r\nBody text here.\r\n".as_bytes()).unwrap();
+        assert_eq!(a.meta.title, "My Title");
+        assert_eq!(a.blocks, vec![Block::Paragraph { content: vec![Inline::text("Body text here.")], line: 3 }]);
+    }
+
+    #[test]
+    fn slugs_are_safe() {
+        assert_eq!(slugify("Treatment of Metastatic Kidney Cancer"), "treatment-of-metastatic-kidney-cancer");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("/"), "article");
+        assert_eq!(slugify("¿Qué es la quimioterapia?"), "que-es-la-quimioterapia");
+        let long = slugify(&"word ".repeat(40));
+        assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn duplicate_ids_become_distinct() {
+        let a = ingest_bytes(Path::new("a.txt"), b"Same Title\n\nOne.").unwrap();
+        let b = ingest_bytes(Path::new("b.txt"), b"Same Title\n\nTwo.").unwrap();
+        let mut all = vec![a, b];
+        assign_unique_ids(&mut all);
+        assert_eq!(all[0].id, "same-title");
+        assert_eq!(all[1].id, "same-title-2");
+    }
+
+    #[test]
+    fn fallback_title_from_file_name_or_text() {
+        let a = ingest_bytes(Path::new("what-is-cancer.txt"), b"This is a long sentence that is a paragraph.").unwrap();
+        assert_eq!(a.meta.title, "What is cancer");
+        assert!(a.warnings[0].message.starts_with("no title line found"));
+        let b = ingest_bytes(Path::new("000_5f3a.txt"), b"Cancer, a disease, is a long sentence here that goes on.").unwrap();
+        assert_eq!(b.meta.title, "Cancer");
+    }
+
+    #[test]
+    fn front_matter_title_replaces_first_line_only_when_equal() {
+        let a = ingest_bytes(Path::new("a.txt"), b"---\ntitle: My Title\n---\nMy title\n\nBody.").unwrap();
+        assert_eq!(a.meta.title, "My Title");
+        assert_eq!(a.blocks.len(), 1);
+    }
+}

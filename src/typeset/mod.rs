@@ -1,0 +1,279 @@
+//! Article → PDF handout, with typst as a library.
+//!
+//! The template reads the article as JSON data (`json("/_handouts/article.json")`),
+//! so nothing an article says is ever evaluated as typst. Compiles run in parallel on
+//! a rayon pool that typst's own internal parallelism shares, so `--jobs N` really
+//! means N busy cores. comemo memoizes template evaluation across articles; its
+//! caches are process-global, so they are evicted between chunks to keep memory flat.
+
+mod world;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::DiagSpanKind;
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::config::{Brand, Config, Paper, accessible_color};
+use crate::error::{Error, Result};
+use crate::model::Article;
+
+pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
+use world::{HandoutWorld, Shared};
+
+/// Compiles per chunk before comemo's caches are trimmed.
+const EVICT_EVERY: usize = 64;
+
+/// Which handout to make from an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Regular,
+    /// 18 pt text and 1.5 line spacing, written as `<id>-large.pdf`.
+    LargePrint,
+}
+
+impl Variant {
+    /// The file-name suffix after the id.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Variant::Regular => "",
+            Variant::LargePrint => "-large",
+        }
+    }
+}
+
+/// A typeset handout.
+#[derive(Debug)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// The per-compile settings the template reads from `/_handouts/options.json`.
+#[derive(Debug, Serialize)]
+struct Options<'a> {
+    paper: &'a str,
+    large_print: bool,
+    questions_box: bool,
+    /// Whether `/_handouts/qr.svg` exists for this article.
+    qr: bool,
+    /// Virtual path of the logo, when the brand has one.
+    logo: Option<&'a str>,
+}
+
+/// What the template reads from `/_handouts/brand.json`.
+#[derive(Debug, Serialize)]
+struct BrandData<'a> {
+    #[serde(flatten)]
+    brand: &'a Brand,
+    /// The brand colour, darkened if needed for WCAG AA contrast with white.
+    color: String,
+}
+
+/// Loaded once per build; typesets any number of articles.
+pub struct Typesetter {
+    shared: Shared,
+    paper: Paper,
+    questions_box: bool,
+    logo_vpath: Option<String>,
+    source_date_epoch: Option<i64>,
+}
+
+impl Typesetter {
+    /// Loads fonts, templates and the logo. A missing template or logo is an error here,
+    /// before any article is touched.
+    pub fn new(config: &Config) -> Result<Typesetter> {
+        let logo = match &config.logo {
+            Some(path) => {
+                let data = std::fs::read(path).map_err(|e| {
+                    Error::Other(format!("{}: cannot read the logo set in brand.logo: {e}", path.display()))
+                })?;
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .filter(|e| ["svg", "png", "jpg", "jpeg"].contains(&e.as_str()))
+                    .ok_or_else(|| {
+                        Error::Other(format!("{}: the logo must be an SVG, PNG or JPEG file", path.display()))
+                    })?;
+                Some((format!("logo.{ext}"), data))
+            }
+            None => None,
+        };
+        let brand = BrandData { brand: &config.brand, color: accessible_color(&config.brand.primary_color) };
+        let brand_json = serde_json::to_vec(&brand).map_err(|e| Error::Other(e.to_string()))?;
+        let shared = Shared::new(&config.template, brand_json, logo.as_ref().map(|(n, d)| (n.as_str(), d.clone())))?;
+        Ok(Typesetter {
+            shared,
+            paper: config.handout.paper,
+            questions_box: config.handout.questions_box,
+            logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
+            source_date_epoch: crate::pipeline::source_date_epoch(),
+        })
+    }
+
+    /// Typesets one handout.
+    pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
+        let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
+        let qr_svg = article.meta.url.as_deref().and_then(qr_svg);
+        let options = Options {
+            paper: self.paper.typst_name(),
+            large_print: variant == Variant::LargePrint,
+            questions_box: self.questions_box,
+            qr: qr_svg.is_some(),
+            logo: self.logo_vpath.as_deref(),
+        };
+        let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
+        let date = self.creation_date(article);
+        let world = HandoutWorld {
+            shared: &self.shared,
+            article_json: Bytes::new(article_json),
+            options_json: Bytes::new(options_json),
+            qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+            today: date,
+        };
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned.output.map_err(|errors| self.template_error(&world, &errors))?;
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("handouts/{}{}", article.id, variant.suffix())),
+            creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: date.map(Timestamp::new_utc),
+            page_ranges: None,
+            standards: pdf_standards(),
+            tagged: true,
+            pretty: false,
+        };
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| self.template_error(&world, &errors))?;
+        Ok(Pdf { bytes, pages: document.pages().len() })
+    }
+
+    /// Typesets every article in every variant on `jobs` threads (all cores when
+    /// `None`). `on_done` is called as each handout finishes, for progress; results come
+    /// back in input order.
+    pub fn typeset_all(
+        &self,
+        articles: &[Article],
+        variants: &[Variant],
+        jobs: Option<usize>,
+        on_done: impl Fn(&Article, Variant, &Result<Pdf>) + Sync,
+    ) -> Vec<Vec<Result<Pdf>>> {
+        let work: Vec<(usize, Variant)> =
+            (0..articles.len()).flat_map(|i| variants.iter().map(move |&v| (i, v))).collect();
+        let run = || {
+            let mut results: Vec<Result<Pdf>> = Vec::with_capacity(work.len());
+            for chunk in work.chunks(EVICT_EVERY) {
+                let chunk_results: Vec<Result<Pdf>> = chunk
+                    .par_iter()
+                    .map(|&(index, variant)| {
+                        let result = self.typeset_pdf(&articles[index], variant);
+                        on_done(&articles[index], variant, &result);
+                        result
+                    })
+                    .collect();
+                results.extend(chunk_results);
+                // Keep entries used by the last couple of chunks (the template) warm.
+                typst::comemo::evict(2);
+            }
+            typst::comemo::evict(0);
+            results
+        };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build();
+        let results = match pool {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        };
+        let mut results = results.into_iter();
+        articles.iter().map(|_| variants.iter().filter_map(|_| results.next()).collect()).collect()
+    }
+
+    /// The document date: the article's review date, else `SOURCE_DATE_EPOCH`, else
+    /// none at all — never the clock, so builds are reproducible.
+    fn creation_date(&self, article: &Article) -> Option<Datetime> {
+        if let Some(reviewed) = &article.meta.reviewed {
+            let mut parts = reviewed.split('-').map(|p| p.parse::<u32>().ok());
+            if let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) {
+                return Datetime::from_ymd(y as i32, m as u8, d as u8);
+            }
+        }
+        let epoch = self.source_date_epoch?;
+        let (y, m, d) = civil_from_days(epoch.div_euclid(86_400));
+        let secs = epoch.rem_euclid(86_400);
+        Datetime::from_ymd_hms(y, m, d, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
+    }
+
+    /// typst diagnostics as `file:line:column: error: message` lines.
+    fn template_error(&self, world: &HandoutWorld, diagnostics: &[SourceDiagnostic]) -> Error {
+        let lines: Vec<String> =
+            diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| self.format_diagnostic(world, d)).collect();
+        Error::Template { message: lines.join("\n") }
+    }
+
+    fn format_diagnostic(&self, world: &HandoutWorld, diagnostic: &SourceDiagnostic) -> String {
+        let id = match diagnostic.span.get() {
+            DiagSpanKind::Detached => None,
+            DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => Some(id),
+        };
+        let location = id.map(|id| {
+            let path = self.shared.display_path(id);
+            let position = world.range(diagnostic.span).and_then(|range| {
+                world.source(id).ok().and_then(|source| source.lines().byte_to_line_column(range.start))
+            });
+            match position {
+                Some((line, column)) => format!("{path}:{}:{}: ", line + 1, column + 1),
+                None => format!("{path}: "),
+            }
+        });
+        let mut text = format!("{}error: {}", location.unwrap_or_default(), diagnostic.message);
+        for hint in &diagnostic.hints {
+            text.push_str(&format!(" (hint: {})", hint.v));
+        }
+        text
+    }
+}
+
+fn pdf_standards() -> PdfStandards {
+    // PDF/UA-1: tagged, titled, language-marked, with decorations as artifacts.
+    PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
+}
+
+/// A QR code of `url` as SVG, or `None` when the URL is too long to encode.
+fn qr_svg(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(200, 200).build())
+}
+
+/// Days since 1970-01-01 → (year, month, day); Howard Hinnant's civil_from_days.
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+/// Whether `path` is inside the template root (used by tests of the sandbox).
+pub fn is_within(root: &Path, path: &Path) -> bool {
+    path.starts_with(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_710), (2026, 9, 14));
+    }
+}
