@@ -1,1 +1,0 @@
-//! Readability metrics and plain-language lint (issue 5).
