@@ -266,7 +266,7 @@ impl Writer {
             if has_text(content) {
                 self.inlines(content);
             } else {
-                push_escaped(&mut self.out, url);
+                push_escaped(&mut self.out, url.trim());
             }
             return;
         };
