@@ -1,7 +1,447 @@
-//! Article list → one EPUB 3 (issue 4). Placeholder until merged.
+//! Article list → one EPUB 3 (issue 4).
+//!
+//! The whole book is built in memory and returned as bytes: the stage is a pure
+//! function of its inputs (no clock, no file system, no randomness), so two builds of the
+//! same articles are byte-identical and the caller decides where and how to write.
+//!
+//! Layout of the container:
+//!
+//! ```text
+//! mimetype                     stored, first, as OCF requires
+//! META-INF/container.xml
+//! OEBPS/package.opf            metadata (incl. accessibility), manifest, spine
+//! OEBPS/cover.xhtml            collection title and clinic on the brand colour
+//! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
+//! OEBPS/<article-id>.xhtml     one per article, in collection order
+//! OEBPS/style.css
+//! OEBPS/fonts/*.ttf            Atkinson Hyperlegible, four styles
+//! ```
+
+mod chapter;
+mod labels;
+mod package;
+mod uuid;
+mod xml;
+
+use std::collections::HashSet;
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
 use crate::config::{Brand, Collection};
 use crate::error::Error;
 use crate::model::Article;
-pub struct EpubSettings<'a> { pub collection: &'a Collection, pub brand: &'a Brand, pub source_date_epoch: Option<i64> }
-pub fn build_epub(_articles: &[Article], _settings: &EpubSettings) -> Result<Vec<u8>, Error> { Err(Error::Other("epub not built yet".into())) }
-pub fn collection_id(_c: &Collection) -> String { "collection".into() }
+
+/// What the EPUB needs besides the articles.
+#[derive(Debug, Clone, Copy)]
+pub struct EpubSettings<'a> {
+    pub collection: &'a Collection,
+    pub brand: &'a Brand,
+    /// `SOURCE_DATE_EPOCH`, when set: the book's modification date.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// The fonts, embedded in the binary so the EPUB never depends on what is installed.
+const FONTS: [(&str, &[u8]); 4] = [
+    (
+        "AtkinsonHyperlegible-Regular.ttf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/AtkinsonHyperlegible_400Regular.ttf"
+        )),
+    ),
+    (
+        "AtkinsonHyperlegible-Italic.ttf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/AtkinsonHyperlegible_400Regular_Italic.ttf"
+        )),
+    ),
+    (
+        "AtkinsonHyperlegible-Bold.ttf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/AtkinsonHyperlegible_700Bold.ttf"
+        )),
+    ),
+    (
+        "AtkinsonHyperlegible-BoldItalic.ttf",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/AtkinsonHyperlegible_700Bold_Italic.ttf"
+        )),
+    ),
+];
+
+/// Used when neither `SOURCE_DATE_EPOCH` nor any article's `reviewed` date gives one.
+const FALLBACK_MODIFIED: Date = Date {
+    year: 2000,
+    month: 1,
+    day: 1,
+    seconds: 0,
+};
+
+/// The name of the EPUB file without extension: `collection.id`, else a slug of the
+/// title. Always a safe file name (ASCII `a-z`, `0-9`, `-`), even for a hand-written id.
+pub fn collection_id(collection: &Collection) -> String {
+    let source = collection
+        .id
+        .as_deref()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or(&collection.title);
+    let slug = slug(source);
+    if slug.is_empty() {
+        "collection".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Builds the EPUB for `articles`, ordered by `collection.order` and then by id.
+pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u8>, Error> {
+    if articles.is_empty() {
+        return Err(Error::Other("the EPUB needs at least one article".into()));
+    }
+    let book_lang = xml::lang_or(&settings.collection.language, "en").to_string();
+    let ordered = order(articles, &settings.collection.order);
+    let modified = modified_date(articles, settings.source_date_epoch);
+
+    let mut names: HashSet<String> = ["cover", "nav", "style", "package"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut chapters = Vec::with_capacity(ordered.len());
+    for article in ordered {
+        let file_stem = unique_name(&article.id, &mut names);
+        let lang = xml::lang_or(&article.meta.lang, &book_lang).to_string();
+        let title = match xml::one_line(&article.meta.title) {
+            title if title.is_empty() => article.id.clone(),
+            title => title,
+        };
+        let rendered = chapter::render(article, &title, &lang);
+        chapters.push(package::ChapterFile {
+            file: format!("{file_stem}.xhtml"),
+            manifest_id: format!("ch-{file_stem}"),
+            title,
+            lang,
+            xhtml: rendered.xhtml,
+            toc: rendered.toc,
+        });
+    }
+
+    let book = package::Book {
+        settings,
+        lang: &book_lang,
+        modified: &modified,
+        chapters: &chapters,
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "META-INF/container.xml".into(),
+            package::CONTAINER_XML.as_bytes().to_vec(),
+        ),
+        (
+            "OEBPS/package.opf".into(),
+            package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes(),
+        ),
+        ("OEBPS/nav.xhtml".into(), package::nav(&book).into_bytes()),
+        (
+            "OEBPS/cover.xhtml".into(),
+            package::cover(&book).into_bytes(),
+        ),
+    ];
+    for chapter in &chapters {
+        files.push((
+            format!("OEBPS/{}", chapter.file),
+            chapter.xhtml.clone().into_bytes(),
+        ));
+    }
+    files.push((
+        "OEBPS/style.css".into(),
+        package::stylesheet(&settings.brand.primary_color).into_bytes(),
+    ));
+    for (name, bytes) in FONTS {
+        files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
+    }
+    write_zip(&files, modified.zip_time())
+        .map_err(|err| Error::Other(format!("writing the EPUB container: {err}")))
+}
+
+fn write_zip(files: &[(String, Vec<u8>)], time: DateTime) -> zip::result::ZipResult<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    // Fixed time and permissions: the zip must not record when or where it was built.
+    let options = SimpleFileOptions::default()
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    // OCF: `mimetype` must be the first entry, uncompressed, with no extra field, so
+    // that `file` and reading systems can sniff the type at a fixed offset.
+    zip.start_file(
+        "mimetype",
+        options.compression_method(CompressionMethod::Stored),
+    )?;
+    zip.write_all(b"application/epub+zip")?;
+    for (name, bytes) in files {
+        zip.start_file(
+            name.as_str(),
+            options.compression_method(CompressionMethod::Deflated),
+        )?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// `collection.order` first (unknown ids ignored, each article once), then the rest by id.
+fn order<'a>(articles: &'a [Article], order: &[String]) -> Vec<&'a Article> {
+    let mut taken = vec![false; articles.len()];
+    let mut out = Vec::with_capacity(articles.len());
+    for id in order {
+        if let Some(index) = articles
+            .iter()
+            .enumerate()
+            .position(|(i, a)| !taken[i] && &a.id == id)
+        {
+            taken[index] = true;
+            out.push(&articles[index]);
+        }
+    }
+    let mut rest: Vec<&Article> = articles
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !taken[*i])
+        .map(|(_, a)| a)
+        .collect();
+    // Stable sort: articles with the same id keep their input order.
+    rest.sort_by(|a, b| a.id.cmp(&b.id));
+    out.extend(rest);
+    out
+}
+
+/// A file stem from `id` that is safe in a zip path and an XML id, and not yet used.
+fn unique_name(id: &str, used: &mut HashSet<String>) -> String {
+    let base = match slug(id) {
+        s if s.is_empty() => "article".to_string(),
+        s => s,
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Lowercase ASCII letters and digits, other runs collapsed to `-`; common Latin
+/// accents fold to their base letter so a Spanish title still gives a readable slug.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        c => c,
+    }
+}
+
+/// A UTC date and time of day, enough for `dcterms:modified` and zip timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    /// Seconds since midnight.
+    pub seconds: u32,
+}
+
+impl Date {
+    /// Strictly `YYYY-MM-DD` with a real calendar date.
+    pub(crate) fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = text.get(range)?;
+            if part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
+        let valid =
+            (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && year >= 1;
+        valid.then_some(Date {
+            year,
+            month,
+            day,
+            seconds: 0,
+        })
+    }
+
+    /// From seconds since the Unix epoch; `None` outside years 1..=9999.
+    fn from_unix(secs: i64) -> Option<Date> {
+        let days = secs.div_euclid(86_400);
+        let seconds = secs.rem_euclid(86_400) as u32;
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (1..=9999).contains(&year).then_some(Date {
+            year: year as i32,
+            month,
+            day,
+            seconds,
+        })
+    }
+
+    pub(crate) fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ`, the form `dcterms:modified` requires.
+    pub(crate) fn iso_datetime(&self) -> String {
+        let (h, m, s) = (
+            self.seconds / 3600,
+            self.seconds / 60 % 60,
+            self.seconds % 60,
+        );
+        format!("{}T{h:02}:{m:02}:{s:02}Z", self.iso())
+    }
+
+    /// The same moment for zip entries, whose format only covers 1980..=2107.
+    fn zip_time(&self) -> DateTime {
+        let (h, m, s) = (
+            self.seconds / 3600,
+            self.seconds / 60 % 60,
+            self.seconds % 60,
+        );
+        u16::try_from(self.year)
+            .ok()
+            .and_then(|year| {
+                DateTime::from_date_and_time(
+                    year,
+                    self.month as u8,
+                    self.day as u8,
+                    h as u8,
+                    m as u8,
+                    s as u8,
+                )
+                .ok()
+            })
+            .unwrap_or(DateTime::DEFAULT)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, else the newest `reviewed` date, else a fixed date: never the
+/// clock, so rebuilding unchanged articles gives the same bytes.
+fn modified_date(articles: &[Article], source_date_epoch: Option<i64>) -> Date {
+    source_date_epoch
+        .and_then(Date::from_unix)
+        .or_else(|| {
+            articles
+                .iter()
+                .filter_map(|a| a.meta.reviewed.as_deref())
+                .filter_map(|r| Date::parse(r.trim()))
+                .max()
+        })
+        .unwrap_or(FALLBACK_MODIFIED)
+}
+
+/// The start of every XHTML file we write, up to and including `</head>`.
+pub(crate) fn xhtml_head(lang: &str, title: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" \
+         lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\"/>\n</head>\n",
+        lang = xml::escape(lang),
+        title = xml::escape(title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            Date::from_unix(0).map(|d| d.iso_datetime()).as_deref(),
+            Some("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            Date::from_unix(1_789_000_000)
+                .map(|d| d.iso_datetime())
+                .as_deref(),
+            Some("2026-09-10T00:26:40Z")
+        );
+        assert_eq!(
+            Date::from_unix(-86_400).map(|d| d.iso()).as_deref(),
+            Some("1969-12-31")
+        );
+        assert_eq!(Date::from_unix(i64::MAX), None);
+        assert!(Date::parse("2024-02-29").is_some());
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-9-14",
+            "2026-09-14T00",
+            "+026-09-14",
+            "0000-01-01",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Date::from_unix(0).map(|d| d.zip_time()),
+            Some(DateTime::DEFAULT)
+        );
+    }
+
+    #[test]
+    fn slugs_and_names() {
+        assert_eq!(slug("Cáncer de riñón: ¿qué es?"), "cancer-de-rinon-que-es");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        let mut used: HashSet<String> = ["nav".to_string()].into();
+        assert_eq!(unique_name("nav", &mut used), "nav-2");
+        assert_eq!(unique_name("nav", &mut used), "nav-3");
+        assert_eq!(unique_name("!!!", &mut used), "article");
+    }
+}
