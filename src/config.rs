@@ -132,11 +132,7 @@ impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, Error> {
         let file: ConfigFile = toml::from_str(text).map_err(|err| {
             let line = err.span().map(|span| line_of(text, span.start));
-            Error::Config {
-                path: path.to_path_buf(),
-                line,
-                message: err.message().trim().to_string(),
-            }
+            Error::Config { path: path.to_path_buf(), line, message: err.message().trim().to_string() }
         })?;
         file.validate(path)?;
         Ok(file)
@@ -166,7 +162,13 @@ impl ConfigFile {
     }
 
     /// Resolves relative paths against the config file's folder.
-    pub fn resolve(self, config_path: &Path, content_dir: PathBuf, out_dir: PathBuf, jobs: Option<usize>) -> Config {
+    pub fn resolve(
+        self,
+        config_path: &Path,
+        content_dir: PathBuf,
+        out_dir: PathBuf,
+        jobs: Option<usize>,
+    ) -> Config {
         let base = config_path.parent().unwrap_or(Path::new("."));
         let template = base.join(&self.handout.template);
         let logo = self.brand.logo.as_ref().map(|logo| base.join(logo));
@@ -216,11 +218,7 @@ pub fn contrast_with_white(rgb: (u8, u8, u8)) -> f64 {
 pub fn accessible_color(hex: &str) -> String {
     let mut rgb = parse_hex_color(hex).unwrap_or((0x0B, 0x53, 0x94));
     while contrast_with_white(rgb) < 4.5 {
-        rgb = (
-            (rgb.0 as f64 * 0.9) as u8,
-            (rgb.1 as f64 * 0.9) as u8,
-            (rgb.2 as f64 * 0.9) as u8,
-        );
+        rgb = ((rgb.0 as f64 * 0.9) as u8, (rgb.1 as f64 * 0.9) as u8, (rgb.2 as f64 * 0.9) as u8);
     }
     format!("#{:02X}{:02X}{:02X}", rgb.0, rgb.1, rgb.2)
 }
@@ -231,16 +229,20 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = ConfigFile::parse(Path::new("handouts.toml"), "[brand]\nname = \"X\"\nprimary-colour = \"#000000\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = ConfigFile::parse(
+            Path::new("handouts.toml"),
+            "[brand]\nname = \"X\"\nprimary-colour = \"#000000\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("handouts.toml:3:"), "{err}");
         assert!(err.contains("primary-colour"), "{err}");
     }
 
     #[test]
     fn bad_value_is_an_error() {
-        let err = ConfigFile::parse(Path::new("h.toml"), "[handout]\npaper = \"legal\"\n").unwrap_err().to_string();
+        let err =
+            ConfigFile::parse(Path::new("h.toml"), "[handout]\npaper = \"legal\"\n").unwrap_err().to_string();
         assert!(err.starts_with("h.toml:2:"), "{err}");
         assert!(err.contains("legal"), "{err}");
     }

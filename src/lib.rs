@@ -4,15 +4,15 @@
 //! Each stage takes and returns the plain types in [`model`].
 
 pub mod analyze;
+pub mod cli;
 pub mod config;
 pub mod epub;
 pub mod error;
+mod fsx;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod typeset;
-pub mod cli;
-mod fsx;
 
 pub use error::{Error, Result};
 
@@ -70,7 +70,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 for article in &batch.articles {
                     let grade = article.stats.as_ref().map_or(0.0, |s| s.flesch_kincaid_grade);
                     if grade > max {
-                        let message = format!("{}: reads at grade {grade:.1}, above max-grade {max}", article.source);
+                        let message =
+                            format!("{}: reads at grade {grade:.1}, above max-grade {max}", article.source);
                         eprintln!("error: {message}");
                         failures.push(message);
                     }

@@ -116,11 +116,22 @@ impl Block {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Inline {
-    Text { text: String },
-    Strong { content: Vec<Inline> },
-    Emphasis { content: Vec<Inline> },
-    Link { url: String, content: Vec<Inline> },
-    Code { text: String },
+    Text {
+        text: String,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
+    Emphasis {
+        content: Vec<Inline>,
+    },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    Code {
+        text: String,
+    },
     /// A hard line break inside a paragraph.
     LineBreak,
 }

@@ -25,7 +25,12 @@ pub struct Batch {
 }
 
 /// Loads the config and resolves it with the command-line paths.
-pub fn load_config(config_path: &Path, content: PathBuf, out: PathBuf, jobs: Option<usize>) -> Result<Config> {
+pub fn load_config(
+    config_path: &Path,
+    content: PathBuf,
+    out: PathBuf,
+    jobs: Option<usize>,
+) -> Result<Config> {
     Ok(ConfigFile::load(config_path)?.resolve(config_path, content, out, jobs))
 }
 
@@ -124,7 +129,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
     let batch = load_batch(config, None)?;
-    let mut report = BuildReport { failures: batch.failures.iter().map(ToString::to_string).collect(), ..Default::default() };
+    let mut report = BuildReport {
+        failures: batch.failures.iter().map(ToString::to_string).collect(),
+        ..Default::default()
+    };
     let log = |line: String| {
         if !options.quiet {
             eprintln!("{line}");
@@ -145,21 +153,23 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     }
     let total = batch.articles.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results = typesetter.typeset_all(&batch.articles, &variants, config.jobs, |article, variant, result| {
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let status = match result {
-            Ok(pdf) => format!("{} page{}", pdf.pages, if pdf.pages == 1 { "" } else { "s" }),
-            Err(_) => "failed".to_string(),
-        };
-        log(format!("[{n}/{}] {}{} ({status})", total * variants.len(), article.id, variant.suffix()));
-    });
+    let results =
+        typesetter.typeset_all(&batch.articles, &variants, config.jobs, |article, variant, result| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let status = match result {
+                Ok(pdf) => format!("{} page{}", pdf.pages, if pdf.pages == 1 { "" } else { "s" }),
+                Err(_) => "failed".to_string(),
+            };
+            log(format!("[{n}/{}] {}{} ({status})", total * variants.len(), article.id, variant.suffix()));
+        });
 
     for (article, outputs) in batch.articles.iter().zip(results) {
         let mut pages = None;
         for (variant, result) in variants.iter().zip(outputs) {
             match result {
                 Ok(pdf) => {
-                    let path = config.out_dir.join("pdf").join(format!("{}{}.pdf", article.id, variant.suffix()));
+                    let path =
+                        config.out_dir.join("pdf").join(format!("{}{}.pdf", article.id, variant.suffix()));
                     write_atomic(&path, &pdf.bytes)?;
                     if *variant == Variant::Regular {
                         pages = Some(pdf.pages);
@@ -216,7 +226,8 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 /// The per-article table printed by `check` and at the end of `build`.
 pub fn summary_table(rows: &[ArticleReport]) -> String {
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let mut out = format!("{:<id_width$}  {:>6}  {:>5}  {:>5}  {:>8}\n", "id", "words", "grade", "pages", "warnings");
+    let mut out =
+        format!("{:<id_width$}  {:>6}  {:>5}  {:>5}  {:>8}\n", "id", "words", "grade", "pages", "warnings");
     for row in rows {
         let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
         out.push_str(&format!(

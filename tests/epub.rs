@@ -18,20 +18,11 @@ fn para(content: Vec<Inline>) -> Block {
 }
 
 fn heading(level: u8, s: &str) -> Block {
-    Block::Heading {
-        level,
-        content: vec![text(s)],
-        line: 0,
-    }
+    Block::Heading { level, content: vec![text(s)], line: 0 }
 }
 
 fn list(ordered: bool, start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
-    Block::List {
-        ordered,
-        start,
-        items,
-        line: 0,
-    }
+    Block::List { ordered, start, items, line: 0 }
 }
 
 fn article(id: &str, title: &str, lang: &str, reviewed: &str, blocks: Vec<Block>) -> Article {
@@ -53,11 +44,8 @@ fn article(id: &str, title: &str, lang: &str, reviewed: &str, blocks: Vec<Block>
 }
 
 fn fixture(name: &str) -> Article {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/epub")
-        .join(name);
-    let json =
-        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/epub").join(name);
+    let json = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     serde_json::from_str(&json).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -83,10 +71,7 @@ fn hostile_article() -> Article {
                     content: vec![text("this javascript link")],
                 },
                 text(" or "),
-                Inline::Link {
-                    url: " JAVASCRIPT:alert(2)".into(),
-                    content: vec![],
-                },
+                Inline::Link { url: " JAVASCRIPT:alert(2)".into(), content: vec![] },
                 text(" or "),
                 Inline::Link {
                     url: "https://example.org/?a=1&b=\"2\"<x>".into(),
@@ -104,19 +89,14 @@ fn hostile_article() -> Article {
                     content: vec![text("data")],
                 },
                 Inline::LineBreak,
-                Inline::Code {
-                    text: "<script>alert(4)</script>".into(),
-                },
+                Inline::Code { text: "<script>alert(4)</script>".into() },
             ]),
             Block::Table {
                 header: vec![vec![text("<th>")], vec![text("&amp;")]],
                 rows: vec![vec![vec![text("]]>")], vec![text("\u{0}'\"")]], vec![]],
                 line: 0,
             },
-            Block::CodeBlock {
-                text: "<?xml version=\"1.0\"?>\n<!DOCTYPE x>\n\t]]>\u{1}".into(),
-                line: 0,
-            },
+            Block::CodeBlock { text: "<?xml version=\"1.0\"?>\n<!DOCTYPE x>\n\t]]>\u{1}".into(), line: 0 },
             list(true, Some(0), vec![vec![para(vec![text(HOSTILE)])], vec![]]),
         ],
     );
@@ -134,13 +114,9 @@ fn sample_articles() -> Vec<Article> {
         vec![
             para(vec![
                 text("Most side effects are "),
-                Inline::Strong {
-                    content: vec![text("short-lived")],
-                },
+                Inline::Strong { content: vec![text("short-lived")] },
                 text(" and "),
-                Inline::Emphasis {
-                    content: vec![text("treatable")],
-                },
+                Inline::Emphasis { content: vec![text("treatable")] },
                 text("."),
             ]),
             heading(2, "Common side effects"),
@@ -154,10 +130,7 @@ fn sample_articles() -> Vec<Article> {
                         list(
                             false,
                             None,
-                            vec![
-                                vec![para(vec![text("Nausea")])],
-                                vec![para(vec![text("Diarrhea")])],
-                            ],
+                            vec![vec![para(vec![text("Nausea")])], vec![para(vec![text("Diarrhea")])]],
                         ),
                     ],
                 ],
@@ -172,13 +145,7 @@ fn sample_articles() -> Vec<Article> {
                 line: 0,
             },
             heading(2, "When should I call my care team?"),
-            list(
-                true,
-                Some(3),
-                vec![vec![para(vec![text(
-                    "A fever of 100.4 °F (38 °C) or higher.",
-                )])]],
-            ),
+            list(true, Some(3), vec![vec![para(vec![text("A fever of 100.4 °F (38 °C) or higher.")])]]),
             Block::Quote {
                 blocks: vec![para(vec![
                     text("Call us any time, day or night."),
@@ -199,15 +166,10 @@ fn sample_articles() -> Vec<Article> {
                     content: vec![text("nurse@example.org")],
                 },
                 text(". Use "),
-                Inline::Code {
-                    text: "printf".into(),
-                },
+                Inline::Code { text: "printf".into() },
                 text(" nowhere."),
             ]),
-            Block::CodeBlock {
-                text: "Medicine   Dose\nOndansetron 8 mg".into(),
-                line: 0,
-            },
+            Block::CodeBlock { text: "Medicine   Dose\nOndansetron 8 mg".into(), line: 0 },
         ],
     );
     side_effects.meta.summary =
@@ -217,9 +179,7 @@ fn sample_articles() -> Vec<Article> {
         "Your First Visit",
         "en",
         "2025-01-15",
-        vec![para(vec![text(
-            "Bring your medicines and a list of questions.",
-        )])],
+        vec![para(vec![text("Bring your medicines and a list of questions.")])],
     );
     vec![
         hostile_article(),
@@ -256,19 +216,13 @@ fn brand() -> Brand {
 
 fn build(articles: &[Article]) -> Vec<u8> {
     let (collection, brand) = (collection(), brand());
-    let settings = EpubSettings {
-        collection: &collection,
-        brand: &brand,
-        source_date_epoch: None,
-    };
+    let settings = EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None };
     build_epub(articles, &settings).expect("EPUB builds")
 }
 
 fn read_entry(epub: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(Cursor::new(epub)).expect("EPUB is a zip");
-    let mut entry = archive
-        .by_name(name)
-        .unwrap_or_else(|err| panic!("{name}: {err}"));
+    let mut entry = archive.by_name(name).unwrap_or_else(|err| panic!("{name}: {err}"));
     let mut out = String::new();
     entry.read_to_string(&mut out).expect("UTF-8 entry");
     out
@@ -277,14 +231,7 @@ fn read_entry(epub: &[u8], name: &str) -> String {
 fn entry_names(epub: &[u8]) -> Vec<String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(epub)).expect("EPUB is a zip");
     (0..archive.len())
-        .map(|i| {
-            archive
-                .by_index(i)
-                .expect("entry")
-                .name()
-                .expect("UTF-8 name")
-                .into_owned()
-        })
+        .map(|i| archive.by_index(i).expect("entry").name().expect("UTF-8 name").into_owned())
         .collect()
 }
 
@@ -314,9 +261,7 @@ fn epubcheck_reports_no_errors_or_warnings() {
     let epub = build(&sample_articles());
     write_sample(&epub);
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir
-        .path()
-        .join(format!("{}.epub", collection_id(&collection())));
+    let path = dir.path().join(format!("{}.epub", collection_id(&collection())));
     std::fs::write(&path, &epub).expect("write EPUB");
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/epubcheck.sh");
@@ -326,20 +271,14 @@ fn epubcheck_reports_no_errors_or_warnings() {
         .arg(&path)
         .output()
         .unwrap_or_else(|err| panic!("cannot run {}: {err}", script.display()));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "EPUBCheck failed:\n{report}");
     assert!(
         report.contains("Messages: 0 fatals / 0 errors / 0 warnings"),
         "unexpected EPUBCheck output:\n{report}"
     );
-    assert!(
-        report.contains("No errors or warnings detected"),
-        "unexpected EPUBCheck output:\n{report}"
-    );
+    assert!(report.contains("No errors or warnings detected"), "unexpected EPUBCheck output:\n{report}");
 }
 
 #[test]
@@ -357,17 +296,9 @@ fn nav_lists_titles_in_order_with_nested_headings() {
         ">Hostile &lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt;",
         ">Cómo cuidarse en casa durante la quimioterapia</a>",
     ];
-    let positions: Vec<usize> = titles
-        .iter()
-        .map(|t| {
-            toc.find(t)
-                .unwrap_or_else(|| panic!("{t} not in nav:\n{toc}"))
-        })
-        .collect();
-    assert!(
-        positions.windows(2).all(|w| w[0] < w[1]),
-        "titles out of order:\n{toc}"
-    );
+    let positions: Vec<usize> =
+        titles.iter().map(|t| toc.find(t).unwrap_or_else(|| panic!("{t} not in nav:\n{toc}"))).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "titles out of order:\n{toc}");
 
     // Headings nest under their article, h3 inside the h2's list.
     let compact: String = toc.split('\n').collect();
@@ -381,32 +312,25 @@ fn nav_lists_titles_in_order_with_nested_headings() {
         "{toc}"
     );
     // The Spanish entries are marked as Spanish for screen readers.
-    assert!(compact.contains("<a href=\"quimioterapia-en-casa.xhtml#h-2\" lang=\"es\" xml:lang=\"es\">Si tiene náuseas</a>"), "{toc}");
+    assert!(
+        compact.contains(
+            "<a href=\"quimioterapia-en-casa.xhtml#h-2\" lang=\"es\" xml:lang=\"es\">Si tiene náuseas</a>"
+        ),
+        "{toc}"
+    );
     // Every heading id the nav points at exists in its chapter.
     let chapter = read_entry(&epub, "OEBPS/side-effects.xhtml");
     for id in ["h-1", "h-2", "h-3"] {
-        assert!(
-            chapter.contains(&format!(" id=\"{id}\"")),
-            "{id} missing in chapter"
-        );
+        assert!(chapter.contains(&format!(" id=\"{id}\"")), "{id} missing in chapter");
     }
-    assert!(
-        chapter.contains("<h3 id=\"h-2\">How long they last</h3>"),
-        "{chapter}"
-    );
+    assert!(chapter.contains("<h3 id=\"h-2\">How long they last</h3>"), "{chapter}");
 
     let landmarks = &nav[nav.find("epub:type=\"landmarks\"").expect("landmarks")..];
     assert!(landmarks.contains("hidden=\"hidden\""));
     for kind in ["cover", "toc", "bodymatter"] {
-        assert!(
-            landmarks.contains(&format!("epub:type=\"{kind}\"")),
-            "{kind} landmark missing"
-        );
+        assert!(landmarks.contains(&format!("epub:type=\"{kind}\"")), "{kind} landmark missing");
     }
-    assert!(
-        landmarks
-            .contains("epub:type=\"bodymatter\" href=\"metastatic-kidney-cancer-treatment.xhtml\"")
-    );
+    assert!(landmarks.contains("epub:type=\"bodymatter\" href=\"metastatic-kidney-cancer-treatment.xhtml\""));
 }
 
 #[test]
@@ -418,16 +342,10 @@ fn two_builds_are_byte_identical() {
 
     // The date comes from the inputs, never the clock.
     let opf = read_entry(&first, "OEBPS/package.opf");
-    assert!(
-        opf.contains("<meta property=\"dcterms:modified\">2026-10-31T00:00:00Z</meta>"),
-        "{opf}"
-    );
+    assert!(opf.contains("<meta property=\"dcterms:modified\">2026-10-31T00:00:00Z</meta>"), "{opf}");
     let (collection, brand) = (collection(), brand());
-    let settings = EpubSettings {
-        collection: &collection,
-        brand: &brand,
-        source_date_epoch: Some(1_700_000_000),
-    };
+    let settings =
+        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: Some(1_700_000_000) };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
     assert!(
@@ -435,12 +353,8 @@ fn two_builds_are_byte_identical() {
         "{opf_pinned}"
     );
     // The identifier does not depend on the date.
-    let id = |opf: &str| {
-        opf[opf.find("<dc:identifier").expect("identifier")..]
-            .lines()
-            .next()
-            .map(String::from)
-    };
+    let id =
+        |opf: &str| opf[opf.find("<dc:identifier").expect("identifier")..].lines().next().map(String::from);
     assert_eq!(id(&opf), id(&opf_pinned));
 }
 
@@ -448,44 +362,31 @@ fn two_builds_are_byte_identical() {
 fn hostile_text_is_escaped_and_never_markup() {
     let epub = build(&sample_articles());
     let hostile = read_entry(&epub, "OEBPS/hostile.xhtml");
-    assert!(hostile.contains(
-        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt; &quot;double&quot; &#39;single&#39;"
-    ));
     assert!(
-        hostile.contains("#set page(width: 1pt) $x$"),
-        "typst-looking text is kept as text"
+        hostile.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt; &quot;double&quot; &#39;single&#39;"
+        )
     );
+    assert!(hostile.contains("#set page(width: 1pt) $x$"), "typst-looking text is kept as text");
+    assert!(hostile.contains("this javascript link"), "the words of a refused link are kept");
     assert!(
-        hostile.contains("this javascript link"),
-        "the words of a refused link are kept"
+        hostile.contains(
+            "<a href=\"https://example.org/?a=1&amp;b=%222%22%3Cx%3E\">a real link with a nested one</a>"
+        ),
+        "{hostile}"
     );
-    assert!(hostile.contains("<a href=\"https://example.org/?a=1&amp;b=%222%22%3Cx%3E\">a real link with a nested one</a>"), "{hostile}");
     for (name, body) in xhtml_entries(&epub) {
         assert!(!body.contains("<script"), "{name} has a script element");
-        assert!(
-            !body.to_ascii_lowercase().contains("href=\"javascript:"),
-            "{name} links to javascript:"
-        );
+        assert!(!body.to_ascii_lowercase().contains("href=\"javascript:"), "{name} links to javascript:");
         assert!(!body.contains("href=\"data:"), "{name} links to data:");
         assert!(!body.contains("<b>"), "{name} passes markup through");
-        assert!(
-            !body.contains("<a href=\"https://nested.example/"),
-            "{name} nests links"
-        );
-        let illegal = body
-            .chars()
-            .find(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{FFFE}');
-        assert_eq!(
-            illegal, None,
-            "{name} contains a character XML cannot carry"
-        );
+        assert!(!body.contains("<a href=\"https://nested.example/"), "{name} nests links");
+        let illegal = body.chars().find(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{FFFE}');
+        assert_eq!(illegal, None, "{name} contains a character XML cannot carry");
     }
     // The title, with markup-looking text, is escaped in the package document too.
     let opf = read_entry(&epub, "OEBPS/package.opf");
-    assert!(
-        opf.contains("<dc:publisher>Riverside Cancer Center &amp; Clinic</dc:publisher>"),
-        "{opf}"
-    );
+    assert!(opf.contains("<dc:publisher>Riverside Cancer Center &amp; Clinic</dc:publisher>"), "{opf}");
 }
 
 #[test]
@@ -516,10 +417,7 @@ fn mimetype_is_first_and_stored() {
         "OEBPS/fonts/AtkinsonHyperlegible-Regular.ttf",
         "OEBPS/fonts/AtkinsonHyperlegible-BoldItalic.ttf",
     ] {
-        assert!(
-            names.iter().any(|n| n == expected),
-            "{expected} missing from {names:?}"
-        );
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
 }
 
@@ -528,14 +426,8 @@ fn chapters_and_package_carry_language_and_accessibility_metadata() {
     let epub = build(&sample_articles());
     let spanish = read_entry(&epub, "OEBPS/quimioterapia-en-casa.xhtml");
     assert!(spanish.contains("lang=\"es\" xml:lang=\"es\""));
-    assert!(
-        spanish.contains("<h2 id=\"key-points\">Puntos clave</h2>"),
-        "{spanish}"
-    );
-    assert!(
-        spanish.contains("<time datetime=\"2026-10-02\">2 de octubre de 2026</time>"),
-        "{spanish}"
-    );
+    assert!(spanish.contains("<h2 id=\"key-points\">Puntos clave</h2>"), "{spanish}");
+    assert!(spanish.contains("<time datetime=\"2026-10-02\">2 de octubre de 2026</time>"), "{spanish}");
     let english = read_entry(&epub, "OEBPS/side-effects.xhtml");
     assert!(english.contains("<ol start=\"3\">"));
     assert!(english.contains("<th scope=\"col\">Side effect</th>"));
@@ -555,10 +447,7 @@ fn chapters_and_package_carry_language_and_accessibility_metadata() {
     ] {
         assert!(opf.contains(needle), "{needle} missing:\n{opf}");
     }
-    assert_eq!(
-        collection_id(&collection()),
-        "understanding-metastatic-cancer"
-    );
+    assert_eq!(collection_id(&collection()), "understanding-metastatic-cancer");
     let cover = read_entry(&epub, "OEBPS/cover.xhtml");
     assert!(
         cover.contains("Understanding Metastatic Cancer")
@@ -569,10 +458,6 @@ fn chapters_and_package_carry_language_and_accessibility_metadata() {
 #[test]
 fn no_articles_is_an_error_not_an_empty_book() {
     let (collection, brand) = (collection(), brand());
-    let settings = EpubSettings {
-        collection: &collection,
-        brand: &brand,
-        source_date_epoch: None,
-    };
+    let settings = EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None };
     assert!(build_epub(&[], &settings).is_err());
 }

@@ -98,24 +98,12 @@ struct Unit {
 /// their own (0, e.g. built in code rather than parsed).
 fn collect_units(blocks: &[Block], parent_line: usize, out: &mut Vec<Unit>) {
     for block in blocks {
-        let line = if block.line() == 0 {
-            parent_line
-        } else {
-            block.line()
-        };
-        let mut push = |inlines: &[Inline]| {
-            out.push(Unit {
-                text: unit_text(inlines),
-                line,
-            })
-        };
+        let line = if block.line() == 0 { parent_line } else { block.line() };
+        let mut push = |inlines: &[Inline]| out.push(Unit { text: unit_text(inlines), line });
         match block {
             Block::Heading { content, .. } | Block::Paragraph { content, .. } => push(content),
             Block::Table { header, rows, .. } => {
-                header
-                    .iter()
-                    .chain(rows.iter().flatten())
-                    .for_each(|cell| push(cell));
+                header.iter().chain(rows.iter().flatten()).for_each(|cell| push(cell));
             }
             Block::List { items, .. } => {
                 for item in items {
@@ -137,9 +125,9 @@ fn unit_text(inlines: &[Inline]) -> String {
         for inline in inlines {
             match inline {
                 Inline::Text { text } | Inline::Code { text } => out.push_str(text),
-                Inline::Strong { content }
-                | Inline::Emphasis { content }
-                | Inline::Link { content, .. } => push(content, out),
+                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                    push(content, out)
+                }
                 Inline::LineBreak => out.push('\n'),
             }
         }
@@ -213,12 +201,7 @@ impl<'a> Lint<'a> {
             return;
         }
         // Quoted as written, punctuation and all, so a search in an editor finds it.
-        let mut quote = sentence
-            .text
-            .split_whitespace()
-            .take(QUOTE_WORDS)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut quote = sentence.text.split_whitespace().take(QUOTE_WORDS).collect::<Vec<_>>().join(" ");
         quote.push('…');
         self.long.push(Warning::at(
             line,
@@ -238,16 +221,13 @@ impl<'a> Lint<'a> {
                 continue;
             };
             let order = self.plain.len();
-            let uses = self
-                .plain
-                .entry(entry.key.as_str())
-                .or_insert_with(|| Uses {
-                    entry,
-                    first: words[i..i + len].join(" "),
-                    lines: Vec::new(),
-                    count: 0,
-                    order,
-                });
+            let uses = self.plain.entry(entry.key.as_str()).or_insert_with(|| Uses {
+                entry,
+                first: words[i..i + len].join(" "),
+                lines: Vec::new(),
+                count: 0,
+                order,
+            });
             uses.count += 1;
             if uses.lines.last() != Some(&line) {
                 uses.lines.push(line);
@@ -268,19 +248,12 @@ impl<'a> Lint<'a> {
 }
 
 fn plain_warning(uses: &Uses) -> Warning {
-    let Uses {
-        entry,
-        first,
-        lines,
-        count,
-        ..
-    } = uses;
+    let Uses { entry, first, lines, count, .. } = uses;
     let advice = match entry.kind {
         Kind::Replace => format!("'{first}' → try '{}'", entry.alternative),
-        Kind::Explain => format!(
-            "'{first}' is a medical term; say what it means the first time ('{}')",
-            entry.alternative
-        ),
+        Kind::Explain => {
+            format!("'{first}' is a medical term; say what it means the first time ('{}')", entry.alternative)
+        }
     };
     let mut message = format!("{PLAIN_PREFIX}{advice}");
     if *count > 1 {
@@ -293,10 +266,7 @@ fn plain_warning(uses: &Uses) -> Warning {
             message.push_str(&format!(", also line{s} {}{ellipsis}", shown.join(", ")));
         }
     }
-    Warning {
-        line: lines.first().copied(),
-        message,
-    }
+    Warning { line: lines.first().copied(), message }
 }
 
 #[cfg(test)]

@@ -63,10 +63,7 @@ impl PlainLanguage {
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut list = PlainLanguage::default();
-        let tables = [
-            (&file.words, Kind::Replace, "words"),
-            (&file.terms, Kind::Explain, "terms"),
-        ];
+        let tables = [(&file.words, Kind::Replace, "words"), (&file.terms, Kind::Explain, "terms")];
         for (table, kind, name) in tables {
             for (key, alternative) in table {
                 let words: Vec<String> = key.split_whitespace().map(normalize).collect();
@@ -80,12 +77,7 @@ impl PlainLanguage {
                 if list.lookup(&key).is_some() {
                     return Err(format!("[{name}] {key:?}: listed twice"));
                 }
-                let entry = Entry {
-                    key,
-                    alternative: alternative.trim().to_string(),
-                    kind,
-                    words,
-                };
+                let entry = Entry { key, alternative: alternative.trim().to_string(), kind, words };
                 let bucket = list.by_first.entry(entry.words[0].clone()).or_default();
                 bucket.push(entry);
                 bucket.sort_by_key(|e| std::cmp::Reverse(e.words.len()));
@@ -183,24 +175,14 @@ mod tests {
     fn builtin_parses_and_is_substantial() {
         let list = PlainLanguage::builtin();
         assert!(list.len() >= 60, "only {} entries", list.len());
-        assert_eq!(
-            list.lookup("utilize").map(|e| e.alternative.as_str()),
-            Some("use")
-        );
-        assert_eq!(
-            list.lookup("metastatic").map(|e| e.kind),
-            Some(Kind::Explain)
-        );
-        assert_eq!(
-            list.lookup("malignant").map(|e| e.kind),
-            Some(Kind::Replace)
-        );
+        assert_eq!(list.lookup("utilize").map(|e| e.alternative.as_str()), Some("use"));
+        assert_eq!(list.lookup("metastatic").map(|e| e.kind), Some(Kind::Explain));
+        assert_eq!(list.lookup("malignant").map(|e| e.kind), Some(Kind::Replace));
     }
 
     #[test]
     fn parse_shape_and_errors() {
-        let list = PlainLanguage::parse("[words]\nUtilize = \"use\"\n\"prior  to\" = \"before\"\n")
-            .unwrap();
+        let list = PlainLanguage::parse("[words]\nUtilize = \"use\"\n\"prior  to\" = \"before\"\n").unwrap();
         assert_eq!(list.len(), 2);
         assert!(list.lookup("prior to").is_some());
         assert!(list.lookup("utilize").is_some());
@@ -223,26 +205,11 @@ mod tests {
         )
         .unwrap();
         let w = words("Administered therapies prior to surgery, prior visits, alleviating pain");
-        assert_eq!(
-            list.match_at(&w, 0).map(|(e, n)| (e.key.as_str(), n)),
-            Some(("administer", 1))
-        );
-        assert_eq!(
-            list.match_at(&w, 1).map(|(e, _)| e.key.as_str()),
-            Some("therapy")
-        );
-        assert_eq!(
-            list.match_at(&w, 2).map(|(e, n)| (e.key.as_str(), n)),
-            Some(("prior to", 2))
-        );
-        assert_eq!(
-            list.match_at(&w, 5).map(|(e, n)| (e.key.as_str(), n)),
-            Some(("prior", 1))
-        );
-        assert_eq!(
-            list.match_at(&w, 7).map(|(e, _)| e.key.as_str()),
-            Some("alleviate")
-        );
+        assert_eq!(list.match_at(&w, 0).map(|(e, n)| (e.key.as_str(), n)), Some(("administer", 1)));
+        assert_eq!(list.match_at(&w, 1).map(|(e, _)| e.key.as_str()), Some("therapy"));
+        assert_eq!(list.match_at(&w, 2).map(|(e, n)| (e.key.as_str(), n)), Some(("prior to", 2)));
+        assert_eq!(list.match_at(&w, 5).map(|(e, n)| (e.key.as_str(), n)), Some(("prior", 1)));
+        assert_eq!(list.match_at(&w, 7).map(|(e, _)| e.key.as_str()), Some("alleviate"));
         assert!(list.match_at(&w, 4).is_none());
         // A plural key does not match the singular.
         assert!(list.match_at(&words("individual"), 0).is_none());

@@ -23,9 +23,8 @@ pub struct Sentence<'a> {
 /// period never ends the sentence (unless it is the last thing in the unit). Lowercase,
 /// without the final period.
 const NEVER_END: &[&str] = &[
-    "approx", "apr", "aug", "cf", "dec", "dept", "dr", "e.g", "eg", "feb", "fig", "i.e", "ie",
-    "jan", "jun", "jul", "mr", "mrs", "ms", "nov", "oct", "prof", "sep", "sept", "st", "u.k",
-    "u.s", "v", "vs",
+    "approx", "apr", "aug", "cf", "dec", "dept", "dr", "e.g", "eg", "feb", "fig", "i.e", "ie", "jan", "jun",
+    "jul", "mr", "mrs", "ms", "nov", "oct", "prof", "sep", "sept", "st", "u.k", "u.s", "v", "vs",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '}', '»'];
@@ -123,17 +122,10 @@ pub fn split(text: &str) -> Vec<Sentence<'_>> {
         let next = toks.get(i + 1).map(|&(s, e)| &text[s..e]);
         let last = i + 1 == toks.len();
         if last || ends_sentence(tok, prev, next, i == first) {
-            let words: Vec<&str> = toks[first..=i]
-                .iter()
-                .filter_map(|&(s, e)| word(&text[s..e]))
-                .collect();
+            let words: Vec<&str> = toks[first..=i].iter().filter_map(|&(s, e)| word(&text[s..e])).collect();
             if !words.is_empty() {
                 let start = toks[first].0;
-                out.push(Sentence {
-                    text: &text[start..toks[i].1],
-                    start,
-                    words,
-                });
+                out.push(Sentence { text: &text[start..toks[i].1], start, words });
             }
             first = i + 1;
         }
@@ -172,22 +164,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            texts(
-                "It is approved in the U.S. by the FDA. The U.S. Food and Drug Administration agrees."
-            ),
-            [
-                "It is approved in the U.S. by the FDA.",
-                "The U.S. Food and Drug Administration agrees."
-            ]
+            texts("It is approved in the U.S. by the FDA. The U.S. Food and Drug Administration agrees."),
+            ["It is approved in the U.S. by the FDA.", "The U.S. Food and Drug Administration agrees."]
         );
         // "etc." mid-sentence, then at a sentence end.
         assert_eq!(
             texts("Pain, nausea, etc. are common. Call us about fever, chills, etc. We can help."),
-            [
-                "Pain, nausea, etc. are common.",
-                "Call us about fever, chills, etc.",
-                "We can help."
-            ]
+            ["Pain, nausea, etc. are common.", "Call us about fever, chills, etc.", "We can help."]
         );
         // Unlisted abbreviations: the next word is in lower case.
         assert_eq!(
@@ -214,10 +197,7 @@ mod tests {
             texts("Take 2.5 mg twice a day. The dose is 10 mg."),
             ["Take 2.5 mg twice a day.", "The dose is 10 mg."]
         );
-        assert_eq!(
-            texts("1. Take your pills. 2. Rest."),
-            ["1. Take your pills.", "2. Rest."]
-        );
+        assert_eq!(texts("1. Take your pills. 2. Rest."), ["1. Take your pills.", "2. Rest."]);
         assert_eq!(
             texts("Survival rose to 45%. Most patients did well."),
             ["Survival rose to 45%.", "Most patients did well."]
@@ -228,12 +208,7 @@ mod tests {
     fn quotes_brackets_and_ellipses() {
         assert_eq!(
             texts("She said “stop.” Then she left. Rest (see below.) Then walk."),
-            [
-                "She said “stop.”",
-                "Then she left.",
-                "Rest (see below.)",
-                "Then walk."
-            ]
+            ["She said “stop.”", "Then she left.", "Rest (see below.)", "Then walk."]
         );
         assert_eq!(
             texts("It spread… The next scan was clear. Wait... and see."),
@@ -246,20 +221,7 @@ mod tests {
     fn words_are_trimmed_and_dashes_split() {
         let s = split("the body—a stage known as (ccRCC), “off-the-shelf” – yes");
         assert_eq!(s.len(), 1);
-        assert_eq!(
-            s[0].words,
-            [
-                "the",
-                "body",
-                "a",
-                "stage",
-                "known",
-                "as",
-                "ccRCC",
-                "off-the-shelf",
-                "yes"
-            ]
-        );
+        assert_eq!(s[0].words, ["the", "body", "a", "stage", "known", "as", "ccRCC", "off-the-shelf", "yes"]);
         assert_eq!(split("— … –"), vec![]);
     }
 

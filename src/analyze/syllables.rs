@@ -18,10 +18,7 @@
 pub fn syllables(word: &str) -> usize {
     let word = strip_possessive(word);
     let mut total = 0;
-    for part in word
-        .split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
-        .filter(|p| !p.is_empty())
-    {
+    for part in word.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c))).filter(|p| !p.is_empty()) {
         let part: String = part.chars().filter(|c| !is_apostrophe(*c)).collect();
         total += part_syllables(&part);
     }
@@ -93,10 +90,7 @@ const SAID_AS_WORDS: &[(&str, usize)] = &[
 fn letter_syllables(run: &str) -> usize {
     let lower = fold(run);
     let singular = lower.strip_suffix('s').unwrap_or(&lower);
-    if let Some((_, n)) = SAID_AS_WORDS
-        .iter()
-        .find(|(w, _)| *w == lower || *w == singular)
-    {
+    if let Some((_, n)) = SAID_AS_WORDS.iter().find(|(w, _)| *w == lower || *w == singular) {
         return *n;
     }
     if let Some(spelled) = initialism(run) {
@@ -127,11 +121,7 @@ fn initialism(run: &str) -> Option<usize> {
     let mostly_caps = upper >= 2 && upper > lower;
     if all_caps_short || mostly_caps {
         // "W" is "double-u": three syllables; every other letter name has one.
-        Some(
-            run.chars()
-                .map(|c| if c.eq_ignore_ascii_case(&'w') { 3 } else { 1 })
-                .sum(),
-        )
+        Some(run.chars().map(|c| if c.eq_ignore_ascii_case(&'w') { 3 } else { 1 }).sum())
     } else {
         None
     }
@@ -232,10 +222,7 @@ const EXCEPTIONS: &[(&str, usize)] = &[
 ];
 
 fn exception(lower: &str) -> Option<usize> {
-    EXCEPTIONS
-        .binary_search_by(|(w, _)| (*w).cmp(lower))
-        .ok()
-        .map(|i| EXCEPTIONS[i].1)
+    EXCEPTIONS.binary_search_by(|(w, _)| (*w).cmp(lower)).ok().map(|i| EXCEPTIONS[i].1)
 }
 
 fn is_aeiou(b: u8) -> bool {
@@ -291,8 +278,8 @@ pub(crate) fn heuristic(w: &str) -> usize {
     // "wishes") or consonant + l ("tables", "articles").
     if n >= 4 && w.ends_with("es") && !is_v(n - 3) && count > 1 {
         let p = b[n - 3];
-        let sibilant = matches!(p, b's' | b'x' | b'z' | b'c' | b'g')
-            || (p == b'h' && matches!(b[n - 4], b'c' | b's'));
+        let sibilant =
+            matches!(p, b's' | b'x' | b'z' | b'c' | b'g') || (p == b'h' && matches!(b[n - 4], b'c' | b's'));
         let consonant_l = p == b'l' && !is_v(n - 4) && b[n - 4] != b'l';
         if !(sibilant || consonant_l) {
             count -= 1;
@@ -343,8 +330,7 @@ fn hiatus(b: &[u8], i: usize) -> bool {
         // "efficient", "convenient", "friend", and "die", "tries", "field", "view".
         (b'i', b'e') => {
             let opens = matches!(next, b'n' | b't' | b'r') || (next == b's' && at(i + 2) == b't');
-            let glide =
-                matches!(prev2, b'c' | b't') || (prev2 == b'n' && matches!(next, b'n' | b't'));
+            let glide = matches!(prev2, b'c' | b't') || (prev2 == b'n' && matches!(next, b'n' | b't'));
             let end_d = next == b'n' && at(i + 2) == b'd';
             opens && !glide && !end_d
         }
@@ -554,24 +540,14 @@ mod tests {
     /// nearly all of the dictionary words right.
     #[test]
     fn rules_alone_are_mostly_right() {
-        let right = DICTIONARY
-            .iter()
-            .filter(|(w, n)| heuristic(w) == *n)
-            .count();
+        let right = DICTIONARY.iter().filter(|(w, n)| heuristic(w) == *n).count();
         let share = right as f64 / DICTIONARY.len() as f64;
-        assert!(
-            share >= 0.93,
-            "rules alone: {right}/{} right",
-            DICTIONARY.len()
-        );
+        assert!(share >= 0.93, "rules alone: {right}/{} right", DICTIONARY.len());
     }
 
     #[test]
     fn exceptions_are_sorted() {
-        assert!(
-            EXCEPTIONS.windows(2).all(|w| w[0].0 < w[1].0),
-            "EXCEPTIONS must be sorted"
-        );
+        assert!(EXCEPTIONS.windows(2).all(|w| w[0].0 < w[1].0), "EXCEPTIONS must be sorted");
     }
 
     #[test]

@@ -19,10 +19,7 @@ fn article(blocks: Vec<Block>) -> Article {
 }
 
 fn para(text: &str, line: usize) -> Block {
-    Block::Paragraph {
-        content: vec![Inline::text(text)],
-        line,
-    }
+    Block::Paragraph { content: vec![Inline::text(text)], line }
 }
 
 fn analyzed(blocks: Vec<Block>) -> Article {
@@ -32,10 +29,7 @@ fn analyzed(blocks: Vec<Block>) -> Article {
 }
 
 fn messages(a: &Article) -> Vec<(Option<usize>, &str)> {
-    a.warnings
-        .iter()
-        .map(|w| (w.line, w.message.as_str()))
-        .collect()
+    a.warnings.iter().map(|w| (w.line, w.message.as_str())).collect()
 }
 
 /// The Wikipedia example sentence for Flesch Reading Ease, counted end to end:
@@ -65,11 +59,7 @@ fn platypus_end_to_end() {
 fn structure_is_counted_by_hand() {
     let cell = |t: &str| vec![Inline::text(t)];
     let a = analyzed(vec![
-        Block::Heading {
-            level: 2,
-            content: cell("When to call"),
-            line: 1,
-        },
+        Block::Heading { level: 2, content: cell("When to call"), line: 1 },
         para("Call us today. We can help.", 3),
         Block::List {
             ordered: false,
@@ -88,26 +78,17 @@ fn structure_is_counted_by_hand() {
             ],
             line: 5,
         },
-        Block::Quote {
-            blocks: vec![para("Rest is good.", 9)],
-            line: 9,
-        },
+        Block::Quote { blocks: vec![para("Rest is good.", 9)], line: 9 },
         Block::Table {
             header: vec![cell("Day"), cell("Dose")],
             rows: vec![vec![cell("Monday"), cell("One pill")]],
             line: 11,
         },
-        Block::CodeBlock {
-            text: "Not counted. Not at all, in any way whatsoever.".into(),
-            line: 13,
-        },
+        Block::CodeBlock { text: "Not counted. Not at all, in any way whatsoever.".into(), line: 13 },
     ]);
     let s = a.stats.unwrap();
     assert_eq!((s.sentences, s.words, s.syllables), (11, 24, 27));
-    assert_eq!(
-        (s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog),
-        (109.4, -1.5, 3.1)
-    );
+    assert_eq!((s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog), (109.4, -1.5, 3.1));
     assert_eq!(s.reading_minutes, 1);
     assert!(a.warnings.is_empty(), "{:?}", a.warnings);
 }
@@ -123,20 +104,13 @@ fn long_sentences_are_flagged_with_line_and_quote() {
         para(exactly25, 6),
         // The long sentence starts after a line break, one source line further down.
         Block::Paragraph {
-            content: vec![
-                Inline::text("Short one."),
-                Inline::LineBreak,
-                Inline::text(long28),
-            ],
+            content: vec![Inline::text("Short one."), Inline::LineBreak, Inline::text(long28)],
             line: 10,
         },
     ]);
     let quote = "“This sentence has many words in it because…”";
     let want = format!("long sentence: 28 words (aim for under 20): {quote}");
-    assert_eq!(
-        messages(&a),
-        [(Some(4), want.as_str()), (Some(11), want.as_str())]
-    );
+    assert_eq!(messages(&a), [(Some(4), want.as_str()), (Some(11), want.as_str())]);
 }
 
 #[test]
@@ -144,20 +118,12 @@ fn plain_words_once_per_article_with_lines() {
     let a = analyzed(vec![
         para("We will utilize the port.", 2),
         para("Patients utilize it. They utilized it prior to surgery.", 5),
-        Block::List {
-            ordered: false,
-            start: None,
-            items: vec![vec![para("Metastatic cancer", 0)]],
-            line: 7,
-        },
+        Block::List { ordered: false, start: None, items: vec![vec![para("Metastatic cancer", 0)]], line: 7 },
     ]);
     assert_eq!(
         messages(&a),
         [
-            (
-                Some(2),
-                "plain language: 'utilize' → try 'use'; used 3 times, also line 5"
-            ),
+            (Some(2), "plain language: 'utilize' → try 'use'; used 3 times, also line 5"),
             (Some(5), "plain language: 'prior to' → try 'before'"),
             (
                 Some(7),
@@ -170,9 +136,7 @@ fn plain_words_once_per_article_with_lines() {
 
 #[test]
 fn many_uses_list_a_few_lines() {
-    let blocks = (1..=9)
-        .map(|i| para("Individuals matter.", i * 2))
-        .collect();
+    let blocks = (1..=9).map(|i| para("Individuals matter.", i * 2)).collect();
     let a = analyzed(blocks);
     assert_eq!(
         messages(&a),
@@ -189,8 +153,7 @@ fn analyze_twice_changes_nothing_and_keeps_other_warnings() {
         "We utilize a very long sentence here that keeps going on and on and on, with more words than anybody needs to read in one go.",
         3,
     )]);
-    a.warnings
-        .push(Warning::general("no title; used the file name"));
+    a.warnings.push(Warning::general("no title; used the file name"));
     let list = PlainLanguage::builtin();
     analyze(&mut a, &list);
     let once = a.clone();
@@ -203,24 +166,12 @@ fn analyze_twice_changes_nothing_and_keeps_other_warnings() {
 
 #[test]
 fn empty_article_has_zero_stats_and_valid_json() {
-    for blocks in [
-        vec![],
-        vec![Block::CodeBlock {
-            text: "x = 1.".into(),
-            line: 1,
-        }],
-        vec![para(" — ", 1)],
-    ] {
+    for blocks in [vec![], vec![Block::CodeBlock { text: "x = 1.".into(), line: 1 }], vec![para(" — ", 1)]]
+    {
         let a = analyzed(blocks);
         let s = a.stats.clone().unwrap();
-        assert_eq!(
-            (s.words, s.sentences, s.syllables, s.reading_minutes),
-            (0, 0, 0, 0)
-        );
-        assert_eq!(
-            (s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog),
-            (0.0, 0.0, 0.0)
-        );
+        assert_eq!((s.words, s.sentences, s.syllables, s.reading_minutes), (0, 0, 0, 0));
+        assert_eq!((s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog), (0.0, 0.0, 0.0));
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.contains("\"flesch_kincaid_grade\":0.0"), "{json}");
     }
@@ -262,22 +213,10 @@ fn grade_bands() {
 #[test]
 fn seeds_read_above_target() {
     let seeds = [
-        (
-            "000",
-            include_str!("../../tests/seeds/000_599ddf2e71b05133.txt"),
-        ),
-        (
-            "001",
-            include_str!("../../tests/seeds/001_17ae7784a389bc4a.txt"),
-        ),
-        (
-            "002",
-            include_str!("../../tests/seeds/002_c498833ed1b98829.txt"),
-        ),
-        (
-            "003",
-            include_str!("../../tests/seeds/003_e24520bccb21e291.txt"),
-        ),
+        ("000", include_str!("../../tests/seeds/000_599ddf2e71b05133.txt")),
+        ("001", include_str!("../../tests/seeds/001_17ae7784a389bc4a.txt")),
+        ("002", include_str!("../../tests/seeds/002_c498833ed1b98829.txt")),
+        ("003", include_str!("../../tests/seeds/003_e24520bccb21e291.txt")),
     ];
     for (name, text) in seeds {
         let first = text.lines().next().unwrap_or("");
@@ -292,11 +231,7 @@ fn seeds_read_above_target() {
             .collect();
         let a = analyzed(blocks);
         let s = a.stats.clone().unwrap();
-        let long = a
-            .warnings
-            .iter()
-            .filter(|w| w.message.starts_with(LONG_PREFIX))
-            .count();
+        let long = a.warnings.iter().filter(|w| w.message.starts_with(LONG_PREFIX)).count();
         println!(
             "{name}: title {has_title}: words {} sentences {} syllables {} FRE {} FKGL {} SMOG {} min {} | warnings {} ({} long sentences) [{}]",
             s.words,
@@ -314,10 +249,6 @@ fn seeds_read_above_target() {
             println!("    {:?}: {}", w.line, w.message);
         }
         assert!(s.flesch_kincaid_grade > 8.0, "{name}: {s:?}");
-        assert!(
-            a.warnings.len() <= 60,
-            "{name}: {} warnings",
-            a.warnings.len()
-        );
+        assert!(a.warnings.len() <= 60, "{name}: {} warnings", a.warnings.len());
     }
 }

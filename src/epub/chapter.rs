@@ -24,12 +24,7 @@ pub(crate) struct Chapter {
 /// Renders `article` as a complete XHTML document; `lang` is its (validated) language.
 pub(crate) fn render(article: &Article, title: &str, lang: &str) -> Chapter {
     let labels = labels::for_lang(lang);
-    let mut writer = Writer {
-        out: String::new(),
-        toc: Vec::new(),
-        last_level: 1,
-        in_link: false,
-    };
+    let mut writer = Writer { out: String::new(), toc: Vec::new(), last_level: 1, in_link: false };
     let out = &mut writer.out;
     out.push_str(&xhtml_head(lang, title));
     out.push_str("<body>\n<section class=\"article\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"title\">\n");
@@ -42,10 +37,7 @@ pub(crate) fn render(article: &Article, title: &str, lang: &str) -> Chapter {
     }
     writer.blocks(&article.blocks);
     writer.out.push_str("</section>\n</body>\n</html>\n");
-    Chapter {
-        xhtml: writer.out,
-        toc: writer.toc,
-    }
+    Chapter { xhtml: writer.out, toc: writer.toc }
 }
 
 fn reviewed_line(out: &mut String, reviewed: Option<&str>, labels: &Labels, lang: &str) {
@@ -79,17 +71,11 @@ fn bullet(line: &str) -> Option<&str> {
 /// The summary, first on the page, as plain-language guidance asks. A summary written
 /// as `- ` lines becomes a bulleted list; otherwise each line is a paragraph.
 fn key_points(out: &mut String, summary: &str, labels: &Labels, lang: &str) {
-    let lines: Vec<&str> = summary
-        .lines()
-        .map(str::trim)
-        .filter(|line| !one_line(line).is_empty())
-        .collect();
+    let lines: Vec<&str> = summary.lines().map(str::trim).filter(|line| !one_line(line).is_empty()).collect();
     if lines.is_empty() {
         return;
     }
-    out.push_str(
-        "<section class=\"key-points\" aria-labelledby=\"key-points\">\n<h2 id=\"key-points\"",
-    );
+    out.push_str("<section class=\"key-points\" aria-labelledby=\"key-points\">\n<h2 id=\"key-points\"");
     out.push_str(&labels.lang_attrs(lang));
     out.push('>');
     out.push_str(labels.key_points);
@@ -138,12 +124,7 @@ impl Writer {
                     self.out.push_str("</p>\n");
                 }
             }
-            Block::List {
-                ordered,
-                start,
-                items,
-                ..
-            } => {
+            Block::List { ordered, start, items, .. } => {
                 if items.is_empty() {
                     return;
                 }

@@ -71,11 +71,7 @@ const ES: Labels = Labels {
 /// Labels for a page in language `lang` (a BCP 47 tag).
 pub(crate) fn for_lang(lang: &str) -> &'static Labels {
     let primary = lang.split('-').next().unwrap_or(lang);
-    if primary.eq_ignore_ascii_case("es") {
-        &ES
-    } else {
-        &EN
-    }
+    if primary.eq_ignore_ascii_case("es") { &ES } else { &EN }
 }
 
 impl Labels {

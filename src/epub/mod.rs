@@ -46,10 +46,7 @@ pub struct EpubSettings<'a> {
 const FONTS: [(&str, &[u8]); 4] = [
     (
         "AtkinsonHyperlegible-Regular.ttf",
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/AtkinsonHyperlegible_400Regular.ttf"
-        )),
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/AtkinsonHyperlegible_400Regular.ttf")),
     ),
     (
         "AtkinsonHyperlegible-Italic.ttf",
@@ -60,42 +57,23 @@ const FONTS: [(&str, &[u8]); 4] = [
     ),
     (
         "AtkinsonHyperlegible-Bold.ttf",
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/AtkinsonHyperlegible_700Bold.ttf"
-        )),
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/AtkinsonHyperlegible_700Bold.ttf")),
     ),
     (
         "AtkinsonHyperlegible-BoldItalic.ttf",
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/AtkinsonHyperlegible_700Bold_Italic.ttf"
-        )),
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/AtkinsonHyperlegible_700Bold_Italic.ttf")),
     ),
 ];
 
 /// Used when neither `SOURCE_DATE_EPOCH` nor any article's `reviewed` date gives one.
-const FALLBACK_MODIFIED: Date = Date {
-    year: 2000,
-    month: 1,
-    day: 1,
-    seconds: 0,
-};
+const FALLBACK_MODIFIED: Date = Date { year: 2000, month: 1, day: 1, seconds: 0 };
 
 /// The name of the EPUB file without extension: `collection.id`, else a slug of the
 /// title. Always a safe file name (ASCII `a-z`, `0-9`, `-`), even for a hand-written id.
 pub fn collection_id(collection: &Collection) -> String {
-    let source = collection
-        .id
-        .as_deref()
-        .filter(|id| !id.trim().is_empty())
-        .unwrap_or(&collection.title);
+    let source = collection.id.as_deref().filter(|id| !id.trim().is_empty()).unwrap_or(&collection.title);
     let slug = slug(source);
-    if slug.is_empty() {
-        "collection".to_string()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "collection".to_string() } else { slug }
 }
 
 /// Builds the EPUB for `articles`, ordered by `collection.order` and then by id.
@@ -107,10 +85,8 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
     let ordered = order(articles, &settings.collection.order);
     let modified = modified_date(articles, settings.source_date_epoch);
 
-    let mut names: HashSet<String> = ["cover", "nav", "style", "package"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut names: HashSet<String> =
+        ["cover", "nav", "style", "package"].into_iter().map(String::from).collect();
     let mut chapters = Vec::with_capacity(ordered.len());
     for article in ordered {
         let file_stem = unique_name(&article.id, &mut names);
@@ -130,37 +106,17 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
         });
     }
 
-    let book = package::Book {
-        settings,
-        lang: &book_lang,
-        modified: &modified,
-        chapters: &chapters,
-    };
+    let book = package::Book { settings, lang: &book_lang, modified: &modified, chapters: &chapters };
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        (
-            "META-INF/container.xml".into(),
-            package::CONTAINER_XML.as_bytes().to_vec(),
-        ),
-        (
-            "OEBPS/package.opf".into(),
-            package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes(),
-        ),
+        ("META-INF/container.xml".into(), package::CONTAINER_XML.as_bytes().to_vec()),
+        ("OEBPS/package.opf".into(), package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes()),
         ("OEBPS/nav.xhtml".into(), package::nav(&book).into_bytes()),
-        (
-            "OEBPS/cover.xhtml".into(),
-            package::cover(&book).into_bytes(),
-        ),
+        ("OEBPS/cover.xhtml".into(), package::cover(&book).into_bytes()),
     ];
     for chapter in &chapters {
-        files.push((
-            format!("OEBPS/{}", chapter.file),
-            chapter.xhtml.clone().into_bytes(),
-        ));
+        files.push((format!("OEBPS/{}", chapter.file), chapter.xhtml.clone().into_bytes()));
     }
-    files.push((
-        "OEBPS/style.css".into(),
-        package::stylesheet(&settings.brand.primary_color).into_bytes(),
-    ));
+    files.push(("OEBPS/style.css".into(), package::stylesheet(&settings.brand.primary_color).into_bytes()));
     for (name, bytes) in FONTS {
         files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
     }
@@ -171,21 +127,13 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
 fn write_zip(files: &[(String, Vec<u8>)], time: DateTime) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // Fixed time and permissions: the zip must not record when or where it was built.
-    let options = SimpleFileOptions::default()
-        .last_modified_time(time)
-        .unix_permissions(0o644);
+    let options = SimpleFileOptions::default().last_modified_time(time).unix_permissions(0o644);
     // OCF: `mimetype` must be the first entry, uncompressed, with no extra field, so
     // that `file` and reading systems can sniff the type at a fixed offset.
-    zip.start_file(
-        "mimetype",
-        options.compression_method(CompressionMethod::Stored),
-    )?;
+    zip.start_file("mimetype", options.compression_method(CompressionMethod::Stored))?;
     zip.write_all(b"application/epub+zip")?;
     for (name, bytes) in files {
-        zip.start_file(
-            name.as_str(),
-            options.compression_method(CompressionMethod::Deflated),
-        )?;
+        zip.start_file(name.as_str(), options.compression_method(CompressionMethod::Deflated))?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
@@ -196,21 +144,13 @@ fn order<'a>(articles: &'a [Article], order: &[String]) -> Vec<&'a Article> {
     let mut taken = vec![false; articles.len()];
     let mut out = Vec::with_capacity(articles.len());
     for id in order {
-        if let Some(index) = articles
-            .iter()
-            .enumerate()
-            .position(|(i, a)| !taken[i] && &a.id == id)
-        {
+        if let Some(index) = articles.iter().enumerate().position(|(i, a)| !taken[i] && &a.id == id) {
             taken[index] = true;
             out.push(&articles[index]);
         }
     }
-    let mut rest: Vec<&Article> = articles
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !taken[*i])
-        .map(|(_, a)| a)
-        .collect();
+    let mut rest: Vec<&Article> =
+        articles.iter().enumerate().filter(|(i, _)| !taken[*i]).map(|(_, a)| a).collect();
     // Stable sort: articles with the same id keep their input order.
     rest.sort_by(|a, b| a.id.cmp(&b.id));
     out.extend(rest);
@@ -284,21 +224,11 @@ impl Date {
         }
         let number = |range: std::ops::Range<usize>| -> Option<u32> {
             let part = text.get(range)?;
-            if part.bytes().all(|b| b.is_ascii_digit()) {
-                part.parse().ok()
-            } else {
-                None
-            }
+            if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
         };
         let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
-        let valid =
-            (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && year >= 1;
-        valid.then_some(Date {
-            year,
-            month,
-            day,
-            seconds: 0,
-        })
+        let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && year >= 1;
+        valid.then_some(Date { year, month, day, seconds: 0 })
     }
 
     /// From seconds since the Unix epoch; `None` outside years 1..=9999.
@@ -315,12 +245,7 @@ impl Date {
         let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
         let year = yoe + era * 400 + i64::from(month <= 2);
-        (1..=9999).contains(&year).then_some(Date {
-            year: year as i32,
-            month,
-            day,
-            seconds,
-        })
+        (1..=9999).contains(&year).then_some(Date { year: year as i32, month, day, seconds })
     }
 
     pub(crate) fn iso(&self) -> String {
@@ -329,21 +254,13 @@ impl Date {
 
     /// `YYYY-MM-DDThh:mm:ssZ`, the form `dcterms:modified` requires.
     pub(crate) fn iso_datetime(&self) -> String {
-        let (h, m, s) = (
-            self.seconds / 3600,
-            self.seconds / 60 % 60,
-            self.seconds % 60,
-        );
+        let (h, m, s) = (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60);
         format!("{}T{h:02}:{m:02}:{s:02}Z", self.iso())
     }
 
     /// The same moment for zip entries, whose format only covers 1980..=2107.
     fn zip_time(&self) -> DateTime {
-        let (h, m, s) = (
-            self.seconds / 3600,
-            self.seconds / 60 % 60,
-            self.seconds % 60,
-        );
+        let (h, m, s) = (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60);
         u16::try_from(self.year)
             .ok()
             .and_then(|year| {
@@ -403,36 +320,18 @@ mod tests {
 
     #[test]
     fn dates() {
+        assert_eq!(Date::from_unix(0).map(|d| d.iso_datetime()).as_deref(), Some("1970-01-01T00:00:00Z"));
         assert_eq!(
-            Date::from_unix(0).map(|d| d.iso_datetime()).as_deref(),
-            Some("1970-01-01T00:00:00Z")
-        );
-        assert_eq!(
-            Date::from_unix(1_789_000_000)
-                .map(|d| d.iso_datetime())
-                .as_deref(),
+            Date::from_unix(1_789_000_000).map(|d| d.iso_datetime()).as_deref(),
             Some("2026-09-10T00:26:40Z")
         );
-        assert_eq!(
-            Date::from_unix(-86_400).map(|d| d.iso()).as_deref(),
-            Some("1969-12-31")
-        );
+        assert_eq!(Date::from_unix(-86_400).map(|d| d.iso()).as_deref(), Some("1969-12-31"));
         assert_eq!(Date::from_unix(i64::MAX), None);
         assert!(Date::parse("2024-02-29").is_some());
-        for bad in [
-            "2023-02-29",
-            "2026-13-01",
-            "2026-9-14",
-            "2026-09-14T00",
-            "+026-09-14",
-            "0000-01-01",
-        ] {
+        for bad in ["2023-02-29", "2026-13-01", "2026-9-14", "2026-09-14T00", "+026-09-14", "0000-01-01"] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
-        assert_eq!(
-            Date::from_unix(0).map(|d| d.zip_time()),
-            Some(DateTime::DEFAULT)
-        );
+        assert_eq!(Date::from_unix(0).map(|d| d.zip_time()), Some(DateTime::DEFAULT));
     }
 
     #[test]

@@ -2,9 +2,8 @@
 //! every build of the same collection without storing any state.
 
 /// The RFC 9562 URL namespace.
-const NAMESPACE_URL: [u8; 16] = [
-    0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
-];
+const NAMESPACE_URL: [u8; 16] =
+    [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8];
 
 /// The version 5 UUID of `name` in the URL namespace, lowercase and hyphenated.
 pub(crate) fn v5_url(name: &str) -> String {
@@ -16,14 +15,7 @@ pub(crate) fn v5_url(name: &str) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x50;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 /// SHA-1, used only for UUIDv5 (where it is what the standard requires), never for
@@ -53,12 +45,7 @@ fn sha1(data: &[u8]) -> [u8; 20] {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
                 _ => (b ^ c ^ d, 0xCA62C1D6),
             };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(word);
+            let temp = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(word);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -83,9 +70,6 @@ mod tests {
     #[test]
     fn matches_python_uuid5() {
         // python3 -c "import uuid; print(uuid.uuid5(uuid.NAMESPACE_URL, 'https://example.org/'))"
-        assert_eq!(
-            v5_url("https://example.org/"),
-            "527dda32-a0de-5105-a042-cb475b5f7d11"
-        );
+        assert_eq!(v5_url("https://example.org/"), "527dda32-a0de-5105-a042-cb475b5f7d11");
     }
 }

@@ -66,9 +66,7 @@ pub(crate) fn is_lang_tag(tag: &str) -> bool {
     };
     (2..=8).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|part| {
-            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
-        })
+        && parts.all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// `tag` trimmed if it is a usable language tag, else `fallback`.
@@ -107,12 +105,7 @@ pub(crate) fn safe_href(url: &str) -> Option<String> {
     if !is_plain_authority(authority) {
         return None;
     }
-    Some(format!(
-        "{}{}{}",
-        &lower[..scheme_len],
-        authority.to_ascii_lowercase(),
-        percent_encode(tail)
-    ))
+    Some(format!("{}{}{}", &lower[..scheme_len], authority.to_ascii_lowercase(), percent_encode(tail)))
 }
 
 /// `host[:port]` with an ASCII host name or a bracketed IPv6 address. User info and
@@ -123,9 +116,7 @@ fn is_plain_authority(authority: &str) -> bool {
         match v6.split_once(']') {
             Some((addr, port))
                 if !addr.is_empty()
-                    && addr
-                        .bytes()
-                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
+                    && addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
             {
                 (None, port)
             }
@@ -139,21 +130,14 @@ fn is_plain_authority(authority: &str) -> bool {
     };
     let port = match port {
         "" => true,
-        port => port
-            .strip_prefix(':')
-            .unwrap_or(port)
-            .bytes()
-            .all(|b| b.is_ascii_digit()),
+        port => port.strip_prefix(':').unwrap_or(port).bytes().all(|b| b.is_ascii_digit()),
     };
     let host = match host {
         None => true,
         Some(host) => {
             !host.is_empty()
                 && host.split('.').all(|label| {
-                    !label.is_empty()
-                        && label
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 })
         }
     };
@@ -186,19 +170,13 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(escape("]]>"), "]]&gt;");
     }
 
     #[test]
     fn strips_only_illegal_characters() {
-        assert_eq!(
-            escape("a\u{0}b\u{1b}c\u{7f}\u{85}d\u{FFFF}\te\nf\r"),
-            "abcd\te\nf"
-        );
+        assert_eq!(escape("a\u{0}b\u{1b}c\u{7f}\u{85}d\u{FFFF}\te\nf\r"), "abcd\te\nf");
         assert_eq!(escape("ñ – 𝒳 😀"), "ñ – 𝒳 😀");
     }
 
@@ -208,18 +186,9 @@ mod tests {
             safe_href("https://Example.org/a b?q=ü#x").as_deref(),
             Some("https://example.org/a%20b?q=%C3%BC#x")
         );
-        assert_eq!(
-            safe_href("HTTP://example.org:8080").as_deref(),
-            Some("http://example.org:8080")
-        );
-        assert_eq!(
-            safe_href("mailto:care@example.org").as_deref(),
-            Some("mailto:care@example.org")
-        );
-        assert_eq!(
-            safe_href("http://[::1]/x").as_deref(),
-            Some("http://[::1]/x")
-        );
+        assert_eq!(safe_href("HTTP://example.org:8080").as_deref(), Some("http://example.org:8080"));
+        assert_eq!(safe_href("mailto:care@example.org").as_deref(), Some("mailto:care@example.org"));
+        assert_eq!(safe_href("http://[::1]/x").as_deref(), Some("http://[::1]/x"));
         assert_eq!(safe_href("50%25 off").as_deref(), None);
         for bad in [
             "javascript:alert(1)",
@@ -234,10 +203,7 @@ mod tests {
         ] {
             assert_eq!(safe_href(bad), None, "{bad}");
         }
-        assert_eq!(
-            safe_href("https://example.org/100%").as_deref(),
-            Some("https://example.org/100%25")
-        );
+        assert_eq!(safe_href("https://example.org/100%").as_deref(), Some("https://example.org/100%25"));
     }
 
     #[test]

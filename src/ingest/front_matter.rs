@@ -39,7 +39,11 @@ pub fn split(path: &Path, text: &str) -> Result<(Option<FrontMatter>, String, us
         .find(|(_, line)| line.trim_end() == fence || (fence == "---" && line.trim_end() == "..."))
         .map(|(index, _)| index)
         .ok_or_else(|| {
-            Error::input(path, Some(1), format!("front matter opened with `{fence}` on line 1 is never closed"))
+            Error::input(
+                path,
+                Some(1),
+                format!("front matter opened with `{fence}` on line 1 is never closed"),
+            )
         })?;
     let raw = lines[1..close].join("\n");
     let front = if fence == "---" { parse_yaml(path, &raw)? } else { parse_toml(path, &raw)? };
@@ -102,7 +106,9 @@ impl FrontMatter {
             return Err(Error::input(
                 path,
                 None,
-                format!("malformed front matter: lang \"{lang}\" is not a language tag like \"en\" or \"es-MX\""),
+                format!(
+                    "malformed front matter: lang \"{lang}\" is not a language tag like \"en\" or \"es-MX\""
+                ),
             ));
         }
         Ok(())
@@ -123,7 +129,8 @@ pub fn is_iso_date(s: &str) -> bool {
 
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
+        && s.split('-')
+            .all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -141,7 +148,8 @@ mod tests {
 
     #[test]
     fn yaml_and_toml_front_matter() {
-        let (front, body, line) = split_ok("---\ntitle: Hello\nreviewed: 2026-09-14\ntags: [a, b]\n---\nBody");
+        let (front, body, line) =
+            split_ok("---\ntitle: Hello\nreviewed: 2026-09-14\ntags: [a, b]\n---\nBody");
         assert_eq!(front.title.as_deref(), Some("Hello"));
         assert_eq!(front.reviewed.as_deref(), Some("2026-09-14"));
         assert_eq!(front.tags, ["a", "b"]);
@@ -162,9 +170,19 @@ mod tests {
 
     #[test]
     fn malformed_front_matter_names_the_line() {
-        assert_eq!(split_err("---\ntitle: ok\ntags: [a\n---\n"), "a.md:4: malformed front matter: did not find expected ',' or ']'");
-        assert!(split_err("---\ntitle: x\n").starts_with("a.md:1: front matter opened with `---` on line 1 is never closed"));
-        assert!(split_err("---\ntitel: x\n---\n").contains("unknown field `titel`"), "{}", split_err("---\ntitel: x\n---\n"));
+        assert_eq!(
+            split_err("---\ntitle: ok\ntags: [a\n---\n"),
+            "a.md:4: malformed front matter: did not find expected ',' or ']'"
+        );
+        assert!(
+            split_err("---\ntitle: x\n")
+                .starts_with("a.md:1: front matter opened with `---` on line 1 is never closed")
+        );
+        assert!(
+            split_err("---\ntitel: x\n---\n").contains("unknown field `titel`"),
+            "{}",
+            split_err("---\ntitel: x\n---\n")
+        );
         assert!(split_err("+++\ntitle = \n+++\n").starts_with("a.md:2: malformed front matter"));
         assert!(split_err("---\nreviewed: last week\n---\n").contains("not YYYY-MM-DD"));
     }

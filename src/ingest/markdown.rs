@@ -40,12 +40,31 @@ pub fn parse(body: &str, first_line: usize) -> Body {
 #[derive(Debug)]
 enum Frame {
     /// The document, a block quote or a list item: holds blocks.
-    Blocks { blocks: Vec<Block>, line: usize },
-    List { ordered: bool, start: Option<u64>, items: Vec<Vec<Block>>, line: usize },
-    Table { header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, in_head: bool, line: usize },
-    TableRow { cells: Vec<Vec<Inline>> },
+    Blocks {
+        blocks: Vec<Block>,
+        line: usize,
+    },
+    List {
+        ordered: bool,
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+        line: usize,
+    },
+    Table {
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        in_head: bool,
+        line: usize,
+    },
+    TableRow {
+        cells: Vec<Vec<Inline>>,
+    },
     /// Paragraph, heading, table cell, code block, or an inline span: holds inlines.
-    Inlines { kind: InlineKind, content: Vec<Inline>, line: usize },
+    Inlines {
+        kind: InlineKind,
+        content: Vec<Inline>,
+        line: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -109,7 +128,12 @@ impl Builder {
             Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {
                 Frame::Blocks { blocks: vec![], line }
             }
-            Tag::List(start) => Frame::List { ordered: start.is_some(), start: start.filter(|&n| n != 1), items: vec![], line },
+            Tag::List(start) => Frame::List {
+                ordered: start.is_some(),
+                start: start.filter(|&n| n != 1),
+                items: vec![],
+                line,
+            },
             Tag::Table(_) => Frame::Table { header: vec![], rows: vec![], in_head: false, line },
             Tag::TableHead => {
                 if let Some(Frame::Table { in_head, .. }) = self.stack.last_mut() {
@@ -131,7 +155,9 @@ impl Builder {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Inlines { kind, content, line } => match kind {
-                InlineKind::Paragraph | InlineKind::ImplicitParagraph => self.push_block(Block::Paragraph { content: merge_text(content), line }),
+                InlineKind::Paragraph | InlineKind::ImplicitParagraph => {
+                    self.push_block(Block::Paragraph { content: merge_text(content), line })
+                }
                 InlineKind::Heading(level) => {
                     self.push_block(Block::Heading { level, content: merge_text(content), line })
                 }
@@ -145,8 +171,12 @@ impl Builder {
                     }
                 }
                 InlineKind::Strong => self.push_inline(Inline::Strong { content: merge_text(content) }, line),
-                InlineKind::Emphasis => self.push_inline(Inline::Emphasis { content: merge_text(content) }, line),
-                InlineKind::Link(url) => self.push_inline(Inline::Link { url, content: merge_text(content) }, line),
+                InlineKind::Emphasis => {
+                    self.push_inline(Inline::Emphasis { content: merge_text(content) }, line)
+                }
+                InlineKind::Link(url) => {
+                    self.push_inline(Inline::Link { url, content: merge_text(content) }, line)
+                }
                 InlineKind::Image => {
                     for inline in content {
                         self.push_inline(inline, line);
@@ -166,7 +196,9 @@ impl Builder {
                     }
                 }
             },
-            Frame::List { ordered, start, items, line } => self.push_block(Block::List { ordered, start, items, line }),
+            Frame::List { ordered, start, items, line } => {
+                self.push_block(Block::List { ordered, start, items, line })
+            }
             Frame::TableRow { cells } => {
                 if let Some(Frame::Table { header, rows, in_head, .. }) = self.stack.last_mut() {
                     if *in_head {
@@ -253,7 +285,10 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_and_inlines() {
-        let body = parse("# Title\n\nSome **bold** and *em* and [a link](https://x.org) and `code`.\n\n## Section\n", 5);
+        let body = parse(
+            "# Title\n\nSome **bold** and *em* and [a link](https://x.org) and `code`.\n\n## Section\n",
+            5,
+        );
         assert_eq!(body.title.as_deref(), Some("Title"));
         assert_eq!(
             body.blocks,

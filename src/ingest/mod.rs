@@ -132,7 +132,8 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
         (Some(front_title), Some(body_title)) => {
             // A first line that repeats the front-matter title is the title, not a heading.
             if !same_words(&front_title, &body_title) {
-                blocks.insert(0, Block::Heading { level: 2, content: vec![Inline::text(body_title)], line: 0 });
+                blocks
+                    .insert(0, Block::Heading { level: 2, content: vec![Inline::text(body_title)], line: 0 });
                 fix_first_heading_line(&mut blocks);
             }
             front_title
@@ -153,7 +154,9 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
         Some(id) => {
             let slug = slugify(id);
             if &slug != id {
-                warnings.push(Warning::general(format!("front-matter id \"{id}\" is not a slug; using \"{slug}\"")));
+                warnings.push(Warning::general(format!(
+                    "front-matter id \"{id}\" is not a slug; using \"{slug}\""
+                )));
             }
             slug
         }
@@ -217,7 +220,9 @@ fn fallback_title(path: &Path, blocks: &[Block]) -> String {
         return title;
     }
     let opening = blocks.iter().find_map(|block| match block {
-        Block::Paragraph { content, .. } | Block::Heading { content, .. } => Some(crate::model::plain_text(content)),
+        Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+            Some(crate::model::plain_text(content))
+        }
         _ => None,
     });
     match opening {
@@ -310,9 +315,13 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_normalized() {
-        let a = ingest_bytes(Path::new("a.txt"), "\u{FEFF}My Title\r\n\r\nBody text here.\r\n".as_bytes()).unwrap();
+        let a = ingest_bytes(Path::new("a.txt"), "\u{FEFF}My Title\r\n\r\nBody text here.\r\n".as_bytes())
+            .unwrap();
         assert_eq!(a.meta.title, "My Title");
-        assert_eq!(a.blocks, vec![Block::Paragraph { content: vec![Inline::text("Body text here.")], line: 3 }]);
+        assert_eq!(
+            a.blocks,
+            vec![Block::Paragraph { content: vec![Inline::text("Body text here.")], line: 3 }]
+        );
     }
 
     #[test]
@@ -337,10 +346,16 @@ mod tests {
 
     #[test]
     fn fallback_title_from_file_name_or_text() {
-        let a = ingest_bytes(Path::new("what-is-cancer.txt"), b"This is a long sentence that is a paragraph.").unwrap();
+        let a =
+            ingest_bytes(Path::new("what-is-cancer.txt"), b"This is a long sentence that is a paragraph.")
+                .unwrap();
         assert_eq!(a.meta.title, "What is cancer");
         assert!(a.warnings[0].message.starts_with("no title line found"));
-        let b = ingest_bytes(Path::new("000_5f3a.txt"), b"Cancer, a disease, is a long sentence here that goes on.").unwrap();
+        let b = ingest_bytes(
+            Path::new("000_5f3a.txt"),
+            b"Cancer, a disease, is a long sentence here that goes on.",
+        )
+        .unwrap();
         assert_eq!(b.meta.title, "Cancer");
     }
 

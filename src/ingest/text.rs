@@ -79,7 +79,11 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
         let next = rest.get(index + 1);
         if is_heading(line, next) {
-            out.blocks.push(Block::Heading { level: 2, content: vec![Inline::text(&line.text)], line: line.number });
+            out.blocks.push(Block::Heading {
+                level: 2,
+                content: vec![Inline::text(&line.text)],
+                line: line.number,
+            });
         } else {
             out.blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
         }
@@ -145,7 +149,10 @@ fn tidy_whitespace(raw: &str) -> String {
 fn continues_wrapped_line(previous: &str, next: &str) -> bool {
     let previous_open = !previous.ends_with(['.', '!', '?', ':', ';', '"', '”', ')']);
     let next_lower = next.chars().next().is_some_and(char::is_lowercase);
-    previous_open && next_lower && list_marker(next).is_none() && previous.split_whitespace().count() > HEADING_MAX_WORDS
+    previous_open
+        && next_lower
+        && list_marker(next).is_none()
+        && previous.split_whitespace().count() > HEADING_MAX_WORDS
 }
 
 /// Finds the first boilerplate marker after the article has begun and moves it, and the
@@ -249,7 +256,11 @@ fn list_marker(text: &str) -> Option<ListMarker<'_>> {
         if let Some(rest) = after.strip_prefix(". ").or_else(|| after.strip_prefix(") "))
             && !rest.trim().is_empty()
         {
-            return Some(ListMarker { kind: MarkerKind::Number, number: digits.parse().ok(), rest: rest.trim_start() });
+            return Some(ListMarker {
+                kind: MarkerKind::Number,
+                number: digits.parse().ok(),
+                rest: rest.trim_start(),
+            });
         }
     }
     let mut chars = text.chars();
@@ -301,7 +312,10 @@ mod tests {
 
     #[test]
     fn title_is_a_short_first_line_without_period() {
-        assert_eq!(parse("Can it be cured?\n\nYes, sometimes it can.", 1).title.as_deref(), Some("Can it be cured?"));
+        assert_eq!(
+            parse("Can it be cured?\n\nYes, sometimes it can.", 1).title.as_deref(),
+            Some("Can it be cured?")
+        );
         assert_eq!(parse("This is a sentence.\nMore.", 1).title, None);
         let long = "A first line that is far too long to be the title of anything at all really";
         assert_eq!(parse(long, 1).title, None);
@@ -328,7 +342,10 @@ mod tests {
 
     #[test]
     fn short_line_ending_with_colon_introduces_a_list() {
-        let body = parse("Title\nFor example:\n– one thing\n– another thing\n— a third\nAfter the list, a paragraph.", 1);
+        let body = parse(
+            "Title\nFor example:\n– one thing\n– another thing\n— a third\nAfter the list, a paragraph.",
+            1,
+        );
         assert_eq!(texts(&body.blocks), ["P: For example:", "L: 3 items", "P: After the list, a paragraph."]);
     }
 
@@ -361,7 +378,10 @@ mod tests {
             ]
         );
         // A lower-case continuation or a long label is an ordinary sentence.
-        assert_eq!(paragraph_inlines("In summary: while there is hope."), vec![Inline::text("In summary: while there is hope.")]);
+        assert_eq!(
+            paragraph_inlines("In summary: while there is hope."),
+            vec![Inline::text("In summary: while there is hope.")]
+        );
         assert_eq!(
             paragraph_inlines("It depends on a great many different things: Age and health."),
             vec![Inline::text("It depends on a great many different things: Age and health.")]
@@ -378,7 +398,11 @@ mod tests {
         let removed: Vec<(usize, &str)> = body.removed.iter().map(|r| (r.line, r.text.as_str())).collect();
         assert_eq!(
             removed,
-            [(5, "Popular posts from this blog"), (7, "What Is Kidney Cancer?"), (9, "Prostate Cancer: An Overview")]
+            [
+                (5, "Popular posts from this blog"),
+                (7, "What Is Kidney Cancer?"),
+                (9, "Prostate Cancer: An Overview")
+            ]
         );
         assert!(body.removed.iter().all(|r| r.reason == "web boilerplate"));
     }
@@ -404,10 +428,15 @@ mod tests {
 
     #[test]
     fn whitespace_is_tidied_and_wrapped_lines_joined() {
-        let body = parse("Title\n\n  This   paragraph was\thard wrapped by an email client at some\nnarrow width and continues here.  ", 1);
+        let body = parse(
+            "Title\n\n  This   paragraph was\thard wrapped by an email client at some\nnarrow width and continues here.  ",
+            1,
+        );
         assert_eq!(
             texts(&body.blocks),
-            ["P: This paragraph was hard wrapped by an email client at some narrow width and continues here."]
+            [
+                "P: This paragraph was hard wrapped by an email client at some narrow width and continues here."
+            ]
         );
     }
 }

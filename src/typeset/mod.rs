@@ -107,7 +107,8 @@ impl Typesetter {
         };
         let brand = BrandData { brand: &config.brand, color: accessible_color(&config.brand.primary_color) };
         let brand_json = serde_json::to_vec(&brand).map_err(|e| Error::Other(e.to_string()))?;
-        let shared = Shared::new(&config.template, brand_json, logo.as_ref().map(|(n, d)| (n.as_str(), d.clone())))?;
+        let shared =
+            Shared::new(&config.template, brand_json, logo.as_ref().map(|(n, d)| (n.as_str(), d.clone())))?;
         Ok(Typesetter {
             shared,
             paper: config.handout.paper,
@@ -148,7 +149,8 @@ impl Typesetter {
             tagged: true,
             pretty: false,
         };
-        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| self.template_error(&world, &errors))?;
+        let bytes =
+            typst_pdf::pdf(&document, &options).map_err(|errors| self.template_error(&world, &errors))?;
         Ok(Pdf { bytes, pages: document.pages().len() })
     }
 
@@ -196,7 +198,8 @@ impl Typesetter {
     fn creation_date(&self, article: &Article) -> Option<Datetime> {
         if let Some(reviewed) = &article.meta.reviewed {
             let mut parts = reviewed.split('-').map(|p| p.parse::<u32>().ok());
-            if let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) {
+            if let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
+            {
                 return Datetime::from_ymd(y as i32, m as u8, d as u8);
             }
         }
@@ -208,8 +211,11 @@ impl Typesetter {
 
     /// typst diagnostics as `file:line:column: error: message` lines.
     fn template_error(&self, world: &HandoutWorld, diagnostics: &[SourceDiagnostic]) -> Error {
-        let lines: Vec<String> =
-            diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| self.format_diagnostic(world, d)).collect();
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| self.format_diagnostic(world, d))
+            .collect();
         Error::Template { message: lines.join("\n") }
     }
 
