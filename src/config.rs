@@ -23,7 +23,7 @@ pub struct ConfigFile {
 
 /// Who the handouts come from.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Brand {
     /// Printed in the header band and as the EPUB's publisher.
     pub name: String,
@@ -51,7 +51,7 @@ impl Default for Brand {
 
 /// How each PDF handout is laid out.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Handout {
     /// The typst template, relative to the config file; its folder is the template root.
     pub template: PathBuf,
@@ -95,7 +95,7 @@ impl Paper {
 
 /// The EPUB compilation.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Collection {
     pub title: String,
     /// Names the EPUB file; a slug of the title when absent.

@@ -45,7 +45,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     report.pdfs.len(),
                     if report.pdfs.len() == 1 { "" } else { "s" },
                     config.out_dir.join("pdf").display(),
-                    report.epub.as_deref().map(|e| format!(", EPUB {e}")).unwrap_or_default()
+                    report
+                        .epub
+                        .as_deref()
+                        .map(|e| format!(", EPUB {}", config.out_dir.join(e).display()))
+                        .unwrap_or_default()
                 );
             }
             finish(&report.failures)

@@ -174,7 +174,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
                     if *variant == Variant::Regular {
                         pages = Some(pdf.pages);
                     }
-                    report.pdfs.push(path.display().to_string());
+                    report.pdfs.push(relative_to(&path, &config.out_dir));
                 }
                 Err(err) => {
                     eprintln!("error: {}: {err}", article.source);
@@ -187,7 +187,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
 
     if options.epub {
         match write_epub(config, &batch.articles) {
-            Ok(path) => report.epub = Some(path.display().to_string()),
+            Ok(path) => report.epub = Some(relative_to(&path, &config.out_dir)),
             Err(err) => {
                 eprintln!("error: {err}");
                 report.failures.push(err.to_string());
@@ -209,6 +209,11 @@ pub fn write_epub(config: &Config, articles: &[Article]) -> Result<PathBuf> {
     let path = config.out_dir.join(format!("{}.epub", crate::epub::collection_id(&config.collection)));
     write_atomic(&path, &bytes)?;
     Ok(path)
+}
+
+/// `path` relative to `base`, so report.json is the same wherever `out/` is.
+fn relative_to(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).display().to_string()
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org), when set and valid.

@@ -461,3 +461,32 @@ fn no_articles_is_an_error_not_an_empty_book() {
     let settings = EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None };
     assert!(build_epub(&[], &settings).is_err());
 }
+
+/// The EPUB built from the shipped `content/` by the real pipeline passes EPUBCheck, and
+/// so does one from the Spanish and hostile-markup fixtures.
+#[test]
+fn epubcheck_passes_on_content_and_fixture_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config_path = root.join("handouts.toml");
+    for content in ["content", "tests/fixtures/mixed", "tests/fixtures/hostile"] {
+        let out = tempfile::tempdir().unwrap();
+        let config = handouts::config::ConfigFile::load(&config_path).unwrap().resolve(
+            &config_path,
+            root.join(content),
+            out.path().to_path_buf(),
+            None,
+        );
+        let batch = handouts::pipeline::load_batch(&config, None).unwrap();
+        assert!(batch.failures.is_empty(), "{:?}", batch.failures);
+        let path = handouts::pipeline::write_epub(&config, &batch.articles).unwrap();
+        let output = Command::new("bash")
+            .arg(root.join("scripts/epubcheck.sh"))
+            .arg(&path)
+            .output()
+            .expect("bash runs scripts/epubcheck.sh");
+        let report =
+            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "{content}: EPUBCheck failed:\n{report}");
+        assert!(report.contains("No errors or warnings detected"), "{content}:\n{report}");
+    }
+}

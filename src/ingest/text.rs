@@ -186,7 +186,15 @@ fn is_title_line(text: &str) -> bool {
     word_count(text) <= TITLE_MAX_WORDS
         && !text.ends_with(['.', ',', ';', ':'])
         && list_marker(text).is_none()
-        && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        && starts_like_a_sentence(text)
+}
+
+/// Starts with a capital letter or digit, after opening marks such as `¿`, `¡` or quotes.
+fn starts_like_a_sentence(text: &str) -> bool {
+    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '('])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
 }
 
 /// A short line, no final period, that stands apart (blank lines around it) or heads the
@@ -195,7 +203,7 @@ fn is_heading(line: &Line, next: Option<&Line>) -> bool {
     let text = &line.text;
     let short = word_count(text) <= HEADING_MAX_WORDS && text.chars().count() <= 90;
     let unpunctuated = !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…']);
-    let starts_upper = text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    let starts_upper = starts_like_a_sentence(text);
     let Some(next) = next else { return false };
     let stands_apart = line.blank_before && line.blank_after;
     let heads_paragraph = word_count(&next.text) > HEADING_MAX_WORDS || list_marker(&next.text).is_some();
@@ -206,8 +214,7 @@ fn is_heading(line: &Line, next: Option<&Line>) -> bool {
 fn paragraph_inlines(text: &str) -> Vec<Inline> {
     if let Some((label, rest)) = text.split_once(": ") {
         let label_words = word_count(label);
-        let label_is_name = label_words >= 1
-            && label_words <= LEAD_IN_MAX_WORDS
+        let label_is_name = (1..=LEAD_IN_MAX_WORDS).contains(&label_words)
             && label.chars().next().is_some_and(char::is_uppercase)
             && !label.contains(['.', ',', ';', '?', '!', '(', '"', '“']);
         let rest_is_sentence = rest.chars().next().is_some_and(char::is_uppercase) && word_count(rest) > 3;
@@ -317,6 +324,7 @@ mod tests {
             Some("Can it be cured?")
         );
         assert_eq!(parse("This is a sentence.\nMore.", 1).title, None);
+        assert_eq!(parse("¿Qué es?\n\nUn texto.", 1).title.as_deref(), Some("¿Qué es?"));
         let long = "A first line that is far too long to be the title of anything at all really";
         assert_eq!(parse(long, 1).title, None);
     }

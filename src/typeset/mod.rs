@@ -8,8 +8,6 @@
 
 mod world;
 
-use std::path::Path;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use typst::diag::{Severity, SourceDiagnostic};
@@ -265,11 +263,6 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
     (year, month, day)
-}
-
-/// Whether `path` is inside the template root (used by tests of the sandbox).
-pub fn is_within(root: &Path, path: &Path) -> bool {
-    path.starts_with(root)
 }
 
 #[cfg(test)]

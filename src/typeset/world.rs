@@ -68,9 +68,10 @@ impl Shared {
         let fonts: Vec<Font> = EMBEDDED_FONTS
             .iter()
             .flat_map(|data| Font::iter(Bytes::new(*data)))
+            // DejaVu Sans Mono, from typst's own font assets, sets code and fills glyphs
+            // Atkinson Hyperlegible lacks (Greek, Cyrillic, many symbols).
             .chain(
                 typst_assets::fonts()
-                    .filter(|_| true)
                     .flat_map(|data| Font::iter(Bytes::new(data)))
                     .filter(|font| font.info().family.starts_with("DejaVu Sans Mono")),
             )

@@ -1,0 +1,135 @@
+//! Typesetting through the library: real typst compiles, checked by extracting the
+//! text and fonts back out of the PDFs.
+
+mod common;
+
+use std::path::Path;
+
+use handouts::ingest::ingest_file;
+use handouts::model::{Block, plain_text};
+use handouts::typeset::{Typesetter, Variant};
+
+fn typesetter() -> Typesetter {
+    let config = common::repo_config(Path::new("content"), Path::new("out"));
+    Typesetter::new(&config).expect("typesetter loads")
+}
+
+#[test]
+fn seed_002_handout_has_title_headings_clinic_and_body() {
+    let article = ingest_file(Path::new("tests/seeds/002_c498833ed1b98829.txt")).unwrap();
+    let pdf = typesetter().typeset_pdf(&article, Variant::Regular).unwrap();
+    assert!((2..=4).contains(&pdf.pages), "{} pages", pdf.pages);
+    let text = common::pdf_text(&pdf.bytes);
+    assert!(text.contains("Treatment of Metastatic Kidney Cancer"), "{text}");
+    assert!(text.contains("Riverside Cancer Center"));
+    for block in &article.blocks {
+        if let Block::Heading { content, .. } = block {
+            assert!(text.contains(&plain_text(content)), "heading {:?} missing", plain_text(content));
+        }
+    }
+    for sentence in [
+        "Metastatic kidney cancer occurs when cancer cells break away from the original tumor",
+        "Targeted Therapy: This form of treatment uses drugs designed to target specific",
+        "This holistic approach is vital for enhancing quality of life throughout treatment.",
+        "Questions for my care team",
+        "Page 1 of",
+        "(555) 010-0199",
+    ] {
+        assert!(text.contains(sentence), "{sentence:?} missing from {text}");
+    }
+    assert!(!text.contains("Popular posts"), "boilerplate must not be printed");
+}
+
+#[test]
+fn every_seed_typesets_and_embeds_atkinson_hyperlegible() {
+    let typesetter = typesetter();
+    for path in handouts::ingest::discover(Path::new("tests/seeds")).unwrap() {
+        let article = ingest_file(&path).unwrap();
+        let pdf = typesetter.typeset_pdf(&article, Variant::Regular).unwrap();
+        let fonts = common::pdf_fonts(&pdf.bytes);
+        assert!(fonts.iter().any(|f| f.contains("AtkinsonHyperlegible-Regular")), "{fonts:?}");
+        assert!(fonts.iter().any(|f| f.contains("AtkinsonHyperlegible-Bold")), "{fonts:?}");
+        assert!(common::pdf_text(&pdf.bytes).contains(&article.meta.title));
+    }
+}
+
+#[test]
+fn article_text_is_never_typst_code() {
+    let article = ingest_file(Path::new("tests/fixtures/hostile/typst-and-html.txt")).unwrap();
+    let pdf = typesetter().typeset_pdf(&article, Variant::Regular).unwrap();
+    let text = common::pdf_text(&pdf.bytes);
+    for literal in [
+        "Hostile #text $math$ <b>markup</b>",
+        "#set page(width: 1pt)",
+        "#read(\"/etc/passwd\")",
+        "$x$",
+        "a lone ] bracket and a [link] and a *star* and _under_ and `tick` and \\ backslash",
+        "<script>alert(1)</script> and <b>bold</b> & ampersand ]]> end.",
+        "#import \"@preview/cetz:0.3.0\": *",
+        "<!-- comment --> and @label and <label>",
+    ] {
+        assert!(text.contains(literal), "{literal:?} not printed literally in {text}");
+    }
+    assert!(!text.contains("root:x:0"), "a file outside the template root was read");
+    // `#set page(width: 1pt)` would have made hundreds of pages.
+    assert!(pdf.pages <= 2, "{} pages", pdf.pages);
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let article = ingest_file(Path::new("tests/fixtures/mixed/markdown-features.md")).unwrap();
+    let first = typesetter().typeset_pdf(&article, Variant::Regular).unwrap();
+    let second = typesetter().typeset_pdf(&article, Variant::Regular).unwrap();
+    assert!(first.bytes == second.bytes, "two builds of one article differ");
+    let text = common::pdf_text(&first.bytes);
+    assert!(text.contains("Read this online"), "QR code caption for the article url: {text}");
+    assert!(text.contains("Call us: (555) 010-0199"), "action callout with the phone: {text}");
+}
+
+#[test]
+fn large_print_uses_18pt_body_text() {
+    let article = ingest_file(Path::new("tests/seeds/001_17ae7784a389bc4a.txt")).unwrap();
+    let typesetter = typesetter();
+    let regular = typesetter.typeset_pdf(&article, Variant::Regular).unwrap();
+    let large = typesetter.typeset_pdf(&article, Variant::LargePrint).unwrap();
+    let regular_size = common::pdf_body_font_size(&regular.bytes);
+    let large_size = common::pdf_body_font_size(&large.bytes);
+    assert!((12.0..=13.0).contains(&regular_size), "regular body {regular_size} pt");
+    assert!(large_size >= 18.0, "large-print body {large_size} pt");
+    assert!(large.pages > regular.pages);
+}
+
+/// A template folder holding just `handout.typ` with `source`.
+fn broken_template(source: &str) -> (tempfile::TempDir, handouts::Error) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("handout.typ"), source).unwrap();
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.template = dir.path().join("handout.typ");
+    let article = ingest_file(Path::new("tests/seeds/003_e24520bccb21e291.txt")).unwrap();
+    let err = Typesetter::new(&config).unwrap().typeset_pdf(&article, Variant::Regular).unwrap_err();
+    (dir, err)
+}
+
+#[test]
+fn broken_template_gives_file_line_column_diagnostic() {
+    let (dir, err) =
+        broken_template("#let article = json(\"/_handouts/article.json\")\n\n#article.meta.nonexistent\n");
+    let message = err.to_string();
+    let expected = format!("{}:3:", dir.path().join("handout.typ").display());
+    assert!(message.starts_with(&expected), "{message}");
+    assert!(message.contains("error:"), "{message}");
+}
+
+#[test]
+fn package_imports_must_be_vendored() {
+    let (_dir, err) = broken_template("#import \"@preview/cetz:0.3.0\": canvas\n");
+    assert!(err.to_string().contains("vendor the package under templates/"), "{err}");
+}
+
+#[test]
+fn templates_cannot_read_outside_their_folder() {
+    for path in ["/etc/passwd", "../../../../etc/passwd", "/../Cargo.toml"] {
+        let (_dir, err) = broken_template(&format!("#read(\"{path}\")\n"));
+        assert!(err.to_string().contains("handout.typ:1:"), "{path}: {err}");
+    }
+}
