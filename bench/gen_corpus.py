@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Deterministic benchmark corpus for `handouts`.
+
+Writes N articles by recombining the headings, paragraphs and lists of the articles in
+content/ with a fixed seed, 250-2500 words each (about 1-5 printed pages):
+
+    bench/gen_corpus.py N OUT_DIR [--seed S] [--content DIR]
+
+OUT_DIR/handouts/NNNNN.md  Markdown with the front matter handouts reads
+                           (title, lang, reviewed; summary on some)
+OUT_DIR/pandoc/NNNNN.md    the same text with pandoc's metadata keys
+                           (title, lang, date; abstract for summary)
+
+The same N and seed always give byte-identical files (Python 3.11 stdlib only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+LIST_MARKERS = re.compile(r"^\s*(?:[-–—•*]|\d+[.)]|[a-z]\))\s+")
+BOILERPLATE = ("popular posts from this blog", "share this article", "related articles")
+LEAD_IN = re.compile(r"^([A-Z][\w’' -]{2,40}):\s+(.+)$")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“])")
+
+ACTION_HEADINGS = [
+    "When should I call my care team?",
+    "Call your care team right away if",
+    "When to call the clinic",
+]
+TOPICS = [
+    "kidney cancer", "bladder cancer", "prostate cancer", "lung cancer", "breast cancer",
+    "melanoma", "colon cancer", "lymphoma", "bone metastases", "liver metastases",
+    "brain metastases", "ovarian cancer", "pancreatic cancer", "sarcoma", "myeloma",
+]
+ASPECTS = [
+    "What to expect", "Questions and answers", "Treatment options", "Living with",
+    "Managing side effects of", "Understanding", "Caring for yourself with",
+    "Nutrition and", "Clinical trials for", "Pain relief in", "Follow-up care after",
+]
+
+
+class Pool:
+    """The building blocks taken from the source articles."""
+
+    def __init__(self) -> None:
+        self.headings: list[str] = []
+        self.paragraphs: list[str] = []
+        self.lead_ins: list[tuple[str, str]] = []
+        self.lists: list[list[str]] = []
+        self.sentences: list[str] = []
+
+
+def front_matter_split(text: str) -> str:
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                return "\n".join(lines[i + 1 :])
+    return text
+
+
+def is_heading(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 12 and not line.endswith((".", ":", ",", ";"))
+
+
+def read_pool(content: Path) -> Pool:
+    pool = Pool()
+    files = sorted(p for p in content.iterdir() if p.suffix in (".txt", ".md"))
+    if not files:
+        sys.exit(f"{content}: no .txt or .md articles to recombine")
+    for path in files:
+        body = front_matter_split(path.read_text(encoding="utf-8"))
+        current_list: list[str] = []
+        for raw in body.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.lower() in BOILERPLATE:
+                break  # web leftovers follow
+            if LIST_MARKERS.match(line):
+                current_list.append(LIST_MARKERS.sub("", line, count=1))
+                continue
+            if current_list:
+                pool.lists.append(current_list)
+                current_list = []
+            if is_heading(line):
+                pool.headings.append(line)
+            elif (m := LEAD_IN.match(line)) and len(m.group(1).split()) <= 4:
+                pool.lead_ins.append((m.group(1), m.group(2)))
+            elif words(line) >= 8:
+                pool.paragraphs.append(line)
+            pool.sentences.extend(s for s in SENTENCE.split(line) if 6 <= len(s.split()) <= 40)
+        if current_list:
+            pool.lists.append(current_list)
+    return pool
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def make_list(rng: random.Random, pool: Pool) -> list[str]:
+    if pool.lists and rng.random() < 0.3:
+        return list(rng.choice(pool.lists))
+    return rng.sample(pool.sentences, k=min(len(pool.sentences), rng.randint(3, 6)))
+
+
+def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list[str]]:
+    """Front matter and Markdown body lines of article `index`."""
+    target = rng.randint(250, 2500)
+    topic = rng.choice(TOPICS)
+    aspect = rng.choice(ASPECTS)
+    title = f"{aspect} {topic}: handout {index:05d}"
+    meta = {
+        "title": title,
+        "lang": "en",
+        "reviewed": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+    }
+    if rng.random() < 0.3:
+        meta["summary"] = rng.choice(pool.sentences)
+    lines: list[str] = []
+    count = 0
+
+    def add(block: str) -> None:
+        nonlocal count
+        lines.append(block)
+        lines.append("")
+        count += words(block)
+
+    add(rng.choice(pool.paragraphs))
+    action_done = False
+    while count < target:
+        if not action_done and count > target * 0.6 and rng.random() < 0.5:
+            add("## " + rng.choice(ACTION_HEADINGS))
+            add("\n".join("- " + s for s in make_list(rng, pool)))
+            action_done = True
+            continue
+        add("## " + rng.choice(pool.headings))
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.random()
+            if kind < 0.65:
+                add(rng.choice(pool.paragraphs))
+            elif kind < 0.8 and pool.lead_ins:
+                lead, rest = rng.choice(pool.lead_ins)
+                add(f"**{lead}:** {rest}")
+            else:
+                items = make_list(rng, pool)
+                if rng.random() < 0.25:
+                    add("\n".join(f"{i}. {s}" for i, s in enumerate(items, 1)))
+                else:
+                    add("\n".join("- " + s for s in items))
+            if count >= target:
+                break
+    return meta, lines
+
+
+def yaml_front(meta: dict) -> str:
+    # JSON strings are valid YAML double-quoted scalars.
+    out = ["---"]
+    for key, value in meta.items():
+        out.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    out.append("---")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, help="number of articles")
+    parser.add_argument("out", type=Path, help="output folder (handouts/ and pandoc/ are made inside)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--content", type=Path, default=Path(__file__).resolve().parent.parent / "content")
+    args = parser.parse_args()
+
+    pool = read_pool(args.content)
+    rng = random.Random(args.seed)
+    ho_dir = args.out / "handouts"
+    pd_dir = args.out / "pandoc"
+    for d in (ho_dir, pd_dir):
+        d.mkdir(parents=True, exist_ok=True)
+        for old in d.glob("*.md"):
+            old.unlink()
+    total_words = 0
+    for i in range(args.n):
+        meta, lines = make_article(rng, pool, i)
+        body = "\n".join(lines)
+        total_words += words(body)
+        name = f"{i:05d}.md"
+        (ho_dir / name).write_text(yaml_front(meta) + body, encoding="utf-8")
+        pd_meta = {"title": meta["title"], "lang": meta["lang"], "date": meta["reviewed"]}
+        if "summary" in meta:
+            pd_meta["abstract"] = meta["summary"]
+        (pd_dir / name).write_text(yaml_front(pd_meta) + body, encoding="utf-8")
+    print(
+        f"{args.n} articles, {total_words} words (mean {total_words // max(args.n, 1)}) in {args.out}",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
