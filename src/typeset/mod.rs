@@ -6,7 +6,10 @@
 //! means N busy cores. comemo memoizes template evaluation across articles; its
 //! caches are process-global, so they are evicted between chunks to keep memory flat.
 
+mod emit;
 mod world;
+
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,6 +24,7 @@ use crate::config::{Brand, Config, Paper, accessible_color};
 use crate::error::{Error, Result};
 use crate::model::Article;
 
+pub use emit::{emit_fonts, emit_typst_project};
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
 use world::{HandoutWorld, Shared};
 
@@ -116,8 +120,8 @@ impl Typesetter {
         })
     }
 
-    /// Typesets one handout.
-    pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
+    /// The per-article data a compile reads: article JSON, options JSON and QR code.
+    fn article_data(&self, article: &Article, variant: Variant) -> Result<(Bytes, Bytes, Option<Bytes>)> {
         let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
         let qr_svg = article.meta.url.as_deref().and_then(qr_svg);
         let options = Options {
@@ -128,14 +132,34 @@ impl Typesetter {
             logo: self.logo_vpath.as_deref(),
         };
         let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
+        Ok((
+            Bytes::new(article_json),
+            Bytes::new(options_json),
+            qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+        ))
+    }
+
+    /// Writes the typst project that [`Typesetter::typeset_pdf`] compiles for `article`
+    /// into `dir` (see [`emit_typst_project`]); returns the main file's path in `dir`.
+    /// The PDF date is not part of the project: give the typst CLI
+    /// `--creation-timestamp` (or `SOURCE_DATE_EPOCH`) for the same metadata.
+    pub fn emit_project(&self, article: &Article, variant: Variant, dir: &Path) -> Result<PathBuf> {
+        let (article_json, options_json, qr) = self.article_data(article, variant)?;
+        let mut data = vec![(ARTICLE_PATH, article_json), (OPTIONS_PATH, options_json)];
+        data.extend(qr.map(|qr| (QR_PATH, qr)));
+        data.extend(self.shared.data_file(BRAND_PATH).map(|brand| (BRAND_PATH, brand)));
+        if let Some(vpath) = self.logo_vpath.as_deref() {
+            data.extend(self.shared.data_file(vpath).map(|logo| (vpath, logo)));
+        }
+        emit_typst_project(&self.shared.root, &data, dir)?;
+        Ok(dir.join(self.shared.main_path()))
+    }
+
+    /// Typesets one handout.
+    pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
+        let (article_json, options_json, qr_svg) = self.article_data(article, variant)?;
         let date = self.creation_date(article);
-        let world = HandoutWorld {
-            shared: &self.shared,
-            article_json: Bytes::new(article_json),
-            options_json: Bytes::new(options_json),
-            qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
-            today: date,
-        };
+        let world = HandoutWorld { shared: &self.shared, article_json, options_json, qr_svg, today: date };
         let warned = typst::compile::<PagedDocument>(&world);
         let document = warned.output.map_err(|errors| self.template_error(&world, &errors))?;
         let options = PdfOptions {

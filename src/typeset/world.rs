@@ -27,7 +27,7 @@ pub const BRAND_PATH: &str = "/_handouts/brand.json";
 pub const QR_PATH: &str = "/_handouts/qr.svg";
 
 /// The body font, embedded so a handout looks the same on every machine.
-const EMBEDDED_FONTS: &[&[u8]] = &[
+pub(super) const EMBEDDED_FONTS: &[&[u8]] = &[
     include_bytes!("../../fonts/AtkinsonHyperlegible_400Regular.ttf"),
     include_bytes!("../../fonts/AtkinsonHyperlegible_400Regular_Italic.ttf"),
     include_bytes!("../../fonts/AtkinsonHyperlegible_700Bold.ttf"),
@@ -114,6 +114,17 @@ impl Shared {
             files,
             root,
         })
+    }
+
+    /// A shared data file (brand JSON, logo) by its virtual path, for [`super::emit`].
+    pub(super) fn data_file(&self, vpath: &str) -> Option<Bytes> {
+        let vpath = VirtualPath::new(vpath).ok()?;
+        self.files.get(&RootedPath::new(VirtualRoot::Project, vpath).intern()).cloned()
+    }
+
+    /// The main template's path relative to the template folder.
+    pub(super) fn main_path(&self) -> String {
+        self.main.get().vpath().get_without_slash().to_string()
     }
 
     /// Shows a file id as a path a person can open.
