@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus for `handouts`.
 
-Writes N articles by recombining the headings, paragraphs and lists of the articles in
-content/ with a fixed seed, 250-2500 words each (about 1-5 printed pages):
+Writes N articles by recombining the headings, paragraphs, sentences and lists of the
+articles in content/ with a fixed seed, 200-1250 words of body each (1-5 printed US Letter pages at 12.5 pt).
+Most paragraphs are new combinations of source sentences, so that (as with real
+articles) few paragraphs repeat across the corpus and a typesetter cannot win by
+caching whole paragraphs:
 
     bench/gen_corpus.py N OUT_DIR [--seed S] [--content DIR]
 
@@ -106,15 +109,21 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def make_paragraph(rng: random.Random, pool: Pool) -> str:
+    if rng.random() < 0.1:
+        return rng.choice(pool.paragraphs)
+    return " ".join(rng.sample(pool.sentences, k=rng.randint(2, 6)))
+
+
 def make_list(rng: random.Random, pool: Pool) -> list[str]:
-    if pool.lists and rng.random() < 0.3:
+    if pool.lists and rng.random() < 0.1:
         return list(rng.choice(pool.lists))
     return rng.sample(pool.sentences, k=min(len(pool.sentences), rng.randint(3, 6)))
 
 
 def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list[str]]:
     """Front matter and Markdown body lines of article `index`."""
-    target = rng.randint(250, 2500)
+    target = rng.randint(200, 1250)
     topic = rng.choice(TOPICS)
     aspect = rng.choice(ASPECTS)
     title = f"{aspect} {topic}: handout {index:05d}"
@@ -134,7 +143,7 @@ def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list
         lines.append("")
         count += words(block)
 
-    add(rng.choice(pool.paragraphs))
+    add(make_paragraph(rng, pool))
     action_done = False
     while count < target:
         if not action_done and count > target * 0.6 and rng.random() < 0.5:
@@ -142,14 +151,17 @@ def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list
             add("\n".join("- " + s for s in make_list(rng, pool)))
             action_done = True
             continue
-        add("## " + rng.choice(pool.headings))
+        if rng.random() < 0.5:
+            add("## " + rng.choice(pool.headings))
+        else:
+            add(f"## {rng.choice(ASPECTS)} {rng.choice(TOPICS)}")
         for _ in range(rng.randint(1, 4)):
             kind = rng.random()
             if kind < 0.65:
-                add(rng.choice(pool.paragraphs))
+                add(make_paragraph(rng, pool))
             elif kind < 0.8 and pool.lead_ins:
-                lead, rest = rng.choice(pool.lead_ins)
-                add(f"**{lead}:** {rest}")
+                lead, _ = rng.choice(pool.lead_ins)
+                add(f"**{lead}:** {make_paragraph(rng, pool)}")
             else:
                 items = make_list(rng, pool)
                 if rng.random() < 0.25:
