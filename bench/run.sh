@@ -95,7 +95,7 @@ measure() {
   grep -E 'Elapsed|User time|System time|Maximum resident' "$OUT/time-$name.txt" | sed 's/^\s*/   /' >&2
 }
 
-build() { "$HANDOUTS" build --quiet --no-epub --config "$CONFIG" --content "$CORPUS/handouts" "$@"; }
+BUILD=("$HANDOUTS" build --quiet --no-epub --config "$CONFIG" --content "$CORPUS/handouts")
 
 echo "load before: $(uptime)" >"$OUT/machine.txt"
 {
@@ -107,19 +107,19 @@ echo "load before: $(uptime)" >"$OUT/machine.txt"
 
 # a. handouts, cold (empty output folder), jobs 1 and jobs = cores.
 rm -rf "$OUT/ho-1"
-measure handouts-j1 build --jobs 1 --out "$OUT/ho-1"
+measure handouts-j1 "${BUILD[@]}" --jobs 1 --out "$OUT/ho-1"
 rm -rf "$OUT/ho-n"
-measure handouts-jN build --jobs "$CORES" --out "$OUT/ho-n"
+measure handouts-jN "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
 
 # d. rebuilds into the jobs=cores output: nothing changed, then one article changed.
-measure rebuild-noop build --jobs "$CORES" --out "$OUT/ho-n"
+measure rebuild-noop "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
 CHANGED=$CORPUS/handouts/00000.md
 cp "$CHANGED" "$OUT/changed.bak"
 printf '\nThis sentence was added to measure a rebuild with one changed article.\n' >>"$CHANGED"
-measure rebuild-one build --jobs "$CORES" --out "$OUT/ho-n"
+measure rebuild-one "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
 cp "$OUT/changed.bak" "$CHANGED"
 # Rebuild once more so ho-n matches the corpus again (not measured).
-build --jobs "$CORES" --out "$OUT/ho-n" >/dev/null 2>&1 || true
+"${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n" >/dev/null 2>&1 || true
 
 # In-process time of single handouts in a warm process, on a sample of 10 articles.
 SAMPLE=$(find "$CORPUS/handouts" -name '*.md' | sort | awk -v n="$N" 'NR % int((n + 9) / 10) == 1')

@@ -28,8 +28,10 @@ pub use emit::{emit_fonts, emit_typst_project};
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
 use world::{HandoutWorld, Shared};
 
-/// Compiles per chunk before comemo's caches are trimmed.
-const EVICT_EVERY: usize = 64;
+/// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
+/// handout leaves a few MiB of memoized layout behind; what is not reused by the next
+/// chunk is dropped, so memory stays flat however long the batch (bench/RESULTS.md).
+const EVICT_EVERY_PER_THREAD: usize = 8;
 
 /// Which handout to make from an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +192,8 @@ impl Typesetter {
             (0..articles.len()).flat_map(|i| variants.iter().map(move |&v| (i, v))).collect();
         let run = || {
             let mut results: Vec<Result<Pdf>> = Vec::with_capacity(work.len());
-            for chunk in work.chunks(EVICT_EVERY) {
+            let chunk_size = EVICT_EVERY_PER_THREAD * rayon::current_num_threads().max(1);
+            for chunk in work.chunks(chunk_size) {
                 let chunk_results: Vec<Result<Pdf>> = chunk
                     .par_iter()
                     .map(|&(index, variant)| {
@@ -200,8 +203,9 @@ impl Typesetter {
                     })
                     .collect();
                 results.extend(chunk_results);
-                // Keep entries used by the last couple of chunks (the template) warm.
-                typst::comemo::evict(2);
+                // Keep only what this chunk used (template parts shared by every
+                // handout stay warm); the rest of its memoized layout goes.
+                typst::comemo::evict(1);
             }
             typst::comemo::evict(0);
             results
