@@ -12,6 +12,11 @@ Examples:
   handouts build --paper a4 --large-print
                                       A4 handouts plus 18 pt large-print copies
   handouts build --jobs 1 --no-epub   One article at a time, PDFs only
+  handouts build content/kidney.txt   Just one handout
+  handouts build --only kidney-cancer --force
+                                      Rebuild one handout even if it is up to date
+  handouts watch                      Rebuild on every save (for template editing)
+  handouts init my-clinic             Start a new handouts folder
   handouts check                      Read every article, print warnings, write nothing
   handouts inspect content/kidney.txt Show how one article was understood (JSON)
 
@@ -36,6 +41,26 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Build only the EPUB compilation.
     Epub(EpubArgs),
+    /// Rebuild what changed whenever a file in the content or template folder changes.
+    Watch(BuildArgs),
+    /// Create handouts.toml, content/ with an example article, and templates/ in DIR.
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to set up (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where to read from and write to.
@@ -52,10 +77,19 @@ pub struct Paths {
     pub out: PathBuf,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
+    /// Build only these article files (default: every article in the content folder).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub paths: Paths,
+    /// Build only the articles with these ids.
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    pub only: Vec<String>,
+    /// Rebuild everything, even outputs that are up to date.
+    #[arg(long)]
+    pub force: bool,
     /// Number of handouts typeset at once [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -69,8 +103,11 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_epub: bool,
     /// Print only errors.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print every article's warnings.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

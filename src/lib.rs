@@ -12,7 +12,9 @@ mod fsx;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;
+mod scaffold;
 pub mod typeset;
+mod watch;
 
 pub use error::{Error, Result};
 
@@ -31,28 +33,24 @@ pub enum Outcome {
 /// Runs one command. `Err` means nothing useful could be done (exit code 2).
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Build(args) => {
-            let mut config = load_config(&args.paths.config, args.paths.content, args.paths.out, args.jobs)?;
-            if let Some(paper) = args.paper {
-                config.handout.paper = paper;
-            }
-            config.handout.large_print |= args.large_print;
-            let report = pipeline::build(&config, &BuildOptions { epub: !args.no_epub, quiet: args.quiet })?;
-            if !args.quiet {
-                eprint!("\n{}", summary_table(&report.articles));
-                eprintln!(
-                    "\n{} handout PDF{} in {}{}",
-                    report.pdfs.len(),
-                    if report.pdfs.len() == 1 { "" } else { "s" },
-                    config.out_dir.join("pdf").display(),
-                    report
-                        .epub
-                        .as_deref()
-                        .map(|e| format!(", EPUB {}", config.out_dir.join(e).display()))
-                        .unwrap_or_default()
-                );
-            }
-            finish(&report.failures)
+        Command::Build(args) => build_command(&args),
+        Command::Watch(args) => {
+            build_command(&args)?;
+            watch::watch(&args, || {
+                if let Err(err) = build_command(&args) {
+                    eprintln!("error: {err}");
+                }
+            })?;
+            Ok(Outcome::Success)
+        }
+        Command::Init(args) => {
+            scaffold::init(&args.dir)?;
+            Ok(Outcome::Success)
+        }
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(args.shell, &mut Cli::command(), "handouts", &mut std::io::stdout());
+            Ok(Outcome::Success)
         }
         Command::Check(args) => {
             let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
@@ -61,12 +59,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             for failure in &failures {
                 eprintln!("error: {failure}");
             }
-            for article in &batch.articles {
-                for warning in &article.warnings {
-                    let at = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
-                    eprintln!("warning: {}{at}: {}", article.source, warning.message);
-                }
-            }
+            pipeline::print_warnings(&batch.articles);
             println!("{}", summary_table(&pipeline::check_rows(&batch.articles)));
             if args.strict
                 && let Some(max) = config.handout.max_grade
@@ -113,6 +106,32 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             finish(&failures)
         }
     }
+}
+
+fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
+    let paths = args.paths.clone();
+    let mut config = load_config(&paths.config, paths.content, paths.out, args.jobs)?;
+    if let Some(paper) = args.paper {
+        config.handout.paper = paper;
+    }
+    config.handout.large_print |= args.large_print;
+    let options = BuildOptions {
+        epub: !args.no_epub,
+        quiet: args.quiet,
+        verbose: args.verbose,
+        force: args.force,
+        files: args.files.clone(),
+        only: args.only.clone(),
+    };
+    let started = std::time::Instant::now();
+    let report = pipeline::build(&config, &options)?;
+    if !args.quiet {
+        if !report.articles.is_empty() {
+            eprint!("\n{}", summary_table(&report.articles));
+        }
+        eprintln!("\n{}", pipeline::summary_line(&report, &config, started.elapsed()));
+    }
+    finish(&report.failures)
 }
 
 fn finish(failures: &[String]) -> Result<Outcome> {

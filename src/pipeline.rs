@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::analyze::{self, PlainLanguage};
 use crate::config::{Config, ConfigFile};
@@ -78,10 +80,26 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
 }
 
 /// What to build.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub epub: bool,
     pub quiet: bool,
+    /// Print each article's warnings as well.
+    pub verbose: bool,
+    /// Rebuild every output even when its inputs are unchanged.
+    pub force: bool,
+    /// Build only these article files instead of the whole content folder.
+    pub files: Vec<PathBuf>,
+    /// Build only the articles with these ids.
+    pub only: Vec<String>,
+}
+
+impl BuildOptions {
+    /// A partial build touches only some handouts: it never deletes other outputs and
+    /// leaves the EPUB alone.
+    fn partial(&self) -> bool {
+        !self.files.is_empty() || !self.only.is_empty()
+    }
 }
 
 /// One line of the end-of-build table and of `out/report.json`.
@@ -100,7 +118,13 @@ pub struct ArticleReport {
 #[derive(Debug, Default, Serialize)]
 pub struct BuildReport {
     pub articles: Vec<ArticleReport>,
+    /// PDFs typeset by this run (paths relative to the output folder).
     pub pdfs: Vec<String>,
+    /// PDFs that were already up to date.
+    pub unchanged: Vec<String>,
+    /// Outputs of articles that no longer exist, deleted by this run.
+    pub removed: Vec<String>,
+    /// The EPUB, when this run wrote it.
     pub epub: Option<String>,
     pub failures: Vec<String>,
 }
@@ -124,78 +148,306 @@ fn article_report(article: &Article, pages: Option<usize>) -> ArticleReport {
     }
 }
 
-/// Runs the whole build into `config.out_dir`.
+/// Name of the incremental-build manifest in the output folder.
+pub const MANIFEST: &str = ".handouts-manifest.json";
+
+/// What the last build wrote, so the next one can skip unchanged outputs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    /// Output path (relative to the output folder) → what it was built from.
+    outputs: BTreeMap<String, ManifestEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ManifestEntry {
+    /// Hash of every input of this output; equal means the output is up to date.
+    fingerprint: String,
+    /// The article file it came from (empty for the EPUB).
+    source: String,
+    /// Page count, for the report of a skipped PDF.
+    #[serde(default)]
+    pages: Option<usize>,
+}
+
+impl Manifest {
+    /// A missing or unreadable manifest just means "build everything".
+    fn load(out_dir: &Path) -> Manifest {
+        std::fs::read(out_dir.join(MANIFEST))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn is_current(&self, out_dir: &Path, relative: &str, fingerprint: &str) -> bool {
+        self.outputs.get(relative).is_some_and(|entry| entry.fingerprint == fingerprint)
+            && out_dir.join(relative).is_file()
+    }
+}
+
+/// Progress for long runs: a bar on a terminal, plain lines in logs and CI.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+    done: std::sync::atomic::AtomicUsize,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (!quiet && total > 0 && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} handouts  {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, quiet, done: Default::default(), total }
+    }
+
+    fn finished(&self, name: &str, status: &str) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(name.to_string());
+                bar.inc(1);
+            }
+            None if !self.quiet => eprintln!("[{n}/{}] {name} ({status})", self.total),
+            None => {}
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Runs the whole build into `config.out_dir`, skipping outputs whose inputs did not
+/// change since the last build (see [`MANIFEST`]).
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
-    let batch = load_batch(config, None)?;
+    let files = (!options.files.is_empty()).then_some(options.files.as_slice());
+    let mut batch = load_batch(config, files)?;
+    if !options.only.is_empty() {
+        for id in &options.only {
+            if !batch.articles.iter().any(|a| &a.id == id) {
+                batch.failures.push(Error::Other(format!("--only {id}: no article has this id")));
+            }
+        }
+        batch.articles.retain(|a| options.only.contains(&a.id));
+    }
     let mut report = BuildReport {
         failures: batch.failures.iter().map(ToString::to_string).collect(),
         ..Default::default()
     };
-    let log = |line: String| {
-        if !options.quiet {
-            eprintln!("{line}");
-        }
-    };
     for failure in &report.failures {
         eprintln!("error: {failure}");
     }
+    if options.verbose {
+        print_warnings(&batch.articles);
+    }
+
+    let out = &config.out_dir;
+    let old = Manifest::load(out);
+    let mut new = Manifest::default();
 
     for article in &batch.articles {
-        let path = config.out_dir.join("json").join(format!("{}.json", article.id));
-        write_atomic(&path, &to_json(article))?;
+        let relative = format!("json/{}.json", article.id);
+        let bytes = to_json(article);
+        let fingerprint = format!("{:032x}", typst::utils::hash128(&bytes));
+        if options.force || !old.is_current(out, &relative, &fingerprint) {
+            write_atomic(&out.join(&relative), &bytes)?;
+        }
+        new.outputs
+            .insert(relative, ManifestEntry { fingerprint, source: article.source.clone(), pages: None });
     }
 
     let mut variants = vec![Variant::Regular];
     if config.handout.large_print {
         variants.push(Variant::LargePrint);
     }
-    let total = batch.articles.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results =
-        typesetter.typeset_all(&batch.articles, &variants, config.jobs, |article, variant, result| {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let status = match result {
-                Ok(pdf) => format!("{} page{}", pdf.pages, if pdf.pages == 1 { "" } else { "s" }),
-                Err(_) => "failed".to_string(),
-            };
-            log(format!("[{n}/{}] {}{} ({status})", total * variants.len(), article.id, variant.suffix()));
-        });
-
-    for (article, outputs) in batch.articles.iter().zip(results) {
-        let mut pages = None;
-        for (variant, result) in variants.iter().zip(outputs) {
-            match result {
-                Ok(pdf) => {
-                    let path =
-                        config.out_dir.join("pdf").join(format!("{}{}.pdf", article.id, variant.suffix()));
-                    write_atomic(&path, &pdf.bytes)?;
-                    if *variant == Variant::Regular {
-                        pages = Some(pdf.pages);
-                    }
-                    report.pdfs.push(relative_to(&path, &config.out_dir));
+    // Decide what needs typesetting before starting any of it.
+    let mut work: Vec<(usize, Variant, String, String)> = Vec::new();
+    let mut pages: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, article) in batch.articles.iter().enumerate() {
+        for &variant in &variants {
+            let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
+            let fingerprint = typesetter.fingerprint(article, variant)?;
+            let previous = old.outputs.get(&relative).filter(|_| !options.force);
+            if let Some(entry) = previous.filter(|_| old.is_current(out, &relative, &fingerprint)) {
+                if variant == Variant::Regular
+                    && let Some(n) = entry.pages
+                {
+                    pages.insert(article.id.clone(), n);
                 }
-                Err(err) => {
-                    eprintln!("error: {}: {err}", article.source);
-                    report.failures.push(format!("{}: {err}", article.source));
-                }
+                new.outputs.insert(relative.clone(), entry.clone());
+                report.unchanged.push(relative);
+            } else {
+                work.push((index, variant, relative, fingerprint));
             }
         }
-        report.articles.push(article_report(article, pages));
     }
 
-    if options.epub {
-        match write_epub(config, &batch.articles) {
-            Ok(path) => report.epub = Some(relative_to(&path, &config.out_dir)),
+    let progress = Progress::new(work.len(), options.quiet);
+    let jobs: Vec<(&Article, Variant)> = work.iter().map(|(i, v, _, _)| (&batch.articles[*i], *v)).collect();
+    let results = typesetter.typeset_each(&jobs, config.jobs, |article, variant, result| {
+        let status = match result {
+            Ok(pdf) => format!("{} page{}", pdf.pages, if pdf.pages == 1 { "" } else { "s" }),
+            Err(_) => "failed".to_string(),
+        };
+        progress.finished(&format!("{}{}", article.id, variant.suffix()), &status);
+    });
+    progress.clear();
+
+    for ((index, variant, relative, fingerprint), result) in work.into_iter().zip(results) {
+        let article = &batch.articles[index];
+        match result {
+            Ok(pdf) => {
+                write_atomic(&out.join(&relative), &pdf.bytes)?;
+                if variant == Variant::Regular {
+                    pages.insert(article.id.clone(), pdf.pages);
+                }
+                let entry =
+                    ManifestEntry { fingerprint, source: article.source.clone(), pages: Some(pdf.pages) };
+                new.outputs.insert(relative.clone(), entry);
+                report.pdfs.push(relative);
+            }
             Err(err) => {
-                eprintln!("error: {err}");
-                report.failures.push(err.to_string());
+                eprintln!("error: {}: {err}", article.source);
+                report.failures.push(format!("{}: {err}", article.source));
             }
         }
     }
-    write_atomic(&config.out_dir.join("report.json"), &to_json(&report))?;
+    report.articles = batch
+        .articles
+        .iter()
+        .map(|article| article_report(article, pages.get(&article.id).copied()))
+        .collect();
+
+    if options.partial() {
+        // Keep everything this run did not look at.
+        for (relative, entry) in old.outputs {
+            new.outputs.entry(relative).or_insert(entry);
+        }
+    } else {
+        if options.epub {
+            build_epub_if_changed(config, &batch.articles, options.force, &old, &mut new, &mut report);
+        }
+        remove_stale_outputs(out, &old, &mut new, &batch.failures, &mut report);
+    }
+    write_atomic(&out.join(MANIFEST), &to_json(&new))?;
+    write_atomic(&out.join("report.json"), &to_json(&report))?;
     Ok(report)
+}
+
+fn build_epub_if_changed(
+    config: &Config,
+    articles: &[Article],
+    force: bool,
+    old: &Manifest,
+    new: &mut Manifest,
+    report: &mut BuildReport,
+) {
+    let relative = format!("{}.epub", crate::epub::collection_id(&config.collection));
+    let inputs: Vec<Vec<u8>> = articles.iter().map(to_json).collect();
+    let fingerprint = format!(
+        "{:032x}",
+        typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            inputs,
+            format!("{:?}{:?}", config.collection, config.brand),
+            source_date_epoch()
+        ))
+    );
+    let entry = ManifestEntry { fingerprint: fingerprint.clone(), source: String::new(), pages: None };
+    if !force && old.is_current(&config.out_dir, &relative, &fingerprint) {
+        new.outputs.insert(relative, entry);
+        return;
+    }
+    match write_epub(config, articles) {
+        Ok(_) => {
+            new.outputs.insert(relative.clone(), entry);
+            report.epub = Some(relative);
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            report.failures.push(err.to_string());
+        }
+    }
+}
+
+/// Deletes outputs the last build made that this one did not, when their article is
+/// gone (deleted or renamed). Outputs of articles that failed to read this time are
+/// kept: a typo in a file should not also delete its handout.
+fn remove_stale_outputs(
+    out: &Path,
+    old: &Manifest,
+    new: &mut Manifest,
+    failures: &[Error],
+    report: &mut BuildReport,
+) {
+    let failed: Vec<String> = failures
+        .iter()
+        .filter_map(|f| match f {
+            Error::Input { path, .. } | Error::Io { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    for (relative, entry) in &old.outputs {
+        if new.outputs.contains_key(relative) {
+            continue;
+        }
+        if failed.contains(&entry.source) {
+            new.outputs.insert(relative.clone(), entry.clone());
+            continue;
+        }
+        match std::fs::remove_file(out.join(relative)) {
+            Ok(()) => report.removed.push(relative.clone()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => report.failures.push(Error::io(out.join(relative), err).to_string()),
+        }
+    }
+}
+
+/// One sentence on what a build did, for the end of the run.
+pub fn summary_line(report: &BuildReport, config: &Config, elapsed: std::time::Duration) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if report.pdfs.is_empty() && report.epub.is_none() && report.removed.is_empty() {
+        parts.push("Nothing changed: every handout is up to date".to_string());
+    } else {
+        parts.push(format!("Typeset {}", plural(report.pdfs.len(), "PDF")));
+    }
+    if !report.unchanged.is_empty() && !report.pdfs.is_empty() {
+        parts.push(format!("{} up to date", report.unchanged.len()));
+    }
+    if let Some(epub) = &report.epub {
+        parts.push(format!("wrote {}", config.out_dir.join(epub).display()));
+    }
+    if !report.removed.is_empty() {
+        parts.push(format!("removed {} of deleted articles", plural(report.removed.len(), "output")));
+    }
+    format!(
+        "{} in {:.1} s (output in {}).",
+        parts.join(", "),
+        elapsed.as_secs_f64(),
+        config.out_dir.display()
+    )
+}
+
+/// Each article's warnings as `warning: file:line: message`.
+pub fn print_warnings(articles: &[Article]) {
+    for article in articles {
+        for warning in &article.warnings {
+            let at = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
+            eprintln!("warning: {}{at}: {}", article.source, warning.message);
+        }
+    }
 }
 
 /// Builds the EPUB of `articles` into the output folder.
@@ -209,11 +461,6 @@ pub fn write_epub(config: &Config, articles: &[Article]) -> Result<PathBuf> {
     let path = config.out_dir.join(format!("{}.epub", crate::epub::collection_id(&config.collection)));
     write_atomic(&path, &bytes)?;
     Ok(path)
-}
-
-/// `path` relative to `base`, so report.json is the same wherever `out/` is.
-fn relative_to(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base).unwrap_or(path).display().to_string()
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org), when set and valid.

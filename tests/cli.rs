@@ -156,10 +156,120 @@ fn build_of_content_writes_everything_and_is_reproducible() {
         files
     };
     let (a, b) = (files(first.path()), files(second.path()));
-    // 4 articles: JSON, PDF and large-print PDF each, plus the EPUB and report.json.
-    assert_eq!(a.len(), 4 * 3 + 2, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    // 4 articles: JSON, PDF and large-print PDF each, plus the EPUB, report.json and
+    // the incremental-build manifest.
+    assert_eq!(a.len(), 4 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
     for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(path_a, path_b);
         assert!(bytes_a == bytes_b, "{} differs between two builds", path_a.display());
     }
+}
+
+/// Copies the shipped articles into a fresh folder the test may change.
+fn content_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    for entry in std::fs::read_dir(common::root().join("content")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join("content").join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn build_in(dir: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let output = handouts()
+        .arg("build")
+        .args(extra)
+        .arg("--content")
+        .arg(dir.join("content"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    let report = serde_json::from_slice(&std::fs::read(dir.join("out/report.json")).unwrap()).unwrap();
+    (report, err)
+}
+
+fn names(value: &serde_json::Value) -> Vec<String> {
+    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn incremental_rebuilds_do_only_what_changed() {
+    let dir = content_copy();
+    let (first, _) = build_in(dir.path(), &[]);
+    assert_eq!(names(&first["pdfs"]).len(), 8);
+    assert!(first["epub"].is_string());
+
+    let (second, err) = build_in(dir.path(), &[]);
+    assert!(names(&second["pdfs"]).is_empty(), "{second}");
+    assert_eq!(names(&second["unchanged"]).len(), 8);
+    assert!(second["epub"].is_null(), "the EPUB is only rebuilt when an input changed");
+    assert!(err.contains("Nothing changed"), "{err}");
+    // The report of a no-op build still knows every handout's page count.
+    assert!(second["articles"].as_array().unwrap().iter().all(|a| a["pages"].as_u64().unwrap() >= 1));
+
+    let kidney = dir.path().join("content/metastatic-kidney-cancer-treatment.txt");
+    let text = std::fs::read_to_string(&kidney).unwrap();
+    std::fs::write(&kidney, text.replace("This guide aims", "This handout aims")).unwrap();
+    let (third, _) = build_in(dir.path(), &[]);
+    assert_eq!(
+        names(&third["pdfs"]),
+        [
+            "pdf/treatment-of-metastatic-kidney-cancer.pdf",
+            "pdf/treatment-of-metastatic-kidney-cancer-large.pdf"
+        ]
+    );
+    assert!(third["epub"].is_string(), "a changed article rebuilds the EPUB");
+
+    std::fs::remove_file(dir.path().join("content/stem-cell-therapy-and-metastasis.txt")).unwrap();
+    let (fourth, _) = build_in(dir.path(), &[]);
+    let id = "the-role-of-stem-cell-therapy-in-the-fight-against-cancer";
+    let mut removed = names(&fourth["removed"]);
+    removed.sort();
+    assert_eq!(removed, [format!("json/{id}.json"), format!("pdf/{id}-large.pdf"), format!("pdf/{id}.pdf")]);
+    assert!(!dir.path().join(format!("out/pdf/{id}.pdf")).exists());
+
+    let (forced, _) = build_in(dir.path(), &["--force"]);
+    assert_eq!(names(&forced["pdfs"]).len(), 6);
+}
+
+#[test]
+fn build_only_some_articles_by_id_or_path() {
+    let dir = content_copy();
+    let (report, _) = build_in(dir.path(), &["--only", "treatment-of-metastatic-kidney-cancer", "--no-epub"]);
+    assert_eq!(names(&report["pdfs"]).len(), 2, "{report}");
+    let article = dir.path().join("content/immunotherapy-for-advanced-cancer.txt");
+    let (report, _) = build_in(dir.path(), &[article.to_str().unwrap()]);
+    assert_eq!(
+        names(&report["pdfs"]),
+        [
+            "pdf/can-immunotherapy-cure-advanced-cancer.pdf",
+            "pdf/can-immunotherapy-cure-advanced-cancer-large.pdf"
+        ]
+    );
+    // A partial build deletes nothing it did not look at.
+    assert!(dir.path().join("out/pdf/treatment-of-metastatic-kidney-cancer.pdf").is_file());
+}
+
+#[test]
+fn init_scaffolds_a_folder_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = handouts().arg("init").arg(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = handouts().current_dir(dir.path()).args(["build", "--quiet"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("out/pdf/welcome-to-your-handouts.pdf").is_file());
+    // Running init again keeps the files people have edited.
+    let output = handouts().arg("init").arg(dir.path()).output().unwrap();
+    assert!(stderr(&output).contains("kept"), "{}", stderr(&output));
+}
+
+#[test]
+fn completions_are_printed_for_bash() {
+    let output = handouts().args(["completions", "bash"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("handouts"));
 }

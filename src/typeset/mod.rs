@@ -122,8 +122,8 @@ impl Typesetter {
         })
     }
 
-    /// The per-article data a compile reads: article JSON, options JSON and QR code.
-    fn article_data(&self, article: &Article, variant: Variant) -> Result<(Bytes, Bytes, Option<Bytes>)> {
+    /// The JSON the template reads for one handout: the article and the options.
+    fn inputs(&self, article: &Article, variant: Variant) -> Result<(Vec<u8>, Vec<u8>, Option<String>)> {
         let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
         let qr_svg = article.meta.url.as_deref().and_then(qr_svg);
         let options = Options {
@@ -134,11 +134,23 @@ impl Typesetter {
             logo: self.logo_vpath.as_deref(),
         };
         let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
-        Ok((
-            Bytes::new(article_json),
-            Bytes::new(options_json),
-            qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
-        ))
+        Ok((article_json, options_json, qr_svg))
+    }
+
+    /// A hash of everything that determines this handout's PDF: the tool version, the
+    /// fonts, templates and brand, the options and the article. Equal fingerprints mean
+    /// byte-identical PDFs, so incremental builds can skip the typesetting.
+    pub fn fingerprint(&self, article: &Article, variant: Variant) -> Result<String> {
+        let (article_json, options_json, _) = self.inputs(article, variant)?;
+        let date = self.creation_date(article).map(|d| format!("{d:?}"));
+        let hash = typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            self.shared.fingerprint,
+            article_json,
+            options_json,
+            date,
+        ));
+        Ok(format!("{hash:032x}"))
     }
 
     /// Writes the typst project that [`Typesetter::typeset_pdf`] compiles for `article`
@@ -146,9 +158,10 @@ impl Typesetter {
     /// The PDF date is not part of the project: give the typst CLI
     /// `--creation-timestamp` (or `SOURCE_DATE_EPOCH`) for the same metadata.
     pub fn emit_project(&self, article: &Article, variant: Variant, dir: &Path) -> Result<PathBuf> {
-        let (article_json, options_json, qr) = self.article_data(article, variant)?;
-        let mut data = vec![(ARTICLE_PATH, article_json), (OPTIONS_PATH, options_json)];
-        data.extend(qr.map(|qr| (QR_PATH, qr)));
+        let (article_json, options_json, qr) = self.inputs(article, variant)?;
+        let mut data =
+            vec![(ARTICLE_PATH, Bytes::new(article_json)), (OPTIONS_PATH, Bytes::new(options_json))];
+        data.extend(qr.map(|qr| (QR_PATH, Bytes::new(qr.into_bytes()))));
         data.extend(self.shared.data_file(BRAND_PATH).map(|brand| (BRAND_PATH, brand)));
         if let Some(vpath) = self.logo_vpath.as_deref() {
             data.extend(self.shared.data_file(vpath).map(|logo| (vpath, logo)));
@@ -159,9 +172,15 @@ impl Typesetter {
 
     /// Typesets one handout.
     pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
-        let (article_json, options_json, qr_svg) = self.article_data(article, variant)?;
+        let (article_json, options_json, qr_svg) = self.inputs(article, variant)?;
         let date = self.creation_date(article);
-        let world = HandoutWorld { shared: &self.shared, article_json, options_json, qr_svg, today: date };
+        let world = HandoutWorld {
+            shared: &self.shared,
+            article_json: Bytes::new(article_json),
+            options_json: Bytes::new(options_json),
+            qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+            today: date,
+        };
         let warned = typst::compile::<PagedDocument>(&world);
         let document = warned.output.map_err(|errors| self.template_error(&world, &errors))?;
         let options = PdfOptions {
@@ -179,8 +198,7 @@ impl Typesetter {
     }
 
     /// Typesets every article in every variant on `jobs` threads (all cores when
-    /// `None`). `on_done` is called as each handout finishes, for progress; results come
-    /// back in input order.
+    /// `None`); results come back in input order, one `Vec` per article.
     pub fn typeset_all(
         &self,
         articles: &[Article],
@@ -188,17 +206,30 @@ impl Typesetter {
         jobs: Option<usize>,
         on_done: impl Fn(&Article, Variant, &Result<Pdf>) + Sync,
     ) -> Vec<Vec<Result<Pdf>>> {
-        let work: Vec<(usize, Variant)> =
-            (0..articles.len()).flat_map(|i| variants.iter().map(move |&v| (i, v))).collect();
+        let work: Vec<(&Article, Variant)> =
+            articles.iter().flat_map(|a| variants.iter().map(move |&v| (a, v))).collect();
+        let mut results = self.typeset_each(&work, jobs, on_done).into_iter();
+        articles.iter().map(|_| variants.iter().filter_map(|_| results.next()).collect()).collect()
+    }
+
+    /// Typesets each (article, variant) pair on `jobs` threads (all cores when `None`).
+    /// `on_done` is called as each handout finishes, for progress; results come back
+    /// in input order.
+    pub fn typeset_each(
+        &self,
+        work: &[(&Article, Variant)],
+        jobs: Option<usize>,
+        on_done: impl Fn(&Article, Variant, &Result<Pdf>) + Sync,
+    ) -> Vec<Result<Pdf>> {
         let run = || {
             let mut results: Vec<Result<Pdf>> = Vec::with_capacity(work.len());
             let chunk_size = EVICT_EVERY_PER_THREAD * rayon::current_num_threads().max(1);
             for chunk in work.chunks(chunk_size) {
                 let chunk_results: Vec<Result<Pdf>> = chunk
                     .par_iter()
-                    .map(|&(index, variant)| {
-                        let result = self.typeset_pdf(&articles[index], variant);
-                        on_done(&articles[index], variant, &result);
+                    .map(|&(article, variant)| {
+                        let result = self.typeset_pdf(article, variant);
+                        on_done(article, variant, &result);
                         result
                     })
                     .collect();
@@ -210,13 +241,10 @@ impl Typesetter {
             typst::comemo::evict(0);
             results
         };
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build();
-        let results = match pool {
+        match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
             Ok(pool) => pool.install(run),
             Err(_) => run(),
-        };
-        let mut results = results.into_iter();
-        articles.iter().map(|_| variants.iter().filter_map(|_| results.next()).collect()).collect()
+        }
     }
 
     /// The document date: the article's review date, else `SOURCE_DATE_EPOCH`, else

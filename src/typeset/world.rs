@@ -56,6 +56,9 @@ pub struct Shared {
     files: HashMap<FileId, Bytes>,
     /// The template folder on disk, for diagnostics.
     pub root: PathBuf,
+    /// Hash of everything shared by all handouts (fonts, template files, brand), so an
+    /// unchanged handout can be recognised without typesetting it.
+    pub fingerprint: u128,
 }
 
 impl Shared {
@@ -82,12 +85,15 @@ impl Shared {
         let mut files = HashMap::new();
         let mut paths = Vec::new();
         collect_files(&root, &mut paths)?;
+        paths.sort();
+        let mut hasher = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo));
         for path in paths {
             let Ok(relative) = path.strip_prefix(&root) else { continue };
             let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             let Ok(vpath) = VirtualPath::new(&vpath) else { continue };
             let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
             let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            hasher = typst::utils::hash128(&(hasher, id.get().vpath().get_with_slash(), &data));
             if path.extension().is_some_and(|e| e == "typ") {
                 let text = String::from_utf8(data)
                     .map_err(|_| Error::Other(format!("{}: template is not valid UTF-8", path.display())))?;
@@ -113,6 +119,7 @@ impl Shared {
             sources,
             files,
             root,
+            fingerprint: hasher,
         })
     }
 
