@@ -117,6 +117,9 @@ CHANGED=$CORPUS/handouts/00000.md
 cp "$CHANGED" "$OUT/changed.bak"
 printf '\nThis sentence was added to measure a rebuild with one changed article.\n' >>"$CHANGED"
 measure rebuild-one "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
+# What that rebuild typeset (report.json: `pdfs` written, `unchanged` skipped, if present).
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(len(r.get("pdfs", [])), len(r.get("unchanged", [])))' \
+  "$OUT/ho-n/report.json" >"$OUT/rebuild-one-counts.txt" || true
 cp "$OUT/changed.bak" "$CHANGED"
 # Rebuild once more so ho-n matches the corpus again (not measured).
 "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n" >/dev/null 2>&1 || true

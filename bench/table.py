@@ -55,7 +55,12 @@ def main() -> None:
             f"| {label} | {r['wall']:.2f} | {r['cpu']:.2f} | {n / r['wall']:.1f} | "
             f"{1000 * r['cpu'] / n:.1f} | {r['rss']:.0f} |"
         )
-    print("\nPeak RSS of the xargs rows is that of the largest single child process.\n")
+    print("\nPeak RSS of the xargs rows is that of the largest single child process.")
+    counts = out / "rebuild-one-counts.txt"
+    if counts.exists() and counts.read_text().split():
+        written, unchanged = counts.read_text().split()[:2]
+        print(f"The one-changed rebuild typeset {written} PDF(s) and skipped {unchanged}.")
+    print()
 
     def ratio(a: str, b: str) -> str:
         if t.get(a) and t.get(b):
