@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::{self, PlainLanguage};
@@ -66,16 +67,16 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
     };
     let words = plain_language(config)?;
     let mut batch = Batch::default();
-    for path in paths {
-        match ingest::ingest_file(&path) {
+    // Reading and analysing are independent per file; order is kept for stable ids.
+    let results: Vec<Result<Article>> = paths.par_iter().map(|path| ingest::ingest_file(path)).collect();
+    for result in results {
+        match result {
             Ok(article) => batch.articles.push(article),
             Err(err) => batch.failures.push(err),
         }
     }
     ingest::assign_unique_ids(&mut batch.articles);
-    for article in &mut batch.articles {
-        analyze::analyze(article, &words);
-    }
+    batch.articles.par_iter_mut().for_each(|article| analyze::analyze(article, &words));
     Ok(batch)
 }
 
@@ -295,25 +296,30 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
 
     let progress = Progress::new(work.len(), options.quiet);
     let jobs: Vec<(&Article, Variant)> = work.iter().map(|(i, v, _, _)| (&batch.articles[*i], *v)).collect();
+    // Each PDF is written as soon as it is typeset, on the worker thread; only its page
+    // count is kept.
     let results = typesetter.typeset_each(&jobs, config.jobs, |article, variant, result| {
-        let status = match result {
-            Ok(pdf) => format!("{} page{}", pdf.pages, if pdf.pages == 1 { "" } else { "s" }),
+        let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
+        let written =
+            result.and_then(|pdf| write_atomic(&out.join(&relative), &pdf.bytes).map(|()| pdf.pages));
+        let status = match &written {
+            Ok(pages) => format!("{pages} page{}", if *pages == 1 { "" } else { "s" }),
             Err(_) => "failed".to_string(),
         };
         progress.finished(&format!("{}{}", article.id, variant.suffix()), &status);
+        written
     });
     progress.clear();
 
     for ((index, variant, relative, fingerprint), result) in work.into_iter().zip(results) {
         let article = &batch.articles[index];
         match result {
-            Ok(pdf) => {
-                write_atomic(&out.join(&relative), &pdf.bytes)?;
+            Ok(page_count) => {
                 if variant == Variant::Regular {
-                    pages.insert(article.id.clone(), pdf.pages);
+                    pages.insert(article.id.clone(), page_count);
                 }
                 let entry =
-                    ManifestEntry { fingerprint, source: article.source.clone(), pages: Some(pdf.pages) };
+                    ManifestEntry { fingerprint, source: article.source.clone(), pages: Some(page_count) };
                 new.outputs.insert(relative.clone(), entry);
                 report.pdfs.push(relative);
             }

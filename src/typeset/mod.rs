@@ -208,30 +208,33 @@ impl Typesetter {
     ) -> Vec<Vec<Result<Pdf>>> {
         let work: Vec<(&Article, Variant)> =
             articles.iter().flat_map(|a| variants.iter().map(move |&v| (a, v))).collect();
-        let mut results = self.typeset_each(&work, jobs, on_done).into_iter();
+        let mut results = self
+            .typeset_each(&work, jobs, |article, variant, result| {
+                on_done(article, variant, &result);
+                result
+            })
+            .into_iter();
         articles.iter().map(|_| variants.iter().filter_map(|_| results.next()).collect()).collect()
     }
 
     /// Typesets each (article, variant) pair on `jobs` threads (all cores when `None`).
-    /// `on_done` is called as each handout finishes, for progress; results come back
-    /// in input order.
-    pub fn typeset_each(
+    /// `on_done` receives each result as soon as it is ready, on the worker thread, and
+    /// returns what the caller wants to keep: a build writes the PDF there and keeps only
+    /// its page count, so memory does not grow with the batch. Results come back in
+    /// input order.
+    pub fn typeset_each<T: Send>(
         &self,
         work: &[(&Article, Variant)],
         jobs: Option<usize>,
-        on_done: impl Fn(&Article, Variant, &Result<Pdf>) + Sync,
-    ) -> Vec<Result<Pdf>> {
+        on_done: impl Fn(&Article, Variant, Result<Pdf>) -> T + Sync,
+    ) -> Vec<T> {
         let run = || {
-            let mut results: Vec<Result<Pdf>> = Vec::with_capacity(work.len());
+            let mut results: Vec<T> = Vec::with_capacity(work.len());
             let chunk_size = EVICT_EVERY_PER_THREAD * rayon::current_num_threads().max(1);
             for chunk in work.chunks(chunk_size) {
-                let chunk_results: Vec<Result<Pdf>> = chunk
+                let chunk_results: Vec<T> = chunk
                     .par_iter()
-                    .map(|&(article, variant)| {
-                        let result = self.typeset_pdf(article, variant);
-                        on_done(article, variant, &result);
-                        result
-                    })
+                    .map(|&(article, variant)| on_done(article, variant, self.typeset_pdf(article, variant)))
                     .collect();
                 results.extend(chunk_results);
                 // Keep only what this chunk used (template parts shared by every
