@@ -16,7 +16,7 @@ This is an example article. Replace it with your own.
 
 How do I add an article?
 
-Save the text as a .txt or .md file in the content folder. You can paste text from a web page.
+Save the text as a .txt file in the content folder. You can paste it straight from a web page. Markdown (.md) works too.
 
 - A short first line becomes the title.
 - Short lines without a period become headings.
@@ -33,7 +33,7 @@ const FILES: &[(&str, &str)] = &[
     ("templates/handout.typ", include_str!("../templates/handout.typ")),
     ("templates/logo.svg", include_str!("../templates/logo.svg")),
     ("templates/plain-language.toml", include_str!("../templates/plain-language.toml")),
-    ("content/welcome.md", EXAMPLE_ARTICLE),
+    ("content/welcome.txt", EXAMPLE_ARTICLE),
 ];
 
 /// Writes the scaffold into `dir`, never overwriting a file that exists.
