@@ -33,6 +33,7 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
     }
     out.blocks = blocks;
+    out.warnings = crate::ingest::text::bidi_override_warnings(body, first_line);
     out
 }
 
@@ -98,9 +99,9 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => self.push_text(&text, line),
-            Event::Code(text) => self.push_inline(Inline::Code { text: text.to_string() }, line),
-            Event::Html(html) | Event::InlineHtml(html) => self.push_text(&html, line),
+            Event::Text(text) => self.push_text(&without_controls(&text), line),
+            Event::Code(text) => self.push_inline(Inline::Code { text: without_controls(&text) }, line),
+            Event::Html(html) | Event::InlineHtml(html) => self.push_text(&without_controls(&html), line),
             Event::SoftBreak => self.push_text(" ", line),
             Event::HardBreak => self.push_inline(Inline::LineBreak, line),
             Event::FootnoteReference(name) => self.push_text(&format!("[^{name}]"), line),
@@ -257,6 +258,13 @@ impl Builder {
     }
 }
 
+/// Control characters other than line feed and tab become spaces. No font has a glyph
+/// for them, and the PDF/UA export fails the whole handout on a character it cannot
+/// show; a space rather than nothing keeps the words on either side apart.
+fn without_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect()
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -326,6 +334,21 @@ mod tests {
         assert_eq!(header.len(), 2);
         assert_eq!(rows, &vec![vec![vec![Inline::text("1")], vec![Inline::text("2")]]]);
         assert_eq!(body.blocks[3], Block::CodeBlock { text: "x = 1".into(), line: 11 });
+    }
+
+    #[test]
+    fn control_characters_become_spaces() {
+        let body = parse("Bell\u{7}here `a\u{1b}b`\n\n```\nx\ty\u{c}z\n```\n", 1);
+        assert_eq!(
+            body.blocks,
+            vec![
+                Block::Paragraph {
+                    content: vec![Inline::text("Bell here "), Inline::Code { text: "a b".into() }],
+                    line: 1
+                },
+                Block::CodeBlock { text: "x\ty z".into(), line: 3 },
+            ]
+        );
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         index += 1;
     }
 
+    out.warnings.extend(bidi_override_warnings(body, first_line));
     if let Some(Block::Paragraph { content, line }) = out.blocks.last() {
         let text = crate::model::plain_text(content);
         if ends_mid_sentence(&text) {
@@ -101,6 +102,28 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
     }
     out
+}
+
+/// A warning for each line with a bidirectional override (U+202D, U+202E). Overrides force
+/// the display order of the characters after them, so `Take \u{202E}01\u{202C} mg` prints
+/// as "Take 10 mg": the handout would say something other than the text. They have no use
+/// in ordinary right-to-left text, which the letters themselves order, so one in a pasted
+/// article is a mistake or a trick. The text is kept as typed; a person decides.
+pub(crate) fn bidi_override_warnings(body: &str, first_line: usize) -> Vec<Warning> {
+    body.split('\n')
+        .enumerate()
+        .filter_map(|(offset, line)| {
+            let c = line.chars().find(|c| matches!(c, '\u{202D}' | '\u{202E}'))?;
+            Some(Warning::at(
+                first_line + offset,
+                format!(
+                    "bidirectional override (U+{:04X}) makes this line display in a different order \
+                     than it was typed; check it, or retype the line",
+                    u32::from(c)
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Non-empty lines with whitespace tidied. Lines of a hard-wrapped paragraph (a line
@@ -134,14 +157,17 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
     lines
 }
 
-/// Collapses runs of spaces and tabs, drops control characters, trims both ends.
+/// Collapses runs of spaces, tabs and control characters to one space, trims both ends.
+/// A control character counts as a space rather than nothing: pasted text uses form
+/// feeds, vertical tabs and NEL as line or word breaks, and deleting them would glue
+/// two words into one.
 fn tidy_whitespace(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for word in raw.split([' ', '\t']).filter(|w| !w.is_empty()) {
+    for word in raw.split(|c: char| c == ' ' || c.is_control()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|c| !c.is_control()));
+        out.push_str(word);
     }
     out.trim().to_string()
 }
@@ -432,6 +458,19 @@ mod tests {
         assert_eq!(body.warnings[0].line, Some(3));
         assert!(body.warnings[0].message.contains("ends mid-sentence"));
         assert!(parse("Title\n\nA finished sentence.", 1).warnings.is_empty());
+    }
+
+    #[test]
+    fn control_characters_separate_words() {
+        assert_eq!(tidy_whitespace("one\u{c}two\u{85}three\u{7}  four\u{1b}"), "one two three four");
+    }
+
+    #[test]
+    fn bidi_overrides_warn_with_their_line() {
+        let body = parse("Title\n\nTake \u{202E}01\u{202C} mg daily.\n\nشكرا.", 4);
+        assert_eq!(body.warnings.len(), 1, "{:?}", body.warnings);
+        assert_eq!(body.warnings[0].line, Some(6));
+        assert!(body.warnings[0].message.starts_with("bidirectional override (U+202E)"));
     }
 
     #[test]
