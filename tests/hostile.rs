@@ -467,6 +467,20 @@ fn greek_cyrillic_arabic_hebrew_and_cjk_fall_back_to_fonts_that_have_them() {
         assert!(built.text.contains(word) || built.text.contains(&reversed), "{word} not in {}", built.text);
         built.assert_epub_has(word);
     }
+    // Scripts without capitals still get headings.
+    let headings: Vec<String> = built
+        .article
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            handouts::model::Block::Heading { content, .. } => Some(handouts::model::plain_text(content)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        ["Ελληνικά", "Русский", "العربية", "עברית", "中文", "日本語", "한국어", "Tiếng Việt"]
+    );
     built.assert_no_tofu();
     // Bold headings in Greek and Cyrillic use Noto Sans Bold, not a synthesized weight.
     built.assert_font("NotoSans-Bold");

@@ -210,17 +210,20 @@ fn word_count(text: &str) -> usize {
 /// A short first line with no sentence-ending period is the title.
 fn is_title_line(text: &str) -> bool {
     word_count(text) <= TITLE_MAX_WORDS
-        && !text.ends_with(['.', ',', ';', ':'])
+        && !text.ends_with(['.', ',', ';', ':', '。', '，', '；', '：'])
         && list_marker(text).is_none()
         && starts_like_a_sentence(text)
 }
 
 /// Starts with a capital letter or digit, after opening marks such as `¿`, `¡` or quotes.
+/// Scripts without case (Arabic, Hebrew, Chinese, Japanese, Korean, ...) have no capitals,
+/// so any letter of theirs counts: otherwise such an article could never have a title
+/// or a heading.
 fn starts_like_a_sentence(text: &str) -> bool {
-    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '('])
+    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '(', '「', '『', '（'])
         .chars()
         .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()))
 }
 
 /// A short line, no final period, that stands apart (blank lines around it) or heads the
@@ -228,7 +231,8 @@ fn starts_like_a_sentence(text: &str) -> bool {
 fn is_heading(line: &Line, next: Option<&Line>) -> bool {
     let text = &line.text;
     let short = word_count(text) <= HEADING_MAX_WORDS && text.chars().count() <= 90;
-    let unpunctuated = !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…']);
+    let unpunctuated =
+        !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！']);
     let starts_upper = starts_like_a_sentence(text);
     let Some(next) = next else { return false };
     let stands_apart = line.blank_before && line.blank_after;
@@ -256,7 +260,9 @@ fn paragraph_inlines(text: &str) -> Vec<Inline> {
 
 fn ends_mid_sentence(text: &str) -> bool {
     let trimmed = text.trim_end();
-    !trimmed.ends_with(['.', '!', '?', '…', '"', '”', '’', '\'', ')', ']'])
+    !trimmed.ends_with([
+        '.', '!', '?', '…', '"', '”', '’', '\'', ')', ']', '。', '！', '？', '」', '』', '）', '؟', '۔',
+    ])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,6 +464,23 @@ mod tests {
         assert_eq!(body.warnings[0].line, Some(3));
         assert!(body.warnings[0].message.contains("ends mid-sentence"));
         assert!(parse("Title\n\nA finished sentence.", 1).warnings.is_empty());
+    }
+
+    #[test]
+    fn titles_and_headings_in_scripts_without_capitals() {
+        let body = parse(
+            "化疗指南\n\n化疗可以帮助控制癌症。\n\n常见问题\n\n化疗会掉头发吗？这取决于所用的药物和剂量。",
+            1,
+        );
+        assert_eq!(body.title.as_deref(), Some("化疗指南"));
+        assert_eq!(
+            texts(&body.blocks),
+            ["P: 化疗可以帮助控制癌症。", "H: 常见问题", "P: 化疗会掉头发吗？这取决于所用的药物和剂量。"]
+        );
+        assert!(body.warnings.is_empty(), "{:?}", body.warnings);
+        let body =
+            parse("العلاج الكيميائي\n\nيساعد العلاج الكيميائي على السيطرة على السرطان في كثير من الحالات.", 1);
+        assert_eq!(body.title.as_deref(), Some("العلاج الكيميائي"));
     }
 
     #[test]
