@@ -729,3 +729,16 @@ fn an_output_folder_inside_a_file_fails_before_any_work_with_exit_code_2() {
         assert!(!stderr.contains("bad-encoding"), "{out}: {stderr}");
     }
 }
+
+/// A character that no embedded font has fails that one handout with an error naming
+/// the character (the PDF/UA export will not print tofu); it never panics.
+#[test]
+fn a_character_no_font_has_fails_only_that_handout_with_a_clear_error() {
+    // typst quotes the character with Rust escapes: U+E000 reads `\u{e000}`.
+    for (text, character) in [("Private use \u{E000} here.", "\\u{e000}"), ("Hindi: कैंसर.", "क")]
+    {
+        let article = ingest("content/unprintable.txt", &format!("Unprintable\n\n{text}\n"));
+        let err = TYPESETTER.typeset_pdf(&article, Variant::Regular).unwrap_err().to_string();
+        assert!(err.contains("could not be displayed") && err.contains(character), "{err}");
+    }
+}
