@@ -53,6 +53,12 @@ fn line_prefix() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Between tokens: mostly a space, sometimes nothing (tokens run together) or a control
+/// character that pasted text uses as a break.
+fn separator() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![" ", " ", " ", " ", "  ", "\t", "", "\u{b}", "\u{c}", "\u{85}", "\u{1b}"])
+}
+
 fn line_end() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec!["", "", "", ".", ".", ":", "?", "!", ",", ";", "…", "\"", ")"])
 }
@@ -74,7 +80,7 @@ fn line() -> impl Strategy<Value = String> {
     prop_oneof![
         12 => (
             line_prefix(),
-            prop::collection::vec((token(), prop::sample::select(vec![" ", " ", " ", "  ", "\t"])), 0..14),
+            prop::collection::vec((token(), separator()), 0..14),
             line_end(),
         )
             .prop_map(|(prefix, words, end)| {
