@@ -742,3 +742,38 @@ fn a_character_no_font_has_fails_only_that_handout_with_a_clear_error() {
         assert!(err.contains("could not be displayed") && err.contains(character), "{err}");
     }
 }
+
+/// Nesting as deep as a paste can make it (found by `fuzz/`): flattened at a fixed depth,
+/// so the JSON reads back, typst lays it out, and no word is lost.
+#[test]
+fn deeply_nested_markdown_typesets_and_reads_back() {
+    let lists: String = (0..40).map(|n| format!("{}- level{n}\n", "  ".repeat(n))).collect();
+    let source = format!(
+        "# Nesting\n\n{} deepest quote\n\n{lists}\n{}innermost{}\n",
+        ">".repeat(100),
+        "*_".repeat(20),
+        "_*".repeat(20)
+    );
+    let built = build("content/nesting.md", &source);
+    for word in ["deepest quote", "level0", "level39", "innermost"] {
+        built.assert_everywhere(word);
+    }
+    let json = serde_json::to_vec(&built.article).unwrap();
+    let again = ingest_bytes(Path::new("content/nesting.json"), &json).expect("the JSON reads back");
+    assert_eq!(again, built.article);
+}
+
+/// The template used to read `content` from whatever block opened the article, and only
+/// headings and paragraphs have one: an article opening with a list failed to typeset.
+#[test]
+fn articles_may_open_with_a_list_quote_table_or_code() {
+    for (name, source) in [
+        ("content/list.txt", "Title\n\n- first item\n- second item\n"),
+        ("content/quote.md", "# Title\n\n> a quoted line\n"),
+        ("content/table.md", "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+        ("content/code.md", "# Title\n\n```\nx = 1\n```\n"),
+    ] {
+        let built = build(name, source);
+        assert_eq!(built.pdf.pages, 1, "{name}");
+    }
+}
