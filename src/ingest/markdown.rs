@@ -8,6 +8,14 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::ingest::Body;
 use crate::model::{Block, Inline};
 
+/// Quotes, lists and list items nested deeper than this are flattened into the container
+/// at this depth (their text kept, only the extra indentation lost). Without a cap, a
+/// line of 100 `>` made an article whose JSON serde_json will not read back (recursion
+/// limit 128) and that typst refuses to lay out (layout depth 72); found by `fuzz/`.
+const MAX_BLOCK_NESTING: usize = 12;
+/// Bold, italic, links and images nested deeper than this are flattened likewise.
+const MAX_INLINE_NESTING: usize = 6;
+
 /// Parses a Markdown body whose first line is source line `first_line`.
 pub fn parse(body: &str, first_line: usize) -> Body {
     let line_starts: Vec<usize> =
@@ -33,16 +41,19 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
     }
     out.blocks = blocks;
+    out.warnings = crate::ingest::text::bidi_override_warnings(body, first_line);
     out
 }
 
 /// An open container while events stream in.
 #[derive(Debug)]
 enum Frame {
-    /// The document, a block quote or a list item: holds blocks.
+    /// The document, a block quote or a list item: holds blocks. A `flat` frame stands
+    /// for a container nested too deeply: its blocks go to the parent when it ends.
     Blocks {
         blocks: Vec<Block>,
         line: usize,
+        flat: bool,
     },
     List {
         ordered: bool,
@@ -80,6 +91,8 @@ enum InlineKind {
     Link(String),
     /// An image's alt text, kept as text so no words are lost.
     Image,
+    /// A span nested too deeply: its content goes to the parent as it is.
+    Flat,
 }
 
 #[derive(Debug)]
@@ -89,7 +102,7 @@ struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { stack: vec![Frame::Blocks { blocks: Vec::new(), line: 1 }] }
+        Builder { stack: vec![Frame::Blocks { blocks: Vec::new(), line: 1, flat: false }] }
     }
 }
 
@@ -98,9 +111,9 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => self.push_text(&text, line),
-            Event::Code(text) => self.push_inline(Inline::Code { text: text.to_string() }, line),
-            Event::Html(html) | Event::InlineHtml(html) => self.push_text(&html, line),
+            Event::Text(text) => self.push_text(&without_controls(&text), line),
+            Event::Code(text) => self.push_inline(Inline::Code { text: without_controls(&text) }, line),
+            Event::Html(html) | Event::InlineHtml(html) => self.push_text(&without_controls(&html), line),
             Event::SoftBreak => self.push_text(" ", line),
             Event::HardBreak => self.push_inline(Inline::LineBreak, line),
             Event::FootnoteReference(name) => self.push_text(&format!("[^{name}]"), line),
@@ -111,6 +124,23 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>, line: usize) {
+        // An item is flattened with its list, never on its own: a list frame holds items,
+        // not blocks.
+        let flat_item =
+            matches!(tag, Tag::Item) && matches!(self.stack.last(), Some(Frame::Blocks { flat: true, .. }));
+        let nests_blocks = matches!(tag, Tag::BlockQuote(_) | Tag::List(_));
+        let nests_inlines = matches!(
+            tag,
+            Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        );
+        if flat_item || (nests_blocks && self.block_depth() >= MAX_BLOCK_NESTING) {
+            self.stack.push(Frame::Blocks { blocks: vec![], line, flat: true });
+            return;
+        }
+        if nests_inlines && self.inline_depth() >= MAX_INLINE_NESTING {
+            self.stack.push(Frame::Inlines { kind: InlineKind::Flat, content: vec![], line });
+            return;
+        }
         let frame = match tag {
             Tag::Paragraph => Frame::Inlines { kind: InlineKind::Paragraph, content: vec![], line },
             Tag::Heading { level, .. } => {
@@ -126,7 +156,7 @@ impl Builder {
             }
             Tag::Image { .. } => Frame::Inlines { kind: InlineKind::Image, content: vec![], line },
             Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {
-                Frame::Blocks { blocks: vec![], line }
+                Frame::Blocks { blocks: vec![], line, flat: false }
             }
             Tag::List(start) => Frame::List {
                 ordered: start.is_some(),
@@ -145,7 +175,7 @@ impl Builder {
             Tag::TableCell => Frame::Inlines { kind: InlineKind::Cell, content: vec![], line },
             // Definition lists, metadata blocks and the like are not enabled; their text
             // arrives as ordinary events, so a plain container keeps it.
-            _ => Frame::Blocks { blocks: vec![], line },
+            _ => Frame::Blocks { blocks: vec![], line, flat: false },
         };
         self.stack.push(frame);
     }
@@ -177,13 +207,18 @@ impl Builder {
                 InlineKind::Link(url) => {
                     self.push_inline(Inline::Link { url, content: merge_text(content) }, line)
                 }
-                InlineKind::Image => {
+                InlineKind::Image | InlineKind::Flat => {
                     for inline in content {
                         self.push_inline(inline, line);
                     }
                 }
             },
-            Frame::Blocks { blocks, line } => match tag {
+            Frame::Blocks { blocks, flat: true, .. } => {
+                for block in blocks {
+                    self.push_block(block);
+                }
+            }
+            Frame::Blocks { blocks, line, .. } => match tag {
                 TagEnd::Item => {
                     if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                         items.push(blocks);
@@ -211,6 +246,34 @@ impl Builder {
             }
             Frame::Table { header, rows, line, .. } => self.push_block(Block::Table { header, rows, line }),
         }
+    }
+
+    /// Open quotes, lists and list items.
+    fn block_depth(&self) -> usize {
+        self.stack
+            .iter()
+            .filter(|frame| matches!(frame, Frame::List { .. } | Frame::Blocks { flat: false, .. }))
+            .count()
+            .saturating_sub(1)
+    }
+
+    /// Open bold, italic, link and image spans.
+    fn inline_depth(&self) -> usize {
+        self.stack
+            .iter()
+            .filter(|frame| {
+                matches!(
+                    frame,
+                    Frame::Inlines {
+                        kind: InlineKind::Strong
+                            | InlineKind::Emphasis
+                            | InlineKind::Link(_)
+                            | InlineKind::Image,
+                        ..
+                    }
+                )
+            })
+            .count()
     }
 
     fn push_text(&mut self, text: &str, line: usize) {
@@ -255,6 +318,13 @@ impl Builder {
             _ => Vec::new(),
         }
     }
+}
+
+/// Control characters other than line feed and tab become spaces. No font has a glyph
+/// for them, and the PDF/UA export fails the whole handout on a character it cannot
+/// show; a space rather than nothing keeps the words on either side apart.
+fn without_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect()
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -326,6 +396,51 @@ mod tests {
         assert_eq!(header.len(), 2);
         assert_eq!(rows, &vec![vec![vec![Inline::text("1")], vec![Inline::text("2")]]]);
         assert_eq!(body.blocks[3], Block::CodeBlock { text: "x = 1".into(), line: 11 });
+    }
+
+    #[test]
+    fn control_characters_become_spaces() {
+        let body = parse("Bell\u{7}here `a\u{1b}b`\n\n```\nx\ty\u{c}z\n```\n", 1);
+        assert_eq!(
+            body.blocks,
+            vec![
+                Block::Paragraph {
+                    content: vec![Inline::text("Bell here "), Inline::Code { text: "a b".into() }],
+                    line: 1
+                },
+                Block::CodeBlock { text: "x\ty z".into(), line: 3 },
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_without_losing_text() {
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Quote { blocks, .. } => 1 + depth(blocks),
+                    Block::List { items, .. } => 1 + items.iter().map(|item| depth(item)).max().unwrap_or(0),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        let quotes = format!("{} deep quote", ">".repeat(100));
+        let lists: String = (0..40).map(|n| format!("{}- level{n}\n", "  ".repeat(n))).collect();
+        let spans = format!("{}core{}", "*_".repeat(20), "_*".repeat(20));
+        for source in [quotes, lists, spans, format!("- a\n\n  > b\n  >\n  > - c\n{}", ">".repeat(30))] {
+            let body = parse(&source, 1);
+            assert!(depth(&body.blocks) <= MAX_BLOCK_NESTING, "{source}");
+            let json = serde_json::to_string(&body.blocks).unwrap();
+            assert!(serde_json::from_str::<Vec<Block>>(&json).is_ok(), "{source}");
+            let text = format!("{:?}", body.blocks);
+            for word in ["deep", "level39", "core"] {
+                if source.contains(word) {
+                    assert!(text.contains(word), "{word} lost from {source}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -26,16 +26,41 @@ pub struct Body {
     pub warnings: Vec<Warning>,
 }
 
+/// Largest article file read by [`ingest_file`]: a pasted handout is a few KiB, so
+/// anything near this is a mistake (a PDF or an export renamed `.txt`) that would only
+/// make typst grind through thousands of pages.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// What [`discover_all`] found: article files to read, and entries it refused, each an
+/// [`Error::Input`] naming the path, for the batch to report like any unreadable article.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<PathBuf>,
+    pub refused: Vec<Error>,
+}
+
 /// Every article file under `dir` (recursively, hidden entries skipped), sorted by path
-/// so that batches are processed and reported in a stable order.
+/// so that batches are processed and reported in a stable order. Symlinks that lead
+/// outside `dir` are left out; [`discover_all`] reports them.
 pub fn discover(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    walk(dir, &mut found)?;
-    found.sort();
+    Ok(discover_all(dir)?.files)
+}
+
+/// Like [`discover`], and also returns what was refused: symlinks whose target lies
+/// outside `dir` (or does not exist). The content folder is what a clinic reviewed; a
+/// link out of it could publish any file the build can read, under the clinic's logo.
+/// Symlinks within `dir` are read when they name a file and skipped when they name a
+/// folder, whose files are found through the folder itself (and no link loop can form).
+pub fn discover_all(dir: &Path) -> Result<Discovery> {
+    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    let mut found = Discovery::default();
+    walk(dir, &root, &mut found)?;
+    found.files.sort();
+    found.refused.sort_by_key(|err| err.to_string());
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+fn walk(dir: &Path, root: &Path, found: &mut Discovery) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -44,10 +69,27 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         }
         let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
-        if file_type.is_dir() {
-            walk(&path, found)?;
+        if file_type.is_symlink() {
+            match std::fs::canonicalize(&path) {
+                Ok(target) if !target.starts_with(root) => found.refused.push(Error::input(
+                    &path,
+                    None,
+                    format!(
+                        "symlink to {}, outside the content folder; copy the file into the folder instead",
+                        target.display()
+                    ),
+                )),
+                Ok(target) if target.is_file() && is_article_path(&path) => found.files.push(path),
+                Ok(_) => {}
+                Err(_) if is_article_path(&path) => {
+                    found.refused.push(Error::input(&path, None, "broken symlink: its target does not exist"))
+                }
+                Err(_) => {}
+            }
+        } else if file_type.is_dir() {
+            walk(&path, root, found)?;
         } else if is_article_path(&path) {
-            found.push(path);
+            found.files.push(path);
         }
     }
     Ok(())
@@ -60,10 +102,52 @@ pub fn is_article_path(path: &Path) -> bool {
         .is_some_and(|ext| ARTICLE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// Reads and ingests one article file.
+/// Reads and ingests one article file, refusing files over [`DEFAULT_MAX_FILE_BYTES`].
 pub fn ingest_file(path: &Path) -> Result<Article> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    ingest_file_limited(path, DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads and ingests one article file of at most `max_bytes`. The size is checked before
+/// reading, and the read stops at the limit in case the file grows meanwhile. Only
+/// regular files are read: a FIFO or a device named `x.txt` would block or never end.
+pub fn ingest_file_limited(path: &Path, max_bytes: u64) -> Result<Article> {
+    use std::io::Read;
+
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let metadata = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !metadata.is_file() {
+        return Err(Error::input(path, None, "not a regular file; articles must be text files"));
+    }
+    let too_big = |size: u64| Error::input(path, None, too_big_message(size, max_bytes));
+    if metadata.len() > max_bytes {
+        return Err(too_big(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
     ingest_bytes(path, &bytes)
+}
+
+/// "file is 7.2 MiB, larger than the 5 MiB limit", with the exact size when rounding
+/// would make the two look equal.
+fn too_big_message(size: u64, max_bytes: u64) -> String {
+    let (shown, limit) = (human_size(size), human_size(max_bytes));
+    let exact = if shown == limit { format!(" ({size} bytes)") } else { String::new() };
+    format!("file is {shown}{exact}, larger than the {limit} limit for an article")
+}
+
+/// Bytes as MiB or KiB with at most one decimal, `5 MiB` rather than `5.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let (value, unit) = match bytes as f64 {
+        b if b >= KIB * KIB => (b / (KIB * KIB), "MiB"),
+        b if b >= KIB => (b / KIB, "KiB"),
+        _ => return format!("{bytes} bytes"),
+    };
+    let text = format!("{value:.1}");
+    format!("{} {unit}", text.strip_suffix(".0").unwrap_or(&text))
 }
 
 /// Ingests an article from its bytes; `path` names it in errors and picks the format.
@@ -357,6 +441,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.meta.title, "Cancer");
+    }
+
+    #[test]
+    fn sizes_read_like_people_say_them() {
+        assert_eq!(
+            too_big_message(7_549_747, DEFAULT_MAX_FILE_BYTES),
+            "file is 7.2 MiB, larger than the 5 MiB limit for an article"
+        );
+        assert_eq!(
+            too_big_message(DEFAULT_MAX_FILE_BYTES + 1, DEFAULT_MAX_FILE_BYTES),
+            "file is 5 MiB (5242881 bytes), larger than the 5 MiB limit for an article"
+        );
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(100), "100 bytes");
     }
 
     #[test]

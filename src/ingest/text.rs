@@ -90,6 +90,7 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         index += 1;
     }
 
+    out.warnings.extend(bidi_override_warnings(body, first_line));
     if let Some(Block::Paragraph { content, line }) = out.blocks.last() {
         let text = crate::model::plain_text(content);
         if ends_mid_sentence(&text) {
@@ -101,6 +102,28 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
     }
     out
+}
+
+/// A warning for each line with a bidirectional override (U+202D, U+202E). Overrides force
+/// the display order of the characters after them, so `Take \u{202E}01\u{202C} mg` prints
+/// as "Take 10 mg": the handout would say something other than the text. They have no use
+/// in ordinary right-to-left text, which the letters themselves order, so one in a pasted
+/// article is a mistake or a trick. The text is kept as typed; a person decides.
+pub(crate) fn bidi_override_warnings(body: &str, first_line: usize) -> Vec<Warning> {
+    body.split('\n')
+        .enumerate()
+        .filter_map(|(offset, line)| {
+            let c = line.chars().find(|c| matches!(c, '\u{202D}' | '\u{202E}'))?;
+            Some(Warning::at(
+                first_line + offset,
+                format!(
+                    "bidirectional override (U+{:04X}) makes this line display in a different order \
+                     than it was typed; check it, or retype the line",
+                    u32::from(c)
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Non-empty lines with whitespace tidied. Lines of a hard-wrapped paragraph (a line
@@ -134,14 +157,17 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
     lines
 }
 
-/// Collapses runs of spaces and tabs, drops control characters, trims both ends.
+/// Collapses runs of spaces, tabs and control characters to one space, trims both ends.
+/// A control character counts as a space rather than nothing: pasted text uses form
+/// feeds, vertical tabs and NEL as line or word breaks, and deleting them would glue
+/// two words into one.
 fn tidy_whitespace(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for word in raw.split([' ', '\t']).filter(|w| !w.is_empty()) {
+    for word in raw.split(|c: char| c == ' ' || c.is_control()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|c| !c.is_control()));
+        out.push_str(word);
     }
     out.trim().to_string()
 }
@@ -184,17 +210,20 @@ fn word_count(text: &str) -> usize {
 /// A short first line with no sentence-ending period is the title.
 fn is_title_line(text: &str) -> bool {
     word_count(text) <= TITLE_MAX_WORDS
-        && !text.ends_with(['.', ',', ';', ':'])
+        && !text.ends_with(['.', ',', ';', ':', '。', '，', '；', '：'])
         && list_marker(text).is_none()
         && starts_like_a_sentence(text)
 }
 
 /// Starts with a capital letter or digit, after opening marks such as `¿`, `¡` or quotes.
+/// Scripts without case (Arabic, Hebrew, Chinese, Japanese, Korean, ...) have no capitals,
+/// so any letter of theirs counts: otherwise such an article could never have a title
+/// or a heading.
 fn starts_like_a_sentence(text: &str) -> bool {
-    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '('])
+    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '(', '「', '『', '（'])
         .chars()
         .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()))
 }
 
 /// A short line, no final period, that stands apart (blank lines around it) or heads the
@@ -202,7 +231,8 @@ fn starts_like_a_sentence(text: &str) -> bool {
 fn is_heading(line: &Line, next: Option<&Line>) -> bool {
     let text = &line.text;
     let short = word_count(text) <= HEADING_MAX_WORDS && text.chars().count() <= 90;
-    let unpunctuated = !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…']);
+    let unpunctuated =
+        !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！']);
     let starts_upper = starts_like_a_sentence(text);
     let Some(next) = next else { return false };
     let stands_apart = line.blank_before && line.blank_after;
@@ -230,7 +260,9 @@ fn paragraph_inlines(text: &str) -> Vec<Inline> {
 
 fn ends_mid_sentence(text: &str) -> bool {
     let trimmed = text.trim_end();
-    !trimmed.ends_with(['.', '!', '?', '…', '"', '”', '’', '\'', ')', ']'])
+    !trimmed.ends_with([
+        '.', '!', '?', '…', '"', '”', '’', '\'', ')', ']', '。', '！', '？', '」', '』', '）', '؟', '۔',
+    ])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,6 +464,36 @@ mod tests {
         assert_eq!(body.warnings[0].line, Some(3));
         assert!(body.warnings[0].message.contains("ends mid-sentence"));
         assert!(parse("Title\n\nA finished sentence.", 1).warnings.is_empty());
+    }
+
+    #[test]
+    fn titles_and_headings_in_scripts_without_capitals() {
+        let body = parse(
+            "化疗指南\n\n化疗可以帮助控制癌症。\n\n常见问题\n\n化疗会掉头发吗？这取决于所用的药物和剂量。",
+            1,
+        );
+        assert_eq!(body.title.as_deref(), Some("化疗指南"));
+        assert_eq!(
+            texts(&body.blocks),
+            ["P: 化疗可以帮助控制癌症。", "H: 常见问题", "P: 化疗会掉头发吗？这取决于所用的药物和剂量。"]
+        );
+        assert!(body.warnings.is_empty(), "{:?}", body.warnings);
+        let body =
+            parse("العلاج الكيميائي\n\nيساعد العلاج الكيميائي على السيطرة على السرطان في كثير من الحالات.", 1);
+        assert_eq!(body.title.as_deref(), Some("العلاج الكيميائي"));
+    }
+
+    #[test]
+    fn control_characters_separate_words() {
+        assert_eq!(tidy_whitespace("one\u{c}two\u{85}three\u{7}  four\u{1b}"), "one two three four");
+    }
+
+    #[test]
+    fn bidi_overrides_warn_with_their_line() {
+        let body = parse("Title\n\nTake \u{202E}01\u{202C} mg daily.\n\nشكرا.", 4);
+        assert_eq!(body.warnings.len(), 1, "{:?}", body.warnings);
+        assert_eq!(body.warnings[0].line, Some(6));
+        assert!(body.warnings[0].message.starts_with("bidirectional override (U+202E)"));
     }
 
     #[test]

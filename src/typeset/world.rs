@@ -26,12 +26,29 @@ pub const OPTIONS_PATH: &str = "/_handouts/options.json";
 pub const BRAND_PATH: &str = "/_handouts/brand.json";
 pub const QR_PATH: &str = "/_handouts/qr.svg";
 
-/// The body font, embedded so a handout looks the same on every machine.
+/// The body font and its fallbacks, embedded so a handout looks the same on every
+/// machine. Atkinson Hyperlegible covers Latin only; articles pasted by clinic staff also
+/// quote Greek letters, names in Cyrillic, Arabic, Chinese or Korean, and emoji, and the
+/// PDF/UA export refuses to print a character no font has: without these the whole
+/// handout would fail. The template's `font:` list decides which fallback sets what;
+/// licences and sources are in `fonts/README.md`.
 pub(super) const EMBEDDED_FONTS: &[&[u8]] = &[
     include_bytes!("../../fonts/AtkinsonHyperlegible_400Regular.ttf"),
     include_bytes!("../../fonts/AtkinsonHyperlegible_400Regular_Italic.ttf"),
     include_bytes!("../../fonts/AtkinsonHyperlegible_700Bold.ttf"),
     include_bytes!("../../fonts/AtkinsonHyperlegible_700Bold_Italic.ttf"),
+    // Greek, Cyrillic and the Latin extensions Atkinson lacks (Vietnamese, ...).
+    include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
+    // Chinese and Japanese in one 4 MB file; Noto Sans CJK would be 15 MB or more.
+    include_bytes!("../../fonts/DroidSansFallbackFull.ttf"),
+    // Korean: Droid Sans Fallback has almost no Hangul syllables.
+    include_bytes!("../../fonts/NanumSquareR.ttf"),
+    // Monochrome: a colour emoji font is over 10 MB, and handouts get photocopied.
+    include_bytes!("../../fonts/NotoEmoji-Variable.ttf"),
 ];
 
 fn file_id(path: &str) -> FileId {
