@@ -19,6 +19,23 @@ pub struct ConfigFile {
     pub handout: Handout,
     #[serde(default)]
     pub collection: Collection,
+    #[serde(default)]
+    pub content: ContentSettings,
+}
+
+/// What `content/` may hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ContentSettings {
+    /// Larger article files are refused (a pasted article is a few KiB; a 50 MiB file
+    /// is a mistake, and would stall the batch).
+    pub max_file_mib: u64,
+}
+
+impl Default for ContentSettings {
+    fn default() -> Self {
+        ContentSettings { max_file_mib: crate::ingest::DEFAULT_MAX_FILE_BYTES / (1024 * 1024) }
+    }
 }
 
 /// Who the handouts come from.
@@ -125,6 +142,8 @@ pub struct Config {
     pub template: PathBuf,
     pub collection: Collection,
     pub jobs: Option<usize>,
+    /// Article files larger than this are refused.
+    pub max_file_bytes: u64,
 }
 
 impl ConfigFile {
@@ -181,6 +200,7 @@ impl ConfigFile {
             template,
             collection: self.collection,
             jobs,
+            max_file_bytes: self.content.max_file_mib.saturating_mul(1024 * 1024),
         }
     }
 }

@@ -53,6 +53,7 @@ pub fn plain_language(config: &Config) -> Result<PlainLanguage> {
 /// Reads every article in the content folder (or just `files`), gives each a unique id
 /// and its readability figures.
 pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
+    let mut refused = Vec::new();
     let paths = match files {
         Some(files) => files.to_vec(),
         None => {
@@ -62,13 +63,17 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
                     config.content_dir.display()
                 )));
             }
-            ingest::discover(&config.content_dir)?
+            let discovery = ingest::discover_all(&config.content_dir)?;
+            refused = discovery.refused;
+            discovery.files
         }
     };
     let words = plain_language(config)?;
-    let mut batch = Batch::default();
+    let mut batch = Batch { failures: refused, ..Batch::default() };
+    let max_bytes = config.max_file_bytes;
     // Reading and analysing are independent per file; order is kept for stable ids.
-    let results: Vec<Result<Article>> = paths.par_iter().map(|path| ingest::ingest_file(path)).collect();
+    let results: Vec<Result<Article>> =
+        paths.par_iter().map(|path| ingest::ingest_file_limited(path, max_bytes)).collect();
     for result in results {
         match result {
             Ok(article) => batch.articles.push(article),

@@ -273,3 +273,29 @@ fn completions_are_printed_for_bash() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("handouts"));
 }
+
+#[test]
+fn symlinks_out_of_content_and_oversized_files_are_refused_by_the_build() {
+    let dir = content_copy();
+    let content = dir.path().join("content");
+    std::os::unix::fs::symlink("/etc/passwd", content.join("passwd.txt")).unwrap();
+    std::fs::write(content.join("huge.txt"), format!("Huge\n\n{}", "word ".repeat(300_000))).unwrap();
+    let config = dir.path().join("handouts.toml");
+    let template = common::root().join("templates/handout.typ");
+    std::fs::write(&config, format!("[content]\nmax-file-mib = 1\n[handout]\ntemplate = {:?}\n", template))
+        .unwrap();
+    let output = handouts()
+        .args(["build", "--no-epub", "--config"])
+        .arg(&config)
+        .arg("--content")
+        .arg(&content)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("passwd.txt: symlink to /etc/passwd, outside the content folder"), "{err}");
+    assert!(err.contains("huge.txt: file is 1.4 MiB, larger than the 1 MiB limit"), "{err}");
+    assert!(dir.path().join("out/pdf/treatment-of-metastatic-kidney-cancer.pdf").is_file());
+}

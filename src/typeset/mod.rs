@@ -125,7 +125,9 @@ impl Typesetter {
     /// The JSON the template reads for one handout: the article and the options.
     fn inputs(&self, article: &Article, variant: Variant) -> Result<(Vec<u8>, Vec<u8>, Option<String>)> {
         let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
-        let qr_svg = article.meta.url.as_deref().and_then(qr_svg);
+        // Only web addresses become a QR code and link: a `javascript:` URL in front
+        // matter must not turn into something a reader can activate.
+        let qr_svg = article.meta.url.as_deref().filter(|url| is_web_url(url)).and_then(qr_svg);
         let options = Options {
             paper: self.paper.typst_name(),
             large_print: variant == Variant::LargePrint,
@@ -302,6 +304,11 @@ impl Typesetter {
 fn pdf_standards() -> PdfStandards {
     // PDF/UA-1: tagged, titled, language-marked, with decorations as artifacts.
     PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 /// A QR code of `url` as SVG, or `None` when the URL is too long to encode.
