@@ -5,8 +5,12 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed,
-/// then renamed over the target, so an interrupted build never leaves a truncated file.
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then
+/// renamed over the target, so an interrupted build never leaves a truncated file.
+///
+/// No fsync per file: it guards only against power loss, cost a build of 1,000 handouts
+/// seconds of waiting on the disk, and a lost output is rebuilt by the next run because
+/// the manifest is written last.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -15,7 +19,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
         std::fs::rename(&temp, path)
     })();
     result.map_err(|e| {

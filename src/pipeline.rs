@@ -262,15 +262,24 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let old = Manifest::load(out);
     let mut new = Manifest::default();
 
-    for article in &batch.articles {
-        let relative = format!("json/{}.json", article.id);
-        let bytes = to_json(article);
-        let fingerprint = format!("{:032x}", typst::utils::hash128(&bytes));
-        if options.force || !old.is_current(out, &relative, &fingerprint) {
-            write_atomic(&out.join(&relative), &bytes)?;
-        }
-        new.outputs
-            .insert(relative, ManifestEntry { fingerprint, source: article.source.clone(), pages: None });
+    // JSON files are small but each write is synced; doing them in parallel keeps a
+    // large batch from waiting on the disk one file at a time.
+    let json_entries: Vec<Result<(String, ManifestEntry)>> = batch
+        .articles
+        .par_iter()
+        .map(|article| {
+            let relative = format!("json/{}.json", article.id);
+            let bytes = to_json(article);
+            let fingerprint = format!("{:032x}", typst::utils::hash128(&bytes));
+            if options.force || !old.is_current(out, &relative, &fingerprint) {
+                write_atomic(&out.join(&relative), &bytes)?;
+            }
+            Ok((relative, ManifestEntry { fingerprint, source: article.source.clone(), pages: None }))
+        })
+        .collect();
+    for entry in json_entries {
+        let (relative, entry) = entry?;
+        new.outputs.insert(relative, entry);
     }
 
     let mut variants = vec![Variant::Regular];
@@ -280,10 +289,15 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     // Decide what needs typesetting before starting any of it.
     let mut work: Vec<(usize, Variant, String, String)> = Vec::new();
     let mut pages: BTreeMap<String, usize> = BTreeMap::new();
-    for (index, article) in batch.articles.iter().enumerate() {
-        for &variant in &variants {
+    let fingerprints: Vec<Vec<Result<String>>> = batch
+        .articles
+        .par_iter()
+        .map(|article| variants.iter().map(|&variant| typesetter.fingerprint(article, variant)).collect())
+        .collect();
+    for ((index, article), fingerprints) in batch.articles.iter().enumerate().zip(fingerprints) {
+        for (&variant, fingerprint) in variants.iter().zip(fingerprints) {
             let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
-            let fingerprint = typesetter.fingerprint(article, variant)?;
+            let fingerprint = fingerprint?;
             let previous = old.outputs.get(&relative).filter(|_| !options.force);
             if let Some(entry) = previous.filter(|_| old.is_current(out, &relative, &fingerprint)) {
                 if variant == Variant::Regular
