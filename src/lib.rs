@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+mod dates;
 pub mod epub;
 pub mod error;
 mod fsx;

@@ -184,6 +184,13 @@ impl Warning {
     }
 }
 
+/// Whether `url` is a web address (`http://` or `https://`): the only kind printed as a
+/// QR code, since a `javascript:` or `file:` URL must never become something to open.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 /// The plain text of inline content, markup dropped.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -249,13 +249,12 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
     if blocks.is_empty() {
         warnings.push(Warning::general("article has a title but no body text"));
     }
-    if let Some(url) = &front.url {
-        let lower = url.trim().to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-            warnings.push(Warning::general(format!(
-                "url \"{url}\" is not a web address (http:// or https://); the handout gets no QR code"
-            )));
-        }
+    if let Some(url) = &front.url
+        && !crate::model::is_web_url(url)
+    {
+        warnings.push(Warning::general(format!(
+            "url \"{url}\" is not a web address (http:// or https://); the handout gets no QR code"
+        )));
     }
     Ok(Article {
         schema: SCHEMA_VERSION,

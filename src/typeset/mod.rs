@@ -127,7 +127,7 @@ impl Typesetter {
         let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
-        let qr_svg = article.meta.url.as_deref().filter(|url| is_web_url(url)).and_then(qr_svg);
+        let qr_svg = article.meta.url.as_deref().filter(|url| crate::model::is_web_url(url)).and_then(qr_svg);
         let options = Options {
             paper: self.paper.typst_name(),
             large_print: variant == Variant::LargePrint,
@@ -263,8 +263,9 @@ impl Typesetter {
             }
         }
         let epoch = self.source_date_epoch?;
-        let (y, m, d) = civil_from_days(epoch.div_euclid(86_400));
+        let (y, m, d) = crate::dates::civil_from_days(epoch.div_euclid(86_400));
         let secs = epoch.rem_euclid(86_400);
+        let (y, m, d) = (i32::try_from(y).ok()?, m as u8, d as u8);
         Datetime::from_ymd_hms(y, m, d, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
     }
 
@@ -306,39 +307,8 @@ fn pdf_standards() -> PdfStandards {
     PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
 }
 
-fn is_web_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
-}
-
 /// A QR code of `url` as SVG, or `None` when the URL is too long to encode.
 fn qr_svg(url: &str) -> Option<String> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
     Some(code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(200, 200).build())
-}
-
-/// Days since 1970-01-01 → (year, month, day); Howard Hinnant's civil_from_days.
-fn civil_from_days(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(20_710), (2026, 9, 14));
-    }
 }
