@@ -56,10 +56,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => {
             let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
             let batch = load_batch(&config, None)?;
-            let mut failures: Vec<String> = batch.failures.iter().map(ToString::to_string).collect();
-            for failure in &failures {
-                eprintln!("error: {failure}");
-            }
+            let mut failures = batch.report_failures();
             pipeline::print_warnings(&batch.articles);
             println!("{}", summary_table(&pipeline::check_rows(&batch.articles)));
             if args.strict
@@ -92,10 +89,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Epub(args) => {
             let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
             let batch = load_batch(&config, None)?;
-            let mut failures: Vec<String> = batch.failures.iter().map(ToString::to_string).collect();
-            for failure in &failures {
-                eprintln!("error: {failure}");
-            }
+            let mut failures = batch.report_failures();
             match pipeline::write_epub(&config, &batch.articles) {
                 Ok(path) if !args.quiet => eprintln!("EPUB {}", path.display()),
                 Ok(_) => {}

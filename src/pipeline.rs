@@ -27,6 +27,18 @@ pub struct Batch {
     pub failures: Vec<Error>,
 }
 
+impl Batch {
+    /// Prints each file that could not be read as `error: …` and returns the messages
+    /// for the end-of-run summary.
+    pub fn report_failures(&self) -> Vec<String> {
+        let failures: Vec<String> = self.failures.iter().map(ToString::to_string).collect();
+        for failure in &failures {
+            eprintln!("error: {failure}");
+        }
+        failures
+    }
+}
+
 /// Loads the config and resolves it with the command-line paths.
 pub fn load_config(
     config_path: &Path,
@@ -247,13 +259,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         }
         batch.articles.retain(|a| options.only.contains(&a.id));
     }
-    let mut report = BuildReport {
-        failures: batch.failures.iter().map(ToString::to_string).collect(),
-        ..Default::default()
-    };
-    for failure in &report.failures {
-        eprintln!("error: {failure}");
-    }
+    let mut report = BuildReport { failures: batch.report_failures(), ..Default::default() };
     if options.verbose {
         print_warnings(&batch.articles);
     }
