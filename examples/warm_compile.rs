@@ -21,6 +21,11 @@ use handouts::config::ConfigFile;
 use handouts::typeset::{Typesetter, Variant};
 use handouts::{analyze, ingest, pipeline};
 
+/// The same allocator as the `handouts` binary, so the times compare.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn median(times: &mut [Duration]) -> f64 {
     times.sort();
     times[times.len() / 2].as_secs_f64() * 1000.0

@@ -31,12 +31,17 @@ impl Batch {
     /// Prints each file that could not be read as `error: …` and returns the messages
     /// for the end-of-run summary.
     pub fn report_failures(&self) -> Vec<String> {
-        let failures: Vec<String> = self.failures.iter().map(ToString::to_string).collect();
-        for failure in &failures {
-            eprintln!("error: {failure}");
-        }
-        failures
+        print_failures(&self.failures)
     }
+}
+
+/// Prints each failure as `error: …` and returns the messages for the summary.
+fn print_failures(failures: &[Error]) -> Vec<String> {
+    let messages: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    for message in &messages {
+        eprintln!("error: {message}");
+    }
+    messages
 }
 
 /// Loads the config and resolves it with the command-line paths.
@@ -65,21 +70,7 @@ pub fn plain_language(config: &Config) -> Result<PlainLanguage> {
 /// Reads every article in the content folder (or just `files`), gives each a unique id
 /// and its readability figures.
 pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
-    let mut refused = Vec::new();
-    let paths = match files {
-        Some(files) => files.to_vec(),
-        None => {
-            if !config.content_dir.is_dir() {
-                return Err(Error::Other(format!(
-                    "{}: content folder not found (use --content DIR)",
-                    config.content_dir.display()
-                )));
-            }
-            let discovery = ingest::discover_all(&config.content_dir)?;
-            refused = discovery.refused;
-            discovery.files
-        }
-    };
+    let (paths, refused) = article_paths(config, files)?;
     let words = plain_language(config)?;
     let mut batch = Batch { failures: refused, ..Batch::default() };
     let max_bytes = config.max_file_bytes;
@@ -237,6 +228,14 @@ impl Progress {
         }
     }
 
+    /// An output that was already up to date: counted, but not worth a line of its own.
+    fn skipped(&self) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
     fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -246,119 +245,131 @@ impl Progress {
 
 /// Runs the whole build into `config.out_dir`, skipping outputs whose inputs did not
 /// change since the last build (see [`MANIFEST`]).
+///
+/// Articles stream through: a first pass reads every file only to learn its id (ids
+/// are unique across the batch), then each worker reads, analyses and typesets one
+/// article at a time and keeps only its report line, so memory does not grow with
+/// the batch. Reading a file twice costs far less than keeping 10,000 articles.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
+    in_pool(config.jobs, || build_in_pool(&typesetter, config, options))
+}
+
+/// Runs `f` on a rayon pool of `jobs` threads (all cores when `None`), which typst's
+/// own parallelism shares, so `--jobs N` means N busy cores.
+fn in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// An article the build will make, known by its file and unique id.
+struct Planned {
+    path: PathBuf,
+    id: String,
+}
+
+/// What building one article produced.
+#[derive(Default)]
+struct Built {
+    report: Option<ArticleReport>,
+    /// Manifest entries of this article's outputs, written or up to date.
+    outputs: Vec<(String, ManifestEntry)>,
+    typeset: Vec<String>,
+    unchanged: Vec<String>,
+    /// The article JSON's fingerprint, which the EPUB's fingerprint is made of.
+    json_fingerprint: Option<String>,
+    /// Each problem, printed and reported at the end (in batch order).
+    failures: Vec<Error>,
+    /// `warning: file:line: message` lines, for `--verbose`.
+    warnings: Vec<String>,
+}
+
+fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let files = (!options.files.is_empty()).then_some(options.files.as_slice());
-    let mut batch = load_batch(config, files)?;
+    let (paths, mut failures) = article_paths(config, files)?;
+    let words = plain_language(config)?;
+    let max_bytes = config.max_file_bytes;
+
+    // Pass 1: ids. Only the id is kept of each article read here.
+    let base_ids: Vec<Result<String>> = paths
+        .par_iter()
+        .map(|path| ingest::ingest_file_limited(path, max_bytes).map(|article| article.id))
+        .collect();
+    let mut readable = Vec::new();
+    let mut ids = Vec::new();
+    for (path, id) in paths.into_iter().zip(base_ids) {
+        match id {
+            Ok(id) => {
+                readable.push(path);
+                ids.push(id);
+            }
+            Err(err) => failures.push(err),
+        }
+    }
+    let ids = ingest::unique_ids(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut planned: Vec<Planned> =
+        readable.into_iter().zip(ids).map(|(path, id)| Planned { path, id }).collect();
     if !options.only.is_empty() {
         for id in &options.only {
-            if !batch.articles.iter().any(|a| &a.id == id) {
-                batch.failures.push(Error::Other(format!("--only {id}: no article has this id")));
+            if !planned.iter().any(|p| &p.id == id) {
+                failures.push(Error::Other(format!("--only {id}: no article has this id")));
             }
         }
-        batch.articles.retain(|a| options.only.contains(&a.id));
+        planned.retain(|p| options.only.contains(&p.id));
     }
-    let mut report = BuildReport { failures: batch.report_failures(), ..Default::default() };
-    if options.verbose {
-        print_warnings(&batch.articles);
-    }
+    let mut report = BuildReport { failures: print_failures(&failures), ..Default::default() };
 
     let out = &config.out_dir;
     let old = Manifest::load(out);
-    let mut new = Manifest::default();
-
-    // JSON files are small but each write is synced; doing them in parallel keeps a
-    // large batch from waiting on the disk one file at a time.
-    let json_entries: Vec<Result<(String, ManifestEntry)>> = batch
-        .articles
-        .par_iter()
-        .map(|article| {
-            let relative = format!("json/{}.json", article.id);
-            let bytes = to_json(article);
-            let fingerprint = format!("{:032x}", typst::utils::hash128(&bytes));
-            if options.force || !old.is_current(out, &relative, &fingerprint) {
-                write_atomic(&out.join(&relative), &bytes)?;
-            }
-            Ok((relative, ManifestEntry { fingerprint, source: article.source.clone(), pages: None }))
-        })
-        .collect();
-    for entry in json_entries {
-        let (relative, entry) = entry?;
-        new.outputs.insert(relative, entry);
-    }
-
     let mut variants = vec![Variant::Regular];
     if config.handout.large_print {
         variants.push(Variant::LargePrint);
     }
-    // Decide what needs typesetting before starting any of it.
-    let mut work: Vec<(usize, Variant, String, String)> = Vec::new();
-    let mut pages: BTreeMap<String, usize> = BTreeMap::new();
-    let fingerprints: Vec<Vec<Result<String>>> = batch
-        .articles
-        .par_iter()
-        .map(|article| variants.iter().map(|&variant| typesetter.fingerprint(article, variant)).collect())
-        .collect();
-    for ((index, article), fingerprints) in batch.articles.iter().enumerate().zip(fingerprints) {
-        for (&variant, fingerprint) in variants.iter().zip(fingerprints) {
-            let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
-            let fingerprint = fingerprint?;
-            let previous = old.outputs.get(&relative).filter(|_| !options.force);
-            if let Some(entry) = previous.filter(|_| old.is_current(out, &relative, &fingerprint)) {
-                if variant == Variant::Regular
-                    && let Some(n) = entry.pages
-                {
-                    pages.insert(article.id.clone(), n);
-                }
-                new.outputs.insert(relative.clone(), entry.clone());
-                report.unchanged.push(relative);
-            } else {
-                work.push((index, variant, relative, fingerprint));
-            }
-        }
-    }
 
-    let progress = Progress::new(work.len(), options.quiet);
-    let jobs: Vec<(&Article, Variant)> = work.iter().map(|(i, v, _, _)| (&batch.articles[*i], *v)).collect();
-    // Each PDF is written as soon as it is typeset, on the worker thread; only its page
-    // count is kept.
-    let results = typesetter.typeset_each(&jobs, config.jobs, |article, variant, result| {
-        let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
-        let written =
-            result.and_then(|pdf| write_atomic(&out.join(&relative), &pdf.bytes).map(|()| pdf.pages));
-        let status = match &written {
-            Ok(pages) => format!("{pages} page{}", if *pages == 1 { "" } else { "s" }),
-            Err(_) => "failed".to_string(),
+    // Pass 2: each article read again, analysed and typeset where its inputs changed.
+    let progress = Progress::new(planned.len() * variants.len(), options.quiet);
+    let build_one = |item: &Planned| -> Built {
+        let mut built = Built::default();
+        let mut article = match ingest::ingest_file_limited(&item.path, max_bytes) {
+            Ok(article) => article,
+            Err(err) => {
+                // The file changed or vanished since the first pass.
+                built.failures.push(err);
+                return built;
+            }
         };
-        progress.finished(&format!("{}{}", article.id, variant.suffix()), &status);
-        written
-    });
+        ingest::set_id(&mut article, item.id.clone());
+        analyze::analyze(&mut article, &words);
+        if options.verbose {
+            built.warnings = warning_lines(&article);
+        }
+        match build_article(typesetter, &article, &variants, &old, out, options.force, &progress, &mut built)
+        {
+            Ok(pages) => built.report = Some(article_report(&article, pages)),
+            Err(err) => built.failures.push(err),
+        }
+        built
+    };
+    let results = Typesetter::typeset_batch(&planned, build_one);
     progress.clear();
 
-    for ((index, variant, relative, fingerprint), result) in work.into_iter().zip(results) {
-        let article = &batch.articles[index];
-        match result {
-            Ok(page_count) => {
-                if variant == Variant::Regular {
-                    pages.insert(article.id.clone(), page_count);
-                }
-                let entry =
-                    ManifestEntry { fingerprint, source: article.source.clone(), pages: Some(page_count) };
-                new.outputs.insert(relative.clone(), entry);
-                report.pdfs.push(relative);
-            }
-            Err(err) => {
-                eprintln!("error: {}: {err}", article.source);
-                report.failures.push(format!("{}: {err}", article.source));
-            }
+    let mut new = Manifest::default();
+    let mut json_fingerprints = Vec::new();
+    for built in results {
+        for warning in &built.warnings {
+            eprintln!("{warning}");
         }
+        report.failures.extend(print_failures(&built.failures));
+        new.outputs.extend(built.outputs);
+        report.pdfs.extend(built.typeset);
+        report.unchanged.extend(built.unchanged);
+        report.articles.extend(built.report);
+        json_fingerprints.extend(built.json_fingerprint);
+        failures.extend(built.failures);
     }
-    report.articles = batch
-        .articles
-        .iter()
-        .map(|article| article_report(article, pages.get(&article.id).copied()))
-        .collect();
 
     if options.partial() {
         // Keep everything this run did not look at.
@@ -367,30 +378,112 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         }
     } else {
         if options.epub {
-            build_epub_if_changed(config, &batch.articles, options.force, &old, &mut new, &mut report);
+            build_epub_if_changed(config, &json_fingerprints, options.force, &old, &mut new, &mut report);
         }
-        remove_stale_outputs(out, &old, &mut new, &batch.failures, &mut report);
+        remove_stale_outputs(out, &old, &mut new, &failures, &mut report);
     }
     write_atomic(&out.join(MANIFEST), &to_json(&new))?;
     write_atomic(&out.join("report.json"), &to_json(&report))?;
     Ok(report)
 }
 
+/// Writes one article's JSON and typesets each variant whose inputs changed, recording
+/// everything in `built`; returns the regular handout's page count.
+#[allow(clippy::too_many_arguments)]
+fn build_article(
+    typesetter: &Typesetter,
+    article: &Article,
+    variants: &[Variant],
+    old: &Manifest,
+    out: &Path,
+    force: bool,
+    progress: &Progress,
+    built: &mut Built,
+) -> Result<Option<usize>> {
+    let relative = format!("json/{}.json", article.id);
+    let bytes = to_json(article);
+    let fingerprint = format!("{:032x}", typst::utils::hash128(&bytes));
+    if force || !old.is_current(out, &relative, &fingerprint) {
+        write_atomic(&out.join(&relative), &bytes)?;
+    }
+    built.json_fingerprint = Some(fingerprint.clone());
+    built
+        .outputs
+        .push((relative, ManifestEntry { fingerprint, source: article.source.clone(), pages: None }));
+
+    let mut regular_pages = None;
+    for &variant in variants {
+        let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
+        let fingerprint = typesetter.fingerprint(article, variant)?;
+        let previous = old.outputs.get(&relative).filter(|_| !force);
+        let pages = if let Some(entry) = previous.filter(|_| old.is_current(out, &relative, &fingerprint)) {
+            progress.skipped();
+            built.outputs.push((relative.clone(), entry.clone()));
+            built.unchanged.push(relative);
+            entry.pages
+        } else {
+            let written = typesetter
+                .typeset_pdf(article, variant)
+                .and_then(|pdf| write_atomic(&out.join(&relative), &pdf.bytes).map(|()| pdf.pages));
+            let name = format!("{}{}", article.id, variant.suffix());
+            match written {
+                Ok(pages) => {
+                    progress.finished(&name, &format!("{pages} page{}", if pages == 1 { "" } else { "s" }));
+                    let entry =
+                        ManifestEntry { fingerprint, source: article.source.clone(), pages: Some(pages) };
+                    built.outputs.push((relative.clone(), entry));
+                    built.typeset.push(relative);
+                    Some(pages)
+                }
+                Err(err) => {
+                    progress.finished(&name, "failed");
+                    built.failures.push(Error::Other(format!("{}: {err}", article.source)));
+                    None
+                }
+            }
+        };
+        if variant == Variant::Regular {
+            regular_pages = pages;
+        }
+    }
+    Ok(regular_pages)
+}
+
+/// The article files to build: `files` when given, else everything in the content
+/// folder, with the files discovery refused (e.g. symlinks leading outside it).
+fn article_paths(config: &Config, files: Option<&[PathBuf]>) -> Result<(Vec<PathBuf>, Vec<Error>)> {
+    match files {
+        Some(files) => Ok((files.to_vec(), Vec::new())),
+        None => {
+            if !config.content_dir.is_dir() {
+                return Err(Error::Other(format!(
+                    "{}: content folder not found (use --content DIR)",
+                    config.content_dir.display()
+                )));
+            }
+            let discovery = ingest::discover_all(&config.content_dir)?;
+            Ok((discovery.files, discovery.refused))
+        }
+    }
+}
+
+/// Writes the EPUB when any article in it (`json_fingerprints`, in batch order) or the
+/// collection settings changed. Only then are the articles read a third time: the
+/// EPUB needs all of them at once, and by now typst's memory is released.
 fn build_epub_if_changed(
     config: &Config,
-    articles: &[Article],
+    json_fingerprints: &[String],
     force: bool,
     old: &Manifest,
     new: &mut Manifest,
     report: &mut BuildReport,
 ) {
     let relative = format!("{}.epub", crate::epub::collection_id(&config.collection));
-    let inputs: Vec<Vec<u8>> = articles.iter().map(to_json).collect();
     let fingerprint = format!(
         "{:032x}",
         typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
-            inputs,
+            json_fingerprints,
             format!("{:?}{:?}", config.collection, config.brand),
             source_date_epoch()
         ))
@@ -400,7 +493,7 @@ fn build_epub_if_changed(
         new.outputs.insert(relative, entry);
         return;
     }
-    match write_epub(config, articles) {
+    match load_batch(config, None).and_then(|batch| write_epub(config, &batch.articles)) {
         Ok(_) => {
             new.outputs.insert(relative.clone(), entry);
             report.epub = Some(relative);
@@ -473,12 +566,20 @@ pub fn summary_line(report: &BuildReport, config: &Config, elapsed: std::time::D
 
 /// Each article's warnings as `warning: file:line: message`.
 pub fn print_warnings(articles: &[Article]) {
-    for article in articles {
-        for warning in &article.warnings {
-            let at = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!("warning: {}{at}: {}", article.source, warning.message);
-        }
+    for line in articles.iter().flat_map(warning_lines) {
+        eprintln!("{line}");
     }
+}
+
+fn warning_lines(article: &Article) -> Vec<String> {
+    article
+        .warnings
+        .iter()
+        .map(|warning| {
+            let at = warning.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!("warning: {}{at}: {}", article.source, warning.message)
+        })
+        .collect()
 }
 
 /// Builds the EPUB of `articles` into the output folder.

@@ -299,3 +299,24 @@ fn symlinks_out_of_content_and_oversized_files_are_refused_by_the_build() {
     assert!(err.contains("huge.txt: file is 1.4 MiB, larger than the 1 MiB limit"), "{err}");
     assert!(dir.path().join("out/pdf/treatment-of-metastatic-kidney-cancer.pdf").is_file());
 }
+
+#[test]
+fn articles_with_the_same_title_get_distinct_handouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("a.txt"), "Same Title\n\nThe first article says one thing.\n").unwrap();
+    std::fs::write(content.join("b.txt"), "Same Title\n\nThe second article says another.\n").unwrap();
+    let (report, err) = build_in(dir.path(), &["--verbose"]);
+    let ids: Vec<&str> =
+        report["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["same-title", "same-title-2"]);
+    assert!(err.contains("b.txt: id \"same-title\" is used by an earlier article"), "{err}");
+    let second: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/json/same-title-2.json")).unwrap())
+            .unwrap();
+    assert!(second["blocks"].to_string().contains("The second article"), "{second}");
+    let pdf = dir.path().join("out/pdf/same-title-2.pdf");
+    assert!(pdf_extract::extract_text(&pdf).unwrap().contains("The second article says another."));
+    assert!(report["epub"].is_string());
+}

@@ -368,20 +368,40 @@ fn fold_to_ascii(c: char) -> impl Iterator<Item = char> {
 
 /// Makes ids unique within a batch: later duplicates get `-2`, `-3`, … in input order.
 pub fn assign_unique_ids(articles: &mut [Article]) {
+    let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    let unique = unique_ids(&ids);
+    for (article, id) in articles.iter_mut().zip(unique) {
+        set_id(article, id);
+    }
+}
+
+/// The unique id of each of `ids` (in batch order): the first article keeps an id, later
+/// ones with the same id get `-2`, `-3`, … .
+pub fn unique_ids(ids: &[&str]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
-    for article in articles.iter_mut() {
-        if !seen.insert(article.id.clone()) {
-            let base = article.id.clone();
+    ids.iter()
+        .map(|&base| {
+            if seen.insert(base.to_string()) {
+                return base.to_string();
+            }
             let mut n = 2;
             while !seen.insert(format!("{base}-{n}")) {
                 n += 1;
             }
-            let id = format!("{base}-{n}");
-            article.warnings.push(Warning::general(format!(
-                "id \"{base}\" is used by an earlier article; this one is \"{id}\""
-            )));
-            article.id = id;
-        }
+            format!("{base}-{n}")
+        })
+        .collect()
+}
+
+/// Gives `article` the id the batch chose for it, with a warning when that is not the
+/// id its title or file name gave.
+pub fn set_id(article: &mut Article, id: String) {
+    if article.id != id {
+        article.warnings.push(Warning::general(format!(
+            "id \"{}\" is used by an earlier article; this one is \"{id}\"",
+            article.id
+        )));
+        article.id = id;
     }
 }
 
@@ -433,6 +453,14 @@ mod tests {
         assign_unique_ids(&mut all);
         assert_eq!(all[0].id, "same-title");
         assert_eq!(all[1].id, "same-title-2");
+        assert!(all[1].warnings.iter().any(|w| w.message.contains("used by an earlier article")));
+        assert!(all[0].warnings.iter().all(|w| !w.message.contains("earlier article")));
+    }
+
+    #[test]
+    fn unique_ids_skip_ids_taken_later_in_the_batch() {
+        // The third "a" cannot be "a-2": an article's own id is "a-2" already.
+        assert_eq!(unique_ids(&["a", "a-2", "a", "b", "a"]), ["a", "a-2", "a-3", "b", "a-4"]);
     }
 
     #[test]
