@@ -105,10 +105,15 @@ echo "load before: $(uptime)" >"$OUT/machine.txt"
   echo "handouts: $(git -C "$ROOT" rev-parse --short HEAD) ($(git -C "$ROOT" branch --show-current))"
 } >>"$OUT/machine.txt"
 
+# Outputs of an earlier run go first, then a pause: ext4 skips recently freed inodes
+# when it allocates new ones (`recently_deleted`, 5 s once synced), so deleting
+# thousands of files just before a measured run makes that run's file creation slow.
+rm -rf "$OUT/ho-1" "$OUT/ho-n" "$OUT/typst" "$OUT/pandoc"
+sync
+sleep 6
+
 # a. handouts, cold (empty output folder), jobs 1 and jobs = cores.
-rm -rf "$OUT/ho-1"
 measure handouts-j1 "${BUILD[@]}" --jobs 1 --out "$OUT/ho-1"
-rm -rf "$OUT/ho-n"
 measure handouts-jN "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
 
 # d. rebuilds into the jobs=cores output: nothing changed, then one article changed.
@@ -132,7 +137,6 @@ log "warm in-process compile of $(echo "$SAMPLE" | wc -l) sample articles"
 
 if [ "$ONLY_HANDOUTS" = 0 ]; then
   # b. typst CLI, once per article, over the emitted projects.
-  rm -rf "$OUT/typst"
   log "emitting typst projects"
   "$EXAMPLES/emit_typst" --config "$CONFIG" --content "$CORPUS/handouts" --out "$OUT/typst"
   if [ -n "$TYPST_INSTALL_PID" ]; then
@@ -155,7 +159,7 @@ if [ "$ONLY_HANDOUTS" = 0 ]; then
   # c. pandoc → typst, once per article.
   PANDOC=$("$TOOLS/venv/bin/python" -c 'import pypandoc; print(pypandoc.get_pandoc_path())')
   "$PANDOC" --version | head -1 >&2
-  rm -rf "$OUT/pandoc"; mkdir -p "$OUT/pandoc"
+  mkdir -p "$OUT/pandoc"
   export PANDOC TYPST FONTS="$OUT/typst/fonts" PDFDIR="$OUT/pandoc"
   # shellcheck disable=SC2016
   measure pandoc sh -c 'find "$0" -name "*.md" | sort | xargs -P"$1" -I{} sh -c '\''"$PANDOC" "$0" -o "$PDFDIR/$(basename "$0" .md).pdf" --pdf-engine="$TYPST" --pdf-engine-opt=--font-path="$FONTS" --pdf-engine-opt=--ignore-system-fonts -V mainfont="Atkinson Hyperlegible" -V fontsize=12.5pt -V papersize=us-letter'\'' {}' "$CORPUS/pandoc" "$CORES"

@@ -21,7 +21,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::config::{Brand, Config, Paper, accessible_color};
 use crate::error::{Error, Result};
-use crate::model::Article;
+use crate::model::{Article, Block, Inline};
 
 pub use emit::{emit_fonts, emit_typst_project};
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
@@ -67,6 +67,10 @@ struct Options<'a> {
     qr: bool,
     /// Virtual path of the logo, when the brand has one.
     logo: Option<&'a str>,
+    /// Whether some text has a run of 30+ characters without a space, which the template
+    /// must make breakable. Building its regex costs more than typesetting a short
+    /// handout, so it is only built when needed (bench/RESULTS.md).
+    long_words: bool,
 }
 
 /// What the template reads from `/_handouts/brand.json`.
@@ -133,6 +137,7 @@ impl Typesetter {
             questions_box: self.questions_box,
             qr: qr_svg.is_some(),
             logo: self.logo_vpath.as_deref(),
+            long_words: has_long_run(article),
         };
         let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
         Ok((article_json, options_json, qr_svg))
@@ -287,6 +292,41 @@ fn pdf_standards() -> PdfStandards {
     PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
 }
 
+/// Whether any text the template makes breakable (title, summary, body text) has a
+/// run of [`LONG_RUN`] or more characters without whitespace. The template's own test is
+/// narrower (letters, marks and digits), so this never misses a run it would break.
+fn has_long_run(article: &Article) -> bool {
+    fn long(text: &str) -> bool {
+        text.split(char::is_whitespace).any(|word| word.len() >= LONG_RUN && word.chars().count() >= LONG_RUN)
+    }
+    fn in_inlines(inlines: &[Inline]) -> bool {
+        inlines.iter().any(|inline| match inline {
+            Inline::Text { text } => long(text),
+            Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                in_inlines(content)
+            }
+            Inline::Code { .. } | Inline::LineBreak => false,
+        })
+    }
+    fn in_blocks(blocks: &[Block]) -> bool {
+        blocks.iter().any(|block| match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => in_inlines(content),
+            Block::List { items, .. } => items.iter().any(|item| in_blocks(item)),
+            Block::Quote { blocks, .. } => in_blocks(blocks),
+            Block::Table { header, rows, .. } => {
+                header.iter().chain(rows.iter().flatten()).any(|cell| in_inlines(cell))
+            }
+            Block::CodeBlock { .. } => false,
+        })
+    }
+    long(&article.meta.title)
+        || article.meta.summary.as_deref().is_some_and(long)
+        || in_blocks(&article.blocks)
+}
+
+/// The shortest run the template breaks (`long-run` in templates/handout.typ).
+const LONG_RUN: usize = 30;
+
 /// A QR code of `url` as SVG, or `None` when the URL is too long to encode.
 fn qr_svg(url: &str) -> Option<String> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
@@ -300,6 +340,45 @@ mod tests {
 
     thread_local! {
         static ITEMS_IN_PROGRESS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn article_with(blocks: Vec<Block>) -> Article {
+        let mut article =
+            crate::ingest::ingest_bytes(std::path::Path::new("a.txt"), b"Title\n\nText.").unwrap();
+        article.blocks = blocks;
+        article
+    }
+
+    fn text(s: &str) -> Vec<Inline> {
+        vec![Inline::Text { text: s.to_string() }]
+    }
+
+    #[test]
+    fn long_runs_are_found_wherever_the_template_breaks_them() {
+        let run = "x".repeat(LONG_RUN);
+        let short = format!("a {} b", "é".repeat(LONG_RUN - 1));
+        assert!(!has_long_run(&article_with(vec![Block::Paragraph { content: text(&short), line: 1 }])));
+        let cell = Block::Table { header: vec![], rows: vec![vec![text("a"), text(&run)]], line: 1 };
+        assert!(has_long_run(&article_with(vec![cell])));
+        let nested = Block::List {
+            ordered: false,
+            start: None,
+            items: vec![vec![Block::Quote {
+                blocks: vec![Block::Paragraph {
+                    content: vec![Inline::Strong { content: text(&format!("see {run}")) }],
+                    line: 1,
+                }],
+                line: 1,
+            }]],
+            line: 1,
+        };
+        assert!(has_long_run(&article_with(vec![nested])));
+        // Code is set in `raw`, which the template does not break.
+        let code = Block::Paragraph { content: vec![Inline::Code { text: run.clone() }], line: 1 };
+        assert!(!has_long_run(&article_with(vec![code])));
+        let mut titled = article_with(vec![]);
+        titled.meta.title = run;
+        assert!(has_long_run(&titled));
     }
 
     /// Parallel jobs inside each item.
