@@ -112,7 +112,7 @@ impl BuildOptions {
 }
 
 /// One line of the end-of-build table and of `out/report.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArticleReport {
     pub id: String,
     pub source: String,
@@ -165,6 +165,25 @@ pub const MANIFEST: &str = ".handouts-manifest.json";
 struct Manifest {
     /// Output path (relative to the output folder) → what it was built from.
     outputs: BTreeMap<String, ManifestEntry>,
+    /// Article file → what its last build learned, so a file whose bytes and settings
+    /// did not change is not even parsed again.
+    #[serde(default)]
+    articles: BTreeMap<String, ArticleEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ArticleEntry {
+    /// Hash of the file's bytes.
+    source_hash: String,
+    /// The id its title or file name gives, before the batch makes ids unique.
+    base_id: String,
+    /// Hash of the file's bytes, its unique id and every build setting; equal means
+    /// each of `outputs` is what this build would make.
+    key: String,
+    outputs: Vec<String>,
+    report: ArticleReport,
+    /// Fingerprint of the article's JSON, which the EPUB's fingerprint is made of.
+    json_fingerprint: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -268,6 +287,9 @@ fn in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
 /// An article the build will make, known by its file and unique id.
 struct Planned {
     path: PathBuf,
+    source_hash: String,
+    /// The id its title or file name gives, and the unique one the batch gave it.
+    base_id: String,
     id: String,
 }
 
@@ -285,6 +307,8 @@ struct Built {
     failures: Vec<Error>,
     /// `warning: file:line: message` lines, for `--verbose`.
     warnings: Vec<String>,
+    /// What the next build may reuse, when everything of this article was built.
+    entry: Option<(String, ArticleEntry)>,
 }
 
 fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOptions) -> Result<BuildReport> {
@@ -293,25 +317,38 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
     let words = plain_language(config)?;
     let max_bytes = config.max_file_bytes;
 
-    // Pass 1: ids. Only the id is kept of each article read here.
-    let base_ids: Vec<Result<String>> = paths
+    let out = &config.out_dir;
+    let old = Manifest::load(out);
+
+    // Pass 1: ids. Only the id is kept of each article read here, and a file whose
+    // bytes the last build saw is not parsed at all.
+    let read: Vec<Result<(String, String)>> = paths
         .par_iter()
-        .map(|path| ingest::ingest_file_limited(path, max_bytes).map(|article| article.id))
+        .map(|path| {
+            let bytes = ingest::read_limited(path, max_bytes)?;
+            let source_hash = format!("{:032x}", typst::utils::hash128(&bytes));
+            let known =
+                old.articles.get(&path.display().to_string()).filter(|e| e.source_hash == source_hash);
+            let base_id = match known {
+                Some(entry) => entry.base_id.clone(),
+                None => ingest::ingest_bytes(path, &bytes)?.id,
+            };
+            Ok((source_hash, base_id))
+        })
         .collect();
     let mut readable = Vec::new();
-    let mut ids = Vec::new();
-    for (path, id) in paths.into_iter().zip(base_ids) {
-        match id {
-            Ok(id) => {
-                readable.push(path);
-                ids.push(id);
-            }
+    for (path, result) in paths.into_iter().zip(read) {
+        match result {
+            Ok((source_hash, base_id)) => readable.push((path, source_hash, base_id)),
             Err(err) => failures.push(err),
         }
     }
-    let ids = ingest::unique_ids(&ids.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut planned: Vec<Planned> =
-        readable.into_iter().zip(ids).map(|(path, id)| Planned { path, id }).collect();
+    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id)| id.as_str()).collect::<Vec<_>>());
+    let mut planned: Vec<Planned> = readable
+        .into_iter()
+        .zip(ids)
+        .map(|((path, source_hash, base_id), id)| Planned { path, source_hash, base_id, id })
+        .collect();
     if !options.only.is_empty() {
         for id in &options.only {
             if !planned.iter().any(|p| &p.id == id) {
@@ -322,8 +359,6 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
     }
     let mut report = BuildReport { failures: print_failures(&failures), ..Default::default() };
 
-    let out = &config.out_dir;
-    let old = Manifest::load(out);
     let mut variants = vec![Variant::Regular];
     if config.handout.large_print {
         variants.push(Variant::LargePrint);
@@ -331,7 +366,16 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
 
     // Pass 2: each article read again, analysed and typeset where its inputs changed.
     let progress = Progress::new(planned.len() * variants.len(), options.quiet);
+    let settings = typst::utils::hash128(&(typesetter.settings_fingerprint(), &words, &variants));
     let build_one = |item: &Planned| -> Built {
+        let source = item.path.display().to_string();
+        let key = format!("{:032x}", typst::utils::hash128(&(&item.source_hash, &item.id, settings)));
+        if !options.force
+            && !options.verbose
+            && let Some(built) = reuse(&old, out, &source, &key, &progress)
+        {
+            return built;
+        }
         let mut built = Built::default();
         let mut article = match ingest::ingest_file_limited(&item.path, max_bytes) {
             Ok(article) => article,
@@ -351,6 +395,19 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
             Ok(pages) => built.report = Some(article_report(&article, pages)),
             Err(err) => built.failures.push(err),
         }
+        if let (Some(report), Some(json_fingerprint), true) =
+            (&built.report, &built.json_fingerprint, built.failures.is_empty())
+        {
+            let entry = ArticleEntry {
+                source_hash: item.source_hash.clone(),
+                base_id: item.base_id.clone(),
+                key,
+                outputs: built.outputs.iter().map(|(relative, _)| relative.clone()).collect(),
+                report: report.clone(),
+                json_fingerprint: json_fingerprint.clone(),
+            };
+            built.entry = Some((source, entry));
+        }
         built
     };
     let results = Typesetter::typeset_batch(&planned, build_one);
@@ -369,12 +426,16 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
         report.articles.extend(built.report);
         json_fingerprints.extend(built.json_fingerprint);
         failures.extend(built.failures);
+        new.articles.extend(built.entry);
     }
 
     if options.partial() {
         // Keep everything this run did not look at.
         for (relative, entry) in old.outputs {
             new.outputs.entry(relative).or_insert(entry);
+        }
+        for (source, entry) in old.articles {
+            new.articles.entry(source).or_insert(entry);
         }
     } else {
         if options.epub {
@@ -385,6 +446,30 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
     write_atomic(&out.join(MANIFEST), &to_json(&new))?;
     write_atomic(&out.join("report.json"), &to_json(&report))?;
     Ok(report)
+}
+
+/// What the last build made of an article, when its file, id and every setting are
+/// unchanged and all its outputs are still there: nothing to read or typeset.
+fn reuse(old: &Manifest, out: &Path, source: &str, key: &str, progress: &Progress) -> Option<Built> {
+    let entry = old.articles.get(source).filter(|entry| entry.key == key)?;
+    let mut built = Built::default();
+    for relative in &entry.outputs {
+        let output = old.outputs.get(relative)?;
+        if !old.is_current(out, relative, &output.fingerprint) {
+            return None;
+        }
+        built.outputs.push((relative.clone(), output.clone()));
+    }
+    for (relative, _) in &built.outputs {
+        if relative.starts_with("pdf/") {
+            progress.skipped();
+            built.unchanged.push(relative.clone());
+        }
+    }
+    built.report = Some(entry.report.clone());
+    built.json_fingerprint = Some(entry.json_fingerprint.clone());
+    built.entry = Some((source.to_string(), entry.clone()));
+    Some(built)
 }
 
 /// Writes one article's JSON and typesets each variant whose inputs changed, recording

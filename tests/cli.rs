@@ -320,3 +320,29 @@ fn articles_with_the_same_title_get_distinct_handouts() {
     assert!(pdf_extract::extract_text(&pdf).unwrap().contains("The second article says another."));
     assert!(report["epub"].is_string());
 }
+
+#[test]
+fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
+    let dir = content_copy();
+    build_in(dir.path(), &["--no-epub"]);
+    // Nothing changed: nothing is typeset, and the report still has every article.
+    let (again, _) = build_in(dir.path(), &["--no-epub"]);
+    assert!(names(&again["pdfs"]).is_empty(), "{again}");
+    assert_eq!(again["articles"].as_array().unwrap().len(), 4);
+    assert!(again["articles"].as_array().unwrap().iter().all(|a| a["words"].as_u64().unwrap() > 400));
+
+    // --verbose needs each article's warnings, so it reads them again (and typesets nothing).
+    let (verbose, err) = build_in(dir.path(), &["--no-epub", "--verbose"]);
+    assert!(names(&verbose["pdfs"]).is_empty(), "{verbose}");
+    assert!(err.contains("warning: ") && err.contains("immunotherapy-for-advanced-cancer.txt:"), "{err}");
+
+    // A deleted output is made again, and only that one.
+    let id = "treatment-of-metastatic-kidney-cancer";
+    std::fs::remove_file(dir.path().join(format!("out/pdf/{id}-large.pdf"))).unwrap();
+    let (repaired, _) = build_in(dir.path(), &["--no-epub"]);
+    assert_eq!(names(&repaired["pdfs"]), [format!("pdf/{id}-large.pdf")]);
+
+    // A different paper size changes every handout.
+    let (a4, _) = build_in(dir.path(), &["--no-epub", "--paper", "a4"]);
+    assert_eq!(names(&a4["pdfs"]).len(), 8, "{a4}");
+}

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// Whether an entry's alternative replaces the word or explains it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `[words]`: use the alternative instead.
     Replace,
@@ -32,7 +32,7 @@ pub enum Kind {
 }
 
 /// One word or phrase from the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     /// The key as written in the file, lowercased: "prior to".
     pub key: String,
@@ -42,7 +42,7 @@ pub struct Entry {
 }
 
 /// A parsed word list. Cheap to clone; share one across articles.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct PlainLanguage {
     /// By the entry's first word; longest phrase first, so "prior to" wins over "prior".
     by_first: BTreeMap<String, Vec<Entry>>,

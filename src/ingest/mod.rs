@@ -107,10 +107,15 @@ pub fn ingest_file(path: &Path) -> Result<Article> {
     ingest_file_limited(path, DEFAULT_MAX_FILE_BYTES)
 }
 
-/// Reads and ingests one article file of at most `max_bytes`. The size is checked before
-/// reading, and the read stops at the limit in case the file grows meanwhile. Only
-/// regular files are read: a FIFO or a device named `x.txt` would block or never end.
+/// Reads and ingests one article file of at most `max_bytes` (see [`read_limited`]).
 pub fn ingest_file_limited(path: &Path, max_bytes: u64) -> Result<Article> {
+    ingest_bytes(path, &read_limited(path, max_bytes)?)
+}
+
+/// Reads one article file of at most `max_bytes`. The size is checked before reading,
+/// and the read stops at the limit in case the file grows meanwhile. Only regular files
+/// are read: a FIFO or a device named `x.txt` would block or never end.
+pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     use std::io::Read;
 
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -127,7 +132,7 @@ pub fn ingest_file_limited(path: &Path, max_bytes: u64) -> Result<Article> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_big(bytes.len() as u64));
     }
-    ingest_bytes(path, &bytes)
+    Ok(bytes)
 }
 
 /// "file is 7.2 MiB, larger than the 5 MiB limit", with the exact size when rounding

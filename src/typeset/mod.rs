@@ -33,7 +33,7 @@ use world::{HandoutWorld, Shared};
 const EVICT_EVERY_PER_THREAD: usize = 8;
 
 /// Which handout to make from an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
     Regular,
     /// 18 pt text and 1.5 line spacing, written as `<id>-large.pdf`.
@@ -157,6 +157,19 @@ impl Typesetter {
             date,
         ));
         Ok(format!("{hash:032x}"))
+    }
+
+    /// A hash of everything besides the article that decides a handout: the tool
+    /// version, fonts, templates, brand, paper, options and `SOURCE_DATE_EPOCH`.
+    pub fn settings_fingerprint(&self) -> u128 {
+        typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            self.shared.fingerprint,
+            self.paper.typst_name(),
+            self.questions_box,
+            &self.logo_vpath,
+            self.source_date_epoch,
+        ))
     }
 
     /// Writes the typst project that [`Typesetter::typeset_pdf`] compiles for `article`
