@@ -173,7 +173,7 @@ struct Manifest {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ArticleEntry {
-    /// Hash of the file's bytes.
+    /// Hash of the file's bytes (and the tool version).
     source_hash: String,
     /// The id its title or file name gives, before the batch makes ids unique.
     base_id: String,
@@ -326,7 +326,8 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
         .par_iter()
         .map(|path| {
             let bytes = ingest::read_limited(path, max_bytes)?;
-            let source_hash = format!("{:032x}", typst::utils::hash128(&bytes));
+            // The version is part of it: another version may derive another id.
+            let source_hash = format!("{:032x}", typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), &bytes)));
             let known =
                 old.articles.get(&path.display().to_string()).filter(|e| e.source_hash == source_hash);
             let base_id = match known {
