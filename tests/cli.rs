@@ -319,6 +319,26 @@ fn articles_with_the_same_title_get_distinct_handouts() {
     let pdf = dir.path().join("out/pdf/same-title-2.pdf");
     assert!(pdf_extract::extract_text(&pdf).unwrap().contains("The second article says another."));
     assert!(report["epub"].is_string());
+
+    // The build streams articles one at a time; `check`, `inspect` and the EPUB load
+    // them all at once. Both paths must make the same intermediate form.
+    let config = handouts::pipeline::load_config(
+        &common::root().join("handouts.toml"),
+        content,
+        dir.path().join("out"),
+        None,
+    )
+    .unwrap();
+    let batch = handouts::pipeline::load_batch(&config, None).unwrap();
+    assert_eq!(batch.articles.len(), 2);
+    for article in &batch.articles {
+        let built = std::fs::read(dir.path().join(format!("out/json/{}.json", article.id))).unwrap();
+        assert!(
+            built == handouts::pipeline::to_json(article),
+            "json/{}.json differs from load_batch",
+            article.id
+        );
+    }
 }
 
 #[test]
