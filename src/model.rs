@@ -191,6 +191,25 @@ pub fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
+/// Calls `f` with each run of inline content in reading order (headings, paragraphs,
+/// table cells, and those inside lists and quotes; code blocks have none) and the line of
+/// its block. `parent_line` stands in for blocks without a line of their own (0, e.g.
+/// built in code rather than parsed).
+pub fn for_each_inlines(blocks: &[Block], parent_line: usize, f: &mut impl FnMut(&[Inline], usize)) {
+    for block in blocks {
+        let line = if block.line() == 0 { parent_line } else { block.line() };
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => f(content, line),
+            Block::Table { header, rows, .. } => {
+                header.iter().chain(rows.iter().flatten()).for_each(|cell| f(cell, line));
+            }
+            Block::List { items, .. } => items.iter().for_each(|item| for_each_inlines(item, line, f)),
+            Block::Quote { blocks, .. } => for_each_inlines(blocks, line, f),
+            Block::CodeBlock { .. } => {}
+        }
+    }
+}
+
 /// The plain text of inline content, markup dropped.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -500,7 +500,8 @@ fn build_article(
     let mut regular_pages = None;
     for &variant in variants {
         let relative = format!("pdf/{}{}.pdf", article.id, variant.suffix());
-        let fingerprint = typesetter.fingerprint(article, variant)?;
+        let inputs = typesetter.prepare(article, variant)?;
+        let fingerprint = typesetter.fingerprint(&inputs);
         let previous = old.outputs.get(&relative).filter(|_| !force);
         let pages = if let Some(entry) = previous.filter(|_| old.is_current(out, &relative, &fingerprint)) {
             progress.skipped();
@@ -509,7 +510,7 @@ fn build_article(
             entry.pages
         } else {
             let written = typesetter
-                .typeset_pdf(article, variant)
+                .typeset(&inputs)
                 .and_then(|pdf| write_atomic(&out.join(&relative), &pdf.bytes).map(|()| pdf.pages));
             let name = format!("{}{}", article.id, variant.suffix());
             match written {

@@ -30,7 +30,7 @@ pub use syllables::{is_polysyllable, syllables};
 
 use std::collections::BTreeMap;
 
-use crate::model::{Article, Block, Inline, Stats, Warning};
+use crate::model::{Article, Inline, Stats, Warning, for_each_inlines};
 
 /// Sentences with more words than this get a warning.
 pub const LONG_SENTENCE: usize = 25;
@@ -68,8 +68,11 @@ pub fn grade_band(grade: f64) -> &'static str {
 /// Fills `article.stats` and replaces the lint warnings in `article.warnings`.
 /// Idempotent: other warnings are kept, lint warnings are recomputed.
 pub fn analyze(article: &mut Article, words: &PlainLanguage) {
+    // Code is read character by character, not as sentences, so code blocks give no units.
     let mut units = Vec::new();
-    collect_units(&article.blocks, 0, &mut units);
+    for_each_inlines(&article.blocks, 0, &mut |inlines, line| {
+        units.push(Unit { text: unit_text(inlines), line })
+    });
 
     let mut counts = Counts::default();
     let mut lint = Lint::default();
@@ -92,29 +95,6 @@ pub fn analyze(article: &mut Article, words: &PlainLanguage) {
 struct Unit {
     text: String,
     line: usize,
-}
-
-/// Walks blocks in reading order. `parent_line` stands in for blocks without a line of
-/// their own (0, e.g. built in code rather than parsed).
-fn collect_units(blocks: &[Block], parent_line: usize, out: &mut Vec<Unit>) {
-    for block in blocks {
-        let line = if block.line() == 0 { parent_line } else { block.line() };
-        let mut push = |inlines: &[Inline]| out.push(Unit { text: unit_text(inlines), line });
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => push(content),
-            Block::Table { header, rows, .. } => {
-                header.iter().chain(rows.iter().flatten()).for_each(|cell| push(cell));
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_units(item, line, out);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_units(blocks, line, out),
-            // Code is read character by character, not as sentences.
-            Block::CodeBlock { .. } => {}
-        }
-    }
 }
 
 /// The text of a unit. Line breaks stay `\n`, so a sentence's source line is the unit's

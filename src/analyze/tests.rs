@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Meta, SCHEMA_VERSION};
+use crate::model::{Block, Meta, SCHEMA_VERSION};
 
 fn article(blocks: Vec<Block>) -> Article {
     Article {

@@ -21,7 +21,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::config::{Brand, Config, Paper, accessible_color};
 use crate::error::{Error, Result};
-use crate::model::{Article, Block, Inline};
+use crate::model::{Article, Inline, for_each_inlines};
 
 pub use emit::{emit_fonts, emit_typst_project};
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
@@ -55,6 +55,17 @@ impl Variant {
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
+}
+
+/// What one handout's compile reads besides the template, fonts and brand (see
+/// [`Typesetter::prepare`]).
+pub struct HandoutInputs {
+    /// The article id and variant suffix, for the PDF's document id.
+    ident: String,
+    article_json: Bytes,
+    options_json: Bytes,
+    qr_svg: Option<Bytes>,
+    date: Option<Datetime>,
 }
 
 /// The per-compile settings the template reads from `/_handouts/options.json`.
@@ -125,8 +136,9 @@ impl Typesetter {
         })
     }
 
-    /// The JSON the template reads for one handout: the article and the options.
-    fn inputs(&self, article: &Article, variant: Variant) -> Result<(Vec<u8>, Vec<u8>, Option<String>)> {
+    /// Everything one handout's compile reads, made once: both its fingerprint and its
+    /// typesetting need the article's JSON, the options and the QR code.
+    pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
         let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
@@ -140,23 +152,27 @@ impl Typesetter {
             long_words: has_long_run(article),
         };
         let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
-        Ok((article_json, options_json, qr_svg))
+        Ok(HandoutInputs {
+            ident: format!("{}{}", article.id, variant.suffix()),
+            article_json: Bytes::new(article_json),
+            options_json: Bytes::new(options_json),
+            qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+            date: self.creation_date(article),
+        })
     }
 
     /// A hash of everything that determines this handout's PDF: the tool version, the
     /// fonts, templates and brand, the options and the article. Equal fingerprints mean
     /// byte-identical PDFs, so incremental builds can skip the typesetting.
-    pub fn fingerprint(&self, article: &Article, variant: Variant) -> Result<String> {
-        let (article_json, options_json, _) = self.inputs(article, variant)?;
-        let date = self.creation_date(article).map(|d| format!("{d:?}"));
+    pub fn fingerprint(&self, inputs: &HandoutInputs) -> String {
         let hash = typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
             self.shared.fingerprint,
-            article_json,
-            options_json,
-            date,
+            inputs.article_json.as_slice(),
+            inputs.options_json.as_slice(),
+            inputs.date.map(|d| format!("{d:?}")),
         ));
-        Ok(format!("{hash:032x}"))
+        format!("{hash:032x}")
     }
 
     /// A hash of everything besides the article that decides a handout: the tool
@@ -177,10 +193,9 @@ impl Typesetter {
     /// The PDF date is not part of the project: give the typst CLI
     /// `--creation-timestamp` (or `SOURCE_DATE_EPOCH`) for the same metadata.
     pub fn emit_project(&self, article: &Article, variant: Variant, dir: &Path) -> Result<PathBuf> {
-        let (article_json, options_json, qr) = self.inputs(article, variant)?;
-        let mut data =
-            vec![(ARTICLE_PATH, Bytes::new(article_json)), (OPTIONS_PATH, Bytes::new(options_json))];
-        data.extend(qr.map(|qr| (QR_PATH, Bytes::new(qr.into_bytes()))));
+        let inputs = self.prepare(article, variant)?;
+        let mut data = vec![(ARTICLE_PATH, inputs.article_json), (OPTIONS_PATH, inputs.options_json)];
+        data.extend(inputs.qr_svg.map(|qr| (QR_PATH, qr)));
         data.extend(self.shared.data_file(BRAND_PATH).map(|brand| (BRAND_PATH, brand)));
         if let Some(vpath) = self.logo_vpath.as_deref() {
             data.extend(self.shared.data_file(vpath).map(|logo| (vpath, logo)));
@@ -191,21 +206,24 @@ impl Typesetter {
 
     /// Typesets one handout.
     pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
-        let (article_json, options_json, qr_svg) = self.inputs(article, variant)?;
-        let date = self.creation_date(article);
+        self.typeset(&self.prepare(article, variant)?)
+    }
+
+    /// Typesets one handout from its [prepared](Typesetter::prepare) inputs.
+    pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
         let world = HandoutWorld {
             shared: &self.shared,
-            article_json: Bytes::new(article_json),
-            options_json: Bytes::new(options_json),
-            qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
-            today: date,
+            article_json: inputs.article_json.clone(),
+            options_json: inputs.options_json.clone(),
+            qr_svg: inputs.qr_svg.clone(),
+            today: inputs.date,
         };
         let warned = typst::compile::<PagedDocument>(&world);
         let document = warned.output.map_err(|errors| self.template_error(&world, &errors))?;
         let options = PdfOptions {
-            ident: Smart::Custom(format!("handouts/{}{}", article.id, variant.suffix())),
+            ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
             creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: date.map(Timestamp::new_utc),
+            timestamp: inputs.date.map(Timestamp::new_utc),
             page_ranges: None,
             standards: pdf_standards(),
             tagged: true,
@@ -321,20 +339,9 @@ fn has_long_run(article: &Article) -> bool {
             Inline::Code { .. } | Inline::LineBreak => false,
         })
     }
-    fn in_blocks(blocks: &[Block]) -> bool {
-        blocks.iter().any(|block| match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => in_inlines(content),
-            Block::List { items, .. } => items.iter().any(|item| in_blocks(item)),
-            Block::Quote { blocks, .. } => in_blocks(blocks),
-            Block::Table { header, rows, .. } => {
-                header.iter().chain(rows.iter().flatten()).any(|cell| in_inlines(cell))
-            }
-            Block::CodeBlock { .. } => false,
-        })
-    }
-    long(&article.meta.title)
-        || article.meta.summary.as_deref().is_some_and(long)
-        || in_blocks(&article.blocks)
+    let mut found = false;
+    for_each_inlines(&article.blocks, 0, &mut |inlines, _| found = found || in_inlines(inlines));
+    long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
 }
 
 /// The shortest run the template breaks (`long-run` in templates/handout.typ).
@@ -349,6 +356,7 @@ fn qr_svg(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Block;
     use std::cell::Cell;
 
     thread_local! {
