@@ -285,7 +285,7 @@ fn shown_glyphs(pdf: &[u8]) -> Vec<u16> {
     assert!(!type3, "a Type3 font: glyph ids would not be two bytes each");
     let mut streams: Vec<Vec<u8>> = Vec::new();
     for page in document.get_pages().values() {
-        streams.push(document.get_page_content(*page));
+        streams.push(document.get_page_content(*page).expect("page content decodes"));
     }
     for object in document.objects.values() {
         if let Ok(stream) = object.as_stream()
