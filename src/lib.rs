@@ -58,7 +58,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let batch = load_batch(&config, None)?;
             let mut failures = batch.report_failures();
             pipeline::print_warnings(&batch.articles);
-            println!("{}", summary_table(&pipeline::check_rows(&batch.articles)));
+            let rows = pipeline::check_rows(&batch.articles);
+            println!(
+                "{}",
+                summary_table(&rows, config.handout.max_grade, "listed above, each with its line.")
+            );
             if args.strict
                 && let Some(max) = config.handout.max_grade
             {
@@ -122,7 +126,12 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
     let report = pipeline::build(&config, &options)?;
     if !args.quiet {
         if !report.articles.is_empty() {
-            eprint!("\n{}", summary_table(&report.articles));
+            let hint = if args.verbose {
+                "listed above, each with its line."
+            } else {
+                "`handouts check` (or `build --verbose`) lists each with its line."
+            };
+            eprint!("\n{}", summary_table(&report.articles, config.handout.max_grade, hint));
         }
         eprintln!("\n{}", pipeline::summary_line(&report, &config, started.elapsed()));
     }

@@ -694,17 +694,32 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
-/// The per-article table printed by `check` and at the end of `build`.
-pub fn summary_table(rows: &[ArticleReport]) -> String {
+/// The per-article table printed by `check` and at the end of `build`. A grade above
+/// `max_grade` is marked `*`, and notes under the table say what the marks mean and where
+/// the warnings are, so staff see which handouts need rewriting without reading JSON.
+pub fn summary_table(rows: &[ArticleReport], max_grade: Option<f64>, warnings_hint: &str) -> String {
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let above = |row: &ArticleReport| max_grade.is_some_and(|max| row.grade > max);
     let mut out =
-        format!("{:<id_width$}  {:>6}  {:>5}  {:>5}  {:>8}\n", "id", "words", "grade", "pages", "warnings");
+        format!("{:<id_width$}  {:>6}  {:>6}  {:>5}  {:>8}\n", "id", "words", "grade", "pages", "warnings");
     for row in rows {
         let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
+        let mark = if above(row) { "*" } else { " " };
         out.push_str(&format!(
-            "{:<id_width$}  {:>6}  {:>5.1}  {:>5}  {:>8}\n",
+            "{:<id_width$}  {:>6}  {:>5.1}{mark}  {:>5}  {:>8}\n",
             row.id, row.words, row.grade, pages, row.warnings
         ));
+    }
+    let count_above = rows.iter().filter(|row| above(row)).count();
+    if let Some(max) = max_grade.filter(|_| count_above > 0) {
+        out.push_str(&format!(
+            "* reads above grade {max} (max-grade in the config): {count_above} of {}\n",
+            rows.len()
+        ));
+    }
+    let warnings: usize = rows.iter().map(|row| row.warnings).sum();
+    if warnings > 0 && !warnings_hint.is_empty() {
+        out.push_str(&format!("{warnings} warnings in all: {warnings_hint}\n"));
     }
     out
 }
@@ -712,4 +727,41 @@ pub fn summary_table(rows: &[ArticleReport]) -> String {
 /// Rows for `check`, where nothing is typeset.
 pub fn check_rows(articles: &[Article]) -> Vec<ArticleReport> {
     articles.iter().map(|a| article_report(a, None)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, grade: f64, warnings: usize) -> ArticleReport {
+        ArticleReport {
+            id: id.into(),
+            source: format!("content/{id}.txt"),
+            title: id.into(),
+            words: 100,
+            grade,
+            pages: Some(2),
+            warnings,
+        }
+    }
+
+    #[test]
+    fn summary_table_marks_grades_above_the_maximum_and_points_at_the_warnings() {
+        let rows = [row("easy", 6.0, 0), row("hard", 11.5, 3), row("edge", 8.0, 1)];
+        let table = summary_table(&rows, Some(8.0), "see check.");
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[1].starts_with("easy") && lines[1].contains(" 6.0 "), "{table}");
+        assert!(lines[2].contains("11.5*"), "{table}");
+        // At the maximum is not above it.
+        assert!(lines[3].contains(" 8.0 "), "{table}");
+        assert_eq!(lines[4], "* reads above grade 8 (max-grade in the config): 1 of 3");
+        assert_eq!(lines[5], "4 warnings in all: see check.");
+    }
+
+    #[test]
+    fn summary_table_without_maximum_or_warnings_has_no_notes() {
+        let table = summary_table(&[row("hard", 14.0, 0)], None, "see check.");
+        assert_eq!(table.lines().count(), 2, "{table}");
+        assert!(!table.contains('*'), "{table}");
+    }
 }

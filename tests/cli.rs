@@ -74,6 +74,10 @@ fn check_prints_the_grade_table_for_content() {
     assert!(table.contains("grade"), "{table}");
     assert!(table.contains("treatment-of-metastatic-kidney-cancer"), "{table}");
     assert!(stderr(&output).contains("ends mid-sentence"));
+    // handouts.toml sets max-grade = 8 and every seed reads above it: each row is marked.
+    assert!(table.contains("* reads above grade 8 (max-grade in the config): 4 of 4"), "{table}");
+    let marked = table.lines().filter(|line| line.contains("-cancer") && line.contains('*')).count();
+    assert_eq!(marked, 4, "{table}");
     // Every seed reads well above grade 8, so --strict fails with max-grade = 8.
     let strict = handouts().args(["check", "--strict"]).output().unwrap();
     assert_eq!(strict.status.code(), Some(1));
