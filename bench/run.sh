@@ -5,7 +5,8 @@
 #
 # Measures whole-process wall time, CPU time (user+sys) and peak RSS with /usr/bin/time -v
 # for: handouts build --jobs 1 and --jobs $(nproc); typst compile once per article
-# (xargs -P$(nproc)); pandoc → PDF via typst once per article (xargs -P$(nproc)); a no-op
+# (xargs -P$(nproc)); pandoc → PDF via typst once per article (xargs -P$(nproc)); $(nproc)
+# independent `--jobs 1` processes on shares of the articles (the machine's ceiling); a no-op
 # and a one-article-changed rebuild; and the in-process time of single handouts in a warm
 # process (examples/warm_compile.rs). Prints a table and writes it to bench/out-N/results.md.
 #
@@ -108,13 +109,35 @@ echo "load before: $(uptime)" >"$OUT/machine.txt"
 # Outputs of an earlier run go first, then a pause: ext4 skips recently freed inodes
 # when it allocates new ones (`recently_deleted`, 5 s once synced), so deleting
 # thousands of files just before a measured run makes that run's file creation slow.
-rm -rf "$OUT/ho-1" "$OUT/ho-n" "$OUT/typst" "$OUT/pandoc"
+rm -rf "$OUT/ho-1" "$OUT/ho-n" "$OUT/typst" "$OUT/pandoc" "$OUT/shares"
 sync
 sleep 6
 
 # a. handouts, cold (empty output folder), jobs 1 and jobs = cores.
 measure handouts-j1 "${BUILD[@]}" --jobs 1 --out "$OUT/ho-1"
 measure handouts-jN "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"
+
+# e. The machine's own ceiling for parallel work: $CORES independent `--jobs 1` processes,
+# each on its share of the articles, at the same time. They share no memory, so whatever
+# keeps them from $CORES× (a VM's vCPUs sharing a core or cache, frequency limits) caps any
+# program here, and `--jobs $CORES` scaling is best read against it.
+rm -rf "$OUT/shares"
+i=0
+find "$CORPUS/handouts" -name '*.md' | sort | while read -r f; do
+  mkdir -p "$OUT/shares/$((i % CORES))/in"
+  ln "$f" "$OUT/shares/$((i % CORES))/in/"
+  i=$((i + 1))
+done
+cat >"$OUT/independent.sh" <<EOF
+#!/bin/sh
+for share in "$OUT"/shares/*; do
+  "$HANDOUTS" build --quiet --no-epub --config "$CONFIG" --content "\$share/in" --jobs 1 --out "\$share/out" &
+done
+wait
+EOF
+sync
+sleep 6
+measure independent-jN sh "$OUT/independent.sh"
 
 # d. rebuilds into the jobs=cores output: nothing changed, then one article changed.
 measure rebuild-noop "${BUILD[@]}" --jobs "$CORES" --out "$OUT/ho-n"

@@ -33,6 +33,7 @@ def main() -> None:
     rows = [
         ("handouts-j1", "handouts build --jobs 1"),
         ("handouts-jN", "handouts build --jobs $(nproc)"),
+        ("independent-jN", "$(nproc) independent handouts --jobs 1, a share each (machine ceiling)"),
         ("typst-cli", "typst compile per article, xargs -P$(nproc)"),
         ("pandoc", "pandoc → typst per article, xargs -P$(nproc)"),
         ("rebuild-noop", "handouts rebuild, nothing changed"),
@@ -81,6 +82,15 @@ def main() -> None:
     print(f"| throughput handouts (jobs N) / typst CLI (-P N) | {ratio('handouts-jN', 'typst-cli')} | ≥ 1.5× (aim 2×) |")
     print(f"| throughput handouts (jobs N) / pandoc → typst (-P N) | {ratio('handouts-jN', 'pandoc')} | ≥ 4× |")
     print(f"| scaling: jobs N / jobs 1 throughput | {ratio('handouts-jN', 'handouts-j1')} | ≥ 1.8× |")
+    print(
+        f"| ceiling: $(nproc) independent 1-thread processes / jobs 1 throughput | "
+        f"{ratio('independent-jN', 'handouts-j1')} | |"
+    )
+    if t.get("independent-jN") and t.get("handouts-jN"):
+        print(
+            f"| scaling as a share of that ceiling | "
+            f"{100 * t['independent-jN']['wall'] / t['handouts-jN']['wall']:.0f} % | |"
+        )
     print(f"| no-op rebuild / full build (wall) | {share('rebuild-noop', 'handouts-jN')} | ≤ 3 % |")
     print(f"| one-changed rebuild / full build (wall) | {share('rebuild-one', 'handouts-jN')} | ≤ 5 % |")
     if t.get("typst-cli") and t.get("handouts-jN"):
