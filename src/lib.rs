@@ -22,6 +22,9 @@ pub use error::{Error, Result};
 use cli::{Cli, Command};
 use pipeline::{BuildOptions, load_batch, load_config, summary_table};
 
+/// The grade table's hint when every warning was already printed above it.
+const WARNINGS_LISTED_ABOVE: &str = "listed above, each with its line.";
+
 /// How a run ended, short of an error that stopped it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -59,10 +62,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let mut failures = batch.report_failures();
             pipeline::print_warnings(&batch.articles);
             let rows = pipeline::check_rows(&batch.articles);
-            println!(
-                "{}",
-                summary_table(&rows, config.handout.max_grade, "listed above, each with its line.")
-            );
+            println!("{}", summary_table(&rows, config.handout.max_grade, WARNINGS_LISTED_ABOVE));
             if args.strict
                 && let Some(max) = config.handout.max_grade
             {
@@ -127,7 +127,7 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
     if !args.quiet {
         if !report.articles.is_empty() {
             let hint = if args.verbose {
-                "listed above, each with its line."
+                WARNINGS_LISTED_ABOVE
             } else {
                 "`handouts check` (or `build --verbose`) lists each with its line."
             };

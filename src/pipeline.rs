@@ -718,7 +718,7 @@ pub fn summary_table(rows: &[ArticleReport], max_grade: Option<f64>, warnings_hi
         ));
     }
     let warnings: usize = rows.iter().map(|row| row.warnings).sum();
-    if warnings > 0 && !warnings_hint.is_empty() {
+    if warnings > 0 {
         out.push_str(&format!("{warnings} warnings in all: {warnings_hint}\n"));
     }
     out
