@@ -77,8 +77,11 @@ pub struct Handout {
     pub large_print: bool,
     /// End each handout with a "Questions for my care team" box with lines to write on.
     pub questions_box: bool,
-    /// Highest acceptable Flesch-Kincaid grade; `check --strict` fails above it.
+    /// Highest acceptable Flesch-Kincaid grade (English); `check --strict` fails above it.
     pub max_grade: Option<f64>,
+    /// Lowest acceptable INFLESZ score (Spanish; 55 is "normal", 65 "fairly easy");
+    /// `check --strict` fails below it.
+    pub min_inflesz: Option<f64>,
 }
 
 impl Default for Handout {
@@ -89,6 +92,7 @@ impl Default for Handout {
             large_print: false,
             questions_box: true,
             max_grade: None,
+            min_inflesz: None,
         }
     }
 }

@@ -62,18 +62,29 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let mut failures = batch.report_failures();
             pipeline::print_warnings(&batch.articles);
             let rows = pipeline::check_rows(&batch.articles);
-            println!("{}", summary_table(&rows, config.handout.max_grade, WARNINGS_LISTED_ABOVE));
-            if args.strict
-                && let Some(max) = config.handout.max_grade
-            {
+            println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+            if args.strict {
+                let (max_grade, min_inflesz) = (config.handout.max_grade, config.handout.min_inflesz);
                 for article in &batch.articles {
-                    let grade = article.stats.as_ref().map_or(0.0, |s| s.flesch_kincaid_grade);
-                    if grade > max {
-                        let message =
-                            format!("{}: reads at grade {grade:.1}, above max-grade {max}", article.source);
-                        eprintln!("error: {message}");
-                        failures.push(message);
+                    let level = article.stats.as_ref().map_or(model::ReadingLevel::None, model::Stats::level);
+                    if !level.misses(max_grade, min_inflesz) {
+                        continue;
                     }
+                    let message = match level {
+                        model::ReadingLevel::Grade(grade) => format!(
+                            "{}: reads at grade {grade:.1}, above max-grade {}",
+                            article.source,
+                            max_grade.unwrap_or_default()
+                        ),
+                        _ => format!(
+                            "{}: reads at {}, below min-inflesz {}",
+                            article.source,
+                            level.label(),
+                            min_inflesz.unwrap_or_default()
+                        ),
+                    };
+                    eprintln!("error: {message}");
+                    failures.push(message);
                 }
             }
             finish(&failures)
@@ -131,7 +142,7 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
             } else {
                 "`handouts check` (or `build --verbose`) lists each with its line."
             };
-            eprint!("\n{}", summary_table(&report.articles, config.handout.max_grade, hint));
+            eprint!("\n{}", summary_table(&report.articles, &config.handout, hint));
         }
         eprintln!("\n{}", pipeline::summary_line(&report, &config, started.elapsed()));
     }

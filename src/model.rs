@@ -153,17 +153,75 @@ pub struct Removed {
     pub text: String,
 }
 
-/// Readability figures for the article body.
+/// Readability figures for the article body. Each formula belongs to one language: the
+/// English ones are absent on a Spanish article and the Spanish ones on an English one, so
+/// no report ever shows an English grade for a text it does not describe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stats {
     pub words: usize,
     pub sentences: usize,
     pub syllables: usize,
-    pub flesch_reading_ease: f64,
-    pub flesch_kincaid_grade: f64,
-    pub smog: f64,
+    /// English: Flesch reading ease (0–100, higher is easier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flesch_reading_ease: Option<f64>,
+    /// English: Flesch-Kincaid US school grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flesch_kincaid_grade: Option<f64>,
+    /// English: SMOG grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smog: Option<f64>,
+    /// Spanish: Szigriszt-Pazos perspicuity, read on the INFLESZ scale (0–100, higher is
+    /// easier; patient material should reach 55 and aim for 65).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflesz: Option<f64>,
+    /// Spanish, for information: Fernández-Huerta in its corrected form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fernandez_huerta: Option<f64>,
     pub reading_minutes: usize,
+}
+
+/// An article's reading level on the scale of its language.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "scale", content = "value", rename_all = "kebab-case")]
+pub enum ReadingLevel {
+    /// Flesch-Kincaid grade (English); lower is easier.
+    Grade(f64),
+    /// INFLESZ (Spanish); higher is easier.
+    Inflesz(f64),
+    /// No formula is configured for the article's language.
+    None,
+}
+
+impl Stats {
+    pub fn level(&self) -> ReadingLevel {
+        match (self.flesch_kincaid_grade, self.inflesz) {
+            (Some(grade), _) => ReadingLevel::Grade(grade),
+            (None, Some(inflesz)) => ReadingLevel::Inflesz(inflesz),
+            (None, None) => ReadingLevel::None,
+        }
+    }
+}
+
+impl ReadingLevel {
+    /// Whether the level misses the clinic's target: a grade above `max_grade`, or an
+    /// INFLESZ score below `min_inflesz`.
+    pub fn misses(self, max_grade: Option<f64>, min_inflesz: Option<f64>) -> bool {
+        match self {
+            ReadingLevel::Grade(grade) => max_grade.is_some_and(|max| grade > max),
+            ReadingLevel::Inflesz(score) => min_inflesz.is_some_and(|min| score < min),
+            ReadingLevel::None => false,
+        }
+    }
+
+    /// "grade 8.1", "INFLESZ 62.0" or "-", for tables.
+    pub fn label(self) -> String {
+        match self {
+            ReadingLevel::Grade(grade) => format!("grade {grade:.1}"),
+            ReadingLevel::Inflesz(score) => format!("INFLESZ {score:.1}"),
+            ReadingLevel::None => "-".to_string(),
+        }
+    }
 }
 
 /// Something a person should look at. Not fatal.

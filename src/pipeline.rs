@@ -118,7 +118,8 @@ pub struct ArticleReport {
     pub source: String,
     pub title: String,
     pub words: usize,
-    pub grade: f64,
+    /// The reading level on the article's own language's scale.
+    pub level: crate::model::ReadingLevel,
     pub pages: Option<usize>,
     pub warnings: usize,
 }
@@ -151,7 +152,7 @@ fn article_report(article: &Article, pages: Option<usize>) -> ArticleReport {
         source: article.source.clone(),
         title: article.meta.title.clone(),
         words: stats.map_or(0, |s| s.words),
-        grade: stats.map_or(0.0, |s| s.flesch_kincaid_grade),
+        level: stats.map_or(crate::model::ReadingLevel::None, crate::model::Stats::level),
         pages,
         warnings: article.warnings.len(),
     }
@@ -694,32 +695,48 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
-/// The per-article table printed by `check` and at the end of `build`. A grade above
-/// `max_grade` is marked `*`, and notes under the table say what the marks mean and where
-/// the warnings are, so staff see which handouts need rewriting without reading JSON.
-pub fn summary_table(rows: &[ArticleReport], max_grade: Option<f64>, warnings_hint: &str) -> String {
+/// The per-article table printed by `check` and at the end of `build`. A reading level
+/// that misses the target (a grade above `max-grade`, an INFLESZ score below `min-inflesz`)
+/// is marked `*`, and notes under the table say what the marks mean and where the warnings
+/// are, so staff see which handouts need rewriting without reading JSON.
+pub fn summary_table(rows: &[ArticleReport], targets: &crate::config::Handout, warnings_hint: &str) -> String {
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let above = |row: &ArticleReport| max_grade.is_some_and(|max| row.grade > max);
-    let mut out =
-        format!("{:<id_width$}  {:>6}  {:>6}  {:>5}  {:>8}\n", "id", "words", "grade", "pages", "warnings");
+    let misses = |row: &ArticleReport| row.level.misses(targets.max_grade, targets.min_inflesz);
+    let mut out = format!(
+        "{:<id_width$}  {:>6}  {:>14}  {:>5}  {:>8}\n",
+        "id", "words", "reading level", "pages", "warnings"
+    );
     for row in rows {
         let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
-        let mark = if above(row) { "*" } else { " " };
+        let mark = if misses(row) { "*" } else { " " };
         out.push_str(&format!(
-            "{:<id_width$}  {:>6}  {:>5.1}{mark}  {:>5}  {:>8}\n",
-            row.id, row.words, row.grade, pages, row.warnings
+            "{:<id_width$}  {:>6}  {:>13}{mark}  {:>5}  {:>8}\n",
+            row.id,
+            row.words,
+            row.level.label(),
+            pages,
+            row.warnings
         ));
     }
-    let count_above = rows.iter().filter(|row| above(row)).count();
-    if let Some(max) = max_grade.filter(|_| count_above > 0) {
+    let count = |scale: fn(&ArticleReport) -> bool| rows.iter().filter(|r| scale(r) && misses(r)).count();
+    let graded = count(|r| matches!(r.level, crate::model::ReadingLevel::Grade(_)));
+    if let Some(max) = targets.max_grade.filter(|_| graded > 0) {
         out.push_str(&format!(
-            "* reads above grade {max} (max-grade in the config): {count_above} of {}\n",
+            "* reads above grade {max} (max-grade in the config): {graded} of {}\n",
+            rows.len()
+        ));
+    }
+    let scored = count(|r| matches!(r.level, crate::model::ReadingLevel::Inflesz(_)));
+    if let Some(min) = targets.min_inflesz.filter(|_| scored > 0) {
+        out.push_str(&format!(
+            "* INFLESZ below {min} (min-inflesz in the config): {scored} of {}\n",
             rows.len()
         ));
     }
     let warnings: usize = rows.iter().map(|row| row.warnings).sum();
     if warnings > 0 {
-        out.push_str(&format!("{warnings} warnings in all: {warnings_hint}\n"));
+        let plural = if warnings == 1 { "" } else { "s" };
+        out.push_str(&format!("{warnings} warning{plural} in all: {warnings_hint}\n"));
     }
     out
 }
@@ -739,7 +756,7 @@ mod tests {
             source: format!("content/{id}.txt"),
             title: id.into(),
             words: 100,
-            grade,
+            level: crate::model::ReadingLevel::Grade(grade),
             pages: Some(2),
             warnings,
         }
@@ -748,7 +765,8 @@ mod tests {
     #[test]
     fn summary_table_marks_grades_above_the_maximum_and_points_at_the_warnings() {
         let rows = [row("easy", 6.0, 0), row("hard", 11.5, 3), row("edge", 8.0, 1)];
-        let table = summary_table(&rows, Some(8.0), "see check.");
+        let targets = crate::config::Handout { max_grade: Some(8.0), ..Default::default() };
+        let table = summary_table(&rows, &targets, "see check.");
         let lines: Vec<&str> = table.lines().collect();
         assert!(lines[1].starts_with("easy") && lines[1].contains(" 6.0 "), "{table}");
         assert!(lines[2].contains("11.5*"), "{table}");
@@ -759,8 +777,20 @@ mod tests {
     }
 
     #[test]
+    fn summary_table_marks_spanish_below_the_inflesz_minimum() {
+        let mut spanish = row("es", 0.0, 1);
+        spanish.level = crate::model::ReadingLevel::Inflesz(48.2);
+        let targets =
+            crate::config::Handout { max_grade: Some(8.0), min_inflesz: Some(55.0), ..Default::default() };
+        let table = summary_table(&[row("en", 6.0, 0), spanish], &targets, "see check.");
+        assert!(table.contains("INFLESZ 48.2*"), "{table}");
+        assert!(table.contains("* INFLESZ below 55 (min-inflesz in the config): 1 of 2"), "{table}");
+        assert!(table.contains("1 warning in all"), "{table}");
+    }
+
+    #[test]
     fn summary_table_without_maximum_or_warnings_has_no_notes() {
-        let table = summary_table(&[row("hard", 14.0, 0)], None, "see check.");
+        let table = summary_table(&[row("hard", 14.0, 0)], &Default::default(), "see check.");
         assert_eq!(table.lines().count(), 2, "{table}");
         assert!(!table.contains('*'), "{table}");
     }

@@ -149,9 +149,11 @@ impl Counts {
             words: w,
             sentences: s,
             syllables: y,
-            flesch_reading_ease: round1(flesch_reading_ease(w, s, y)),
-            flesch_kincaid_grade: round1(flesch_kincaid_grade(w, s, y)),
-            smog: round1(smog(self.polysyllables, s)),
+            flesch_reading_ease: Some(round1(flesch_reading_ease(w, s, y))),
+            flesch_kincaid_grade: Some(round1(flesch_kincaid_grade(w, s, y))),
+            smog: Some(round1(smog(self.polysyllables, s))),
+            inflesz: None,
+            fernandez_huerta: None,
             reading_minutes: reading_minutes(w),
         }
     }
