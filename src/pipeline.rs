@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{self, PlainLanguage};
+use crate::analyze::{self, PlainLanguage, WordLists};
 use crate::config::{Config, ConfigFile};
 use crate::error::{Error, Result};
 use crate::fsx::{ensure_writable_dir, write_atomic};
@@ -54,17 +54,22 @@ pub fn load_config(
     Ok(ConfigFile::load(config_path)?.resolve(config_path, content, out, jobs))
 }
 
-/// The plain-language word list: `plain-language.toml` beside the template when the
-/// clinic has one, else the built-in list.
-pub fn plain_language(config: &Config) -> Result<PlainLanguage> {
-    let custom = config.template.parent().map(|dir| dir.join("plain-language.toml"));
-    match custom {
-        Some(path) if path.is_file() => {
+/// The plain-language word lists: the built-in ones, each replaced by the clinic's own
+/// beside the template when there is one (`plain-language.toml` for English,
+/// `plain-language.<lang>.toml` for another language).
+pub fn plain_language(config: &Config) -> Result<WordLists> {
+    let mut lists = WordLists::builtin();
+    let Some(dir) = config.template.parent() else { return Ok(lists) };
+    for (lang, file) in [("en", "plain-language.toml".to_string()), ("es", "plain-language.es.toml".to_string())] {
+        let path = dir.join(file);
+        if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            PlainLanguage::parse(&text).map_err(|message| Error::Config { path, line: None, message })
+            let list =
+                PlainLanguage::parse(&text).map_err(|message| Error::Config { path, line: None, message })?;
+            lists.insert(lang, list);
         }
-        _ => Ok(PlainLanguage::builtin()),
     }
+    Ok(lists)
 }
 
 /// Reads every article in the content folder (or just `files`), gives each a unique id
@@ -120,6 +125,9 @@ pub struct ArticleReport {
     pub words: usize,
     /// The reading level on the article's own language's scale.
     pub level: crate::model::ReadingLevel,
+    /// Lines of the source left out as web-page furniture (listed in the article's JSON).
+    #[serde(default)]
+    pub removed: usize,
     pub pages: Option<usize>,
     pub warnings: usize,
 }
@@ -153,6 +161,7 @@ fn article_report(article: &Article, pages: Option<usize>) -> ArticleReport {
         title: article.meta.title.clone(),
         words: stats.map_or(0, |s| s.words),
         level: stats.map_or(crate::model::ReadingLevel::None, crate::model::Stats::level),
+        removed: article.removed.len(),
         pages,
         warnings: article.warnings.len(),
     }
@@ -703,17 +712,18 @@ pub fn summary_table(rows: &[ArticleReport], targets: &crate::config::Handout, w
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     let misses = |row: &ArticleReport| row.level.misses(targets.max_grade, targets.min_inflesz);
     let mut out = format!(
-        "{:<id_width$}  {:>6}  {:>14}  {:>5}  {:>8}\n",
-        "id", "words", "reading level", "pages", "warnings"
+        "{:<id_width$}  {:>6}  {:>14}  {:>7}  {:>5}  {:>8}\n",
+        "id", "words", "reading level", "removed", "pages", "warnings"
     );
     for row in rows {
         let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
         let mark = if misses(row) { "*" } else { " " };
         out.push_str(&format!(
-            "{:<id_width$}  {:>6}  {:>13}{mark}  {:>5}  {:>8}\n",
+            "{:<id_width$}  {:>6}  {:>13}{mark}  {:>7}  {:>5}  {:>8}\n",
             row.id,
             row.words,
             row.level.label(),
+            row.removed,
             pages,
             row.warnings
         ));
@@ -731,6 +741,14 @@ pub fn summary_table(rows: &[ArticleReport], targets: &crate::config::Handout, w
         out.push_str(&format!(
             "* INFLESZ below {min} (min-inflesz in the config): {scored} of {}\n",
             rows.len()
+        ));
+    }
+    let removed: usize = rows.iter().map(|row| row.removed).sum();
+    if removed > 0 {
+        out.push_str(&format!(
+            "{removed} line{} of web-page furniture left out (menus, bylines, ads, footers): \
+             each is listed under \"removed\" in out/json/<id>.json\n",
+            if removed == 1 { "" } else { "s" }
         ));
     }
     let warnings: usize = rows.iter().map(|row| row.warnings).sum();
@@ -757,6 +775,7 @@ mod tests {
             title: id.into(),
             words: 100,
             level: crate::model::ReadingLevel::Grade(grade),
+            removed: 0,
             pages: Some(2),
             warnings,
         }

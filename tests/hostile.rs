@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use handouts::analyze::{PlainLanguage, analyze};
+use handouts::analyze::{WordLists, analyze};
 use handouts::config::Config;
 use handouts::epub::{EpubSettings, build_epub};
 use handouts::ingest::{discover, discover_all, ingest_bytes, ingest_file, ingest_file_limited};
@@ -40,7 +40,7 @@ struct Built {
 fn ingest(name: &str, source: &str) -> Article {
     let mut article = ingest_bytes(Path::new(name), source.as_bytes())
         .unwrap_or_else(|err| panic!("{name} does not ingest: {err}"));
-    analyze(&mut article, &PlainLanguage::builtin());
+    analyze(&mut article, &WordLists::builtin());
     article
 }
 
