@@ -36,6 +36,11 @@ const MIN_REMOVAL_PRECISION: f64 = 0.95;
 /// Lowercase words of `text` with a leading list marker or numbering dropped, so labels
 /// and output compare on words alone.
 fn norm(text: &str) -> String {
+    words_of(&strip_marker(text)).join(" ")
+}
+
+/// `text` without a leading bullet, number or letter marker.
+fn strip_marker(text: &str) -> String {
     let mut rest = text.trim().trim_start_matches(|c: char| !c.is_alphanumeric() && c != '¿' && c != '¡');
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     let after_digits = &rest[digits..];
@@ -50,7 +55,7 @@ fn norm(text: &str) -> String {
             rest = chars.as_str();
         }
     }
-    rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    rest.to_string()
 }
 
 fn counts<I: IntoIterator<Item = String>>(items: I) -> HashMap<String, usize> {
@@ -108,7 +113,9 @@ fn lost_words(source: &str, article: &Article) -> Vec<String> {
     }
     let mut have = counts(printed);
     let mut lost = Vec::new();
-    for word in words_of(source) {
+    // List markers ("a)", "1.", "•") are structure, kept as the list's kind and numbering.
+    let words: Vec<String> = source.lines().flat_map(|line| words_of(&strip_marker(line))).collect();
+    for word in words {
         match have.get_mut(&word) {
             Some(n) if *n > 0 => *n -= 1,
             _ => lost.push(word),

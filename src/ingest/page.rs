@@ -22,7 +22,7 @@
 //! Every line outside the article, and every tagged line inside it, is reported with the
 //! kind of thing it was; nothing is dropped silently. Linear in the number of lines.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::text::Line;
@@ -44,6 +44,7 @@ pub enum Furniture {
     Footer,
     PageTitle,
     ImageCredit,
+    Feedback,
     /// Untagged, but outside the stretch that holds the article.
     OutsideArticle,
 }
@@ -65,6 +66,7 @@ impl Furniture {
             Furniture::Footer => "page footer",
             Furniture::PageTitle => "page title",
             Furniture::ImageCredit => "image credit",
+            Furniture::Feedback => "feedback prompt",
             Furniture::OutsideArticle => "outside the article",
         }
     }
@@ -73,6 +75,21 @@ impl Furniture {
     /// not end them, when they come after most of the article.
     fn runs_through_prose(self) -> bool {
         matches!(self, Furniture::Comments | Furniture::AuthorBio)
+    }
+
+    /// Whether a one- or two-word line of this kind opens a run: "Related articles" does,
+    /// a "Subscribe" or "Accept" button does not.
+    fn opens_run_alone(self) -> bool {
+        !matches!(self, Furniture::Newsletter | Furniture::CookieNotice)
+    }
+
+    /// How many lines after its opener a run of this kind covers at most: a newsletter
+    /// box or cookie notice is a few lines, a list of related links can be long.
+    fn max_run(self) -> Option<usize> {
+        match self {
+            Furniture::Newsletter | Furniture::CookieNotice => Some(4),
+            _ => None,
+        }
     }
 
     /// Tags whose line starts a block of furniture: the short lines after it belong to it.
@@ -187,8 +204,42 @@ const EXACT: &[(&str, Furniture)] = &[
     ("startseite", Furniture::Navigation),
     ("suche", Furniture::Navigation),
     ("nach oben", Furniture::Navigation),
+    ("découvrir", Furniture::Navigation),
+    ("en savoir plus", Furniture::Navigation),
+    ("learn more", Furniture::Navigation),
+    ("más información", Furniture::Navigation),
+    // Feedback prompts.
+    ("was this page helpful", Furniture::Feedback),
+    ("was this article helpful", Furniture::Feedback),
+    ("was this information helpful", Furniture::Feedback),
+    ("did you find this helpful", Furniture::Feedback),
+    ("yes", Furniture::Feedback),
+    ("no", Furniture::Feedback),
+    ("submit", Furniture::Feedback),
+    ("send", Furniture::Feedback),
+    ("sí", Furniture::Feedback),
+    ("enviar", Furniture::Feedback),
+    ("le ha resultado útil esta información", Furniture::Feedback),
+    ("te ha resultado útil esta información", Furniture::Feedback),
+    ("le resultó útil esta página", Furniture::Feedback),
+    ("fue útil esta información", Furniture::Feedback),
+    ("cette page vous a-t-elle été utile", Furniture::Feedback),
+    ("oui", Furniture::Feedback),
+    ("non", Furniture::Feedback),
+    ("envoyer", Furniture::Feedback),
+    ("esta página foi útil", Furniture::Feedback),
+    ("sim", Furniture::Feedback),
+    ("não", Furniture::Feedback),
     // Share bars.
     ("share", Furniture::ShareButtons),
+    ("partager la page", Furniture::ShareButtons),
+    ("partager cet article", Furniture::ShareButtons),
+    ("compartir esta página", Furniture::ShareButtons),
+    ("compartir este artículo", Furniture::ShareButtons),
+    ("compartilhar esta página", Furniture::ShareButtons),
+    ("copiar link", Furniture::ShareButtons),
+    ("copiar enlace", Furniture::ShareButtons),
+    ("copier le lien", Furniture::ShareButtons),
     ("share this", Furniture::ShareButtons),
     ("share this page", Furniture::ShareButtons),
     ("share this article", Furniture::ShareButtons),
@@ -281,6 +332,17 @@ const EXACT: &[(&str, Furniture)] = &[
     ("your email address", Furniture::Newsletter),
     ("enter your email", Furniture::Newsletter),
     ("enter your email address", Furniture::Newsletter),
+    ("your email", Furniture::Newsletter),
+    ("email address*", Furniture::Newsletter),
+    ("su correo electrónico", Furniture::Newsletter),
+    ("tu correo electrónico", Furniture::Newsletter),
+    ("correo electrónico*", Furniture::Newsletter),
+    ("suscribirme", Furniture::Newsletter),
+    ("votre adresse e-mail", Furniture::Newsletter),
+    ("votre e-mail", Furniture::Newsletter),
+    ("seu e-mail", Furniture::Newsletter),
+    ("seu email", Furniture::Newsletter),
+    ("quero receber", Furniture::Newsletter),
     ("suscribirse", Furniture::Newsletter),
     ("suscríbete", Furniture::Newsletter),
     ("suscríbase", Furniture::Newsletter),
@@ -417,6 +479,45 @@ const EXACT: &[(&str, Furniture)] = &[
 
 /// Line beginnings that mark furniture on a short line, lowercased.
 const PREFIXES: &[(&str, Furniture)] = &[
+    ("publicado por", Furniture::Byline),
+    ("publié par", Furniture::Byline),
+    ("categories:", Furniture::Byline),
+    ("category:", Furniture::Byline),
+    ("tags:", Furniture::Byline),
+    ("filed under", Furniture::Byline),
+    ("categorías:", Furniture::Byline),
+    ("etiquetas:", Furniture::Byline),
+    ("catégories", Furniture::Byline),
+    ("categorias:", Furniture::Byline),
+    ("révision scientifique", Furniture::Byline),
+    ("revisión médica", Furniture::Byline),
+    ("revisión científica", Furniture::Byline),
+    ("revisão médica", Furniture::Byline),
+    ("revisão técnica", Furniture::Byline),
+    ("mise à jour", Furniture::ReviewDate),
+    ("fecha de actualización", Furniture::ReviewDate),
+    ("fecha de publicación", Furniture::ReviewDate),
+    ("related:", Furniture::RelatedLinks),
+    ("read more:", Furniture::RelatedLinks),
+    ("see also:", Furniture::RelatedLinks),
+    ("read next:", Furniture::RelatedLinks),
+    ("te puede interesar:", Furniture::RelatedLinks),
+    ("le puede interesar:", Furniture::RelatedLinks),
+    ("lea también:", Furniture::RelatedLinks),
+    ("leia também:", Furniture::RelatedLinks),
+    ("veja também:", Furniture::RelatedLinks),
+    ("lire aussi :", Furniture::RelatedLinks),
+    ("à lire aussi :", Furniture::RelatedLinks),
+    ("lire aussi:", Furniture::RelatedLinks),
+    ("share on ", Furniture::ShareButtons),
+    ("compartir en ", Furniture::ShareButtons),
+    ("compartilhar no ", Furniture::ShareButtons),
+    ("partager sur ", Furniture::ShareButtons),
+    ("get my free", Furniture::Newsletter),
+    ("get your free", Furniture::Newsletter),
+    ("download our free", Furniture::Newsletter),
+    ("download your free", Furniture::Newsletter),
+    ("send me", Furniture::Newsletter),
     ("medically reviewed by", Furniture::Byline),
     ("clinically reviewed by", Furniture::Byline),
     ("reviewed by", Furniture::Byline),
@@ -498,6 +599,27 @@ const PREFIXES: &[(&str, Furniture)] = &[
 
 /// Phrases that make a line furniture wherever they stand in it.
 const CONTAINS: &[(&str, Furniture)] = &[
+    ("se actualizó por última vez", Furniture::ReviewDate),
+    ("page was last updated", Furniture::ReviewDate),
+    ("page was last reviewed", Furniture::ReviewDate),
+    ("lectura:", Furniture::Byline),
+    ("reading time", Furniture::Byline),
+    ("to your inbox", Furniture::Newsletter),
+    ("in your inbox", Furniture::Newsletter),
+    ("en su correo", Furniture::Newsletter),
+    ("en tu correo", Furniture::Newsletter),
+    ("no seu e-mail", Furniture::Newsletter),
+    ("dans votre boîte", Furniture::Newsletter),
+    ("recevez nos", Furniture::Newsletter),
+    ("offres exclusives", Furniture::Advertising),
+    ("free shipping", Furniture::Advertising),
+    ("livraison offerte", Furniture::Advertising),
+    ("envío gratis", Furniture::Advertising),
+    ("frete grátis", Furniture::Advertising),
+    ("no sustituye la valoración", Furniture::Footer),
+    ("contenido es informativo", Furniture::Footer),
+    ("ne remplacent pas l'avis", Furniture::Footer),
+    ("ne remplacent pas l’avis", Furniture::Footer),
     ("all rights reserved", Furniture::Footer),
     ("todos los derechos reservados", Furniture::Footer),
     ("tous droits réservés", Furniture::Footer),
@@ -597,6 +719,12 @@ pub fn classify(text: &str) -> Option<Furniture> {
     None
 }
 
+/// Whether the whole line is one of the [`EXACT`] phrases.
+fn is_exact(text: &str) -> bool {
+    let key = normalize(text);
+    EXACT.iter().any(|(phrase, _)| *phrase == key)
+}
+
 /// Lowercase, whitespace collapsed, punctuation and symbols trimmed from both ends.
 fn normalize(text: &str) -> String {
     let lower = text.to_lowercase();
@@ -614,7 +742,7 @@ fn is_byline(text: &str, key: &str) -> bool {
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .count();
-    !names.is_empty() && names.len() <= 14 && capitalised >= 2 && !text.trim_end().ends_with(['?', '!'])
+    !names.is_empty() && names.len() <= 24 && capitalised >= 2 && !text.trim_end().ends_with(['?', '!'])
 }
 
 const MONTHS: &[&str] = &[
@@ -688,7 +816,8 @@ pub(crate) fn is_prose_line(text: &str) -> bool {
 }
 
 fn is_prose(text: &str) -> bool {
-    let words = text.split_whitespace().count();
+    // Words of two letters or more: "8:00 a. m. a 5:00 p. m." is not a sentence.
+    let words = text.split_whitespace().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2).count();
     let ends_sentence = text.trim_end_matches(['"', '”', '’', ')', '»']).ends_with(['.', '!', '?', '…', '。']);
     (words >= 10 && ends_sentence) || words >= 20
 }
@@ -710,7 +839,9 @@ fn is_menu_like(text: &str) -> bool {
 fn score(text: &str, tag: Option<Furniture>) -> f64 {
     let words = text.split_whitespace().count();
     if tag.is_some() {
-        return -8.0;
+        // A tagged disclaimer or cookie notice is long: it must cost more than the prose
+        // of its length would earn.
+        return -8.0 - words.min(60) as f64;
     }
     if is_prose(text) {
         return words.min(60) as f64;
@@ -754,8 +885,9 @@ pub(crate) fn find_article(lines: &[Line]) -> Found {
     };
     // Untagged lines outside the body are only left out on a side of it where the page
     // shows furniture: an article pasted on its own keeps its opening and closing lines.
-    let tagged_before = tags[..start].iter().rposition(Option::is_some);
-    let tagged_after = tags[end + 1..].iter().any(Option::is_some);
+    let menus = menu_runs(lines);
+    let tagged_before = (0..start).rev().find(|&i| tags[i].is_some() || menus[i]);
+    let tagged_after = (end + 1..lines.len()).any(|i| tags[i].is_some() || menus[i]);
     if tagged_after {
         end = extend_end(lines, &tags, end);
     } else {
@@ -789,6 +921,26 @@ pub(crate) fn find_article(lines: &[Line]) -> Found {
     found
 }
 
+/// Lines in runs of three or more menu-like lines (a site's menu pasted one entry per
+/// line, a footer's link list), unless a lead-in introduces them as a list. They are
+/// evidence that the paste holds a whole page.
+fn menu_runs(lines: &[Line]) -> Vec<bool> {
+    let mut marks = vec![false; lines.len()];
+    let mut run_start = 0;
+    for index in 0..=lines.len() {
+        let menu = lines.get(index).is_some_and(|line| is_menu_like(&line.text) && word_count(&line.text) <= 4);
+        if menu {
+            continue;
+        }
+        let introduced = run_start > 0 && lines[run_start - 1].text.trim_end().ends_with(':');
+        if index - run_start >= 3 && !introduced {
+            marks[run_start..index].iter_mut().for_each(|m| *m = true);
+        }
+        run_start = index + 1;
+    }
+    marks
+}
+
 /// Tags the short lines after a run-opening tag with the same kind, until prose resumes.
 /// The last line before the prose is left untagged when it could be the heading of what
 /// follows.
@@ -807,7 +959,12 @@ fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
     for index in 0..lines.len() {
         let text = &lines[index].text;
         match tags[index] {
-            Some(kind) if kind.opens_run() => {
+            // A header line ("Related articles", "Sign up for our newsletter") opens a run;
+            // an inline "Read more: <title>" or a "Subscribe" button does not.
+            Some(kind)
+                if kind.opens_run()
+                    && if kind.opens_run_alone() { is_exact(text) } else { word_count(text) >= 3 } =>
+            {
                 let before = prose_after[0] - prose_after[index];
                 let through = kind.runs_through_prose() && before > prose_after[index];
                 open = Some((kind, index, through));
@@ -815,7 +972,15 @@ fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
             Some(_) => {}
             None => {
                 let Some((kind, opener, through)) = open else { continue };
-                if is_prose(text) && !through {
+                if let Some(max) = kind.max_run()
+                    && (index - opener > max || lines[index].blank_before || super::text::has_list_marker(text))
+                {
+                    open = None;
+                    continue;
+                }
+                // A box's pitch ("Join 20,000 readers and get…") is a sentence of its own.
+                let pitch = kind.max_run().is_some() && word_count(text) < 20;
+                if is_prose(text) && !through && !pitch {
                     open = None;
                     // A heading right before the prose belongs to the article again.
                     let previous = index - 1;
@@ -876,6 +1041,9 @@ fn find_title(
 ) -> (Option<usize>, usize) {
     let mut candidates = Vec::new();
     let mut index = start;
+    // A standfirst (one or two sentences under the title, above the byline) is passed
+    // over once: it belongs to the body, and the title is above it.
+    let mut standfirst = false;
     while index > 0 && candidates.len() < 6 {
         index -= 1;
         let text = &lines[index].text;
@@ -883,23 +1051,30 @@ fn find_title(
             Some(Furniture::PageTitle) => candidates.push(index),
             Some(Furniture::Navigation | Furniture::Breadcrumbs | Furniture::CookieNotice) => break,
             Some(_) => continue,
+            None if !is_title_like(text) && !standfirst && candidates.is_empty() && word_count(text) <= 40 => {
+                standfirst = true;
+            }
             None if !is_title_like(text) => break,
             None if is_menu_like(text) && !candidates.is_empty() && text.split_whitespace().count() <= 2 => break,
             None => candidates.push(index),
         }
     }
     let body_words = content_words(lines[start..=end].iter().map(|line| line.text.as_str()));
+    // Words the body repeats weigh more: the article's subject ("asthma" twenty times)
+    // beats a breadcrumb's or slogan's words that the body happens to use once.
     let best = candidates
         .iter()
         .map(|&index| {
             let text = split_site_name(&lines[index].text).unwrap_or(&lines[index].text);
-            let shared =
-                content_words(std::iter::once(text)).iter().filter(|word| body_words.contains(*word)).count();
+            let shared: f64 = content_words(std::iter::once(text))
+                .keys()
+                .map(|word| body_words.get(word).map_or(0.0, |&n| (1.0 + n as f64).ln()))
+                .sum();
             (shared, index)
         })
-        .filter(|&(shared, _)| shared > 0)
-        // Most shared words; on a tie, the line nearest the body.
-        .max_by_key(|&(shared, index)| (shared, index));
+        .filter(|&(shared, _)| shared > 0.0)
+        // Highest weight; on a tie, the line nearest the body.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     match best {
         Some((_, title)) => (Some(title), title + 1),
         None => {
@@ -939,14 +1114,15 @@ pub fn split_site_name(text: &str) -> Option<&str> {
     None
 }
 
-fn content_words<'a>(texts: impl Iterator<Item = &'a str>) -> HashSet<String> {
-    let mut words = HashSet::new();
+/// Content words (four letters or more, not stop words) with how often each occurs.
+fn content_words<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut words = HashMap::new();
     for text in texts {
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.chars().count() >= 4 {
                 let lower = word.to_lowercase();
                 if !STOP_WORDS.contains(lower.as_str()) {
-                    words.insert(stem(&lower));
+                    *words.entry(stem(&lower)).or_insert(0) += 1;
                 }
             }
         }

@@ -16,6 +16,8 @@ const HEADING_MAX_WORDS: usize = 12;
 const TITLE_MAX_WORDS: usize = 16;
 /// A lead-in label ("Targeted Therapy:") has at most this many words.
 const LEAD_IN_MAX_WORDS: usize = 5;
+/// A text whose lines are all at most this long may be hard-wrapped.
+const HARD_WRAP_MAX_CHARS: usize = 100;
 /// A line this long that stops without punctuation may continue on the next line.
 const WRAPPED_LINE_MIN_WORDS: usize = 10;
 /// A line after a lead-in ("Symptoms include:") of at most this many words is a list item.
@@ -65,6 +67,11 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         let mut title_seen = false;
         for (index, line) in lines.into_iter().enumerate() {
             if Some(index) == found.title {
+                if let Some(title) = &found.title_text {
+                    // "Title | Site": the site's name is not printed, so it is listed.
+                    let site = line.text[title.len()..].trim_start_matches([' ', '|', '-', '–', '—', ':']);
+                    out.removed.push(Removed { reason: "site name".into(), line: line.number, text: site.into() });
+                }
                 out.title = Some(found.title_text.clone().unwrap_or_else(|| line.text.clone()));
                 title_seen = true;
                 continue;
@@ -86,9 +93,6 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
             out.title = Some(first.text.clone());
             article.remove(0);
         }
-        if out.title.is_some() && !title_seen && found.title.is_none() {
-            // Nothing above the body was the title; the first line took its place.
-        }
     }
     if let Some(title) = out.title.take() {
         out.title = Some(sentence_case_if_shouted(&title));
@@ -105,6 +109,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
 /// Lines of the article → blocks: lists (marked, or unmarked after a lead-in), headings
 /// (short lines that head body text, numbered or label headings), paragraphs.
 fn blocks(lines: &[Line]) -> Vec<Block> {
+    let spaced = lines.iter().skip(1).any(|line| line.blank_before);
     let mut blocks = Vec::new();
     let mut index = 0;
     while index < lines.len() {
@@ -122,7 +127,7 @@ fn blocks(lines: &[Line]) -> Vec<Block> {
             continue;
         }
         if is_lead_in(&line.text) {
-            let items = unmarked_items(&lines[index + 1..]);
+            let items = unmarked_items(&lines[index + 1..], spaced);
             if is_label_heading(&line.text) && (items >= 2 || next.is_some_and(|n| is_body_text(&n.text))) {
                 blocks.push(heading(&line.text, line.number));
             } else {
@@ -163,7 +168,7 @@ fn heading(text: &str, line: usize) -> Block {
 /// A line that ends with a colon and introduces what follows: "Symptoms include:",
 /// "Activity:", "Les signes sont :".
 fn is_lead_in(text: &str) -> bool {
-    text.ends_with([':', '：']) && word_count(text) <= 25 && list_marker(text).is_none()
+    text.ends_with([':', '：']) && list_marker(text).is_none()
 }
 
 /// Words that make a colon line a lead-in sentence ("Symptoms include:") rather than a
@@ -188,17 +193,26 @@ fn is_label_heading(text: &str) -> bool {
 
 /// How many of `lines` form the unmarked list after a lead-in: short lines, until a long
 /// line, another lead-in, a marked item, or the heading of the next section.
-fn unmarked_items(lines: &[Line]) -> usize {
+fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
     let mut count = 0;
-    let tight = lines.first().is_some_and(|first| !first.blank_before);
+    // Items copied from one list come without blank lines between them (a blank line may
+    // follow the lead-in). On a page that uses blank lines, a blank line after packed
+    // items ends the list, and nothing else needs guessing.
+    let tight = lines.get(1).is_some_and(|second| !second.blank_before);
+    let packed = spaced && tight;
     for (offset, line) in lines.iter().enumerate() {
         let text = &line.text;
-        if word_count(text) > ITEM_MAX_WORDS || is_lead_in(text) || list_marker(text).is_some() {
+        if is_lead_in(text) || list_marker(text).is_some() {
             break;
         }
-        // Items copied from one list come without blank lines between them; a blank line
-        // after tightly packed items is the end of the list.
         if offset > 0 && tight && line.blank_before {
+            break;
+        }
+        if packed {
+            count += 1;
+            continue;
+        }
+        if word_count(text) > ITEM_MAX_WORDS {
             break;
         }
         if offset > 0 && is_heading_before_body(lines, offset) {
@@ -217,12 +231,21 @@ fn unmarked_items(lines: &[Line]) -> usize {
     count
 }
 
-/// A line that looks like a heading and is followed by body text: ends a list above it.
+/// A line shaped like a heading (capitals, Title Case, a question) and followed by body
+/// text: ends a list above it. A sentence-case fragment ("Tiredness", "A change in the
+/// colour of your foot") is more likely the list's last item.
 fn is_heading_before_body(lines: &[Line], index: usize) -> bool {
     let text = &lines[index].text;
-    looks_like_heading(text)
-        && !text.ends_with(['.', '!'])
-        && lines.get(index + 1).is_some_and(|next| word_count(&next.text) > 20)
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    let title_case = text
+        .split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().count() >= 4)
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && word_count(text) >= 2;
+    let shaped = (letters >= 4 && capitals == letters) || text.ends_with(['?', '？']) || title_case;
+    looks_like_heading(text) && shaped && lines.get(index + 1).is_some_and(|next| word_count(&next.text) > 20)
 }
 
 /// Body text that a heading may stand above: a paragraph of some length, a list item or
@@ -252,7 +275,7 @@ fn is_numbered_section_heading(lines: &[Line], index: usize, marker: &ListMarker
         && !rest.ends_with(['.', ',', ';'])
         && !next_is_item
         && !previous_is_item
-        && word_count(&next.text) > HEADING_MAX_WORDS
+        && (word_count(&next.text) > HEADING_MAX_WORDS || is_lead_in(&next.text))
 }
 
 /// A line that reads as a heading in shape: short, no final sentence punctuation, starts
@@ -405,6 +428,11 @@ pub(crate) fn bidi_override_warnings(body: &str, first_line: usize) -> Vec<Warni
 /// Non-empty lines with whitespace tidied. Lines of a hard-wrapped paragraph (a line
 /// that stops without punctuation, followed by one starting in lower case) are joined.
 fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
+    // Text pasted from a web page keeps each paragraph on one long line; only text
+    // hard-wrapped by an email client or editor (no line much longer than a screen) has
+    // paragraphs to join. Without this check, lower-case list items would be glued
+    // together as one "wrapped" paragraph.
+    let hard_wrapped = body.split('\n').all(|line| line.chars().count() <= HARD_WRAP_MAX_CHARS);
     let mut lines: Vec<Line> = Vec::new();
     let mut blank_before = true;
     for (offset, raw) in body.split('\n').enumerate() {
@@ -417,6 +445,7 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
             continue;
         }
         if let Some(last) = lines.last_mut()
+            && hard_wrapped
             && !blank_before
             && continues_wrapped_line(&last.text, &text)
         {
