@@ -60,7 +60,9 @@ pub fn load_config(
 pub fn plain_language(config: &Config) -> Result<WordLists> {
     let mut lists = WordLists::builtin();
     let Some(dir) = config.template.parent() else { return Ok(lists) };
-    for (lang, file) in [("en", "plain-language.toml".to_string()), ("es", "plain-language.es.toml".to_string())] {
+    for (lang, file) in
+        [("en", "plain-language.toml".to_string()), ("es", "plain-language.es.toml".to_string())]
+    {
         let path = dir.join(file);
         if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
@@ -708,7 +710,11 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 /// that misses the target (a grade above `max-grade`, an INFLESZ score below `min-inflesz`)
 /// is marked `*`, and notes under the table say what the marks mean and where the warnings
 /// are, so staff see which handouts need rewriting without reading JSON.
-pub fn summary_table(rows: &[ArticleReport], targets: &crate::config::Handout, warnings_hint: &str) -> String {
+pub fn summary_table(
+    rows: &[ArticleReport],
+    targets: &crate::config::Handout,
+    warnings_hint: &str,
+) -> String {
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     let misses = |row: &ArticleReport| row.level.misses(targets.max_grade, targets.min_inflesz);
     let mut out = format!(
