@@ -577,6 +577,8 @@ const PREFIXES: &[(&str, Furniture)] = &[
     ("zuletzt aktualisiert", Furniture::ReviewDate),
     ("©", Furniture::Footer),
     ("c) 20", Furniture::Footer),
+    ("disclaimer:", Furniture::Footer),
+    ("aviso legal:", Furniture::Footer),
     ("copyright", Furniture::Footer),
     ("photo:", Furniture::ImageCredit),
     ("photo credit", Furniture::ImageCredit),
@@ -1125,6 +1127,35 @@ fn extend_end(lines: &[Line], tags: &[Option<Furniture>], mut end: usize) -> usi
     end
 }
 
+/// How far above the body a title is looked for when none stands next to it.
+const MAX_TITLE_SEARCH: usize = 40;
+/// The shared-word weight a distant title needs: two of the article's main words.
+const STRONG_TITLE_WEIGHT: f64 = 4.0;
+
+/// The candidate sharing the most (frequency-weighted) words with the body, above
+/// `min_weight`; on a tie, the one nearest the body. Words the body repeats weigh more:
+/// the article's subject ("asthma" twenty times) beats a breadcrumb's or slogan's words
+/// that the body happens to use once.
+fn best_title(
+    lines: &[Line],
+    candidates: &[usize],
+    body_words: &HashMap<String, usize>,
+    min_weight: f64,
+) -> Option<(f64, usize)> {
+    candidates
+        .iter()
+        .map(|&index| {
+            let text = split_site_name(&lines[index].text).unwrap_or(&lines[index].text);
+            let shared: f64 = content_words(std::iter::once(text))
+                .keys()
+                .map(|word| body_words.get(word).map_or(0.0, |&n| (1.0 + n as f64).ln()))
+                .sum();
+            (shared, index)
+        })
+        .filter(|&(shared, _)| shared > min_weight)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+}
+
 /// The title above the body and where the body then starts. Walks up from the first
 /// body line over tagged lines (bylines, share bars) and candidate lines, stopping at
 /// navigation; the candidate sharing most words with the body is the title, and the
@@ -1162,21 +1193,18 @@ fn find_title(
         }
     }
     let body_words = content_words(lines[start..=end].iter().map(|line| line.text.as_str()));
-    // Words the body repeats weigh more: the article's subject ("asthma" twenty times)
-    // beats a breadcrumb's or slogan's words that the body happens to use once.
-    let best = candidates
-        .iter()
-        .map(|&index| {
-            let text = split_site_name(&lines[index].text).unwrap_or(&lines[index].text);
-            let shared: f64 = content_words(std::iter::once(text))
-                .keys()
-                .map(|word| body_words.get(word).map_or(0.0, |&n| (1.0 + n as f64).ln()))
-                .sum();
-            (shared, index)
-        })
-        .filter(|&(shared, _)| shared > 0.0)
-        // Highest weight; on a tie, the line nearest the body.
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let best = best_title(lines, &candidates, &body_words, 0.0);
+    if best.is_none() {
+        // Nothing next to the body: the page's own heading may stand higher, above a
+        // review widget or a disclaimer box (an <h1> pasted as the first line). It must
+        // share the article's subject clearly, and the body still starts where it did.
+        let above: Vec<usize> = (start.saturating_sub(MAX_TITLE_SEARCH)..start)
+            .filter(|&i| tags[i].is_none() && is_title_like(&lines[i].text) && !is_menu_like(&lines[i].text))
+            .collect();
+        if let Some((_, title)) = best_title(lines, &above, &body_words, STRONG_TITLE_WEIGHT) {
+            return (Some(title), start);
+        }
+    }
     match best {
         Some((_, title)) => (Some(title), title + 1),
         None => {

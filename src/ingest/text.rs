@@ -54,6 +54,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
     let mut out = Body::default();
 
     let mut article: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut title_from_page = false;
     if options.keep_boilerplate {
         article = lines;
         if let Some(first) = article.first()
@@ -64,7 +65,6 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         }
     } else {
         let found = page::find_article(&lines);
-        let mut title_seen = false;
         for (index, line) in lines.into_iter().enumerate() {
             if Some(index) == found.title {
                 if let Some(title) = &found.title_text {
@@ -77,7 +77,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
                     });
                 }
                 out.title = Some(found.title_text.clone().unwrap_or_else(|| line.text.clone()));
-                title_seen = true;
+                title_from_page = true;
                 continue;
             }
             match found.removed[index] {
@@ -89,7 +89,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
                 None => article.push(line),
             }
         }
-        if !title_seen
+        if !title_from_page
             && let Some(first) = article.first()
             && is_title_line(&first.text)
             && page::classify(&first.text).is_none()
@@ -100,6 +100,12 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
     }
     if let Some(title) = out.title.take() {
         out.title = Some(sentence_case_if_shouted(&title));
+    }
+    if let Some(title) = out.title.as_ref().filter(|_| title_from_page) {
+        // The title was picked out of a whole page: a person should confirm it.
+        out.warnings.push(Warning::general(format!(
+            "title \"{title}\" was found among the page's menus and bylines; check it, or set `title:` in front matter"
+        )));
     }
 
     out.blocks = blocks(&article);
