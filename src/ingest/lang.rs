@@ -10,6 +10,8 @@ use crate::model::{Block, plain_text};
 
 /// Fewer words than this of prose give no reliable answer.
 pub const MIN_WORDS: usize = 20;
+/// Paragraphs sampled for detection.
+const MAX_PARAGRAPHS: usize = 60;
 /// A paragraph this long gets its own vote when looking for a second language.
 const PARAGRAPH_WORDS: usize = 15;
 
@@ -25,7 +27,11 @@ pub enum Detected {
 /// The language of the prose in `blocks`, and, for a bilingual paste, the other language
 /// with the number of paragraphs written in it.
 pub fn detect(blocks: &[Block]) -> (Detected, Option<(String, usize)>) {
-    let paragraphs = prose(blocks);
+    // A sample of at most MAX_PARAGRAPHS paragraphs, spread over the article, is as good
+    // as all of them and keeps a 1 MiB paste from costing thousands of detections.
+    let all_paragraphs = prose(blocks);
+    let stride = all_paragraphs.len().div_ceil(MAX_PARAGRAPHS).max(1);
+    let paragraphs: Vec<String> = all_paragraphs.into_iter().step_by(stride).collect();
     let all = paragraphs.join("\n");
     let words = all.split_whitespace().count();
     // Each paragraph votes for its language with its words. whatlang's confidence is not

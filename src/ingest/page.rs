@@ -698,6 +698,30 @@ static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     .collect()
 });
 
+/// The phrase tables compiled once: a hash map for whole lines, and Aho-Corasick
+/// automata for beginnings and phrases anywhere, so a line is scanned once however many
+/// phrases there are (a 1 MiB paste stays linear and fast).
+struct Tables {
+    exact: HashMap<&'static str, Furniture>,
+    prefixes: aho_corasick::AhoCorasick,
+    contains: aho_corasick::AhoCorasick,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    use aho_corasick::{AhoCorasick, MatchKind, StartKind};
+    let prefixes = AhoCorasick::builder()
+        .start_kind(StartKind::Anchored)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(PREFIXES.iter().map(|(p, _)| p))
+        // The patterns are the constants above; a unit test builds them.
+        .expect("the prefix table compiles");
+    let contains = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(CONTAINS.iter().map(|(p, _)| p))
+        .expect("the phrase table compiles");
+    Tables { exact: EXACT.iter().copied().collect(), prefixes, contains }
+});
+
 /// The tag of one line, from the tables and the shapes of page furniture.
 pub fn classify(text: &str) -> Option<Furniture> {
     let words = text.split_whitespace().count();
@@ -706,12 +730,14 @@ pub fn classify(text: &str) -> Option<Furniture> {
         // Only punctuation or symbols: a separator, an icon, a bullet with nothing after it.
         return Some(Furniture::Navigation);
     }
-    if let Some(&(_, kind)) = EXACT.iter().find(|(phrase, _)| *phrase == key) {
+    let tables = &*TABLES;
+    if let Some(&kind) = tables.exact.get(key.as_str()) {
         return Some(kind);
     }
     if words <= 16 {
-        if let Some(&(_, kind)) = PREFIXES.iter().find(|(prefix, _)| key.starts_with(prefix)) {
-            return Some(kind);
+        let anchored = aho_corasick::Input::new(&key).anchored(aho_corasick::Anchored::Yes);
+        if let Some(found) = tables.prefixes.find(anchored) {
+            return Some(PREFIXES[found.pattern().as_usize()].1);
         }
         if is_byline(text, &key) {
             return Some(Furniture::Byline);
@@ -727,8 +753,8 @@ pub fn classify(text: &str) -> Option<Furniture> {
         }
     }
     if words <= 60 {
-        if let Some(&(_, kind)) = CONTAINS.iter().find(|(phrase, _)| key.contains(phrase)) {
-            return Some(kind);
+        if let Some(found) = tables.contains.find(&key) {
+            return Some(CONTAINS[found.pattern().as_usize()].1);
         }
         if key.contains("cookie") && COOKIE_CONTEXT.iter().any(|w| key.contains(w)) {
             return Some(Furniture::CookieNotice);
