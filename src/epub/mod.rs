@@ -181,37 +181,10 @@ fn unique_name(id: &str, used: &mut HashSet<String>) -> String {
     name
 }
 
-/// Lowercase ASCII letters and digits, other runs collapsed to `-`; common Latin
-/// accents fold to their base letter so a Spanish title still gives a readable slug.
+/// The one slug rule ([`crate::validate::slug`]), so file names in the book match the
+/// ids of the handouts.
 fn slug(text: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    }
-    out
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        c => c,
-    }
+    crate::validate::slug(text)
 }
 
 /// A UTC date and time of day, enough for `dcterms:modified` and zip timestamps.
