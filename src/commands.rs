@@ -15,11 +15,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build_command(&args),
         Command::Watch(args) => {
-            if let Err(err) = build_command(&args) {
-                // A broken config or template is what watch is for: keep watching.
-                eprintln!("error: {err}");
-            }
             watch::watch(&args, || {
+                // A broken config or template is what watch is for: keep watching.
                 if let Err(err) = build_command(&args) {
                     eprintln!("error: {err}");
                 }
@@ -152,9 +149,10 @@ fn finish(failures: &[error::Failure]) -> Result<Outcome> {
     if failures.is_empty() {
         Ok(Outcome::Success)
     } else {
-        eprintln!("\n{} problem{}:", failures.len(), if failures.len() == 1 { "" } else { "s" });
-        for failure in failures {
-            eprintln!("  {}", failure.message);
+        let lines = build::failure_lines(failures);
+        eprintln!("\n{} problem{}:", lines.len(), if lines.len() == 1 { "" } else { "s" });
+        for line in lines {
+            eprintln!("  {line}");
         }
         Ok(Outcome::SomeFailed)
     }

@@ -87,7 +87,7 @@ impl Watched {
 }
 
 /// Watches the content folder, the template folder and the config; calls `rebuild`
-/// after each burst of changes. Runs until interrupted.
+/// once, then after each burst of changes. Runs until interrupted.
 pub fn watch(args: &BuildArgs, rebuild: impl Fn()) -> Result<()> {
     let (sender, events) = mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -102,6 +102,8 @@ pub fn watch(args: &BuildArgs, rebuild: impl Fn()) -> Result<()> {
     let mut watched = Watched::resolve(args, None);
     watched.register(&mut watcher)?;
     eprintln!("Watching {} for changes (Ctrl-C to stop)", args.paths.content.display());
+    // The first build runs with the watch already set up, so a save during it is not lost.
+    rebuild();
     while let Ok(paths) = events.recv() {
         let mut relevant = paths.iter().any(|p| watched.matters(p));
         // One rebuild per burst of saves.

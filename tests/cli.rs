@@ -521,18 +521,46 @@ fn wait_for_change(path: &Path, before: &[u8], what: &str) -> Vec<u8> {
     }
 }
 
+/// Kills the watch process when the test ends, also when it fails.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn watch_survives_editors_replacing_the_config_and_config_errors() {
     let dir = project_copy();
     let config = dir.path().join("handouts.toml");
     let original = std::fs::read_to_string(&config).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handouts"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_handouts"))
         .current_dir(dir.path())
         .args(["watch", "--quiet", "--no-epub", "--no-large-print"])
         .env_remove("SOURCE_DATE_EPOCH")
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = KillOnDrop(child);
+    // Saves before the watch is set up would go unnoticed: wait for it (it is set up
+    // before the first build starts).
+    let (lines, watching) = std::sync::mpsc::channel();
+    let stderr = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let ready = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    while !watching
+        .recv_timeout(std::time::Duration::from_secs(1))
+        .is_ok_and(|line| line.starts_with("Watching"))
+    {
+        assert!(std::time::Instant::now() < ready, "watch never started");
+    }
     let manifest = dir.path().join("out/.handouts-manifest.json");
     let mut last = wait_for_change(&manifest, b"", "the first build");
     for n in 1..=3 {
@@ -550,8 +578,7 @@ fn watch_survives_editors_replacing_the_config_and_config_errors() {
     wait_for_change(&manifest, &last, "the config was mended");
     let json =
         std::fs::read_to_string(dir.path().join("out/json/treatment-of-metastatic-kidney-cancer.json"));
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     assert!(json.unwrap().contains("This handout aims"));
 }
 
