@@ -111,6 +111,14 @@ pub fn is_web_url(url: &str) -> bool {
     rest.is_some_and(|rest| rest.split('/').next().is_some_and(|host| !host.is_empty()))
 }
 
+/// Whether a link in an article's text may stay a link (in the PDF and the EPUB): a web
+/// address or a `mailto:` with an address. The template's `safe-url` says the same.
+pub fn is_link_url(url: &str) -> bool {
+    let trimmed = url.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    is_web_url(trimmed) || lower.strip_prefix("mailto:").is_some_and(|address| !address.trim().is_empty())
+}
+
 /// ASCII slug: lowercase letters, digits and single `-`, at most 60 characters, cut at a
 /// word boundary. Any script is transliterated (`Рак почки` → `rak-pochki`), so an id is
 /// readable and depends only on its own title, never on which other files exist. Never
@@ -173,6 +181,10 @@ mod tests {
         assert!(is_web_url("HTTP://example.org"));
         for bad in ["javascript:alert(1)", "file:///etc/passwd", "https://", "example.org", "mailto:a@b.c"] {
             assert!(!is_web_url(bad), "{bad}");
+        }
+        assert!(is_link_url("mailto:care@example.org") && is_link_url("https://example.org"));
+        for bad in ["mailto:", "tel:5550100", "javascript:alert(1)", "data:text/html,x"] {
+            assert!(!is_link_url(bad), "{bad}");
         }
     }
 

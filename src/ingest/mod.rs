@@ -194,7 +194,20 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
             format!("article JSON has schema {}, this version reads {SCHEMA_VERSION}", article.schema),
         ));
     }
-    Ok(Article { id: slugify(&article.id), ..article })
+    // Hand-edited JSON gets the same checks as front matter.
+    if let Some(reviewed) = &article.meta.reviewed
+        && let Err(problem) = crate::validate::date(reviewed)
+    {
+        return Err(Error::input(path, None, format!("meta.reviewed: {problem}")));
+    }
+    let lang = crate::validate::language_tag(&article.meta.lang).map_err(|problem| {
+        Error::input(
+            path,
+            None,
+            format!("meta.lang: {problem}; write \"lang\": \"{}\"", problem.suggestion()),
+        )
+    })?;
+    Ok(Article { id: slugify(&article.id), meta: Meta { lang, ..article.meta }, ..article })
 }
 
 /// Bytes → normalized text: UTF-8 checked, BOM dropped, CRLF and CR made LF.
