@@ -166,3 +166,16 @@ fn spanish_handouts_get_spanish_labels_and_disclaimer() {
     assert!(!text.contains("Not medical advice."), "{text}");
     assert!(!text.contains("Key points"), "{text}");
 }
+
+/// A template file name typst cannot address is a clear error, never a panic.
+#[test]
+fn a_template_name_with_a_backslash_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("hand\\out.typ");
+    std::fs::write(&template, "Hello").unwrap();
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.template = template;
+    let err = Typesetter::new(&config).err().expect("an error");
+    assert_eq!(err.kind(), handouts::error::Kind::Template);
+    assert!(err.to_string().contains("rename it"), "{err}");
+}

@@ -59,20 +59,18 @@ pub fn emit_fonts(dir: &Path) -> Result<()> {
 
 /// Copies the files under `from` into `to`, recursively, skipping hidden entries.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|e| Error::write(to, e))?;
-    let entries = std::fs::read_dir(from).map_err(|e| Error::write(from, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::write(from, e))?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let source = entry.path();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(|e| Error::write(&source, e))?;
-        if kind.is_dir() {
-            copy_tree(&source, &target)?;
-        } else if kind.is_file() {
-            std::fs::copy(&source, &target).map_err(|e| Error::write(&source, e))?;
+    let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| !hidden(e)) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(from).to_path_buf();
+            Error::write(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
+        })?;
+        let Ok(relative) = entry.path().strip_prefix(from) else { continue };
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).map_err(|e| Error::write(&target, e))?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target).map_err(|e| Error::write(entry.path(), e))?;
         }
     }
     Ok(())
