@@ -14,7 +14,7 @@ use std::time::Instant;
 static LABELS: std::sync::LazyLock<handouts::labels::LabelTable> =
     std::sync::LazyLock::new(handouts::labels::LabelTable::builtin);
 
-use handouts::analyze::{PlainLanguage, analyze};
+use handouts::analyze::{WordLists, analyze};
 use handouts::config::Config;
 use handouts::epub::{EpubSettings, build_epub};
 use handouts::ingest::{discover, discover_all, ingest_bytes, ingest_file, ingest_file_limited};
@@ -43,7 +43,7 @@ struct Built {
 fn ingest(name: &str, source: &str) -> Article {
     let mut article = ingest_bytes(Path::new(name), source.as_bytes())
         .unwrap_or_else(|err| panic!("{name} does not ingest: {err}"));
-    analyze(&mut article, &PlainLanguage::builtin());
+    analyze(&mut article, &WordLists::builtin());
     article
 }
 

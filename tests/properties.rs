@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use handouts::analyze::{PlainLanguage, analyze};
+use handouts::analyze::{WordLists, analyze};
 use handouts::ingest::ingest_bytes;
 use handouts::model::Article;
 use proptest::prelude::*;
@@ -260,7 +260,7 @@ proptest! {
             let Ok(mut article) = ingest(name, &text) else { continue };
             prop_assert_eq!(&json_round_trip(&article), &article);
             // out/json/<id>.json is written after analyze: that form must read back too.
-            analyze(&mut article, &PlainLanguage::builtin());
+            analyze(&mut article, &WordLists::builtin());
             prop_assert_eq!(&json_round_trip(&article), &article);
         }
     }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use handouts::analyze::{PlainLanguage, analyze};
+use handouts::analyze::{WordLists, analyze};
 use handouts::ingest::ingest_file;
 use handouts::model::{Article, Block, Inline, plain_text};
 
@@ -149,7 +149,7 @@ fn content_folder_holds_the_seeds_verbatim() {
 /// readability figures is a visible diff. Update with `SNAPSHOTS=overwrite cargo test`.
 #[test]
 fn seed_json_snapshots() {
-    let words = PlainLanguage::builtin();
+    let words = WordLists::builtin();
     for (index, path) in SEEDS.iter().enumerate() {
         let mut article = seed(index);
         analyze(&mut article, &words);

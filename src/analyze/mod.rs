@@ -22,10 +22,11 @@
 mod formulas;
 mod plain;
 mod sentences;
+pub mod spanish;
 mod syllables;
 
 pub use formulas::{flesch_kincaid_grade, flesch_reading_ease, reading_minutes, round1, smog};
-pub use plain::{Entry, Kind, PlainLanguage};
+pub use plain::{Entry, Kind, PlainLanguage, WordLists, primary_subtag};
 pub use syllables::{is_polysyllable, syllables};
 
 use std::collections::BTreeMap;
@@ -44,11 +45,41 @@ const MORE_LINES: usize = 5;
 
 const LONG_PREFIX: &str = "long sentence: ";
 const PLAIN_PREFIX: &str = "plain language: ";
+const READABILITY_PREFIX: &str = "readability: ";
 
 /// Whether `warning` came from this module's lint (and will be replaced by the next
 /// [`analyze`]), as opposed to one from ingest.
 pub fn is_lint(warning: &Warning) -> bool {
-    warning.message.starts_with(LONG_PREFIX) || warning.message.starts_with(PLAIN_PREFIX)
+    [LONG_PREFIX, PLAIN_PREFIX, READABILITY_PREFIX].iter().any(|p| warning.message.starts_with(p))
+}
+
+/// The readability formulas that fit an article's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Formulas {
+    /// Flesch reading ease, Flesch-Kincaid, SMOG, with English syllable rules.
+    English,
+    /// Szigriszt-Pazos (INFLESZ) and Fernández-Huerta, with Spanish syllable rules.
+    Spanish,
+    /// No formula: words and sentences only.
+    None,
+}
+
+impl Formulas {
+    fn for_lang(lang: &str) -> Self {
+        match primary_subtag(lang).as_str() {
+            "en" => Formulas::English,
+            "es" => Formulas::Spanish,
+            _ => Formulas::None,
+        }
+    }
+
+    fn syllables(self, word: &str) -> usize {
+        match self {
+            Formulas::English => syllables(word),
+            Formulas::Spanish => spanish::syllables(word),
+            Formulas::None => 0,
+        }
+    }
 }
 
 /// A label for a Flesch-Kincaid grade, for reports: "easy" meets the AMA's 6th-grade
@@ -67,14 +98,17 @@ pub fn grade_band(grade: f64) -> &'static str {
 
 /// Fills `article.stats` and replaces the lint warnings in `article.warnings`.
 /// Idempotent: other warnings are kept, lint warnings are recomputed.
-pub fn analyze(article: &mut Article, words: &PlainLanguage) {
+pub fn analyze(article: &mut Article, lists: &WordLists) {
+    let formulas = Formulas::for_lang(&article.meta.lang);
+    let empty = PlainLanguage::default();
+    let words = lists.get(&article.meta.lang).unwrap_or(&empty);
     // Code is read character by character, not as sentences, so code blocks give no units.
     let mut units = Vec::new();
     for_each_inlines(&article.blocks, 0, &mut |inlines, line| {
         units.push(Unit { text: unit_text(inlines), line })
     });
 
-    let mut counts = Counts::default();
+    let mut counts = Counts { formulas, ..Counts::default() };
     let mut lint = Lint::default();
     for unit in &units {
         for sentence in sentences::split(&unit.text) {
@@ -87,6 +121,13 @@ pub fn analyze(article: &mut Article, words: &PlainLanguage) {
 
     article.stats = Some(counts.stats());
     article.warnings.retain(|w| !is_lint(w));
+    if formulas == Formulas::None {
+        article.warnings.push(Warning::general(format!(
+            "{READABILITY_PREFIX}no formula is configured for \"{}\"; words and sentences are counted, \
+             the reading level is not",
+            article.meta.lang
+        )));
+    }
     article.warnings.extend(lint.into_warnings());
 }
 
@@ -122,12 +163,18 @@ fn unit_text(inlines: &[Inline]) -> String {
     text
 }
 
-#[derive(Default)]
 struct Counts {
+    formulas: Formulas,
     words: usize,
     sentences: usize,
     syllables: usize,
     polysyllables: usize,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts { formulas: Formulas::English, words: 0, sentences: 0, syllables: 0, polysyllables: 0 }
+    }
 }
 
 impl Counts {
@@ -135,7 +182,7 @@ impl Counts {
         self.sentences += 1;
         self.words += words.len();
         for word in words {
-            let n = syllables(word);
+            let n = self.formulas.syllables(word);
             self.syllables += n;
             if n >= 3 {
                 self.polysyllables += 1;
@@ -145,15 +192,17 @@ impl Counts {
 
     fn stats(&self) -> Stats {
         let (w, s, y) = (self.words, self.sentences, self.syllables);
+        let english = self.formulas == Formulas::English;
+        let spanish = self.formulas == Formulas::Spanish;
         Stats {
             words: w,
             sentences: s,
             syllables: y,
-            flesch_reading_ease: Some(round1(flesch_reading_ease(w, s, y))),
-            flesch_kincaid_grade: Some(round1(flesch_kincaid_grade(w, s, y))),
-            smog: Some(round1(smog(self.polysyllables, s))),
-            inflesz: None,
-            fernandez_huerta: None,
+            flesch_reading_ease: english.then(|| round1(flesch_reading_ease(w, s, y))),
+            flesch_kincaid_grade: english.then(|| round1(flesch_kincaid_grade(w, s, y))),
+            smog: english.then(|| round1(smog(self.polysyllables, s))),
+            inflesz: spanish.then(|| round1(spanish::inflesz(w, s, y))),
+            fernandez_huerta: spanish.then(|| round1(spanish::fernandez_huerta(w, s, y))),
             reading_minutes: reading_minutes(w),
         }
     }

@@ -39,6 +39,8 @@ pub struct Entry {
     pub alternative: String,
     pub kind: Kind,
     words: Vec<String>,
+    /// Phrases holding the entry where it does not apply ("oral health" for `oral`).
+    not_in: Vec<Vec<String>>,
 }
 
 /// A parsed word list. Cheap to clone; share one across articles.
@@ -52,9 +54,26 @@ pub struct PlainLanguage {
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
-    words: BTreeMap<String, String>,
+    words: BTreeMap<String, Value>,
     #[serde(default)]
-    terms: BTreeMap<String, String>,
+    terms: BTreeMap<String, Value>,
+}
+
+/// `key = "alternative"`, or `key = { use = "alternative", not-in = ["phrase", …] }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Value {
+    Alternative(String),
+    InContext(InContext),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct InContext {
+    #[serde(rename = "use")]
+    alternative: String,
+    #[serde(default)]
+    not_in: Vec<String>,
 }
 
 impl PlainLanguage {
@@ -65,7 +84,11 @@ impl PlainLanguage {
         let mut list = PlainLanguage::default();
         let tables = [(&file.words, Kind::Replace, "words"), (&file.terms, Kind::Explain, "terms")];
         for (table, kind, name) in tables {
-            for (key, alternative) in table {
+            for (key, value) in table {
+                let (alternative, not_in) = match value {
+                    Value::Alternative(alternative) => (alternative, &[][..]),
+                    Value::InContext(c) => (&c.alternative, c.not_in.as_slice()),
+                };
                 let words: Vec<String> = key.split_whitespace().map(normalize).collect();
                 if words.is_empty() || words.iter().any(|w| w.is_empty()) {
                     return Err(format!("[{name}]: the key {key:?} has no word in it"));
@@ -77,7 +100,16 @@ impl PlainLanguage {
                 if list.lookup(&key).is_some() {
                     return Err(format!("[{name}] {key:?}: listed twice"));
                 }
-                let entry = Entry { key, alternative: alternative.trim().to_string(), kind, words };
+                let not_in: Vec<Vec<String>> =
+                    not_in.iter().map(|phrase| phrase.split_whitespace().map(normalize).collect()).collect();
+                let entry = Entry { key, alternative: alternative.trim().to_string(), kind, words, not_in };
+                if let Some(phrase) = entry.not_in.iter().find(|p| entry.offsets_in(p).next().is_none()) {
+                    return Err(format!(
+                        "[{name}] {:?}: not-in phrase {:?} does not contain the key",
+                        entry.key,
+                        phrase.join(" ")
+                    ));
+                }
                 let bucket = list.by_first.entry(entry.words[0].clone()).or_default();
                 bucket.push(entry);
                 bucket.sort_by_key(|e| std::cmp::Reverse(e.words.len()));
@@ -121,7 +153,7 @@ impl PlainLanguage {
                         .iter()
                         .zip(&words[at + 1..])
                         .all(|(want, have)| forms(have).contains(want));
-                if fits && best.is_none_or(|(_, m)| n > m) {
+                if fits && !entry.excluded_at(words, at) && best.is_none_or(|(_, m)| n > m) {
                     best = Some((entry, n));
                 }
             }
@@ -130,7 +162,63 @@ impl PlainLanguage {
     }
 }
 
+impl Entry {
+    /// Where in `phrase` the entry's words stand (as written or inflected).
+    fn offsets_in<'p>(&'p self, phrase: &'p [String]) -> impl Iterator<Item = usize> + 'p {
+        let n = self.words.len();
+        (0..phrase.len().saturating_sub(n) + 1).filter(move |&offset| {
+            phrase.len() >= offset + n
+                && self.words.iter().zip(&phrase[offset..]).all(|(key, word)| forms(word).contains(key))
+        })
+    }
+
+    /// Whether the words at `at` sit inside one of the entry's `not-in` phrases.
+    fn excluded_at(&self, words: &[String], at: usize) -> bool {
+        self.not_in.iter().any(|phrase| {
+            self.offsets_in(phrase).filter(|&offset| offset <= at).any(|offset| {
+                let start = at - offset;
+                words.len() >= start + phrase.len()
+                    && phrase.iter().zip(&words[start..]).all(|(want, have)| forms(have).contains(want))
+            })
+        })
+    }
+}
+
 const BUILTIN: &str = include_str!("../../templates/plain-language.toml");
+const BUILTIN_ES: &str = include_str!("../../templates/plain-language.es.toml");
+
+/// The plain-language lists, one per language (BCP 47 primary subtag: `en`, `es`).
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct WordLists {
+    by_lang: BTreeMap<String, PlainLanguage>,
+}
+
+impl WordLists {
+    /// The lists shipped in `templates/`: `plain-language.toml` (English) and
+    /// `plain-language.<lang>.toml` for each other language.
+    pub fn builtin() -> Self {
+        let mut lists = WordLists::default();
+        lists.insert("en", PlainLanguage::builtin());
+        // Compiled in and parsed by a unit test, like the English list.
+        lists.insert("es", PlainLanguage::parse(BUILTIN_ES).expect("templates/plain-language.es.toml is valid"));
+        lists
+    }
+
+    /// Sets the list for `lang`, replacing the built-in one.
+    pub fn insert(&mut self, lang: &str, list: PlainLanguage) {
+        self.by_lang.insert(primary_subtag(lang), list);
+    }
+
+    /// The list for a language tag (`es-MX` uses `es`).
+    pub fn get(&self, lang: &str) -> Option<&PlainLanguage> {
+        self.by_lang.get(&primary_subtag(lang))
+    }
+}
+
+/// `es-MX` → `es`.
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+}
 
 /// Lowercase, with typographic apostrophes made straight and a possessive dropped, so
 /// "Patient’s" and "patient's" and "patient" compare equal.
@@ -196,6 +284,31 @@ mod tests {
         assert!(err.contains("empty"), "{err}");
         let err = PlainLanguage::parse("[words]\nfoo = \"x\"\n[terms]\nFoo = \"y\"\n").unwrap_err();
         assert!(err.contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn not_in_phrases_keep_advice_in_context() {
+        let list = PlainLanguage::parse(
+            "[words]\noral = { use = \"by mouth\", not-in = [\"oral health\", \"oral cancer\"] }\n\
+             assist = { use = \"help\", not-in = [\"assisted suicide\", \"assisted living\"] }\n",
+        )
+        .unwrap();
+        assert!(list.match_at(&words("Good oral health matters"), 1).is_none());
+        assert!(list.match_at(&words("Oral cancer screening"), 0).is_none());
+        assert_eq!(list.match_at(&words("Take this oral medicine"), 2).map(|(e, _)| e.key.as_str()), Some("oral"));
+        assert!(list.match_at(&words("She moved to assisted living"), 3).is_none());
+        assert!(list.match_at(&words("Nurses assisted her"), 1).is_some());
+        let err = PlainLanguage::parse("[words]\noral = { use = \"x\", not-in = [\"dental care\"] }\n").unwrap_err();
+        assert!(err.contains("does not contain the key"), "{err}");
+    }
+
+    #[test]
+    fn spanish_list_parses() {
+        let lists = WordLists::builtin();
+        let es = lists.get("es-MX").expect("Spanish list");
+        assert!(es.len() >= 50, "only {} entries", es.len());
+        assert_eq!(es.lookup("utilizar").map(|e| e.alternative.as_str()), Some("usar"));
+        assert!(es.match_at(&words("las vías respiratorias"), 1).is_none());
     }
 
     #[test]

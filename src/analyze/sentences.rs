@@ -25,6 +25,10 @@ pub struct Sentence<'a> {
 const NEVER_END: &[&str] = &[
     "approx", "apr", "aug", "cf", "dec", "dept", "dr", "e.g", "eg", "feb", "fig", "i.e", "ie", "jan", "jun",
     "jul", "mr", "mrs", "ms", "nov", "oct", "prof", "sep", "sept", "st", "u.k", "u.s", "v", "vs",
+    // Spanish: "Dra. Ruiz", "Ud. puede", "p. ej. la", "EE. UU. y", "núm. 3", "aprox. 5".
+    "dra", "sr", "sra", "srta", "ud", "uds", "ej", "ee", "uu", "núm", "pág", "tel", "lic", "ing", "av",
+    // French and Portuguese: "M. Dupont", "Mme Roy", "p. ex.", "Sr. Silva".
+    "mme", "mlle", "ex", "env", "sras",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '}', '»'];

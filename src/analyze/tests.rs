@@ -24,7 +24,7 @@ fn para(text: &str, line: usize) -> Block {
 
 fn analyzed(blocks: Vec<Block>) -> Article {
     let mut a = article(blocks);
-    analyze(&mut a, &PlainLanguage::builtin());
+    analyze(&mut a, &WordLists::builtin());
     a
 }
 
@@ -154,7 +154,7 @@ fn analyze_twice_changes_nothing_and_keeps_other_warnings() {
         3,
     )]);
     a.warnings.push(Warning::general("no title; used the file name"));
-    let list = PlainLanguage::builtin();
+    let list = WordLists::builtin();
     analyze(&mut a, &list);
     let once = a.clone();
     analyze(&mut a, &list);
@@ -191,7 +191,7 @@ fn headings_in_capitals_are_not_initialisms() {
 #[test]
 fn empty_word_list_gives_only_long_sentence_warnings() {
     let mut a = article(vec![para("We utilize it.", 1)]);
-    analyze(&mut a, &PlainLanguage::default());
+    analyze(&mut a, &WordLists::default());
     assert!(a.warnings.is_empty());
     assert_eq!(a.stats.map(|s| s.words), Some(3));
 }
@@ -251,4 +251,52 @@ fn seeds_read_above_target() {
         assert!(s.flesch_kincaid_grade.is_some_and(|g| g > 8.0), "{name}: {s:?}");
         assert!(a.warnings.len() <= 60, "{name}: {} warnings", a.warnings.len());
     }
+}
+
+fn in_language(lang: &str, text: &str) -> Article {
+    let mut a = article(vec![para(text, 1)]);
+    a.meta.lang = lang.into();
+    analyze(&mut a, &WordLists::builtin());
+    a
+}
+
+#[test]
+fn spanish_gets_spanish_formulas_and_no_english_grade() {
+    // Two sentences of 11 and 9 words: "Dra." does not end the first one.
+    let a = in_language(
+        "es-MX",
+        "La Dra. Ruiz dice que la diabetes puede dañar los pies. ¿Revisa usted sus pies todos los días con cuidado?",
+    );
+    let s = a.stats.unwrap();
+    assert_eq!(s.sentences, 2);
+    assert_eq!(s.words, 20);
+    assert_eq!((s.flesch_kincaid_grade, s.flesch_reading_ease, s.smog), (None, None, None));
+    let inflesz = s.inflesz.expect("INFLESZ for Spanish");
+    let want = round1(spanish::inflesz(s.words, s.sentences, s.syllables));
+    assert_eq!(inflesz, want);
+    assert!(inflesz > 55.0, "short plain Spanish sentences read as normal or easier: {inflesz}");
+    assert!(s.fernandez_huerta.is_some());
+    assert_eq!(s.level(), crate::model::ReadingLevel::Inflesz(inflesz));
+}
+
+#[test]
+fn spanish_plain_language_list_applies_to_spanish_only() {
+    let es = in_language("es", "Debe utilizar la crema dos veces al día.");
+    assert!(es.warnings.iter().any(|w| w.message.contains("utilizar")), "{:?}", es.warnings);
+    let en = in_language("en", "Debe utilizar la crema dos veces al día.");
+    assert!(!en.warnings.iter().any(|w| w.message.contains("utilizar")), "{:?}", en.warnings);
+}
+
+#[test]
+fn other_languages_count_words_and_say_no_formula() {
+    let mut a = in_language("fr", "Lavez-vous les mains avant de toucher la plaie.");
+    let s = a.stats.clone().unwrap();
+    assert_eq!((s.words, s.sentences), (8, 1));
+    assert_eq!((s.flesch_kincaid_grade, s.inflesz), (None, None));
+    assert_eq!(s.level(), crate::model::ReadingLevel::None);
+    let notes: Vec<_> = a.warnings.iter().filter(|w| w.message.contains("no formula")).collect();
+    assert_eq!(notes.len(), 1, "{:?}", a.warnings);
+    // Re-analysing replaces the note instead of adding a second one.
+    analyze(&mut a, &WordLists::builtin());
+    assert_eq!(a.warnings.iter().filter(|w| w.message.contains("no formula")).count(), 1);
 }

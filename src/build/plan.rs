@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::manifest::Manifest;
-use crate::analyze::{self, PlainLanguage};
+use crate::analyze::{self, PlainLanguage, WordLists};
 use crate::config::{Config, ConfigFile};
 use crate::error::{Error, Kind, Result};
 use crate::ingest;
@@ -37,21 +37,27 @@ pub fn load_config(
     Ok(ConfigFile::load(config_path)?.resolve(config_path, content, out, jobs))
 }
 
-/// The plain-language word list: `plain-language.toml` beside the template when the
-/// clinic has one, else the built-in list.
-pub fn plain_language(config: &Config) -> Result<PlainLanguage> {
-    let custom = config.template.parent().map(|dir| dir.join("plain-language.toml"));
-    match custom {
-        Some(path) if path.is_file() => {
+/// The plain-language word lists: the built-in ones, each replaced by the clinic's own
+/// beside the template when there is one (`plain-language.toml` for English,
+/// `plain-language.<lang>.toml` for another language).
+pub fn plain_language(config: &Config) -> Result<WordLists> {
+    let mut lists = WordLists::builtin();
+    let Some(dir) = config.template_dir() else { return Ok(lists) };
+    for (lang, file) in
+        [("en", "plain-language.toml".to_string()), ("es", "plain-language.es.toml".to_string())]
+    {
+        let path = dir.join(file);
+        if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
                 kind: Kind::Config,
                 path: path.clone(),
                 source,
             })?;
-            PlainLanguage::parse(&text).map_err(|message| Error::config(path, None, message))
+            let list = PlainLanguage::parse(&text).map_err(|message| Error::config(&path, None, message))?;
+            lists.insert(lang, list);
         }
-        _ => Ok(PlainLanguage::builtin()),
     }
+    Ok(lists)
 }
 
 /// Reads every article in the content folder (or just `files`), gives each a unique id

@@ -63,17 +63,18 @@ pub fn summary_table(
     let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     let misses = |row: &ArticleReport| row.level.misses(targets.max_grade, targets.min_inflesz);
     let mut out = format!(
-        "{:<id_width$}  {:>6}  {:>14}  {:>5}  {:>8}\n",
-        "id", "words", "reading level", "pages", "warnings"
+        "{:<id_width$}  {:>6}  {:>14}  {:>7}  {:>5}  {:>8}\n",
+        "id", "words", "reading level", "removed", "pages", "warnings"
     );
     for row in rows {
         let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
         let mark = if misses(row) { "*" } else { " " };
         out.push_str(&format!(
-            "{:<id_width$}  {:>6}  {:>13}{mark}  {:>5}  {:>8}\n",
+            "{:<id_width$}  {:>6}  {:>13}{mark}  {:>7}  {:>5}  {:>8}\n",
             row.id,
             row.words,
             level_label(row.level),
+            row.removed,
             pages,
             row.warnings
         ));
@@ -91,6 +92,14 @@ pub fn summary_table(
         out.push_str(&format!(
             "* INFLESZ below {min} (min-inflesz in the config): {scored} of {}\n",
             rows.len()
+        ));
+    }
+    let removed: usize = rows.iter().map(|row| row.removed).sum();
+    if removed > 0 {
+        out.push_str(&format!(
+            "{removed} line{} of web-page furniture left out (menus, bylines, ads, footers): \
+             each is listed under \"removed\" in out/json/<id>.json\n",
+            if removed == 1 { "" } else { "s" }
         ));
     }
     let warnings: usize = rows.iter().map(|row| row.warnings).sum();
@@ -126,6 +135,7 @@ mod tests {
             title: id.into(),
             words: 100,
             level: ReadingLevel::Grade(grade),
+            removed: 0,
             pages: Some(2),
             warnings,
         }

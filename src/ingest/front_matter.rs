@@ -20,6 +20,18 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     pub url: Option<String>,
+    /// `keep`: print the whole paste, without looking for the article in a web page.
+    pub boilerplate: Option<Boilerplate>,
+}
+
+/// Front matter `boilerplate:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Boilerplate {
+    /// Keep every line of the paste in the handout.
+    Keep,
+    /// Leave out the site around the article (the default).
+    Remove,
 }
 
 /// Splits `text` into front matter, the body, and the 1-based source line the body

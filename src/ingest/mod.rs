@@ -4,7 +4,9 @@
 //! [`Error::Input`] naming the file (and line), and the rest of the batch goes on.
 
 mod front_matter;
+pub mod lang;
 pub mod markdown;
+pub mod page;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -178,7 +180,8 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8]) -> Result<Article> {
     let body = if ext == "md" || ext == "markdown" {
         markdown::parse(&body_text, body_line)
     } else {
-        text::parse(&body_text, body_line)
+        let keep_boilerplate = front.boilerplate == Some(front_matter::Boilerplate::Keep);
+        text::parse_with(&body_text, body_line, text::Options { keep_boilerplate })
     };
     assemble(path, front, body)
 }
@@ -285,6 +288,10 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             "url \"{url}\" is not a web address (http:// or https://); the handout gets no QR code"
         )));
     }
+    let lang = match front.lang {
+        Some(lang) => lang,
+        None => body_language(&blocks, &mut warnings),
+    };
     Ok(Article {
         schema: SCHEMA_VERSION,
         id,
@@ -292,7 +299,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
         meta: Meta {
             title,
             summary: front.summary,
-            lang: front.lang.unwrap_or_else(|| "en".to_string()),
+            lang,
             reviewed: front.reviewed,
             audience: front.audience,
             tags: front.tags,
@@ -303,6 +310,33 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
         stats: None,
         warnings,
     })
+}
+
+/// The language an article without `lang:` in front matter is taken to be written in
+/// when its body is too short or too mixed to tell.
+pub const FALLBACK_LANG: &str = "en";
+
+/// The body's language, detected from its prose; warns when unsure (falling back to
+/// [`FALLBACK_LANG`]) and when a second language fills several paragraphs.
+fn body_language(blocks: &[Block], warnings: &mut Vec<Warning>) -> String {
+    let (detected, second) = lang::detect(blocks);
+    let main = match detected {
+        lang::Detected::Sure(tag) => tag,
+        lang::Detected::Unsure { guess, words } => {
+            let guess = guess.map(|g| format!(", perhaps \"{g}\"")).unwrap_or_default();
+            warnings.push(Warning::general(format!(
+                "language unsure ({words} words of prose{guess}); using \"{FALLBACK_LANG}\" (add `lang:` in front matter)"
+            )));
+            FALLBACK_LANG.to_string()
+        }
+    };
+    if let Some((other, paragraphs)) = second {
+        warnings.push(Warning::general(format!(
+            "{paragraphs} paragraphs read as \"{other}\", the rest as \"{main}\": a bilingual paste? \
+             Split it into one article per language"
+        )));
+    }
+    main
 }
 
 /// The heading inserted for a displaced first line takes the line of the block after it

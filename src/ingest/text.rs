@@ -7,101 +7,400 @@
 //! stays a paragraph, and nothing is ever dropped without an entry in `removed`.
 
 use crate::ingest::Body;
+use crate::ingest::page;
 use crate::model::{Block, Inline, Removed, Warning};
 
 /// Lines at most this many words long may be titles or headings.
-const HEADING_MAX_WORDS: usize = 10;
+const HEADING_MAX_WORDS: usize = 12;
 /// Titles may run a little longer than section headings.
-const TITLE_MAX_WORDS: usize = 14;
+const TITLE_MAX_WORDS: usize = 16;
 /// A lead-in label ("Targeted Therapy:") has at most this many words.
 const LEAD_IN_MAX_WORDS: usize = 5;
-/// After a boilerplate marker, lines up to this long count as footer links.
-const FOOTER_LINE_MAX_WORDS: usize = 15;
-
-/// Lines that start a web page's footer rather than the article.
-const BOILERPLATE_MARKERS: &[&str] = &[
-    "popular posts from this blog",
-    "popular posts",
-    "share this article",
-    "share this post",
-    "share this",
-    "related articles",
-    "related posts",
-    "related stories",
-    "you may also like",
-    "you might also like",
-    "recommended for you",
-    "read more",
-    "more from this blog",
-    "leave a comment",
-    "leave a reply",
-    "post a comment",
-    "comments",
-    "subscribe to our newsletter",
-    "sign up for our newsletter",
-];
+/// A text whose lines are all at most this long may be hard-wrapped.
+const HARD_WRAP_MAX_CHARS: usize = 100;
+/// A line this long that stops without punctuation may continue on the next line.
+const WRAPPED_LINE_MIN_WORDS: usize = 10;
+/// A line after a lead-in ("Symptoms include:") of at most this many words is a list item.
+const ITEM_MAX_WORDS: usize = 30;
 
 /// One non-empty source line.
 #[derive(Debug, Clone)]
-struct Line {
+pub(crate) struct Line {
     /// 1-based line number in the source file.
-    number: usize,
-    text: String,
+    pub number: usize,
+    pub text: String,
     /// A blank line comes before it (or it is the first line).
-    blank_before: bool,
+    pub blank_before: bool,
     /// A blank line comes after it (or it is the last line).
-    blank_after: bool,
+    pub blank_after: bool,
+}
+
+/// How to read a paste.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Print every line: no search for the article in a whole page (front matter
+    /// `boilerplate: keep`).
+    pub keep_boilerplate: bool,
 }
 
 /// Parses a plain-text body whose first line is source line `first_line`.
 pub fn parse(body: &str, first_line: usize) -> Body {
+    parse_with(body, first_line, Options::default())
+}
+
+/// [`parse`] with options.
+pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
     let lines = collect_lines(body, first_line);
     let mut out = Body::default();
-    let (lines, removed) = split_off_boilerplate(lines);
-    out.removed = removed;
 
-    let mut rest = lines.as_slice();
-    if let Some(first) = rest.first()
-        && is_title_line(&first.text)
-    {
-        out.title = Some(first.text.clone());
-        rest = &rest[1..];
+    let mut article: Vec<Line> = Vec::with_capacity(lines.len());
+    if options.keep_boilerplate {
+        article = lines;
+        if let Some(first) = article.first()
+            && is_title_line(&first.text)
+        {
+            out.title = Some(first.text.clone());
+            article.remove(0);
+        }
+    } else {
+        let found = page::find_article(&lines);
+        let mut title_seen = false;
+        for (index, line) in lines.into_iter().enumerate() {
+            if Some(index) == found.title {
+                if let Some(title) = &found.title_text {
+                    // "Title | Site": the site's name is not printed, so it is listed.
+                    let site = line.text[title.len()..].trim_start_matches([' ', '|', '-', '–', '—', ':']);
+                    out.removed.push(Removed { reason: "site name".into(), line: line.number, text: site.into() });
+                }
+                out.title = Some(found.title_text.clone().unwrap_or_else(|| line.text.clone()));
+                title_seen = true;
+                continue;
+            }
+            match found.removed[index] {
+                Some(kind) => out.removed.push(Removed {
+                    reason: kind.reason().to_string(),
+                    line: line.number,
+                    text: line.text,
+                }),
+                None => article.push(line),
+            }
+        }
+        if !title_seen
+            && let Some(first) = article.first()
+            && is_title_line(&first.text)
+            && page::classify(&first.text).is_none()
+        {
+            out.title = Some(first.text.clone());
+            article.remove(0);
+        }
+    }
+    if let Some(title) = out.title.take() {
+        out.title = Some(sentence_case_if_shouted(&title));
     }
 
+    out.blocks = blocks(&article);
+    out.warnings.extend(bidi_override_warnings(body, first_line));
+    if let Some(warning) = truncation_warning(&out.blocks) {
+        out.warnings.push(warning);
+    }
+    out
+}
+
+/// Lines of the article → blocks: lists (marked, or unmarked after a lead-in), headings
+/// (short lines that head body text, numbered or label headings), paragraphs.
+fn blocks(lines: &[Line]) -> Vec<Block> {
+    let spaced = lines.iter().skip(1).any(|line| line.blank_before);
+    let mut blocks = Vec::new();
     let mut index = 0;
-    while index < rest.len() {
-        let line = &rest[index];
+    while index < lines.len() {
+        let line = &lines[index];
+        let next = lines.get(index + 1);
         if let Some(marker) = list_marker(&line.text) {
-            let (list, used) = collect_list(&rest[index..], marker.kind);
-            out.blocks.push(list);
+            if is_numbered_section_heading(lines, index, &marker) {
+                blocks.push(heading(&line.text, line.number));
+                index += 1;
+                continue;
+            }
+            let (list, used) = collect_list(&lines[index..], marker.kind);
+            blocks.push(list);
             index += used;
             continue;
         }
-        let next = rest.get(index + 1);
-        if is_heading(line, next) {
-            out.blocks.push(Block::Heading {
-                level: 2,
-                content: vec![Inline::text(&line.text)],
-                line: line.number,
-            });
+        if is_lead_in(&line.text) {
+            let items = unmarked_items(&lines[index + 1..], spaced);
+            if is_label_heading(&line.text) && (items >= 2 || next.is_some_and(|n| is_body_text(&n.text))) {
+                blocks.push(heading(&line.text, line.number));
+            } else {
+                blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
+            }
+            if items >= 2 {
+                let slice = &lines[index + 1..index + 1 + items];
+                blocks.push(Block::List {
+                    ordered: false,
+                    start: None,
+                    items: slice
+                        .iter()
+                        .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
+                        .collect(),
+                    line: slice[0].number,
+                });
+                index += 1 + items;
+            } else {
+                index += 1;
+            }
+            continue;
+        }
+        if is_heading(lines, index) {
+            blocks.push(heading(&line.text, line.number));
         } else {
-            out.blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
+            blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
         }
         index += 1;
     }
+    blocks
+}
 
-    out.warnings.extend(bidi_override_warnings(body, first_line));
-    if let Some(Block::Paragraph { content, line }) = out.blocks.last() {
-        let text = crate::model::plain_text(content);
-        if ends_mid_sentence(&text) {
-            let tail: String = text.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-            out.warnings.push(Warning::at(
-                *line,
-                format!("text ends mid-sentence (\"…{}\"); the article may be truncated", tail.trim_start()),
-            ));
+fn heading(text: &str, line: usize) -> Block {
+    let text = text.trim_end_matches([':', '：']).trim_end();
+    Block::Heading { level: 2, content: vec![Inline::text(sentence_case_if_shouted(text))], line }
+}
+
+/// A line that ends with a colon and introduces what follows: "Symptoms include:",
+/// "Activity:", "Les signes sont :".
+fn is_lead_in(text: &str) -> bool {
+    text.ends_with([':', '：']) && list_marker(text).is_none()
+}
+
+/// Words that make a colon line a lead-in sentence ("Symptoms include:") rather than a
+/// label heading ("Activity:", "WEIGHT LOSS:").
+const LEAD_IN_WORDS: &[&str] = &[
+    "include", "includes", "including", "are", "is", "may", "can", "could", "should", "will", "such", "these",
+    "this", "following", "like", "the", "to", "you", "your", "if", "when", "as", "be", "do", "have", "has",
+    "example", "incluyen", "incluye", "son", "es", "puede", "pueden", "debe", "como", "estos", "estas", "los",
+    "las", "el", "la", "si", "cuando", "usted", "sont", "est", "peut", "comme", "ces", "les", "le", "vous",
+    "si", "são", "é", "pode", "como", "os", "as", "você", "sind", "ist", "wie", "die", "der", "z.b.",
+];
+
+/// A short noun-phrase label ending in a colon, standing alone: printed as a heading.
+fn is_label_heading(text: &str) -> bool {
+    let label = text.trim_end_matches([':', '：']).trim_end();
+    let words: Vec<String> = label.split_whitespace().map(|w| w.to_lowercase()).collect();
+    (1..=LEAD_IN_MAX_WORDS).contains(&words.len())
+        && starts_like_a_sentence(label)
+        && !label.contains([',', '.', ';', '?', '!', '(', '"', '“'])
+        && !words.iter().any(|w| LEAD_IN_WORDS.contains(&w.as_str()))
+}
+
+/// How many of `lines` form the unmarked list after a lead-in: short lines, until a long
+/// line, another lead-in, a marked item, or the heading of the next section.
+fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
+    let mut count = 0;
+    // Items copied from one list come without blank lines between them (a blank line may
+    // follow the lead-in). On a page that uses blank lines, a blank line after packed
+    // items ends the list, and nothing else needs guessing.
+    let tight = lines.get(1).is_some_and(|second| !second.blank_before);
+    let packed = spaced && tight;
+    for (offset, line) in lines.iter().enumerate() {
+        let text = &line.text;
+        if is_lead_in(text) || list_marker(text).is_some() {
+            break;
+        }
+        if offset > 0 && tight && line.blank_before {
+            break;
+        }
+        if packed {
+            count += 1;
+            continue;
+        }
+        if word_count(text) > ITEM_MAX_WORDS {
+            break;
+        }
+        if offset > 0 && is_heading_before_body(lines, offset) {
+            break;
+        }
+        if page::is_prose_line(text) && word_count(text) > 20 {
+            break;
+        }
+        // Items without final punctuation, then a full sentence: the list is over.
+        let unpunctuated_so_far = count >= 2 && lines[..count].iter().all(|l| ends_mid_sentence(&l.text));
+        if unpunctuated_so_far && !ends_mid_sentence(text) && word_count(text) >= 8 {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
+/// A line shaped like a heading (capitals, Title Case, a question) and followed by body
+/// text: ends a list above it. A sentence-case fragment ("Tiredness", "A change in the
+/// colour of your foot") is more likely the list's last item.
+fn is_heading_before_body(lines: &[Line], index: usize) -> bool {
+    let text = &lines[index].text;
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    let title_case = text
+        .split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().count() >= 4)
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && word_count(text) >= 2;
+    let shaped = (letters >= 4 && capitals == letters) || text.ends_with(['?', '？']) || title_case;
+    looks_like_heading(text) && shaped && lines.get(index + 1).is_some_and(|next| word_count(&next.text) > 20)
+}
+
+/// Body text that a heading may stand above: a paragraph of some length, a list item or
+/// a lead-in.
+fn is_body_text(text: &str) -> bool {
+    // Scripts written without spaces (Chinese, Japanese) have one "word" per line.
+    let unspaced_sentence = word_count(text) <= 2 && text.chars().count() >= 12;
+    word_count(text) > 8
+        || unspaced_sentence
+        || list_marker(text).is_some()
+        || is_lead_in(text)
+        || (text.ends_with(['.', '!', '?', '。', '！', '？']) && word_count(text) >= 4)
+}
+
+/// `1. Examine your feet daily:` followed by a paragraph, repeated for each step: the
+/// steps are section headings with their numbers, not a list of one-item lists.
+fn is_numbered_section_heading(lines: &[Line], index: usize, marker: &ListMarker<'_>) -> bool {
+    if marker.kind == MarkerKind::Bullet {
+        return false;
+    }
+    let rest = marker.rest;
+    let Some(next) = lines.get(index + 1) else { return false };
+    let next_is_item = list_marker(&next.text).is_some_and(|m| m.kind == marker.kind);
+    let previous_is_item =
+        index > 0 && list_marker(&lines[index - 1].text).is_some_and(|m| m.kind == marker.kind);
+    word_count(rest) <= HEADING_MAX_WORDS
+        && !rest.ends_with(['.', ',', ';'])
+        && !next_is_item
+        && !previous_is_item
+        && (word_count(&next.text) > HEADING_MAX_WORDS || is_lead_in(&next.text))
+}
+
+/// A line that reads as a heading in shape: short, no final sentence punctuation, starts
+/// like a sentence.
+fn looks_like_heading(text: &str) -> bool {
+    word_count(text) <= HEADING_MAX_WORDS
+        && text.chars().count() <= 100
+        && !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！'])
+        && starts_like_a_sentence(text)
+}
+
+/// A heading looks like one and heads body text (or a heading that does), so a stray
+/// fragment at the end or between two short lines stays a paragraph.
+fn is_heading(lines: &[Line], index: usize) -> bool {
+    let text = &lines[index].text;
+    if !looks_like_heading(text) {
+        return false;
+    }
+    match lines.get(index + 1) {
+        Some(next) if is_body_text(&next.text) => true,
+        Some(next) if looks_like_heading(&next.text) => {
+            lines.get(index + 2).is_some_and(|after| is_body_text(&after.text))
+                && lines[index].blank_after
+                && lines[index].blank_before
+        }
+        _ => false,
+    }
+}
+
+/// Acronyms kept in capitals when a shouted heading is put in sentence case.
+const ACRONYMS: &[&str] = &[
+    "HIV", "AIDS", "COPD", "CDC", "NHS", "BMI", "BP", "ER", "ICU", "MRI", "CT", "ECG", "EKG", "DNA", "RSV",
+    "COVID", "COVID-19", "UTI", "ADHD", "PTSD", "OCD", "IBS", "GERD", "STD", "STI", "HPV", "TB", "FAQ", "FAQS",
+    "US", "USA", "UK", "EU", "OMS", "WHO", "VIH", "SIDA", "EPOC", "IMC", "TA", "ITS", "UCI", "EE.UU.", "DIU",
+    "PSA", "A1C", "LDL", "HDL", "INR", "IV", "OTC", "RN", "MD", "DO", "NP", "PA", "SPF", "UV", "TV",
+];
+
+/// "WHEN TO CALL 911" → "When to call 911": capitals are hard to read. Acronyms stay.
+pub(crate) fn sentence_case_if_shouted(text: &str) -> String {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    if letters < 4 || upper < letters {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut first = true;
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '.');
+        if ACRONYMS.contains(&bare) || (bare.chars().any(|c| c.is_ascii_digit()) && bare.len() <= 5) {
+            out.push_str(word);
+        } else if first {
+            let lower = word.to_lowercase();
+            let mut chars = lower.chars();
+            // Capitalise the first letter, after opening marks such as ¿ or quotes.
+            for c in chars.by_ref() {
+                if c.is_alphabetic() {
+                    out.extend(c.to_uppercase());
+                    break;
+                }
+                out.push(c);
+            }
+            out.push_str(chars.as_str());
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+        if word.chars().any(char::is_alphabetic) {
+            first = false;
         }
     }
     out
+}
+
+/// Why the text seems cut off, with the line: a paste that stops mid-sentence, inside a
+/// list item, after a heading or after a lead-in.
+fn truncation_warning(blocks: &[Block]) -> Option<Warning> {
+    let last = blocks.last()?;
+    let (line, text, why) = match last {
+        Block::Heading { content, line, .. } => {
+            (*line, crate::model::plain_text(content), "ends with a heading and nothing under it")
+        }
+        Block::Paragraph { content, line } => {
+            let text = crate::model::plain_text(content);
+            if text.trim_end().ends_with([':', '：']) {
+                (*line, text, "ends with a lead-in and nothing after it")
+            } else if ends_mid_sentence(&text) {
+                (*line, text, "ends mid-sentence")
+            } else {
+                return None;
+            }
+        }
+        Block::List { items, .. } => {
+            let texts: Vec<(usize, String)> = items
+                .iter()
+                .filter_map(|item| match item.first() {
+                    Some(Block::Paragraph { content, line }) => Some((*line, crate::model::plain_text(content))),
+                    _ => None,
+                })
+                .collect();
+            let (line, text) = texts.last()?.clone();
+            let others_punctuated = texts.len() >= 2
+                && texts[..texts.len() - 1].iter().all(|(_, t)| !ends_mid_sentence(t));
+            let cut = ends_mid_sentence(&text) && (others_punctuated || ends_with_function_word(&text));
+            if !cut {
+                return None;
+            }
+            (line, text, "ends inside a list item")
+        }
+        _ => return None,
+    };
+    let tail: String = text.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    Some(Warning::at(line, format!("text {why} (\"…{}\"); the article may be truncated", tail.trim_start())))
+}
+
+/// "Wash your feet with", "Lávese los pies con": a phrase that cannot end.
+fn ends_with_function_word(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "a", "an", "the", "and", "or", "of", "to", "with", "for", "in", "on", "at", "by", "your", "if", "but",
+        "y", "o", "de", "del", "con", "para", "por", "en", "el", "la", "los", "las", "su", "sus", "un", "una",
+        "et", "ou", "du", "des", "le", "les", "avec", "pour", "dans", "e", "do", "da", "com", "em", "um", "uma",
+    ];
+    let last = text.split_whitespace().last().unwrap_or("").to_lowercase();
+    WORDS.contains(&last.as_str()) || text.trim_end().ends_with([',', '-', '–'])
 }
 
 /// A warning for each line with a bidirectional override (U+202D, U+202E). Overrides force
@@ -129,6 +428,11 @@ pub(crate) fn bidi_override_warnings(body: &str, first_line: usize) -> Vec<Warni
 /// Non-empty lines with whitespace tidied. Lines of a hard-wrapped paragraph (a line
 /// that stops without punctuation, followed by one starting in lower case) are joined.
 fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
+    // Text pasted from a web page keeps each paragraph on one long line; only text
+    // hard-wrapped by an email client or editor (no line much longer than a screen) has
+    // paragraphs to join. Without this check, lower-case list items would be glued
+    // together as one "wrapped" paragraph.
+    let hard_wrapped = body.split('\n').all(|line| line.chars().count() <= HARD_WRAP_MAX_CHARS);
     let mut lines: Vec<Line> = Vec::new();
     let mut blank_before = true;
     for (offset, raw) in body.split('\n').enumerate() {
@@ -141,6 +445,7 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
             continue;
         }
         if let Some(last) = lines.last_mut()
+            && hard_wrapped
             && !blank_before
             && continues_wrapped_line(&last.text, &text)
         {
@@ -178,29 +483,7 @@ fn continues_wrapped_line(previous: &str, next: &str) -> bool {
     previous_open
         && next_lower
         && list_marker(next).is_none()
-        && previous.split_whitespace().count() > HEADING_MAX_WORDS
-}
-
-/// Finds the first boilerplate marker after the article has begun and moves it, and the
-/// run of short footer lines after it, into `removed`. A long paragraph after the marker
-/// means the marker was part of the article, so the search stops there.
-fn split_off_boilerplate(lines: Vec<Line>) -> (Vec<Line>, Vec<Removed>) {
-    let start = lines.iter().enumerate().skip(1).find_map(|(index, line)| {
-        let normalized = line.text.trim_end_matches([':', '.', '!']).to_lowercase();
-        let is_marker = BOILERPLATE_MARKERS.contains(&normalized.as_str());
-        let footer_follows = lines[index + 1..]
-            .iter()
-            .all(|after| after.text.split_whitespace().count() <= FOOTER_LINE_MAX_WORDS);
-        (is_marker && footer_follows).then_some(index)
-    });
-    let Some(start) = start else { return (lines, Vec::new()) };
-    let mut kept = lines;
-    let removed = kept
-        .split_off(start)
-        .into_iter()
-        .map(|line| Removed { reason: "web boilerplate".to_string(), line: line.number, text: line.text })
-        .collect();
-    (kept, removed)
+        && previous.split_whitespace().count() > WRAPPED_LINE_MIN_WORDS
 }
 
 fn word_count(text: &str) -> usize {
@@ -224,20 +507,6 @@ fn starts_like_a_sentence(text: &str) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()))
-}
-
-/// A short line, no final period, that stands apart (blank lines around it) or heads the
-/// paragraph below it. Questions ("What is kidney cancer?") count.
-fn is_heading(line: &Line, next: Option<&Line>) -> bool {
-    let text = &line.text;
-    let short = word_count(text) <= HEADING_MAX_WORDS && text.chars().count() <= 90;
-    let unpunctuated =
-        !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！']);
-    let starts_upper = starts_like_a_sentence(text);
-    let Some(next) = next else { return false };
-    let stands_apart = line.blank_before && line.blank_after;
-    let heads_paragraph = word_count(&next.text) > HEADING_MAX_WORDS || list_marker(&next.text).is_some();
-    short && unpunctuated && starts_upper && (stands_apart || heads_paragraph)
 }
 
 /// `Targeted Therapy: This form of treatment …` → strong "Targeted Therapy:" + the rest.
@@ -279,39 +548,65 @@ struct ListMarker<'a> {
     rest: &'a str,
 }
 
-/// `- x`, `– x`, `— x`, `• x`, `* x`, `1. x`, `1) x`, `a) x`.
+/// Whether `text` starts with a list marker ([`list_marker`]).
+pub(crate) fn has_list_marker(text: &str) -> bool {
+    list_marker(text).is_some()
+}
+
+/// Bullet glyphs that start a list item, with or without a space after them.
+const BULLETS: &[char] = &[
+    '-', '–', '—', '•', '*', '·', '▪', '◦', '●', '○', '■', '□', '▫', '►', '▸', '‣', '⁃', '✓', '✔', '☐', '☑', '➢',
+    '➤', '→', '⇒', '❖', '◆', '◇', '♦',
+];
+
+/// `- x`, `• x`, `●x`, `✓ x`, `1. x`, `1) x`, `1.Avoid`, `a) x`, `A. x`, `A.Raise`.
 fn list_marker(text: &str) -> Option<ListMarker<'_>> {
-    for bullet in ['-', '–', '—', '•', '*', '·', '▪', '◦'] {
-        if let Some(rest) = text.strip_prefix(bullet)
-            && let Some(rest) = rest.strip_prefix(' ')
-            && !rest.trim().is_empty()
-        {
-            return Some(ListMarker { kind: MarkerKind::Bullet, number: None, rest: rest.trim_start() });
+    let first = text.chars().next()?;
+    if BULLETS.contains(&first) {
+        let after = &text[first.len_utf8()..];
+        let rest = after.trim_start();
+        // ASCII dashes and stars need a space ("-5 °C", "*note"); the glyphs do not.
+        let spaced = after.starts_with(' ');
+        let needs_space = first.is_ascii() || matches!(first, '–' | '—' | '·');
+        if !rest.is_empty() && (spaced || !needs_space) && rest.chars().next().is_some_and(|c| !BULLETS.contains(&c)) {
+            return Some(ListMarker { kind: MarkerKind::Bullet, number: None, rest });
         }
+        return None;
     }
     let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    if !digits.is_empty() && digits.len() <= 3 {
+    if !digits.is_empty() && digits.len() <= 2 {
         let after = &text[digits.len()..];
-        if let Some(rest) = after.strip_prefix(". ").or_else(|| after.strip_prefix(") "))
-            && !rest.trim().is_empty()
+        if let Some(rest) = after.strip_prefix(['.', ')'])
+            && let Some(rest) = glued_or_spaced(rest)
         {
-            return Some(ListMarker {
-                kind: MarkerKind::Number,
-                number: digits.parse().ok(),
-                rest: rest.trim_start(),
-            });
+            return Some(ListMarker { kind: MarkerKind::Number, number: digits.parse().ok(), rest });
         }
     }
     let mut chars = text.chars();
-    if let (Some(letter), Some(')'), Some(' ')) = (chars.next(), chars.next(), chars.next())
-        && letter.is_ascii_lowercase()
+    if let (Some(letter), Some(mark)) = (chars.next(), chars.next())
+        && letter.is_ascii_alphabetic()
+        && matches!(mark, ')' | '.')
+        && let Some(rest) = glued_or_spaced(chars.as_str())
     {
-        let rest = chars.as_str();
-        if !rest.trim().is_empty() {
-            return Some(ListMarker { kind: MarkerKind::Letter, number: None, rest: rest.trim_start() });
+        // "U.S. adults" and "e. coli" are not items: after "A." the item starts a word.
+        let dotted_ok = mark == ')' || rest.chars().nth(1).is_some_and(char::is_lowercase);
+        if dotted_ok && (mark == ')' || letter.is_ascii_uppercase() || text[2..].starts_with(' ')) {
+            return Some(ListMarker { kind: MarkerKind::Letter, number: None, rest });
         }
     }
     None
+}
+
+/// The item text after a number or letter marker: after a space, or glued to a capital
+/// ("1.Avoid"), never a decimal or a date ("1.5 mg", "2026. Year" is caught by length).
+fn glued_or_spaced(after_mark: &str) -> Option<&str> {
+    if let Some(rest) = after_mark.strip_prefix(' ') {
+        let rest = rest.trim_start();
+        return (!rest.is_empty()).then_some(rest);
+    }
+    let mut chars = after_mark.chars();
+    let (first, second) = (chars.next()?, chars.next()?);
+    (first.is_uppercase() && second.is_lowercase()).then_some(after_mark)
 }
 
 /// Consecutive items with the same kind of marker form one list. Returns the list and
@@ -444,17 +739,122 @@ mod tests {
                 (9, "Prostate Cancer: An Overview")
             ]
         );
-        assert!(body.removed.iter().all(|r| r.reason == "web boilerplate"));
+        assert!(body.removed.iter().all(|r| r.reason == "related links"), "{:?}", body.removed);
     }
 
     #[test]
-    fn marker_followed_by_long_text_is_kept() {
+    fn keep_boilerplate_prints_every_line() {
+        let text = "Skip to main content\nHome\nCaring for Your Feet\nCheck your feet every day for cuts and blisters, and call us when one does not heal.";
+        let body = parse_with(text, 1, Options { keep_boilerplate: true });
+        assert!(body.removed.is_empty());
+        assert_eq!(body.title.as_deref(), Some("Skip to main content"));
+        let body = parse(text, 1);
+        assert_eq!(body.title.as_deref(), Some("Caring for Your Feet"));
+        let reasons: Vec<&str> = body.removed.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons, ["site navigation", "site navigation"]);
+    }
+
+    #[test]
+    fn page_furniture_around_the_article_is_removed_with_its_kind() {
+        let page = "Skip to main content
+Lakeside Health
+Caring for our community since 1920
+Home
+Conditions
+Home > Conditions > Diabetes
+Caring for Your Feet When You Have Diabetes | Lakeside Health
+Caring for Your Feet When You Have Diabetes
+By Dana Ortiz, RN | Updated May 3, 2024
+Share
+Facebook
+Diabetes can damage the nerves and blood vessels in your feet, so a small cut can turn into a serious sore.
+Check your feet every day
+Look at the tops, the soles and between the toes, and use a mirror if you cannot see the bottoms of your feet.
+Advertisement
+Signs to watch for include:
+Redness or swelling
+A cut that does not heal
+Call your care team if you see any of these signs.
+Related articles
+Ten Foods for Healthy Blood Sugar
+Choosing the Right Shoes
+© 2025 Lakeside Health. All rights reserved.
+Privacy Policy";
+        let body = parse(page, 1);
+        assert_eq!(body.title.as_deref(), Some("Caring for Your Feet When You Have Diabetes"));
+        assert_eq!(
+            texts(&body.blocks),
+            [
+                "P: Diabetes can damage the nerves and blood vessels in your feet, so a small cut can turn into a serious sore.",
+                "H: Check your feet every day",
+                "P: Look at the tops, the soles and between the toes, and use a mirror if you cannot see the bottoms of your feet.",
+                "P: Signs to watch for include:",
+                "L: 2 items",
+                "P: Call your care team if you see any of these signs.",
+            ]
+        );
+        let reason = |text: &str| body.removed.iter().find(|r| r.text == text).map(|r| r.reason.as_str());
+        assert_eq!(reason("Skip to main content"), Some("site navigation"));
+        assert_eq!(reason("Home > Conditions > Diabetes"), Some("breadcrumbs"));
+        assert_eq!(reason("By Dana Ortiz, RN | Updated May 3, 2024"), Some("byline"));
+        assert_eq!(reason("Advertisement"), Some("advertising"));
+        assert_eq!(reason("Choosing the Right Shoes"), Some("related links"));
+        assert_eq!(reason("© 2025 Lakeside Health. All rights reserved."), Some("page footer"));
+        assert_eq!(reason("Caring for our community since 1920"), Some("outside the article"));
+        assert_eq!(body.removed.len(), 16, "{:#?}", body.removed);
+    }
+
+    #[test]
+    fn unmarked_items_after_a_lead_in_are_a_list() {
         let body = parse(
-            "Title\n\nFirst paragraph here with enough words to count.\n\nComments\n\nThis paragraph is long and is part of the article, so it must stay where it is.",
+            "Title\n\nHeart failure makes it harder for your heart to pump, and it can change how you feel each day.\n\nSymptoms include:\nShortness of breath\nSwelling in your legs\nFeeling very tired\n\nWeigh yourself every morning and write the number down in a notebook you keep by the scale.",
             1,
         );
-        assert!(body.removed.is_empty());
-        assert_eq!(body.blocks.len(), 3);
+        assert_eq!(texts(&body.blocks)[1..4], ["P: Symptoms include:", "L: 3 items", "P: Weigh yourself every morning and write the number down in a notebook you keep by the scale."]);
+    }
+
+    #[test]
+    fn label_and_numbered_section_headings() {
+        let body = parse(
+            "Title\n\nActivity:\nWalk a little more each day, and rest when you feel short of breath or dizzy.\n1. Examine your feet daily:\nLook for cuts, blisters, redness and swelling, and use a mirror to see the soles.\n2. Wash your feet:\nUse warm water, not hot, and dry well between the toes so the skin does not crack.\nWEIGHT LOSS:\nLosing even a little weight can lower your blood pressure and help your heart.",
+            1,
+        );
+        assert_eq!(
+            texts(&body.blocks).iter().filter(|t| t.starts_with("H:")).collect::<Vec<_>>(),
+            ["H: Activity", "H: 1. Examine your feet daily", "H: 2. Wash your feet", "H: Weight loss"]
+        );
+    }
+
+    #[test]
+    fn shouted_headings_are_sentence_case_with_acronyms_kept() {
+        assert_eq!(sentence_case_if_shouted("WHEN TO CALL 911"), "When to call 911");
+        assert_eq!(sentence_case_if_shouted("LIVING WITH HIV AND COPD"), "Living with HIV and COPD");
+        assert_eq!(sentence_case_if_shouted("¿QUÉ ES LA EPOC?"), "¿Qué es la EPOC?");
+        assert_eq!(sentence_case_if_shouted("Prevention"), "Prevention");
+        assert_eq!(sentence_case_if_shouted("CT"), "CT");
+    }
+
+    #[test]
+    fn new_list_markers() {
+        for text in ["● one", "▪ one", "✓ one", "☐ one", "➢ one", "✓one", "1.Avoid salt", "A.Raise your leg", "b) two", "A. Raise it"] {
+            assert!(list_marker(text).is_some(), "{text}");
+        }
+        for text in ["U.S. adults", "1.5 mg daily", "e.g. this", "-5 degrees", "A.M. dose"] {
+            assert!(list_marker(text).is_none(), "{text}");
+        }
+        assert_eq!(list_marker("1.Avoid salt").map(|m| m.rest), Some("Avoid salt"));
+    }
+
+    #[test]
+    fn truncation_inside_a_list_item_or_after_a_heading() {
+        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough.\n\n- Rest your leg.\n- Raise it on pillows.\n- Use ice and rais", 1);
+        assert!(body.warnings.iter().any(|w| w.message.contains("inside a list item")), "{:?}", body.warnings);
+        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCHEMICAL BURNS", 1);
+        assert!(body.warnings.iter().any(|w| w.message.contains("may be truncated")), "{:?}", body.warnings);
+        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:", 1);
+        assert!(body.warnings.iter().any(|w| w.message.contains("lead-in")), "{:?}", body.warnings);
+        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:\nFever\nRedness\nPus", 1);
+        assert!(body.warnings.is_empty(), "{:?}", body.warnings);
     }
 
     #[test]

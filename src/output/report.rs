@@ -16,6 +16,9 @@ pub struct ArticleReport {
     pub words: usize,
     /// The reading level on the article's own language's scale.
     pub level: ReadingLevel,
+    /// Lines of the source left out as web-page furniture (listed in the article's JSON).
+    #[serde(default)]
+    pub removed: usize,
     pub pages: Option<usize>,
     pub warnings: usize,
 }
@@ -29,6 +32,7 @@ impl ArticleReport {
             title: article.meta.title.clone(),
             words: stats.map_or(0, |s| s.words),
             level: stats.map_or(ReadingLevel::None, Stats::level),
+            removed: article.removed.len(),
             pages,
             warnings: article.warnings.len(),
         }
