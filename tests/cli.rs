@@ -636,3 +636,31 @@ fn a_light_brand_colour_is_darkened_with_a_notice() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("note: brand.primary-color #FFD700 is too light for white text"));
 }
+
+/// A template error the sample article does not trigger, met on every article: one
+/// message naming the handouts, exit 1, and every earlier PDF kept.
+#[test]
+fn a_template_error_on_every_article_is_one_message() {
+    let dir = project_copy();
+    assert!(run_in(dir.path(), &["build"]).status.success());
+    let before = pdfs(dir.path());
+    let template = dir.path().join("templates/handout.typ");
+    let good = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        format!("{good}\n#if article.id.contains(\"cancer\") {{ panic(\"no cancer here\") }}\n"),
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["build"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error: ")).count(),
+        1,
+        "one error while building: {err}"
+    );
+    assert!(err.contains("Typeset 0 PDFs, 8 failures (listed below)"), "{err}");
+    assert!(err.contains("(the same template error in 4 handouts: "), "{err}");
+    assert!(err.contains("\n1 problem:"), "{err}");
+    assert_eq!(pdfs(dir.path()), before);
+}

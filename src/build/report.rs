@@ -8,10 +8,17 @@ use crate::output::{ArticleReport, BuildReport};
 pub fn summary_line(report: &BuildReport, config: &Config, elapsed: std::time::Duration) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
-    if report.pdfs.is_empty() && report.collections.is_empty() && report.removed.is_empty() {
+    if report.pdfs.is_empty()
+        && report.collections.is_empty()
+        && report.removed.is_empty()
+        && !report.failed()
+    {
         parts.push("Nothing changed: every handout is up to date".to_string());
     } else {
         parts.push(format!("Typeset {}", plural(report.pdfs.len(), "PDF")));
+    }
+    if report.failed() {
+        parts.push(format!("{} (listed below)", plural(report.failures.len(), "failure")));
     }
     if !report.unchanged.is_empty() && !report.pdfs.is_empty() {
         parts.push(format!("{} up to date", report.unchanged.len()));

@@ -71,7 +71,11 @@ fn parse_yaml(path: &Path, raw: &str) -> Result<FrontMatter> {
     serde_norway::from_str(raw).map_err(|e| {
         // +1: the YAML starts on the line after the opening fence.
         let line = e.location().map(|l| l.line() + 1);
-        Error::input(path, line, format!("malformed front matter: {}", first_sentence(&e.to_string())))
+        Error::input(
+            path,
+            line,
+            format!("malformed front matter: {}", plain_words(&first_sentence(&e.to_string()))),
+        )
     })
 }
 
@@ -91,6 +95,20 @@ fn dates_to_strings(value: toml::Value) -> toml::Value {
         toml::Value::Datetime(date) => toml::Value::String(date.to_string()),
         other => other,
     }
+}
+
+/// The parser's words, with the fix added where we know it.
+fn plain_words(message: &str) -> String {
+    let fix = if message.contains("expected a sequence") {
+        "; write a list, like `tags: [kidney, treatment]`"
+    } else if message.contains("expected a string") {
+        "; put the text in quotes"
+    } else if message.starts_with("unknown field") {
+        "; check the spelling (README.md lists the keys)"
+    } else {
+        ""
+    };
+    format!("{message}{fix}")
 }
 
 /// serde_norway appends "at line N column M" to its messages; the line is reported apart.
@@ -188,6 +206,13 @@ mod tests {
         );
         assert!(split_err("+++\ntitle = \n+++\n").starts_with("a.md:2: malformed front matter"));
         assert!(split_err("---\nreviewed: last week\n---\n").contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn parser_words_come_with_the_fix() {
+        let err = split_err("---\ntitle: x\ntags: kidney\n---\nBody");
+        assert!(err.starts_with("a.md:3: malformed front matter: tags: invalid type"), "{err}");
+        assert!(err.ends_with("write a list, like `tags: [kidney, treatment]`"), "{err}");
     }
 
     #[test]
