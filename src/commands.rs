@@ -66,6 +66,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// build fails here, with the same exit code.
 fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
     let config = load_config(&args.paths.config, args.paths.content.clone(), args.paths.out.clone(), None)?;
+    for note in config.notes() {
+        eprintln!("note: {note}");
+    }
     let typesetter = Typesetter::new(&config)?;
     for output in output::article_outputs(&config, &typesetter) {
         output.check()?;
