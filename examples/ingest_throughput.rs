@@ -25,7 +25,14 @@ fn prose(bytes: usize) -> String {
 }
 
 fn short_lines(bytes: usize) -> String {
-    let lines = ["Home", "Health A-Z", "Wash your feet in warm water", "Share", "Dry between your toes", "Advertisement"];
+    let lines = [
+        "Home",
+        "Health A-Z",
+        "Wash your feet in warm water",
+        "Share",
+        "Dry between your toes",
+        "Advertisement",
+    ];
     let mut out = String::from("Caring for your feet\n");
     let mut i = 0;
     while out.len() < bytes {
@@ -58,13 +65,19 @@ fn corpus(bytes: usize) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value = |flag: &str, default: usize| {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let bytes = value("--mib", 1) * 1024 * 1024;
     let runs = value("--runs", 7).max(1);
     println!("| paste | size KiB | median ms | MiB/s |");
     println!("|---|---:|---:|---:|");
-    for (name, text) in [("prose", prose(bytes)), ("short-lines", short_lines(bytes)), ("corpus", corpus(bytes))] {
+    for (name, text) in
+        [("prose", prose(bytes)), ("short-lines", short_lines(bytes)), ("corpus", corpus(bytes))]
+    {
         let mut times = Vec::new();
         for _ in 0..runs {
             let started = Instant::now();

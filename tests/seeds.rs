@@ -101,7 +101,7 @@ fn seed_002_headings_lead_ins_and_boilerplate() {
     assert!(removed.contains(&"Pembrolizumab for Renal Cell Carcinoma"));
     assert!(removed.contains(&"What are the Risk Factors for Bladder Cancer?"));
     assert_eq!(removed.len(), 9);
-    assert!(article.removed.iter().all(|r| r.reason == "web boilerplate"));
+    assert!(article.removed.iter().all(|r| r.reason == "related links"));
     let body = serde_json::to_string(&article.blocks).unwrap();
     assert!(!body.contains("Popular posts"));
     assert!(!body.contains("Pembrolizumab"));

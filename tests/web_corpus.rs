@@ -50,7 +50,8 @@ fn strip_marker(text: &str) -> String {
         let mut chars = rest.chars();
         if let (Some(letter), Some(mark)) = (chars.next(), chars.next())
             && letter.is_ascii_alphabetic()
-            && (mark == ')' || (mark == '.' && chars.as_str().starts_with(|c: char| c == ' ' || c.is_uppercase())))
+            && (mark == ')'
+                || (mark == '.' && chars.as_str().starts_with(|c: char| c == ' ' || c.is_uppercase())))
         {
             rest = chars.as_str();
         }
@@ -168,8 +169,9 @@ fn web_paste_corpus_scores() {
     for path in &cases {
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
         let source = std::fs::read_to_string(path).expect("readable case");
-        let labels: Labels = toml::from_str(&std::fs::read_to_string(path.with_extension("toml")).expect("labels"))
-            .unwrap_or_else(|e| panic!("{name}.toml: {e}"));
+        let labels: Labels =
+            toml::from_str(&std::fs::read_to_string(path.with_extension("toml")).expect("labels"))
+                .unwrap_or_else(|e| panic!("{name}.toml: {e}"));
         let article = handouts::ingest::ingest_bytes(path, source.as_bytes()).expect("ingests");
         t.pages += 1;
 
@@ -206,7 +208,8 @@ fn web_paste_corpus_scores() {
 
         let mut items = Vec::new();
         list_items(&article.blocks, &mut items);
-        let (want_items, got_items) = (counts(labels.list_items.iter().map(|i| norm(i))), counts(items.clone()));
+        let (want_items, got_items) =
+            (counts(labels.list_items.iter().map(|i| norm(i))), counts(items.clone()));
         let items_right = overlap(&want_items, &got_items);
         t.items_labelled += labels.list_items.len();
         t.items_found += items.len();
@@ -265,13 +268,20 @@ fn web_paste_corpus_scores() {
         ));
     }
 
-    println!("\n| page | title | headings right/labelled found | list items | boilerplate removed/labelled (all removed) | lang | truncation |");
+    println!(
+        "\n| page | title | headings right/labelled found | list items | boilerplate removed/labelled (all removed) | lang | truncation |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for row in &rows {
         println!("{row}");
     }
     let scores = [
-        ("titles right", ratio(t.titles_right, t.titled), MIN_TITLES, format!("{}/{}", t.titles_right, t.titled)),
+        (
+            "titles right",
+            ratio(t.titles_right, t.titled),
+            MIN_TITLES,
+            format!("{}/{}", t.titles_right, t.titled),
+        ),
         (
             "heading precision",
             ratio(t.headings_right, t.headings_found),
@@ -303,12 +313,21 @@ fn web_paste_corpus_scores() {
             format!("{}/{}", t.boiler_removed, t.removed_lines),
         ),
         ("language right", ratio(t.lang_right, t.pages), 1.0, format!("{}/{}", t.lang_right, t.pages)),
-        ("truncation right", ratio(t.truncation_right, t.pages), 0.0, format!("{}/{}", t.truncation_right, t.pages)),
+        (
+            "truncation right",
+            ratio(t.truncation_right, t.pages),
+            0.0,
+            format!("{}/{}", t.truncation_right, t.pages),
+        ),
     ];
     println!("\n| measure ({} pages) | score | count | target |", t.pages);
     println!("|---|---:|---:|---:|");
     for (name, score, target, count) in &scores {
-        println!("| {name} | {:.2} | {count} | {} |", score, if *target > 0.0 { format!("≥ {target:.2}") } else { "-".into() });
+        println!(
+            "| {name} | {:.2} | {count} | {} |",
+            score,
+            if *target > 0.0 { format!("≥ {target:.2}") } else { "-".into() }
+        );
     }
     println!("| lost words | {} | | 0 |", t.lost_words);
     if std::env::var_os("WEB_CORPUS_DETAILS").is_some() {

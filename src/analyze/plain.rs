@@ -200,7 +200,10 @@ impl WordLists {
         let mut lists = WordLists::default();
         lists.insert("en", PlainLanguage::builtin());
         // Compiled in and parsed by a unit test, like the English list.
-        lists.insert("es", PlainLanguage::parse(BUILTIN_ES).expect("templates/plain-language.es.toml is valid"));
+        lists.insert(
+            "es",
+            PlainLanguage::parse(BUILTIN_ES).expect("templates/plain-language.es.toml is valid"),
+        );
         lists
     }
 
@@ -295,10 +298,14 @@ mod tests {
         .unwrap();
         assert!(list.match_at(&words("Good oral health matters"), 1).is_none());
         assert!(list.match_at(&words("Oral cancer screening"), 0).is_none());
-        assert_eq!(list.match_at(&words("Take this oral medicine"), 2).map(|(e, _)| e.key.as_str()), Some("oral"));
+        assert_eq!(
+            list.match_at(&words("Take this oral medicine"), 2).map(|(e, _)| e.key.as_str()),
+            Some("oral")
+        );
         assert!(list.match_at(&words("She moved to assisted living"), 3).is_none());
         assert!(list.match_at(&words("Nurses assisted her"), 1).is_some());
-        let err = PlainLanguage::parse("[words]\noral = { use = \"x\", not-in = [\"dental care\"] }\n").unwrap_err();
+        let err = PlainLanguage::parse("[words]\noral = { use = \"x\", not-in = [\"dental care\"] }\n")
+            .unwrap_err();
         assert!(err.contains("does not contain the key"), "{err}");
     }
 

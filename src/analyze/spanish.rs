@@ -97,27 +97,27 @@ mod tests {
         // Counted by hand from the syllabification in the RAE's rules.
         for (word, want) in [
             ("casa", 2),
-            ("cuidado", 3),    // cui-da-do: diphthong ui
-            ("día", 2),        // dí-a: hiatus by accent
-            ("leer", 2),       // le-er: two strong vowels
-            ("paseo", 3),      // pa-se-o
-            ("ciudad", 2),     // ciu-dad
-            ("buey", 1),       // triphthong closed by y
+            ("cuidado", 3), // cui-da-do: diphthong ui
+            ("día", 2),     // dí-a: hiatus by accent
+            ("leer", 2),    // le-er: two strong vowels
+            ("paseo", 3),   // pa-se-o
+            ("ciudad", 2),  // ciu-dad
+            ("buey", 1),    // triphthong closed by y
             ("muy", 1),
             ("y", 1),
-            ("prohibir", 3),   // pro-hi-bir
-            ("ahora", 3),      // a-ho-ra
-            ("reúne", 3),      // re-ú-ne
+            ("prohibir", 3), // pro-hi-bir
+            ("ahora", 3),    // a-ho-ra
+            ("reúne", 3),    // re-ú-ne
             ("enfermedad", 4),
-            ("diabetes", 3),   // dia-be-tes
+            ("diabetes", 3), // dia-be-tes
             ("médico", 3),
             ("corazón", 3),
-            ("pingüino", 3),   // pin-güi-no
+            ("pingüino", 3), // pin-güi-no
             ("que", 1),
             ("averiguáis", 4), // a-ve-ri-guáis
             ("Hinchazón", 3),
-            ("poeta", 3),      // po-e-ta
-            ("aéreo", 4),      // a-é-re-o
+            ("poeta", 3), // po-e-ta
+            ("aéreo", 4), // a-é-re-o
         ] {
             assert_eq!(syllables(word), want, "{word}");
         }

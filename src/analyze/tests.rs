@@ -171,7 +171,10 @@ fn empty_article_has_zero_stats_and_valid_json() {
         let a = analyzed(blocks);
         let s = a.stats.clone().unwrap();
         assert_eq!((s.words, s.sentences, s.syllables, s.reading_minutes), (0, 0, 0, 0));
-        assert_eq!((s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog), (Some(0.0), Some(0.0), Some(0.0)));
+        assert_eq!(
+            (s.flesch_reading_ease, s.flesch_kincaid_grade, s.smog),
+            (Some(0.0), Some(0.0), Some(0.0))
+        );
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.contains("\"flesch_kincaid_grade\":0.0"), "{json}");
     }

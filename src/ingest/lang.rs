@@ -48,7 +48,9 @@ pub fn detect(blocks: &[Block]) -> (Detected, Option<(String, usize)>) {
     let main = match best {
         _ if words < MIN_WORDS => None,
         Some((lang, w)) if w > 0.5 * total => Some(lang),
-        Some((lang, _)) if whole.as_ref().is_some_and(|i| i.is_reliable() && tag(i.lang()) == lang) => Some(lang),
+        Some((lang, _)) if whole.as_ref().is_some_and(|i| i.is_reliable() && tag(i.lang()) == lang) => {
+            Some(lang)
+        }
         _ => None,
     };
     let Some(main) = main else {

@@ -96,7 +96,11 @@ impl Furniture {
     fn opens_run(self) -> bool {
         matches!(
             self,
-            Furniture::RelatedLinks | Furniture::Newsletter | Furniture::CookieNotice | Furniture::Comments | Furniture::AuthorBio
+            Furniture::RelatedLinks
+                | Furniture::Newsletter
+                | Furniture::CookieNotice
+                | Furniture::Comments
+                | Furniture::AuthorBio
         )
     }
 }
@@ -573,6 +577,8 @@ const PREFIXES: &[(&str, Furniture)] = &[
     ("zuletzt aktualisiert", Furniture::ReviewDate),
     ("©", Furniture::Footer),
     ("c) 20", Furniture::Footer),
+    ("disclaimer:", Furniture::Footer),
+    ("aviso legal:", Furniture::Footer),
     ("copyright", Furniture::Footer),
     ("photo:", Furniture::ImageCredit),
     ("photo credit", Furniture::ImageCredit),
@@ -657,8 +663,23 @@ const CONTAINS: &[(&str, Furniture)] = &[
 
 /// Words that, with "cookie", make a line a cookie notice rather than a recipe.
 const COOKIE_CONTEXT: &[&str] = &[
-    "we use", "site", "website", "browsing", "consent", "accept", "privacy", "experience", "utilizamos",
-    "usamos", "sitio", "navegación", "aceptar", "nous utilisons", "navigation", "utilizamos", "navegação",
+    "we use",
+    "site",
+    "website",
+    "browsing",
+    "consent",
+    "accept",
+    "privacy",
+    "experience",
+    "utilizamos",
+    "usamos",
+    "sitio",
+    "navegación",
+    "aceptar",
+    "nous utilisons",
+    "navigation",
+    "utilizamos",
+    "navegação",
     "verwenden",
 ];
 
@@ -734,24 +755,75 @@ fn normalize(text: &str) -> String {
 
 /// "By Dana Ortiz, RN", "By Dana Ortiz | May 3, 2024", "Por la Dra. Ana Ruiz", "Par Marie Dupont".
 fn is_byline(text: &str, key: &str) -> bool {
-    let rest = ["by ", "por ", "par ", "von "].iter().find_map(|p| key.strip_prefix(p).map(|_| &text[p.len()..]));
+    let rest =
+        ["by ", "por ", "par ", "von "].iter().find_map(|p| key.strip_prefix(p).map(|_| &text[p.len()..]));
     let Some(rest) = rest else { return false };
     let names: Vec<&str> = rest.split_whitespace().collect();
     // A name: short, and its words capitalised ("Dr.", "la Dra." allowed), unlike "By the way, ...".
-    let capitalised = names
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
+    let capitalised = names.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
     !names.is_empty() && names.len() <= 24 && capitalised >= 2 && !text.trim_end().ends_with(['?', '!'])
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero",
-    "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
-    "noviembre", "diciembre", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre", "janeiro", "fevereiro", "março", "maio", "junho", "julho",
-    "setembro", "outubro", "novembro", "dezembro",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "janeiro",
+    "fevereiro",
+    "março",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
 ];
 
 /// A line that is only a date, perhaps with "Updated" or a weekday: "May 3, 2024",
@@ -768,7 +840,8 @@ fn is_date_line(key: &str) -> bool {
         let digits: String = w.chars().filter(char::is_ascii_digit).collect();
         digits.len() >= 4 && (digits.starts_with("19") || digits.starts_with("20"))
     });
-    let filler = ["updated", "published", "posted", "de", "del", "le", "em", "on", "actualizado", "publicado"];
+    let filler =
+        ["updated", "published", "posted", "de", "del", "le", "em", "on", "actualizado", "publicado"];
     has_year
         && words.iter().all(|w| {
             w.chars().all(|c| c.is_ascii_digit() || matches!(c, '/' | '-' | '.'))
@@ -801,12 +874,27 @@ fn is_pipe_menu(text: &str) -> bool {
 /// "Jamie Lee is a registered nurse who writes about …": a bio sentence about a writer.
 fn is_author_bio(key: &str) -> bool {
     let roles = [
-        " is a registered nurse", " is a health writer", " is a freelance", " is a medical writer",
-        " is a writer", " is a journalist", " is a board-certified", " is a certified", " is a staff writer",
-        " is an editor", " is a health editor", " is a science writer", " es periodista", " es enfermera",
-        " es redactora", " es redactor", " est journaliste", " é jornalista",
+        " is a registered nurse",
+        " is a health writer",
+        " is a freelance",
+        " is a medical writer",
+        " is a writer",
+        " is a journalist",
+        " is a board-certified",
+        " is a certified",
+        " is a staff writer",
+        " is an editor",
+        " is a health editor",
+        " is a science writer",
+        " es periodista",
+        " es enfermera",
+        " es redactora",
+        " es redactor",
+        " est journaliste",
+        " é jornalista",
     ];
-    let writes = ["writes", "writer", "editor", "journalist", "periodista", "redact", "journaliste", "jornalista"];
+    let writes =
+        ["writes", "writer", "editor", "journalist", "periodista", "redact", "journaliste", "jornalista"];
     roles.iter().any(|role| key.contains(role)) && writes.iter().any(|w| key.contains(w))
 }
 
@@ -817,8 +905,10 @@ pub(crate) fn is_prose_line(text: &str) -> bool {
 
 fn is_prose(text: &str) -> bool {
     // Words of two letters or more: "8:00 a. m. a 5:00 p. m." is not a sentence.
-    let words = text.split_whitespace().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2).count();
-    let ends_sentence = text.trim_end_matches(['"', '”', '’', ')', '»']).ends_with(['.', '!', '?', '…', '。']);
+    let words =
+        text.split_whitespace().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2).count();
+    let ends_sentence =
+        text.trim_end_matches(['"', '”', '’', ')', '»']).ends_with(['.', '!', '?', '…', '。']);
     (words >= 10 && ends_sentence) || words >= 20
 }
 
@@ -826,14 +916,17 @@ fn is_prose(text: &str) -> bool {
 /// every longer word capitalised.
 fn is_menu_like(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() > 8 || text.trim_end().ends_with(['.', ':', '!', '?', ',', ';']) {
+    if words.len() > 8
+        || text.trim_end().ends_with(['.', ':', '!', '?', ',', ';', '。', '！', '？', '…', '：'])
+    {
         return false;
     }
     if words.len() <= 2 {
         return true;
     }
     let long: Vec<&&str> = words.iter().skip(1).filter(|w| w.chars().count() >= 4).collect();
-    !long.is_empty() && long.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
+    !long.is_empty()
+        && long.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
 }
 
 fn score(text: &str, tag: Option<Furniture>) -> f64 {
@@ -928,7 +1021,8 @@ fn menu_runs(lines: &[Line]) -> Vec<bool> {
     let mut marks = vec![false; lines.len()];
     let mut run_start = 0;
     for index in 0..=lines.len() {
-        let menu = lines.get(index).is_some_and(|line| is_menu_like(&line.text) && word_count(&line.text) <= 4);
+        let menu =
+            lines.get(index).is_some_and(|line| is_menu_like(&line.text) && word_count(&line.text) <= 4);
         if menu {
             continue;
         }
@@ -973,7 +1067,9 @@ fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
             None => {
                 let Some((kind, opener, through)) = open else { continue };
                 if let Some(max) = kind.max_run()
-                    && (index - opener > max || lines[index].blank_before || super::text::has_list_marker(text))
+                    && (index - opener > max
+                        || lines[index].blank_before
+                        || super::text::has_list_marker(text))
                 {
                     open = None;
                     continue;
@@ -984,7 +1080,9 @@ fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
                     open = None;
                     // A heading right before the prose belongs to the article again.
                     let previous = index - 1;
-                    if previous > opener && tags[previous] == Some(kind) && looks_like_heading(&lines[previous].text)
+                    if previous > opener
+                        && tags[previous] == Some(kind)
+                        && looks_like_heading(&lines[previous].text)
                     {
                         tags[previous] = None;
                     }
@@ -1029,6 +1127,35 @@ fn extend_end(lines: &[Line], tags: &[Option<Furniture>], mut end: usize) -> usi
     end
 }
 
+/// How far above the body a title is looked for when none stands next to it.
+const MAX_TITLE_SEARCH: usize = 40;
+/// The shared-word weight a distant title needs: two of the article's main words.
+const STRONG_TITLE_WEIGHT: f64 = 4.0;
+
+/// The candidate sharing the most (frequency-weighted) words with the body, above
+/// `min_weight`; on a tie, the one nearest the body. Words the body repeats weigh more:
+/// the article's subject ("asthma" twenty times) beats a breadcrumb's or slogan's words
+/// that the body happens to use once.
+fn best_title(
+    lines: &[Line],
+    candidates: &[usize],
+    body_words: &HashMap<String, usize>,
+    min_weight: f64,
+) -> Option<(f64, usize)> {
+    candidates
+        .iter()
+        .map(|&index| {
+            let text = split_site_name(&lines[index].text).unwrap_or(&lines[index].text);
+            let shared: f64 = content_words(std::iter::once(text))
+                .keys()
+                .map(|word| body_words.get(word).map_or(0.0, |&n| (1.0 + n as f64).ln()))
+                .sum();
+            (shared, index)
+        })
+        .filter(|&(shared, _)| shared > min_weight)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+}
+
 /// The title above the body and where the body then starts. Walks up from the first
 /// body line over tagged lines (bylines, share bars) and candidate lines, stopping at
 /// navigation; the candidate sharing most words with the body is the title, and the
@@ -1051,30 +1178,33 @@ fn find_title(
             Some(Furniture::PageTitle) => candidates.push(index),
             Some(Furniture::Navigation | Furniture::Breadcrumbs | Furniture::CookieNotice) => break,
             Some(_) => continue,
-            None if !is_title_like(text) && !standfirst && candidates.is_empty() && word_count(text) <= 40 => {
+            None if !is_title_like(text)
+                && !standfirst
+                && candidates.is_empty()
+                && word_count(text) <= 40 =>
+            {
                 standfirst = true;
             }
             None if !is_title_like(text) => break,
-            None if is_menu_like(text) && !candidates.is_empty() && text.split_whitespace().count() <= 2 => break,
+            None if is_menu_like(text) && !candidates.is_empty() && text.split_whitespace().count() <= 2 => {
+                break;
+            }
             None => candidates.push(index),
         }
     }
     let body_words = content_words(lines[start..=end].iter().map(|line| line.text.as_str()));
-    // Words the body repeats weigh more: the article's subject ("asthma" twenty times)
-    // beats a breadcrumb's or slogan's words that the body happens to use once.
-    let best = candidates
-        .iter()
-        .map(|&index| {
-            let text = split_site_name(&lines[index].text).unwrap_or(&lines[index].text);
-            let shared: f64 = content_words(std::iter::once(text))
-                .keys()
-                .map(|word| body_words.get(word).map_or(0.0, |&n| (1.0 + n as f64).ln()))
-                .sum();
-            (shared, index)
-        })
-        .filter(|&(shared, _)| shared > 0.0)
-        // Highest weight; on a tie, the line nearest the body.
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let best = best_title(lines, &candidates, &body_words, 0.0);
+    if best.is_none() {
+        // Nothing next to the body: the page's own heading may stand higher, above a
+        // review widget or a disclaimer box (an <h1> pasted as the first line). It must
+        // share the article's subject clearly, and the body still starts where it did.
+        let above: Vec<usize> = (start.saturating_sub(MAX_TITLE_SEARCH)..start)
+            .filter(|&i| tags[i].is_none() && is_title_like(&lines[i].text) && !is_menu_like(&lines[i].text))
+            .collect();
+        if let Some((_, title)) = best_title(lines, &above, &body_words, STRONG_TITLE_WEIGHT) {
+            return (Some(title), start);
+        }
+    }
     match best {
         Some((_, title)) => (Some(title), title + 1),
         None => {
@@ -1094,15 +1224,37 @@ fn is_title_like(text: &str) -> bool {
 /// ("Asthma – what to do").
 pub fn split_site_name(text: &str) -> Option<&str> {
     const SITE_WORDS: &[&str] = &[
-        "health", "clinic", "hospital", "center", "centre", "society", "foundation", "association", "institute",
-        "nhs", "medicine", "medical", "care", ".com", ".org", ".gov", "salud", "clínica", "hospital", "santé",
-        "saúde", "magazine", "blog", "news",
+        "health",
+        "clinic",
+        "hospital",
+        "center",
+        "centre",
+        "society",
+        "foundation",
+        "association",
+        "institute",
+        "nhs",
+        "medicine",
+        "medical",
+        "care",
+        ".com",
+        ".org",
+        ".gov",
+        "salud",
+        "clínica",
+        "hospital",
+        "santé",
+        "saúde",
+        "magazine",
+        "blog",
+        "news",
     ];
     for sep in [" | ", " :: ", " – ", " — ", " - "] {
         if let Some((title, site)) = text.rsplit_once(sep) {
             let site_words = site.split_whitespace().count();
             // "– Summit Orthopedic Associates": every word capitalised, like a name.
-            let capitalised = site.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+            let capitalised =
+                site.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
             let names_site = sep.contains(['|', ':'])
                 || capitalised
                 || SITE_WORDS.iter().any(|w| site.to_lowercase().contains(w));
@@ -1185,6 +1337,9 @@ mod tests {
         assert_eq!(split_site_name("How to Treat a Burn | Lakeside Health"), Some("How to Treat a Burn"));
         // One word before the separator is more likely a heading with a dash than a title.
         assert_eq!(split_site_name("Asthma - NHS"), None);
-        assert_eq!(split_site_name("Caring for your feet – Diabetes Care Society"), Some("Caring for your feet"));
+        assert_eq!(
+            split_site_name("Caring for your feet – Diabetes Care Society"),
+            Some("Caring for your feet")
+        );
     }
 }

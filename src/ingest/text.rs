@@ -54,6 +54,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
     let mut out = Body::default();
 
     let mut article: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut title_from_page = false;
     if options.keep_boilerplate {
         article = lines;
         if let Some(first) = article.first()
@@ -64,16 +65,19 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         }
     } else {
         let found = page::find_article(&lines);
-        let mut title_seen = false;
         for (index, line) in lines.into_iter().enumerate() {
             if Some(index) == found.title {
                 if let Some(title) = &found.title_text {
                     // "Title | Site": the site's name is not printed, so it is listed.
                     let site = line.text[title.len()..].trim_start_matches([' ', '|', '-', '–', '—', ':']);
-                    out.removed.push(Removed { reason: "site name".into(), line: line.number, text: site.into() });
+                    out.removed.push(Removed {
+                        reason: "site name".into(),
+                        line: line.number,
+                        text: site.into(),
+                    });
                 }
                 out.title = Some(found.title_text.clone().unwrap_or_else(|| line.text.clone()));
-                title_seen = true;
+                title_from_page = true;
                 continue;
             }
             match found.removed[index] {
@@ -85,7 +89,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
                 None => article.push(line),
             }
         }
-        if !title_seen
+        if !title_from_page
             && let Some(first) = article.first()
             && is_title_line(&first.text)
             && page::classify(&first.text).is_none()
@@ -96,6 +100,12 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
     }
     if let Some(title) = out.title.take() {
         out.title = Some(sentence_case_if_shouted(&title));
+    }
+    if let Some(title) = out.title.as_ref().filter(|_| title_from_page) {
+        // The title was picked out of a whole page: a person should confirm it.
+        out.warnings.push(Warning::general(format!(
+            "title \"{title}\" was found among the page's menus and bylines; check it, or set `title:` in front matter"
+        )));
     }
 
     out.blocks = blocks(&article);
@@ -115,7 +125,17 @@ fn blocks(lines: &[Line]) -> Vec<Block> {
     while index < lines.len() {
         let line = &lines[index];
         let next = lines.get(index + 1);
-        if let Some(marker) = list_marker(&line.text) {
+        // A lone "A. Smith…" is an initial, not a lettered list: letters need a neighbour.
+        let marker = list_marker(&line.text).filter(|m| {
+            m.kind != MarkerKind::Letter
+                || [index.checked_sub(1), Some(index + 1)].into_iter().flatten().any(|i| {
+                    lines
+                        .get(i)
+                        .and_then(|l| list_marker(&l.text))
+                        .is_some_and(|n| n.kind == MarkerKind::Letter)
+                })
+        });
+        if let Some(marker) = marker {
             if is_numbered_section_heading(lines, index, &marker) {
                 blocks.push(heading(&line.text, line.number));
                 index += 1;
@@ -140,7 +160,9 @@ fn blocks(lines: &[Line]) -> Vec<Block> {
                     start: None,
                     items: slice
                         .iter()
-                        .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
+                        .map(|l| {
+                            vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }]
+                        })
                         .collect(),
                     line: slice[0].number,
                 });
@@ -174,11 +196,59 @@ fn is_lead_in(text: &str) -> bool {
 /// Words that make a colon line a lead-in sentence ("Symptoms include:") rather than a
 /// label heading ("Activity:", "WEIGHT LOSS:").
 const LEAD_IN_WORDS: &[&str] = &[
-    "include", "includes", "including", "are", "is", "may", "can", "could", "should", "will", "such", "these",
-    "this", "following", "like", "the", "to", "you", "your", "if", "when", "as", "be", "do", "have", "has",
-    "example", "incluyen", "incluye", "son", "es", "puede", "pueden", "debe", "como", "estos", "estas", "los",
-    "las", "el", "la", "si", "cuando", "usted", "sont", "est", "peut", "comme", "ces", "les", "le", "vous",
-    "si", "são", "é", "pode", "como", "os", "as", "você", "sind", "ist", "wie", "die", "der", "z.b.",
+    "include",
+    "includes",
+    "including",
+    "are",
+    "is",
+    "may",
+    "can",
+    "could",
+    "should",
+    "will",
+    "such",
+    "these",
+    "this",
+    "following",
+    "like",
+    "to",
+    "you",
+    "your",
+    "if",
+    "when",
+    "as",
+    "be",
+    "do",
+    "have",
+    "has",
+    "example",
+    "incluyen",
+    "incluye",
+    "son",
+    "es",
+    "puede",
+    "pueden",
+    "debe",
+    "como",
+    "estos",
+    "estas",
+    "si",
+    "cuando",
+    "usted",
+    "sont",
+    "est",
+    "peut",
+    "comme",
+    "ces",
+    "vous",
+    "são",
+    "é",
+    "pode",
+    "você",
+    "sind",
+    "ist",
+    "wie",
+    "z.b.",
 ];
 
 /// A short noun-phrase label ending in a colon, standing alone: printed as a heading.
@@ -294,8 +364,12 @@ fn is_heading(lines: &[Line], index: usize) -> bool {
     if !looks_like_heading(text) {
         return false;
     }
+    let stands_apart = lines[index].blank_before && lines[index].blank_after;
     match lines.get(index + 1) {
         Some(next) if is_body_text(&next.text) => true,
+        // Set apart by blank lines above a sentence, however short: "Русский" over
+        // "Химиотерапия помогает."
+        Some(next) if stands_apart && next.text.ends_with(['.', '!', '?', '。', '！', '？']) => true,
         Some(next) if looks_like_heading(&next.text) => {
             lines.get(index + 2).is_some_and(|after| is_body_text(&after.text))
                 && lines[index].blank_after
@@ -308,9 +382,10 @@ fn is_heading(lines: &[Line], index: usize) -> bool {
 /// Acronyms kept in capitals when a shouted heading is put in sentence case.
 const ACRONYMS: &[&str] = &[
     "HIV", "AIDS", "COPD", "CDC", "NHS", "BMI", "BP", "ER", "ICU", "MRI", "CT", "ECG", "EKG", "DNA", "RSV",
-    "COVID", "COVID-19", "UTI", "ADHD", "PTSD", "OCD", "IBS", "GERD", "STD", "STI", "HPV", "TB", "FAQ", "FAQS",
-    "US", "USA", "UK", "EU", "OMS", "WHO", "VIH", "SIDA", "EPOC", "IMC", "TA", "ITS", "UCI", "EE.UU.", "DIU",
-    "PSA", "A1C", "LDL", "HDL", "INR", "IV", "OTC", "RN", "MD", "DO", "NP", "PA", "SPF", "UV", "TV",
+    "COVID", "COVID-19", "UTI", "ADHD", "PTSD", "OCD", "IBS", "GERD", "STD", "STI", "HPV", "TB", "FAQ",
+    "FAQS", "US", "USA", "UK", "EU", "OMS", "WHO", "VIH", "SIDA", "EPOC", "IMC", "TA", "ITS", "UCI",
+    "EE.UU.", "DIU", "PSA", "A1C", "LDL", "HDL", "INR", "IV", "OTC", "RN", "MD", "DO", "NP", "PA", "SPF",
+    "UV", "TV",
 ];
 
 /// "WHEN TO CALL 911" → "When to call 911": capitals are hard to read. Acronyms stay.
@@ -373,13 +448,15 @@ fn truncation_warning(blocks: &[Block]) -> Option<Warning> {
             let texts: Vec<(usize, String)> = items
                 .iter()
                 .filter_map(|item| match item.first() {
-                    Some(Block::Paragraph { content, line }) => Some((*line, crate::model::plain_text(content))),
+                    Some(Block::Paragraph { content, line }) => {
+                        Some((*line, crate::model::plain_text(content)))
+                    }
                     _ => None,
                 })
                 .collect();
             let (line, text) = texts.last()?.clone();
-            let others_punctuated = texts.len() >= 2
-                && texts[..texts.len() - 1].iter().all(|(_, t)| !ends_mid_sentence(t));
+            let others_punctuated =
+                texts.len() >= 2 && texts[..texts.len() - 1].iter().all(|(_, t)| !ends_mid_sentence(t));
             let cut = ends_mid_sentence(&text) && (others_punctuated || ends_with_function_word(&text));
             if !cut {
                 return None;
@@ -395,9 +472,10 @@ fn truncation_warning(blocks: &[Block]) -> Option<Warning> {
 /// "Wash your feet with", "Lávese los pies con": a phrase that cannot end.
 fn ends_with_function_word(text: &str) -> bool {
     const WORDS: &[&str] = &[
-        "a", "an", "the", "and", "or", "of", "to", "with", "for", "in", "on", "at", "by", "your", "if", "but",
-        "y", "o", "de", "del", "con", "para", "por", "en", "el", "la", "los", "las", "su", "sus", "un", "una",
-        "et", "ou", "du", "des", "le", "les", "avec", "pour", "dans", "e", "do", "da", "com", "em", "um", "uma",
+        "a", "an", "the", "and", "or", "of", "to", "with", "for", "in", "on", "at", "by", "your", "if",
+        "but", "y", "o", "de", "del", "con", "para", "por", "en", "el", "la", "los", "las", "su", "sus",
+        "un", "una", "et", "ou", "du", "des", "le", "les", "avec", "pour", "dans", "e", "do", "da", "com",
+        "em", "um", "uma",
     ];
     let last = text.split_whitespace().last().unwrap_or("").to_lowercase();
     WORDS.contains(&last.as_str()) || text.trim_end().ends_with([',', '-', '–'])
@@ -555,8 +633,8 @@ pub(crate) fn has_list_marker(text: &str) -> bool {
 
 /// Bullet glyphs that start a list item, with or without a space after them.
 const BULLETS: &[char] = &[
-    '-', '–', '—', '•', '*', '·', '▪', '◦', '●', '○', '■', '□', '▫', '►', '▸', '‣', '⁃', '✓', '✔', '☐', '☑', '➢',
-    '➤', '→', '⇒', '❖', '◆', '◇', '♦',
+    '-', '–', '—', '•', '*', '·', '▪', '◦', '●', '○', '■', '□', '▫', '►', '▸', '‣', '⁃', '✓', '✔', '☐', '☑',
+    '➢', '➤', '→', '⇒', '❖', '◆', '◇', '♦',
 ];
 
 /// `- x`, `• x`, `●x`, `✓ x`, `1. x`, `1) x`, `1.Avoid`, `a) x`, `A. x`, `A.Raise`.
@@ -568,13 +646,16 @@ fn list_marker(text: &str) -> Option<ListMarker<'_>> {
         // ASCII dashes and stars need a space ("-5 °C", "*note"); the glyphs do not.
         let spaced = after.starts_with(' ');
         let needs_space = first.is_ascii() || matches!(first, '–' | '—' | '·');
-        if !rest.is_empty() && (spaced || !needs_space) && rest.chars().next().is_some_and(|c| !BULLETS.contains(&c)) {
+        if !rest.is_empty()
+            && (spaced || !needs_space)
+            && rest.chars().next().is_some_and(|c| !BULLETS.contains(&c))
+        {
             return Some(ListMarker { kind: MarkerKind::Bullet, number: None, rest });
         }
         return None;
     }
     let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    if !digits.is_empty() && digits.len() <= 2 {
+    if !digits.is_empty() && digits.len() <= 3 {
         let after = &text[digits.len()..];
         if let Some(rest) = after.strip_prefix(['.', ')'])
             && let Some(rest) = glued_or_spaced(rest)
@@ -810,7 +891,14 @@ Privacy Policy";
             "Title\n\nHeart failure makes it harder for your heart to pump, and it can change how you feel each day.\n\nSymptoms include:\nShortness of breath\nSwelling in your legs\nFeeling very tired\n\nWeigh yourself every morning and write the number down in a notebook you keep by the scale.",
             1,
         );
-        assert_eq!(texts(&body.blocks)[1..4], ["P: Symptoms include:", "L: 3 items", "P: Weigh yourself every morning and write the number down in a notebook you keep by the scale."]);
+        assert_eq!(
+            texts(&body.blocks)[1..4],
+            [
+                "P: Symptoms include:",
+                "L: 3 items",
+                "P: Weigh yourself every morning and write the number down in a notebook you keep by the scale."
+            ]
+        );
     }
 
     #[test]
@@ -836,7 +924,18 @@ Privacy Policy";
 
     #[test]
     fn new_list_markers() {
-        for text in ["● one", "▪ one", "✓ one", "☐ one", "➢ one", "✓one", "1.Avoid salt", "A.Raise your leg", "b) two", "A. Raise it"] {
+        for text in [
+            "● one",
+            "▪ one",
+            "✓ one",
+            "☐ one",
+            "➢ one",
+            "✓one",
+            "1.Avoid salt",
+            "A.Raise your leg",
+            "b) two",
+            "A. Raise it",
+        ] {
             assert!(list_marker(text).is_some(), "{text}");
         }
         for text in ["U.S. adults", "1.5 mg daily", "e.g. this", "-5 degrees", "A.M. dose"] {
@@ -847,13 +946,29 @@ Privacy Policy";
 
     #[test]
     fn truncation_inside_a_list_item_or_after_a_heading() {
-        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough.\n\n- Rest your leg.\n- Raise it on pillows.\n- Use ice and rais", 1);
-        assert!(body.warnings.iter().any(|w| w.message.contains("inside a list item")), "{:?}", body.warnings);
-        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCHEMICAL BURNS", 1);
+        let body = parse(
+            "Title\n\nSome text that is a paragraph of the article, long enough.\n\n- Rest your leg.\n- Raise it on pillows.\n- Use ice and rais",
+            1,
+        );
+        assert!(
+            body.warnings.iter().any(|w| w.message.contains("inside a list item")),
+            "{:?}",
+            body.warnings
+        );
+        let body = parse(
+            "Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCHEMICAL BURNS",
+            1,
+        );
         assert!(body.warnings.iter().any(|w| w.message.contains("may be truncated")), "{:?}", body.warnings);
-        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:", 1);
+        let body = parse(
+            "Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:",
+            1,
+        );
         assert!(body.warnings.iter().any(|w| w.message.contains("lead-in")), "{:?}", body.warnings);
-        let body = parse("Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:\nFever\nRedness\nPus", 1);
+        let body = parse(
+            "Title\n\nSome text that is a paragraph of the article, long enough to count.\n\nCall us if you have:\nFever\nRedness\nPus",
+            1,
+        );
         assert!(body.warnings.is_empty(), "{:?}", body.warnings);
     }
 
