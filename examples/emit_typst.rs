@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use handouts::config::ConfigFile;
 use handouts::typeset::{Typesetter, Variant, emit_fonts};
-use handouts::{analyze, ingest, pipeline};
+use handouts::{analyze, build, ingest};
 
 struct Args {
     content: PathBuf,
@@ -50,7 +50,7 @@ fn run() -> Result<usize, Box<dyn std::error::Error>> {
     let config =
         ConfigFile::load(&args.config)?.resolve(&args.config, args.content.clone(), args.out.clone(), None);
     let typesetter = Typesetter::new(&config)?;
-    let words = pipeline::plain_language(&config)?;
+    let words = build::plain_language(&config)?;
     let mut articles = Vec::new();
     for path in ingest::discover(&args.content)? {
         match ingest::ingest_file(&path) {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use handouts::config::ConfigFile;
 use handouts::typeset::{Typesetter, Variant};
-use handouts::{analyze, ingest, pipeline};
+use handouts::{analyze, build, ingest};
 
 /// The same allocator as the `handouts` binary, so the times compare.
 #[cfg(not(target_env = "msvc"))]
@@ -48,7 +48,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let config = ConfigFile::load(&config_path)?.resolve(&config_path, "content".into(), "out".into(), None);
     let typesetter = Typesetter::new(&config)?;
-    let words = pipeline::plain_language(&config)?;
+    let words = build::plain_language(&config)?;
     // One thread, like one handout of a `--jobs 1` batch.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let (mut sum_cold, mut sum_hot, mut sum_pages) = (0.0, 0.0, 0);

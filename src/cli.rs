@@ -6,19 +6,47 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Paper;
 
+/// Paper sizes as the command line spells them; kept here so the config knows nothing
+/// of clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    UsLetter,
+    A4,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(paper: PaperArg) -> Paper {
+        match paper {
+            PaperArg::UsLetter => Paper::UsLetter,
+            PaperArg::A4 => Paper::A4,
+        }
+    }
+}
+
+/// `--jobs`: a count of threads, at least one.
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (leave --jobs out to use every core)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
+}
+
 const EXAMPLES: &str = "\
 Examples:
   handouts build                      Build every article in content/ into out/
   handouts build --paper a4 --large-print
                                       A4 handouts plus 18 pt large-print copies
   handouts build --jobs 1 --no-epub   One article at a time, PDFs only
-  handouts build content/kidney.txt   Just one handout
+  handouts build content/metastatic-kidney-cancer-treatment.txt
+                                      Just one handout
   handouts build --only kidney-cancer --force
                                       Rebuild one handout even if it is up to date
   handouts watch                      Rebuild on every save (for template editing)
   handouts init my-clinic             Start a new handouts folder
   handouts check                      Read every article, print warnings, write nothing
-  handouts inspect content/kidney.txt Show how one article was understood (JSON)
+  handouts inspect content/metastatic-kidney-cancer-treatment.txt
+                                      Show how one article was understood (JSON)
 
 Exit codes: 0 all good, 1 some articles failed, 2 usage or configuration error.";
 
@@ -54,6 +82,9 @@ pub struct InitArgs {
     /// Folder to set up (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// The clinic's name, for the header band and the EPUB [default: from the folder's name].
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -91,14 +122,17 @@ pub struct BuildArgs {
     #[arg(long)]
     pub force: bool,
     /// Number of handouts typeset at once [default: all cores].
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<usize>,
     /// Paper size, overriding handouts.toml.
     #[arg(long, value_enum)]
-    pub paper: Option<Paper>,
+    pub paper: Option<PaperArg>,
     /// Also write <id>-large.pdf with 18 pt text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_large_print")]
     pub large_print: bool,
+    /// Do not write <id>-large.pdf, even when handouts.toml asks for it.
+    #[arg(long)]
+    pub no_large_print: bool,
     /// Skip the EPUB.
     #[arg(long)]
     pub no_epub: bool,

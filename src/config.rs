@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
+
+/// Article files larger than this many MiB are refused unless `[content] max-file-mib`
+/// says otherwise.
+pub const DEFAULT_MAX_FILE_MIB: u64 = 5;
 
 /// The parsed `handouts.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -21,6 +25,9 @@ pub struct ConfigFile {
     pub collection: Collection,
     #[serde(default)]
     pub content: ContentSettings,
+    /// Whether this came from a file (rather than built-in defaults).
+    #[serde(skip)]
+    pub found: bool,
 }
 
 /// What `content/` may hold.
@@ -34,7 +41,7 @@ pub struct ContentSettings {
 
 impl Default for ContentSettings {
     fn default() -> Self {
-        ContentSettings { max_file_mib: crate::ingest::DEFAULT_MAX_FILE_BYTES / (1024 * 1024) }
+        ContentSettings { max_file_mib: DEFAULT_MAX_FILE_MIB }
     }
 }
 
@@ -50,7 +57,36 @@ pub struct Brand {
     pub primary_color: String,
     pub phone: Option<String>,
     pub website: Option<String>,
-    pub disclaimer: Option<String>,
+    /// One text for every handout, or a table by language (`[brand.disclaimer]`,
+    /// `en = "…"`, `es = "…"`), chosen by each article's language.
+    pub disclaimer: Option<Disclaimer>,
+}
+
+/// The disclaimer printed at the end of every handout and EPUB chapter.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum Disclaimer {
+    One(String),
+    /// Primary language subtag → text.
+    PerLanguage(std::collections::BTreeMap<String, String>),
+}
+
+impl Disclaimer {
+    /// The text for an article in `lang`, and whether it is another language's (a table
+    /// without this language: English, else the first it has).
+    pub fn for_lang(&self, lang: &str) -> (Option<&str>, bool) {
+        match self {
+            Disclaimer::One(text) => (Some(text.as_str()), false),
+            Disclaimer::PerLanguage(table) => {
+                let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+                if let Some(text) = table.get(&primary).or_else(|| table.get(lang)) {
+                    return (Some(text.as_str()), false);
+                }
+                let fallback = table.get("en").or_else(|| table.values().next());
+                (fallback.map(String::as_str), fallback.is_some())
+            }
+        }
+    }
 }
 
 impl Default for Brand {
@@ -97,7 +133,7 @@ impl Default for Handout {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
     UsLetter,
@@ -136,6 +172,8 @@ impl Default for Collection {
 /// Everything a build needs, with paths resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The configuration file, named in errors about its settings (it need not exist).
+    pub config_path: PathBuf,
     pub content_dir: PathBuf,
     pub out_dir: PathBuf,
     pub brand: Brand,
@@ -148,16 +186,49 @@ pub struct Config {
     pub jobs: Option<usize>,
     /// Article files larger than this are refused.
     pub max_file_bytes: u64,
+    /// `SOURCE_DATE_EPOCH`, read once: the date of outputs whose articles give none.
+    pub source_date_epoch: Option<i64>,
+    /// No config file and no template where the default one would be: the template
+    /// built into the binary is used, as `--help` promises.
+    pub builtin_template: bool,
+    /// Whether the config file exists.
+    pub config_found: bool,
+}
+
+impl Config {
+    /// The template's folder (the template root), or `None` for the built-in template.
+    pub fn template_dir(&self) -> Option<&Path> {
+        if self.builtin_template { None } else { self.template.parent() }
+    }
+
+    /// Things a person should know about how the config was read, one sentence each.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.config_found {
+            notes.push(format!(
+                "{} not found: using built-in defaults (`handouts init` writes one to edit)",
+                self.config_path.display()
+            ));
+        }
+        let color = accessible_color(&self.brand.primary_color);
+        if parse_hex_color(&color) != parse_hex_color(&self.brand.primary_color) {
+            notes.push(format!(
+                "brand.primary-color {} is too light for white text; handouts use {color} (WCAG AA contrast)",
+                self.brand.primary_color
+            ));
+        }
+        notes
+    }
 }
 
 impl ConfigFile {
-    /// Parses `text` (the contents of `path`), reporting errors as `path:line: message`.
+    /// Parses `text` (the contents of `path`), reporting errors as
+    /// `path:line:column: message` with the line, a caret and the fix.
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, Error> {
-        let file: ConfigFile = toml::from_str(text).map_err(|err| {
-            let line = err.span().map(|span| line_of(text, span.start));
-            Error::Config { path: path.to_path_buf(), line, message: err.message().trim().to_string() }
-        })?;
-        file.validate(path)?;
+        let mut file: ConfigFile =
+            toml::from_str(text).map_err(|err| toml_error(path, text, err.span(), err.message()))?;
+        file.validate(path, text)?;
+        file.found = true;
         Ok(file)
     }
 
@@ -166,20 +237,48 @@ impl ConfigFile {
         match std::fs::read_to_string(path) {
             Ok(text) => ConfigFile::parse(path, &text),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
-            Err(source) => Err(Error::Io { path: path.to_path_buf(), source }),
+            Err(source) => {
+                Err(Error::Io { kind: crate::error::Kind::Config, path: path.to_path_buf(), source })
+            }
         }
     }
 
-    fn validate(&self, path: &Path) -> Result<(), Error> {
+    /// Checks values serde cannot: each error points at the key's line in `text`.
+    fn validate(&self, path: &Path, text: &str) -> Result<(), Error> {
+        let bad = |table: &str, key: &str, message: String, help: String| {
+            let mut error =
+                ConfigError { path: path.to_path_buf(), message, help: Some(help), ..Default::default() };
+            if let Some(found) = locate(text, table, key) {
+                (error.line, error.column, error.width, error.snippet) =
+                    (Some(found.line), Some(found.column), found.width, Some(found.snippet));
+            }
+            Error::Config(Box::new(error))
+        };
         if parse_hex_color(&self.brand.primary_color).is_none() {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                line: None,
-                message: format!(
-                    "brand.primary-color `{}` is not a colour like \"#0B5394\"",
-                    self.brand.primary_color
-                ),
-            });
+            return Err(bad(
+                "brand",
+                "primary-color",
+                format!("brand.primary-color \"{}\" is not a colour", self.brand.primary_color),
+                "write a hex colour, e.g. `primary-color = \"#0B5394\"`".into(),
+            ));
+        }
+        if let Err(problem) = crate::validate::language_tag(&self.collection.language) {
+            return Err(bad(
+                "collection",
+                "language",
+                format!("collection.language {problem}"),
+                format!("write a language tag, e.g. `language = \"{}\"`", problem.suggestion()),
+            ));
+        }
+        if let Some(website) = &self.brand.website
+            && !crate::validate::is_web_url(website)
+        {
+            return Err(bad(
+                "brand",
+                "website",
+                format!("brand.website \"{website}\" is not a web address"),
+                "write the full address, e.g. `website = \"https://example.org\"`".into(),
+            ));
         }
         Ok(())
     }
@@ -194,8 +293,10 @@ impl ConfigFile {
     ) -> Config {
         let base = config_path.parent().unwrap_or(Path::new("."));
         let template = base.join(&self.handout.template);
+        let builtin_template = !self.found && !template.is_file();
         let logo = self.brand.logo.as_ref().map(|logo| base.join(logo));
         Config {
+            config_path: config_path.to_path_buf(),
             content_dir,
             out_dir,
             brand: self.brand,
@@ -205,12 +306,101 @@ impl ConfigFile {
             collection: self.collection,
             jobs,
             max_file_bytes: self.content.max_file_mib.saturating_mul(1024 * 1024),
+            source_date_epoch: crate::validate::source_date_epoch(),
+            builtin_template,
+            config_found: self.found,
         }
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// Where a key's value is written in a TOML file.
+struct Located {
+    line: usize,
+    column: usize,
+    width: usize,
+    snippet: String,
+}
+
+/// Finds `key = value` under `[table]` by reading the lines: the parsed config keeps no
+/// spans, and a person only needs to be pointed at the line.
+fn locate(text: &str, table: &str, key: &str) -> Option<Located> {
+    let mut current = String::new();
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.split(']').next()) {
+            current = name.trim().to_string();
+            continue;
+        }
+        let Some((name, value)) = trimmed.split_once('=') else { continue };
+        if current != table || name.trim().trim_matches('"') != key {
+            continue;
+        }
+        let value_start = line.len() - line.trim_start().len() + trimmed.len() - value.len();
+        let value = value.trim_start();
+        let value_start = value_start + (line[value_start..].len() - value.len());
+        let shown = value.split(" #").next().unwrap_or(value).trim_end();
+        return Some(Located {
+            line: index + 1,
+            column: line[..value_start].chars().count() + 1,
+            width: shown.chars().count().max(1),
+            snippet: line.to_string(),
+        });
+    }
+    None
+}
+
+/// A toml error as a [`ConfigError`]: the span becomes line, column and snippet, and the
+/// parser's words are put plainly where we know a better way to say them.
+fn toml_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> Error {
+    let mut error =
+        ConfigError { path: path.to_path_buf(), message: message.trim().to_string(), ..Default::default() };
+    if let Some(span) = span {
+        let start = span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[line_start..line_end];
+        error.line = Some(text[..start].matches('\n').count() + 1);
+        error.column = Some(text[line_start..start].chars().count() + 1);
+        let end = span.end.clamp(start, line_end);
+        error.width = text[start..end].chars().count().max(1);
+        error.snippet = Some(line.to_string());
+        let key = line.split_once('=').map(|(k, _)| k.trim().trim_matches('"').to_string());
+        let value = line.split_once('=').map(|(_, v)| v.split(" #").next().unwrap_or(v).trim().to_string());
+        if let (Some(key), Some(value)) = (key, value) {
+            plain_words(&mut error, &key, &value);
+        }
+    }
+    Error::Config(Box::new(error))
+}
+
+/// Turns the parser's wording ("invalid type: string \"8\", expected f64") into what to
+/// write instead.
+fn plain_words(error: &mut ConfigError, key: &str, value: &str) {
+    let message = error.message.clone();
+    let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
+    let boolean = match unquoted.to_ascii_lowercase().as_str() {
+        "yes" | "on" | "true" | "y" => Some(true),
+        "no" | "off" | "false" | "n" => Some(false),
+        _ => None,
+    };
+    if message.contains("expected a boolean") || (boolean.is_some() && !value.starts_with('"')) {
+        let fix = boolean.unwrap_or(true);
+        error.message = format!("`{key}` is a yes/no setting: true or false, without quotes");
+        error.help = Some(format!("write `{key} = {fix}`"));
+    } else if message.contains("expected f64")
+        || message.contains("expected u64")
+        || message.contains("expected i64")
+    {
+        error.message = format!("`{key}` must be a number, written without quotes");
+        let number: String = unquoted.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+        let number = if number.is_empty() { "8".to_string() } else { number };
+        error.help = Some(format!("write `{key} = {number}`"));
+    } else if message.contains("expected a string") || message.contains("string values must be quoted") {
+        error.message = format!("`{key}` is text and must be in quotes");
+        error.help = Some(format!("write `{key} = \"{unquoted}\"`"));
+    } else if message.starts_with("unknown field") {
+        error.help = Some("check the spelling; README.md lists every setting".into());
+    }
 }
 
 /// `#RRGGBB` or `#RGB` → (r, g, b).
@@ -259,8 +449,38 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("handouts.toml:3:"), "{err}");
+        assert!(err.starts_with("handouts.toml:3:1:"), "{err}");
         assert!(err.contains("primary-colour"), "{err}");
+        assert!(err.contains("3 | primary-colour = \"#000000\""), "{err}");
+    }
+
+    fn config_err(text: &str) -> String {
+        ConfigFile::parse(Path::new("handouts.toml"), text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parser_words_become_plain_fixes() {
+        let err = config_err("[handout]\nmax-grade = \"8\"\n");
+        assert!(err.starts_with("handouts.toml:2:13: `max-grade` must be a number"), "{err}");
+        assert!(err.contains("write `max-grade = 8`"), "{err}");
+        assert!(!err.contains("f64"), "{err}");
+        let err = config_err("[handout]\nlarge-print = yes\n");
+        assert!(err.starts_with("handouts.toml:2:"), "{err}");
+        assert!(err.contains("write `large-print = true`"), "{err}");
+        let err = config_err("[handout]\nlarge-print = \"no\"\n");
+        assert!(err.contains("write `large-print = false`"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_point_at_their_line() {
+        let err = config_err("[brand]\nname = \"X\"\nprimary-color = \"blue-ish\"\n");
+        assert!(err.starts_with("handouts.toml:3:17: brand.primary-color \"blue-ish\""), "{err}");
+        assert!(err.contains("^^^^^^^^^^"), "{err}");
+        let err = config_err("[collection]\nlanguage = \"english\"\n");
+        assert!(err.starts_with("handouts.toml:2:12:"), "{err}");
+        assert!(err.contains("`language = \"en\"`"), "{err}");
+        let err = config_err("[brand]\nwebsite = \"javascript:alert(1)\"\n");
+        assert!(err.starts_with("handouts.toml:2:11:"), "{err}");
     }
 
     #[test]
@@ -269,6 +489,20 @@ mod tests {
             ConfigFile::parse(Path::new("h.toml"), "[handout]\npaper = \"legal\"\n").unwrap_err().to_string();
         assert!(err.starts_with("h.toml:2:"), "{err}");
         assert!(err.contains("legal"), "{err}");
+    }
+
+    #[test]
+    fn disclaimer_by_language() {
+        let file = ConfigFile::parse(
+            Path::new("h.toml"),
+            "[brand.disclaimer]\nen = \"Not advice.\"\nes = \"No es consejo médico.\"\n",
+        )
+        .unwrap();
+        let disclaimer = file.brand.disclaimer.unwrap();
+        assert_eq!(disclaimer.for_lang("es-MX"), (Some("No es consejo médico."), false));
+        assert_eq!(disclaimer.for_lang("fr"), (Some("Not advice."), true));
+        let one = ConfigFile::parse(Path::new("h.toml"), "[brand]\ndisclaimer = \"One.\"\n").unwrap();
+        assert_eq!(one.brand.disclaimer.unwrap().for_lang("es"), (Some("One."), false));
     }
 
     #[test]

@@ -1,35 +1,111 @@
 //! Typed library errors. Every variant names the file it is about (and the line where
-//! one applies), so the binary can print one clear line per problem.
+//! one applies) and has a [`Kind`], so the binary can print one clear line per problem
+//! and the build can decide on the kind (exit code, what to keep) without reading text.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// What a failure is about: which part of the project a person must fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An article file: unreadable, not text, malformed front matter.
+    Input,
+    /// The typst template (or a file it reads).
+    Template,
+    /// A character in an article that no embedded font can print.
+    Font,
+    /// Writing to the output folder.
+    Output,
+    /// `handouts.toml` or a file it names (the logo, the word list).
+    Config,
+    /// The command line asked for something that is not there.
+    Usage,
+}
 
 /// `path:line` or just `path`.
-fn at(path: &std::path::Path, line: &Option<usize>) -> String {
+fn at(path: &Path, line: &Option<usize>) -> String {
     match line {
         Some(line) => format!("{}:{line}", path.display()),
         None => path.display().to_string(),
     }
 }
 
+/// `path:line:column: message`, then the offending line with a caret under it and the
+/// fix, the way cargo and typst show a problem in a file.
+fn config_message(e: &ConfigError) -> String {
+    let mut out = match (e.line, e.column) {
+        (Some(line), Some(column)) => format!("{}:{line}:{column}: {}", e.path.display(), e.message),
+        (Some(line), None) => format!("{}:{line}: {}", e.path.display(), e.message),
+        _ => format!("{}: {}", e.path.display(), e.message),
+    };
+    if let (Some(line), Some(snippet)) = (e.line, &e.snippet) {
+        let number = line.to_string();
+        let pad = " ".repeat(number.len());
+        let column = e.column.unwrap_or(1).max(1);
+        let caret_at = snippet.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' });
+        let width = e.width.max(1);
+        out.push_str(&format!(
+            "\n{pad} |\n{number} | {snippet}\n{pad} | {}{}",
+            caret_at.collect::<String>(),
+            "^".repeat(width)
+        ));
+    }
+    if let Some(help) = &e.help {
+        out.push_str(&format!("\n  = help: {help}"));
+    }
+    out
+}
+
+/// A problem in a configuration file, with where it is and how to fix it.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: Option<usize>,
+    /// 1-based, in characters.
+    pub column: Option<usize>,
+    /// Characters to underline from `column`.
+    pub width: usize,
+    pub message: String,
+    /// The text of `line`, shown under the message.
+    pub snippet: Option<String>,
+    /// The fix, in plain words ("write `large-print = true`").
+    pub help: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file could not be read or written; `kind` says whose file it is.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io { kind: Kind, path: PathBuf, source: std::io::Error },
 
-    #[error("{}: {message}", at(path, line))]
-    Config { path: PathBuf, line: Option<usize>, message: String },
+    #[error("{}", config_message(.0))]
+    Config(Box<ConfigError>),
 
     /// An article that cannot be read as an article.
     #[error("{}: {message}", at(path, line))]
     Input { path: PathBuf, line: Option<usize>, message: String },
 
     /// The template failed to compile; `message` holds typst's diagnostics, each as
-    /// `file:line:column: error: text`.
-    #[error("{message}")]
-    Template { message: String },
+    /// `file:line:column: error: text`. `article` is the handout it failed on, when the
+    /// failure was not found by checking the template on its own.
+    #[error("{}{message}", article.as_ref().map(|a| format!("{}: ", a.display())).unwrap_or_default())]
+    Template { article: Option<PathBuf>, message: String },
 
-    #[error("{0}")]
-    Other(String),
+    /// An article holds a character no embedded font has; the PDF/UA export refuses to
+    /// print it as an empty box.
+    #[error("{}: {message}", article.display())]
+    Font { article: PathBuf, message: String },
+
+    /// An output could not be made (other than by the file system).
+    #[error("{}: {message}", path.display())]
+    Output { path: PathBuf, message: String },
+
+    /// The command line named something that does not exist.
+    #[error("{message}")]
+    Usage { message: String },
 }
 
 impl Error {
@@ -37,8 +113,84 @@ impl Error {
         Error::Input { path: path.into(), line, message: message.into() }
     }
 
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+    /// Reading an article (or the content folder) failed.
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { kind: Kind::Input, path: path.into(), source }
+    }
+
+    /// Writing into the output folder (or a new project folder) failed.
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { kind: Kind::Output, path: path.into(), source }
+    }
+
+    /// Reading the template folder failed.
+    pub fn template_io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { kind: Kind::Template, path: path.into(), source }
+    }
+
+    pub fn config(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Error::Config(Box::new(ConfigError {
+            path: path.into(),
+            line,
+            message: message.into(),
+            ..ConfigError::default()
+        }))
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage { message: message.into() }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Error::Io { kind, .. } => *kind,
+            Error::Config(_) => Kind::Config,
+            Error::Input { .. } => Kind::Input,
+            Error::Template { .. } => Kind::Template,
+            Error::Font { .. } => Kind::Font,
+            Error::Output { .. } => Kind::Output,
+            Error::Usage { .. } => Kind::Usage,
+        }
+    }
+
+    /// The file the problem is in, when there is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. } | Error::Input { path, .. } | Error::Output { path, .. } => Some(path),
+            Error::Config(e) => Some(&e.path),
+            Error::Template { article, .. } => article.as_deref(),
+            Error::Font { article, .. } => Some(article),
+            Error::Usage { .. } => None,
+        }
+    }
+
+    /// The 1-based line in [`Error::file`], when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Input { line, .. } => *line,
+            Error::Config(e) => e.line,
+            _ => None,
+        }
+    }
+}
+
+/// A failure as `out/report.json` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub kind: Kind,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl From<&Error> for Failure {
+    fn from(err: &Error) -> Self {
+        Failure {
+            kind: err.kind(),
+            file: err.file().map(|p| p.display().to_string()),
+            line: err.line(),
+            message: err.to_string(),
+        }
     }
 }
 

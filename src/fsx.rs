@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// the manifest is written last.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
@@ -23,15 +23,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&temp);
-        Error::io(path, e)
+        Error::write(path, e)
     })
 }
 
 /// Creates `dir` and proves it is writable before any work starts.
 pub fn ensure_writable_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let probe = dir.join(format!(".handouts-write-test.{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| Error::io(dir, e))?;
+    std::fs::write(&probe, b"").map_err(|e| Error::write(dir, e))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }

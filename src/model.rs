@@ -245,8 +245,7 @@ impl Warning {
 /// Whether `url` is a web address (`http://` or `https://`): the only kind printed as a
 /// QR code, since a `javascript:` or `file:` URL must never become something to open.
 pub fn is_web_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
+    crate::validate::is_web_url(url)
 }
 
 /// Calls `f` with each run of inline content in reading order (headings, paragraphs,

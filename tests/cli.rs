@@ -266,6 +266,14 @@ fn init_scaffolds_a_folder_that_builds() {
     let output = handouts().current_dir(dir.path()).args(["build", "--quiet"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("out/pdf/welcome-to-your-handouts.pdf").is_file());
+    // A neutral scaffold: the clinic is named after the folder, not a cancer centre.
+    let config = std::fs::read_to_string(dir.path().join("handouts.toml")).unwrap();
+    assert!(!config.contains("Cancer"), "{config}");
+    let folder = dir.path().file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        config.to_lowercase().contains(&folder.replace(['-', '_', '.'], " ").trim().to_lowercase()),
+        "{config}"
+    );
     // Running init again keeps the files people have edited.
     let output = handouts().arg("init").arg(dir.path()).output().unwrap();
     assert!(stderr(&output).contains("kept"), "{}", stderr(&output));
@@ -315,7 +323,10 @@ fn articles_with_the_same_title_get_distinct_handouts() {
     let ids: Vec<&str> =
         report["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["same-title", "same-title-2"]);
-    assert!(err.contains("b.txt: id \"same-title\" is used by an earlier article"), "{err}");
+    assert!(
+        err.contains("b.txt: id \"same-title\" is already the id of") && err.contains("a.txt (same title?)"),
+        "{err}"
+    );
     let second: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("out/json/same-title-2.json")).unwrap())
             .unwrap();
@@ -326,19 +337,19 @@ fn articles_with_the_same_title_get_distinct_handouts() {
 
     // The build streams articles one at a time; `check`, `inspect` and the EPUB load
     // them all at once. Both paths must make the same intermediate form.
-    let config = handouts::pipeline::load_config(
+    let config = handouts::build::load_config(
         &common::root().join("handouts.toml"),
         content,
         dir.path().join("out"),
         None,
     )
     .unwrap();
-    let batch = handouts::pipeline::load_batch(&config, None).unwrap();
+    let batch = handouts::build::load_batch(&config, None).unwrap();
     assert_eq!(batch.articles.len(), 2);
     for article in &batch.articles {
         let built = std::fs::read(dir.path().join(format!("out/json/{}.json", article.id))).unwrap();
         assert!(
-            built == handouts::pipeline::to_json(article),
+            built == handouts::output::to_json(article),
             "json/{}.json differs from load_batch",
             article.id
         );
@@ -369,4 +380,287 @@ fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
     // A different paper size changes every handout.
     let (a4, _) = build_in(dir.path(), &["--no-epub", "--paper", "a4"]);
     assert_eq!(names(&a4["pdfs"]).len(), 8, "{a4}");
+}
+
+/// The shipped articles, templates and handouts.toml in a fresh folder the test may change.
+fn project_copy() -> tempfile::TempDir {
+    let dir = content_copy();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    for name in ["handout.typ", "logo.svg", "plain-language.toml"] {
+        std::fs::copy(common::root().join("templates").join(name), dir.path().join("templates").join(name))
+            .unwrap();
+    }
+    std::fs::copy(common::root().join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
+    dir
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let config = dir.join("handouts.toml");
+    handouts()
+        .args(args)
+        .arg("--config")
+        .arg(&config)
+        .arg("--content")
+        .arg(dir.join("content"))
+        .args(if args[0] == "build" { vec!["--out".into(), dir.join("out")] } else { vec![] })
+        .output()
+        .unwrap()
+}
+
+/// Every file under `out/pdf`, with its bytes.
+fn pdfs(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir.join("out/pdf"))
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_broken_template_keeps_every_earlier_pdf_byte_for_byte_and_is_one_error() {
+    let dir = project_copy();
+    let output = run_in(dir.path(), &["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = pdfs(dir.path());
+    assert_eq!(before.len(), 8);
+
+    // One stray line at the end of the template.
+    let template = dir.path().join("templates/handout.typ");
+    let good = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{good}\n#let broken = (\n")).unwrap();
+    let output = run_in(dir.path(), &["build"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("handout.typ:").count(), 1, "the template error once: {err}");
+    assert!(!err.contains("old output"), "nothing removed: {err}");
+    assert_eq!(pdfs(dir.path()), before, "every earlier PDF is still there, byte for byte");
+    // `check` fails the same way, and writes nothing.
+    let output = run_in(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stderr(&output).matches("handout.typ:").count(), 1, "{}", stderr(&output));
+
+    // Mended, the template makes the same handouts: nothing to do.
+    std::fs::write(&template, good).unwrap();
+    let output = run_in(dir.path(), &["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Nothing changed"), "{}", stderr(&output));
+    assert_eq!(pdfs(dir.path()), before);
+}
+
+#[test]
+fn a_template_failing_on_one_article_keeps_its_last_good_pdfs_and_names_it() {
+    let dir = project_copy();
+    assert!(run_in(dir.path(), &["build"]).status.success());
+    let before = pdfs(dir.path());
+    let template = dir.path().join("templates/handout.typ");
+    let good = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        format!(
+            "{good}\n#if article.id == \"treatment-of-metastatic-kidney-cancer\" {{ panic(\"cannot typeset this one\") }}\n"
+        ),
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["build"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("metastatic-kidney-cancer-treatment.txt: "), "{err}");
+    assert!(err.contains("cannot typeset this one"), "{err}");
+    assert!(!err.contains("old output"), "nothing removed: {err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
+    assert!(names(&report["removed"]).is_empty(), "{report}");
+    assert_eq!(report["failures"][0]["kind"], "template", "{report}");
+    let after = pdfs(dir.path());
+    for name in
+        ["treatment-of-metastatic-kidney-cancer.pdf", "treatment-of-metastatic-kidney-cancer-large.pdf"]
+    {
+        assert!(after.get(name) == before.get(name), "{name} changed or went missing");
+    }
+    assert_eq!(after.len(), 8);
+}
+
+#[test]
+fn a_broken_or_missing_logo_is_one_error_before_any_handout_in_build_and_check() {
+    let dir = project_copy();
+    std::fs::write(dir.path().join("templates/logo.svg"), "this is not an SVG").unwrap();
+    for command in ["build", "check"] {
+        let output = run_in(dir.path(), &[command]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{command}: {err}");
+        assert_eq!(err.matches("logo.svg").count(), 1, "{command}: {err}");
+        assert!(err.contains("the logo set in brand.logo cannot be shown"), "{command}: {err}");
+    }
+    assert!(!dir.path().join("out/pdf").exists());
+    std::fs::remove_file(dir.path().join("templates/logo.svg")).unwrap();
+    let output = run_in(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot read the logo"), "{}", stderr(&output));
+}
+
+/// Replaces `path` the way editors and `sed -i` save: a new file renamed over the old.
+fn save_by_replacing(path: &Path, text: &str) {
+    let temp = path.with_extension("toml.swp");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}
+
+/// Waits until `path` holds bytes other than `before`; returns them.
+fn wait_for_change(path: &Path, before: &[u8], what: &str) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    loop {
+        if let Ok(now) = std::fs::read(path)
+            && now != before
+        {
+            return now;
+        }
+        assert!(std::time::Instant::now() < deadline, "no rebuild after {what}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Kills the watch process when the test ends, also when it fails.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_survives_editors_replacing_the_config_and_config_errors() {
+    let dir = project_copy();
+    let config = dir.path().join("handouts.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .current_dir(dir.path())
+        .args(["watch", "--quiet", "--no-epub", "--no-large-print"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    // Saves before the watch is set up would go unnoticed: wait for it (it is set up
+    // before the first build starts).
+    let (lines, watching) = std::sync::mpsc::channel();
+    let stderr = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let ready = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    while !watching
+        .recv_timeout(std::time::Duration::from_secs(1))
+        .is_ok_and(|line| line.starts_with("Watching"))
+    {
+        assert!(std::time::Instant::now() < ready, "watch never started");
+    }
+    let manifest = dir.path().join("out/.handouts-manifest.json");
+    let mut last = wait_for_change(&manifest, b"", "the first build");
+    for n in 1..=3 {
+        save_by_replacing(&config, &original.replace("Riverside Cancer Center", &format!("Clinic {n}")));
+        last = wait_for_change(&manifest, &last, &format!("save {n} of the config"));
+    }
+    // A broken config, then an article edit and the fix: the edit is not lost.
+    save_by_replacing(&config, "[brand\n");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let kidney = dir.path().join("content/metastatic-kidney-cancer-treatment.txt");
+    let text = std::fs::read_to_string(&kidney).unwrap();
+    std::fs::write(&kidney, text.replace("This guide aims", "This handout aims")).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    save_by_replacing(&config, &original);
+    wait_for_change(&manifest, &last, "the config was mended");
+    let json =
+        std::fs::read_to_string(dir.path().join("out/json/treatment-of-metastatic-kidney-cancer.json"));
+    drop(child);
+    assert!(json.unwrap().contains("This handout aims"));
+}
+
+#[test]
+fn command_line_mistakes_are_usage_errors() {
+    let output = handouts().args(["build", "--jobs", "0"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("must be at least 1"), "{}", stderr(&output));
+    let out = tempfile::tempdir().unwrap();
+    let output = handouts().args(["build", "content/nothere.txt", "--out"]).arg(out.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("content/nothere.txt: no such article file"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Nothing changed"), "{}", stderr(&output));
+    // The file the --help example names exists.
+    let help = String::from_utf8_lossy(&handouts().arg("--help").output().unwrap().stdout).into_owned();
+    for word in help.split_whitespace().filter(|w| w.starts_with("content/") && w.ends_with(".txt")) {
+        assert!(common::root().join(word).is_file(), "{word} from --help does not exist");
+    }
+}
+
+/// Without handouts.toml the built-in defaults and template are used, with a hint;
+/// ids of titles in any script are readable and do not depend on the other files;
+/// files that are not articles are listed as skipped.
+#[test]
+fn a_bare_content_folder_builds_with_built_in_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::write(content.join("b.txt"), "Рак почки\n\nЭто статья о раке почки.\n").unwrap();
+    std::fs::write(content.join("report.docx"), "not an article").unwrap();
+    let build = |dir: &Path| {
+        handouts().current_dir(dir).args(["build", "--no-epub"]).env("NO_COLOR", "1").output().unwrap()
+    };
+    let output = build(dir.path());
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("handouts.toml not found: using built-in defaults (`handouts init`"), "{err}");
+    assert!(err.contains("skipped content/report.docx: not an article"), "{err}");
+    assert!(dir.path().join("out/pdf/rak-pochki.pdf").is_file(), "{err}");
+    // A file added before it in the folder does not change its id.
+    std::fs::write(content.join("a.txt"), "Ελληνικά\n\nΚείμενο.\n").unwrap();
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("out/pdf/rak-pochki.pdf").is_file());
+    assert!(dir.path().join("out/pdf/ellenika.pdf").is_file(), "{}", stderr(&output));
+}
+
+#[test]
+fn a_light_brand_colour_is_darkened_with_a_notice() {
+    let dir = project_copy();
+    let config = dir.path().join("handouts.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace("#0B5394", "#FFD700");
+    std::fs::write(&config, text).unwrap();
+    let output = run_in(dir.path(), &["build", "--no-epub", "--no-large-print"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("note: brand.primary-color #FFD700 is too light for white text"));
+}
+
+/// A template error the sample article does not trigger, met on every article: one
+/// message naming the handouts, exit 1, and every earlier PDF kept.
+#[test]
+fn a_template_error_on_every_article_is_one_message() {
+    let dir = project_copy();
+    assert!(run_in(dir.path(), &["build"]).status.success());
+    let before = pdfs(dir.path());
+    let template = dir.path().join("templates/handout.typ");
+    let good = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        format!("{good}\n#if article.id.contains(\"cancer\") {{ panic(\"no cancer here\") }}\n"),
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["build"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error: ")).count(),
+        1,
+        "one error while building: {err}"
+    );
+    assert!(err.contains("Typeset 0 PDFs, 8 failures (listed below)"), "{err}");
+    assert!(err.contains("(the same template error in 4 handouts: "), "{err}");
+    assert!(err.contains("\n1 problem:"), "{err}");
+    assert_eq!(pdfs(dir.path()), before);
 }

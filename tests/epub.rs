@@ -5,6 +5,9 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+static LABELS: std::sync::LazyLock<handouts::labels::LabelTable> =
+    std::sync::LazyLock::new(handouts::labels::LabelTable::builtin);
+
 use handouts::config::{Brand, Collection};
 use handouts::epub::{EpubSettings, build_epub, collection_id};
 use handouts::model::{Article, Block, Inline, Meta, SCHEMA_VERSION};
@@ -209,14 +212,24 @@ fn brand() -> Brand {
         logo: None,
         primary_color: "#4A90E2".into(),
         phone: Some("(555) 010-0199".into()),
-        website: None,
-        disclaimer: None,
+        website: Some("https://example.org/handouts?a=1&b=2".into()),
+        disclaimer: Some(handouts::config::Disclaimer::PerLanguage(
+            [
+                ("en".to_string(), "This book does not replace advice from your care team.".to_string()),
+                (
+                    "es".to_string(),
+                    "Este libro no reemplaza los consejos de su equipo de atención.".to_string(),
+                ),
+            ]
+            .into(),
+        )),
     }
 }
 
 fn build(articles: &[Article]) -> Vec<u8> {
     let (collection, brand) = (collection(), brand());
-    let settings = EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None };
+    let settings =
+        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None, labels: &LABELS };
     build_epub(articles, &settings).expect("EPUB builds")
 }
 
@@ -344,8 +357,12 @@ fn two_builds_are_byte_identical() {
     let opf = read_entry(&first, "OEBPS/package.opf");
     assert!(opf.contains("<meta property=\"dcterms:modified\">2026-10-31T00:00:00Z</meta>"), "{opf}");
     let (collection, brand) = (collection(), brand());
-    let settings =
-        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: Some(1_700_000_000) };
+    let settings = EpubSettings {
+        collection: &collection,
+        brand: &brand,
+        source_date_epoch: Some(1_700_000_000),
+        labels: &LABELS,
+    };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
     assert!(
@@ -458,7 +475,8 @@ fn chapters_and_package_carry_language_and_accessibility_metadata() {
 #[test]
 fn no_articles_is_an_error_not_an_empty_book() {
     let (collection, brand) = (collection(), brand());
-    let settings = EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None };
+    let settings =
+        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None, labels: &LABELS };
     assert!(build_epub(&[], &settings).is_err());
 }
 
@@ -476,9 +494,9 @@ fn epubcheck_passes_on_content_and_fixture_builds() {
             out.path().to_path_buf(),
             None,
         );
-        let batch = handouts::pipeline::load_batch(&config, None).unwrap();
+        let batch = handouts::build::load_batch(&config, None).unwrap();
         assert!(batch.failures.is_empty(), "{:?}", batch.failures);
-        let path = handouts::pipeline::write_epub(&config, &batch.articles).unwrap();
+        let path = handouts::output::write_epub(&config, &batch.articles).unwrap();
         let output = Command::new("bash")
             .arg(root.join("scripts/epubcheck.sh"))
             .arg(&path)
@@ -489,4 +507,28 @@ fn epubcheck_passes_on_content_and_fixture_builds() {
         assert!(output.status.success(), "{content}: EPUBCheck failed:\n{report}");
         assert!(report.contains("No errors or warnings detected"), "{content}:\n{report}");
     }
+}
+
+/// The EPUB carries the same brand parts as the handout: the phone after each "when to
+/// call" section, the disclaimer in the chapter's language, the website on the cover,
+/// and the fixed wording from templates/labels.toml.
+#[test]
+fn every_chapter_carries_the_brand_parts_in_its_language() {
+    let epub = build(&sample_articles());
+    let english = read_entry(&epub, "OEBPS/side-effects.xhtml");
+    let call = english.find("When should I call my care team?").expect("action heading");
+    let phone = english[call..].find("Call us:</span> (555) 010-0199").expect("phone after the action step");
+    let next_heading = english[call + 10..].find("<h").map_or(usize::MAX, |i| i + 10);
+    assert!(phone < next_heading, "the phone closes the action section: {english}");
+    assert!(english.contains("<p class=\"disclaimer\">This book does not replace advice"), "{english}");
+    let spanish = xhtml_entries(&epub)
+        .into_iter()
+        .find(|(_, body)| body.contains("xml:lang=\"es\">\n<head>"))
+        .map(|(_, body)| body)
+        .expect("a Spanish chapter");
+    assert!(spanish.contains("Este libro no reemplaza"), "{spanish}");
+    assert!(!spanish.contains("This book does not replace"), "{spanish}");
+    let cover = read_entry(&epub, "OEBPS/cover.xhtml");
+    assert!(cover.contains("href=\"https://example.org/handouts?a=1&amp;b=2\""), "{cover}");
+    assert!(cover.contains("More handouts:"), "{cover}");
 }

@@ -11,6 +11,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Instant;
 
+static LABELS: std::sync::LazyLock<handouts::labels::LabelTable> =
+    std::sync::LazyLock::new(handouts::labels::LabelTable::builtin);
+
 use handouts::analyze::{WordLists, analyze};
 use handouts::config::Config;
 use handouts::epub::{EpubSettings, build_epub};
@@ -72,7 +75,12 @@ fn build_article(article: Article, variant: Variant) -> Built {
 }
 
 fn epub_settings(config: &Config) -> EpubSettings<'_> {
-    EpubSettings { collection: &config.collection, brand: &config.brand, source_date_epoch: None }
+    EpubSettings {
+        collection: &config.collection,
+        brand: &config.brand,
+        source_date_epoch: None,
+        labels: &LABELS,
+    }
 }
 
 fn epub_page(article: &Article) -> String {
@@ -584,28 +592,26 @@ fn a_200_page_article_finishes_in_bounded_time_and_memory() {
     }
 }
 
+/// A file holding only front matter would print a handout with a title and nothing else
+/// and a blank page in the EPUB: it is an error naming the file and the line to write on.
 #[test]
-fn an_empty_article_after_front_matter_warns_and_still_builds() {
-    for (name, source) in [
-        ("content/empty.md", "---\ntitle: Nothing yet\nlang: en\n---\n"),
-        ("content/empty.txt", "+++\ntitle = \"Nothing yet\"\n+++\n\n  \n"),
-        ("tests/fixtures/robust/empty-after-front-matter.md", ""),
+fn an_article_of_only_front_matter_is_an_error_naming_the_file() {
+    for (name, source, line) in [
+        ("content/empty.md", "---\ntitle: Nothing yet\nlang: en\n---\n", 4),
+        ("content/empty.txt", "+++\ntitle = \"Nothing yet\"\n+++\n\n  \n", 3),
+        ("tests/fixtures/robust/empty-after-front-matter.md", "", 0),
+        ("content/blank-page.md", "---\nlang: es\n---\n", 3),
     ] {
         let source = if source.is_empty() { std::fs::read_to_string(name).unwrap() } else { source.into() };
-        let built = build(name, &source);
-        assert!(built.article.blocks.is_empty(), "{name}");
-        assert!(
-            built.article.warnings.iter().any(|w| w.message == "article has a title but no body text"),
-            "{name}: {:?}",
-            built.article.warnings
-        );
-        built.assert_everywhere(&built.article.meta.title.clone());
-        assert_eq!(built.pdf.pages, 1, "{name}");
+        let err = ingest_bytes(Path::new(name), source.as_bytes()).unwrap_err();
+        assert_eq!(err.kind(), handouts::error::Kind::Input);
+        let message = err.to_string();
+        assert!(message.starts_with(&format!("{name}:")), "{message}");
+        if line > 0 {
+            assert!(message.starts_with(&format!("{name}:{line}: ")), "{message}");
+        }
+        assert!(message.contains("only front matter"), "{message}");
     }
-    // Front matter with no title and no body: a title from the file name, two warnings.
-    let built = build("content/blank-page.md", "---\nlang: es\n---\n");
-    assert_eq!(built.article.meta.title, "Blank page");
-    assert_eq!(built.article.warnings.len(), 2, "{:?}", built.article.warnings);
 }
 
 #[test]
@@ -627,13 +633,13 @@ fn epubcheck_accepts_all_hostile_articles_together() {
         ("content/a.txt", "Markup\n\n<script>alert(1)</script> & ]]> #set page(width: 1pt) $x$\n".to_string()),
         ("content/b.md", "# Controls\n\nBell\u{7}here \u{1b}[0m \u{202E}01\u{202C} zero\u{200B}width 👨\u{200D}👩\u{200D}👧\n".into()),
         ("content/c.txt", std::fs::read_to_string("tests/fixtures/robust/world-scripts.txt").unwrap()),
-        ("content/d.md", "---\ntitle: Nothing yet\n---\n".into()),
+        ("content/d.md", "---\ntitle: Nothing yet\n---\nSoon.\n".into()),
         ("content/e.md", format!("# Long\n\n{} <{}>\n", "x".repeat(300), "https://e.org/".repeat(30))),
     ];
     let articles: Vec<Article> = sources.iter().map(|(name, source)| ingest(name, source)).collect();
     let out = tempfile::tempdir().unwrap();
     let config = common::repo_config(Path::new("content"), out.path());
-    let path = handouts::pipeline::write_epub(&config, &articles).expect("EPUB written");
+    let path = handouts::output::write_epub(&config, &articles).expect("EPUB written");
     let output = std::process::Command::new("bash")
         .arg(common::root().join("scripts/epubcheck.sh"))
         .arg(&path)

@@ -116,7 +116,11 @@ fn broken_template_gives_file_line_column_diagnostic() {
         broken_template("#let article = json(\"/_handouts/article.json\")\n\n#article.meta.nonexistent\n");
     let message = err.to_string();
     let expected = format!("{}:3:", dir.path().join("handout.typ").display());
-    assert!(message.starts_with(&expected), "{message}");
+    assert!(message.contains(&expected), "{message}");
+    assert!(
+        message.starts_with("tests/seeds/003_e24520bccb21e291.txt: "),
+        "the article it failed on: {message}"
+    );
     assert!(message.contains("error:"), "{message}");
 }
 
@@ -132,4 +136,46 @@ fn templates_cannot_read_outside_their_folder() {
         let (_dir, err) = broken_template(&format!("#read(\"{path}\")\n"));
         assert!(err.to_string().contains("handout.typ:1:"), "{path}: {err}");
     }
+}
+
+/// The fixed wording comes from templates/labels.toml in the article's language, and so
+/// does the disclaimer when [brand.disclaimer] is a table.
+#[test]
+fn spanish_handouts_get_spanish_labels_and_disclaimer() {
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.brand.disclaimer = Some(handouts::config::Disclaimer::PerLanguage(
+        [
+            ("en".to_string(), "Not medical advice.".to_string()),
+            ("es".to_string(), "Este folleto no reemplaza los consejos de su equipo.".to_string()),
+        ]
+        .into(),
+    ));
+    let typesetter = Typesetter::new(&config).unwrap();
+    let article = ingest_file(Path::new("tests/fixtures/mixed/spanish.txt")).unwrap();
+    let text = common::pdf_text(&typesetter.typeset_pdf(&article, Variant::Regular).unwrap().bytes);
+    for label in [
+        "Puntos clave",
+        "Preguntas para mi equipo de atención",
+        "Página 1 de",
+        "Llame a: (555) 010-0199",
+        "Este folleto no reemplaza los consejos de su equipo.",
+        "Más folletos: https://example.org/handouts",
+    ] {
+        assert!(text.contains(label), "{label:?} missing from {text}");
+    }
+    assert!(!text.contains("Not medical advice."), "{text}");
+    assert!(!text.contains("Key points"), "{text}");
+}
+
+/// A template file name typst cannot address is a clear error, never a panic.
+#[test]
+fn a_template_name_with_a_backslash_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("hand\\out.typ");
+    std::fs::write(&template, "Hello").unwrap();
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.template = template;
+    let err = Typesetter::new(&config).err().expect("an error");
+    assert_eq!(err.kind(), handouts::error::Kind::Template);
+    assert!(err.to_string().contains("rename it"), "{err}");
 }

@@ -22,8 +22,10 @@ pub(crate) struct Chapter {
 }
 
 /// Renders `article` as a complete XHTML document; `lang` is its (validated) language.
-pub(crate) fn render(article: &Article, title: &str, lang: &str) -> Chapter {
-    let labels = labels::for_lang(lang);
+/// Like the handout, it carries the brand: the phone number after each action step
+/// ("When should I call…?") and the disclaimer at the end.
+pub(crate) fn render(article: &Article, title: &str, lang: &str, settings: &super::EpubSettings) -> Chapter {
+    let labels = &labels::for_lang(settings.labels, lang);
     let mut writer = Writer { out: String::new(), toc: Vec::new(), last_level: 1, in_link: false };
     let out = &mut writer.out;
     out.push_str(&xhtml_head(lang, title));
@@ -35,7 +37,35 @@ pub(crate) fn render(article: &Article, title: &str, lang: &str) -> Chapter {
     if let Some(summary) = article.meta.summary.as_deref() {
         key_points(out, summary, labels, lang);
     }
-    writer.blocks(&article.blocks);
+    let actions = crate::labels::action_sections(article, settings.labels);
+    let phone = settings.brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty());
+    let call_us = |out: &mut String| {
+        if let Some(phone) = &phone {
+            out.push_str(&format!("<p class=\"call-us\"><strong><span{}>", labels.lang_attrs(lang)));
+            push_escaped(out, &labels.call_us);
+            out.push_str("</span> ");
+            push_escaped(out, phone);
+            out.push_str("</strong></p>\n");
+        }
+    };
+    let mut in_action = false;
+    for (index, block) in article.blocks.iter().enumerate() {
+        if in_action && matches!(block, Block::Heading { .. }) {
+            call_us(&mut writer.out);
+            in_action = false;
+        }
+        writer.block(block);
+        in_action |= actions.contains(&index);
+    }
+    if in_action {
+        call_us(&mut writer.out);
+    }
+    let disclaimer = settings.brand.disclaimer.as_ref().and_then(|d| d.for_lang(lang).0).map(one_line);
+    if let Some(disclaimer) = disclaimer.filter(|d| !d.is_empty()) {
+        writer.out.push_str("<p class=\"disclaimer\">");
+        push_escaped(&mut writer.out, &disclaimer);
+        writer.out.push_str("</p>\n");
+    }
     writer.out.push_str("</section>\n</body>\n</html>\n");
     Chapter { xhtml: writer.out, toc: writer.toc }
 }
@@ -47,7 +77,7 @@ fn reviewed_line(out: &mut String, reviewed: Option<&str>, labels: &Labels, lang
     out.push_str("<p class=\"reviewed\"><span");
     out.push_str(&labels.lang_attrs(lang));
     out.push('>');
-    out.push_str(labels.reviewed);
+    out.push_str(&labels.reviewed);
     out.push_str(":</span> ");
     match Date::parse(reviewed) {
         // A `<time>` with a malformed datetime would fail validation, so only
@@ -78,7 +108,7 @@ fn key_points(out: &mut String, summary: &str, labels: &Labels, lang: &str) {
     out.push_str("<section class=\"key-points\" aria-labelledby=\"key-points\">\n<h2 id=\"key-points\"");
     out.push_str(&labels.lang_attrs(lang));
     out.push('>');
-    out.push_str(labels.key_points);
+    out.push_str(&labels.key_points);
     out.push_str("</h2>\n");
     if lines.iter().all(|line| bullet(line).is_some()) {
         out.push_str("<ul>\n");

@@ -40,6 +40,8 @@ pub struct EpubSettings<'a> {
     pub brand: &'a Brand,
     /// `SOURCE_DATE_EPOCH`, when set: the book's modification date.
     pub source_date_epoch: Option<i64>,
+    /// The fixed wording, by language (`templates/labels.toml`).
+    pub labels: &'a crate::labels::LabelTable,
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
@@ -79,7 +81,10 @@ pub fn collection_id(collection: &Collection) -> String {
 /// Builds the EPUB for `articles`, ordered by `collection.order` and then by id.
 pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u8>, Error> {
     if articles.is_empty() {
-        return Err(Error::Other("the EPUB needs at least one article".into()));
+        return Err(Error::Output {
+            path: format!("{}.epub", collection_id(settings.collection)).into(),
+            message: "the EPUB needs at least one article".into(),
+        });
     }
     let book_lang = xml::lang_or(&settings.collection.language, "en").to_string();
     let ordered = order(articles, &settings.collection.order);
@@ -95,7 +100,7 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
             title if title.is_empty() => article.id.clone(),
             title => title,
         };
-        let rendered = chapter::render(article, &title, &lang);
+        let rendered = chapter::render(article, &title, &lang, settings);
         chapters.push(package::ChapterFile {
             file: format!("{file_stem}.xhtml"),
             manifest_id: format!("ch-{file_stem}"),
@@ -122,8 +127,10 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
     for (name, bytes) in FONTS {
         files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
     }
-    write_zip(&files, modified.zip_time())
-        .map_err(|err| Error::Other(format!("writing the EPUB container: {err}")))
+    write_zip(&files, modified.zip_time()).map_err(|err| Error::Output {
+        path: format!("{}.epub", collection_id(settings.collection)).into(),
+        message: format!("writing the EPUB container: {err}"),
+    })
 }
 
 fn write_zip(files: &[(String, Vec<u8>)], time: DateTime) -> zip::result::ZipResult<Vec<u8>> {
@@ -174,37 +181,10 @@ fn unique_name(id: &str, used: &mut HashSet<String>) -> String {
     name
 }
 
-/// Lowercase ASCII letters and digits, other runs collapsed to `-`; common Latin
-/// accents fold to their base letter so a Spanish title still gives a readable slug.
+/// The one slug rule ([`crate::validate::slug`]), so file names in the book match the
+/// ids of the handouts.
 fn slug(text: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    }
-    out
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        c => c,
-    }
+    crate::validate::slug(text)
 }
 
 /// A UTC date and time of day, enough for `dcterms:modified` and zip timestamps.
@@ -218,27 +198,29 @@ pub(crate) struct Date {
 }
 
 impl Date {
-    /// Strictly `YYYY-MM-DD` with a real calendar date.
+    /// Strictly `YYYY-MM-DD` with a real calendar date (see [`crate::validate::date`]).
     pub(crate) fn parse(text: &str) -> Option<Date> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let number = |range: std::ops::Range<usize>| -> Option<u32> {
-            let part = text.get(range)?;
-            if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
-        };
-        let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
-        let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && year >= 1;
-        valid.then_some(Date { year, month, day, seconds: 0 })
+        let date = crate::validate::date(text).ok()?;
+        (date.year() >= 1).then_some(Date {
+            year: date.year(),
+            month: u32::from(u8::from(date.month())),
+            day: u32::from(date.day()),
+            seconds: 0,
+        })
     }
 
     /// From seconds since the Unix epoch; `None` outside years 1..=9999.
     fn from_unix(secs: i64) -> Option<Date> {
-        let days = secs.div_euclid(86_400);
-        let seconds = secs.rem_euclid(86_400) as u32;
-        let (year, month, day) = crate::dates::civil_from_days(days);
-        (1..=9999).contains(&year).then_some(Date { year: year as i32, month, day, seconds })
+        let moment = crate::validate::from_unix(secs)?;
+        let date = moment.date();
+        let seconds = moment.time().as_hms();
+        let seconds = u32::from(seconds.0) * 3600 + u32::from(seconds.1) * 60 + u32::from(seconds.2);
+        (1..=9999).contains(&date.year()).then_some(Date {
+            year: date.year(),
+            month: u32::from(u8::from(date.month())),
+            day: u32::from(date.day()),
+            seconds,
+        })
     }
 
     pub(crate) fn iso(&self) -> String {
@@ -268,15 +250,6 @@ impl Date {
                 .ok()
             })
             .unwrap_or(DateTime::DEFAULT)
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 

@@ -142,8 +142,8 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
 }
 
 pub(crate) fn nav(book: &Book) -> String {
-    let labels = labels::for_lang(book.lang);
-    let mut out = xhtml_head(book.lang, labels.contents);
+    let labels = labels::for_lang(book.settings.labels, book.lang);
+    let mut out = xhtml_head(book.lang, &labels.contents);
     out.push_str(
         "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n",
     );
@@ -227,6 +227,16 @@ pub(crate) fn cover(book: &Book) -> String {
     }
     if let Some(phone) = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty()) {
         out.push_str(&format!("<p class=\"cover-phone\">{}</p>\n", escape(&phone)));
+    }
+    if let Some(website) = brand.website.as_deref().and_then(super::xml::safe_href) {
+        let labels = super::labels::for_lang(book.settings.labels, book.lang);
+        out.push_str(&format!(
+            "<p class=\"cover-website\"><span{}>{}</span> <a href=\"{}\">{}</a></p>\n",
+            labels.lang_attrs(book.lang),
+            escape(&labels.website),
+            escape(&website),
+            escape(brand.website.as_deref().map(one_line).unwrap_or_default().as_str())
+        ));
     }
     out.push_str("</section>\n</body>\n</html>\n");
     out

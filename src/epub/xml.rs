@@ -60,13 +60,7 @@ pub(crate) fn one_line(text: &str) -> String {
 /// Not a full BCP 47 parser: just strict enough that EPUBCheck and reading systems will
 /// never see a malformed `xml:lang`.
 pub(crate) fn is_lang_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let Some(primary) = parts.next() else {
-        return false;
-    };
-    (2..=8).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+    crate::validate::language_tag(tag).is_ok()
 }
 
 /// `tag` trimmed if it is a usable language tag, else `fallback`.
@@ -84,6 +78,9 @@ pub(crate) fn lang_or<'a>(tag: &'a str, fallback: &'a str) -> &'a str {
 pub(crate) fn safe_href(url: &str) -> Option<String> {
     let url = clean(url);
     let url = url.trim();
+    if !crate::validate::is_link_url(url) {
+        return None;
+    }
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("mailto:") {
         let address = &url["mailto:".len()..];

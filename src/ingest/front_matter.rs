@@ -58,9 +58,9 @@ pub fn split(path: &Path, text: &str) -> Result<(Option<FrontMatter>, String, us
             )
         })?;
     let raw = lines[1..close].join("\n");
-    let front = if fence == "---" { parse_yaml(path, &raw)? } else { parse_toml(path, &raw)? };
+    let mut front = if fence == "---" { parse_yaml(path, &raw)? } else { parse_toml(path, &raw)? };
     let body = lines[close + 1..].join("\n");
-    front.check(path)?;
+    front.check(path, &raw)?;
     Ok((Some(front), body, close + 2))
 }
 
@@ -71,7 +71,11 @@ fn parse_yaml(path: &Path, raw: &str) -> Result<FrontMatter> {
     serde_norway::from_str(raw).map_err(|e| {
         // +1: the YAML starts on the line after the opening fence.
         let line = e.location().map(|l| l.line() + 1);
-        Error::input(path, line, format!("malformed front matter: {}", first_sentence(&e.to_string())))
+        Error::input(
+            path,
+            line,
+            format!("malformed front matter: {}", plain_words(&first_sentence(&e.to_string()))),
+        )
     })
 }
 
@@ -93,6 +97,20 @@ fn dates_to_strings(value: toml::Value) -> toml::Value {
     }
 }
 
+/// The parser's words, with the fix added where we know it.
+fn plain_words(message: &str) -> String {
+    let fix = if message.contains("expected a sequence") {
+        "; write a list, like `tags: [kidney, treatment]`"
+    } else if message.contains("expected a string") {
+        "; put the text in quotes"
+    } else if message.starts_with("unknown field") {
+        "; check the spelling (README.md lists the keys)"
+    } else {
+        ""
+    };
+    format!("{message}{fix}")
+}
+
 /// serde_norway appends "at line N column M" to its messages; the line is reported apart.
 fn first_sentence(message: &str) -> String {
     match message.find(" at line ") {
@@ -102,47 +120,38 @@ fn first_sentence(message: &str) -> String {
 }
 
 impl FrontMatter {
-    fn check(&self, path: &Path) -> Result<()> {
+    /// Checks the values serde cannot (a real date, a real language tag) and writes the
+    /// language tag in its canonical case; each error names the key's line.
+    fn check(&mut self, path: &Path, raw: &str) -> Result<()> {
         if let Some(date) = &self.reviewed
-            && !is_iso_date(date)
+            && let Err(problem) = crate::validate::date(date)
         {
-            return Err(Error::input(
-                path,
-                None,
-                format!("malformed front matter: reviewed date \"{date}\" is not YYYY-MM-DD"),
-            ));
+            return Err(Error::input(path, key_line(raw, "reviewed"), format!("reviewed: {problem}")));
         }
-        if let Some(lang) = &self.lang
-            && !is_language_tag(lang)
-        {
-            return Err(Error::input(
-                path,
-                None,
-                format!(
-                    "malformed front matter: lang \"{lang}\" is not a language tag like \"en\" or \"es-MX\""
-                ),
-            ));
+        if let Some(lang) = &self.lang {
+            match crate::validate::language_tag(lang) {
+                Ok(tag) => self.lang = Some(tag),
+                Err(problem) => {
+                    return Err(Error::input(
+                        path,
+                        key_line(raw, "lang"),
+                        format!("lang: {problem}; write `lang: {}`", problem.suggestion()),
+                    ));
+                }
+            }
         }
         Ok(())
     }
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
-pub fn is_iso_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
-    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
-        return false;
-    }
-    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
-}
-
-fn is_language_tag(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-')
-            .all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
+/// The file line of `key` in front matter `raw` (which starts on line 2, after the fence).
+fn key_line(raw: &str, key: &str) -> Option<usize> {
+    raw.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
+        })
+        .map(|index| index + 2)
 }
 
 #[cfg(test)]
@@ -196,6 +205,27 @@ mod tests {
             split_err("---\ntitel: x\n---\n")
         );
         assert!(split_err("+++\ntitle = \n+++\n").starts_with("a.md:2: malformed front matter"));
-        assert!(split_err("---\nreviewed: last week\n---\n").contains("not YYYY-MM-DD"));
+        assert!(split_err("---\nreviewed: last week\n---\n").contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn parser_words_come_with_the_fix() {
+        let err = split_err("---\ntitle: x\ntags: kidney\n---\nBody");
+        assert!(err.starts_with("a.md:3: malformed front matter: tags: invalid type"), "{err}");
+        assert!(err.ends_with("write a list, like `tags: [kidney, treatment]`"), "{err}");
+    }
+
+    #[test]
+    fn impossible_dates_and_language_names_are_errors_on_their_line() {
+        assert_eq!(
+            split_err("---\ntitle: x\nreviewed: 2026-02-31\n---\nBody"),
+            "a.md:3: reviewed: \"2026-02-31\" is not a date: February 2026 has 28 days"
+        );
+        assert_eq!(
+            split_err("+++\ntitle = \"x\"\nlang = \"english\"\n+++\nBody"),
+            "a.md:3: lang: \"english\" is not a language tag like \"en\" or \"es-MX\"; write `lang: en`"
+        );
+        let (front, _, _) = split_ok("---\nlang: es-mx\n---\nBody");
+        assert_eq!(front.lang.as_deref(), Some("es-MX"));
     }
 }

@@ -31,14 +31,16 @@ pub struct Body {
 /// Largest article file read by [`ingest_file`]: a pasted handout is a few KiB, so
 /// anything near this is a mistake (a PDF or an export renamed `.txt`) that would only
 /// make typst grind through thousands of pages.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_BYTES: u64 = crate::config::DEFAULT_MAX_FILE_MIB * 1024 * 1024;
 
-/// What [`discover_all`] found: article files to read, and entries it refused, each an
-/// [`Error::Input`] naming the path, for the batch to report like any unreadable article.
+/// What [`discover_all`] found: article files to read, entries it refused, each an
+/// [`Error::Input`] naming the path, for the batch to report like any unreadable article,
+/// and files that are not articles at all (`report.docx`), to be listed as skipped.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<PathBuf>,
     pub refused: Vec<Error>,
+    pub skipped: Vec<PathBuf>,
 }
 
 /// Every article file under `dir` (recursively, hidden entries skipped), sorted by path
@@ -54,26 +56,21 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Symlinks within `dir` are read when they name a file and skipped when they name a
 /// folder, whose files are found through the folder itself (and no link loop can form).
 pub fn discover_all(dir: &Path) -> Result<Discovery> {
-    let root = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    let root = std::fs::canonicalize(dir).map_err(|e| Error::read(dir, e))?;
     let mut found = Discovery::default();
-    walk(dir, &root, &mut found)?;
-    found.files.sort();
-    found.refused.sort_by_key(|err| err.to_string());
-    Ok(found)
-}
-
-fn walk(dir: &Path, root: &Path, found: &mut Discovery) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+    let hidden =
+        |entry: &walkdir::DirEntry| entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|e| !hidden(e)) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+            Error::read(path, source)
+        })?;
+        let path = entry.path().to_path_buf();
+        let file_type = entry.file_type();
         if file_type.is_symlink() {
             match std::fs::canonicalize(&path) {
-                Ok(target) if !target.starts_with(root) => found.refused.push(Error::input(
+                Ok(target) if !target.starts_with(&root) => found.refused.push(Error::input(
                     &path,
                     None,
                     format!(
@@ -89,12 +86,17 @@ fn walk(dir: &Path, root: &Path, found: &mut Discovery) -> Result<()> {
                 Err(_) => {}
             }
         } else if file_type.is_dir() {
-            walk(&path, root, found)?;
+            continue;
         } else if is_article_path(&path) {
             found.files.push(path);
+        } else {
+            found.skipped.push(path);
         }
     }
-    Ok(())
+    found.files.sort();
+    found.skipped.sort();
+    found.refused.sort_by_key(|err| err.to_string());
+    Ok(found)
 }
 
 /// Whether `path` has an extension that [`ingest_file`] understands.
@@ -120,8 +122,8 @@ pub fn ingest_file_limited(path: &Path, max_bytes: u64) -> Result<Article> {
 pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     use std::io::Read;
 
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let metadata = file.metadata().map_err(|e| Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    let metadata = file.metadata().map_err(|e| Error::read(path, e))?;
     if !metadata.is_file() {
         return Err(Error::input(path, None, "not a regular file; articles must be text files"));
     }
@@ -130,7 +132,7 @@ pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
         return Err(too_big(metadata.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::read(path, e))?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_big(bytes.len() as u64));
     }
@@ -165,6 +167,15 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8]) -> Result<Article> {
         return from_json(path, &text);
     }
     let (front, body_text, body_line) = front_matter::split(path, &text)?;
+    if front.is_some() && body_text.trim().is_empty() {
+        // It would print a handout with a title and nothing else, and put a blank page
+        // in the EPUB.
+        return Err(Error::input(
+            path,
+            Some(body_line.saturating_sub(1).max(1)),
+            "the file holds only front matter; write the article's text after the closing line",
+        ));
+    }
     let front = front.unwrap_or_default();
     let body = if ext == "md" || ext == "markdown" {
         markdown::parse(&body_text, body_line)
@@ -186,7 +197,20 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
             format!("article JSON has schema {}, this version reads {SCHEMA_VERSION}", article.schema),
         ));
     }
-    Ok(Article { id: slugify(&article.id), ..article })
+    // Hand-edited JSON gets the same checks as front matter.
+    if let Some(reviewed) = &article.meta.reviewed
+        && let Err(problem) = crate::validate::date(reviewed)
+    {
+        return Err(Error::input(path, None, format!("meta.reviewed: {problem}")));
+    }
+    let lang = crate::validate::language_tag(&article.meta.lang).map_err(|problem| {
+        Error::input(
+            path,
+            None,
+            format!("meta.lang: {problem}; write \"lang\": \"{}\"", problem.suggestion()),
+        )
+    })?;
+    Ok(Article { id: slugify(&article.id), meta: Meta { lang, ..article.meta }, ..article })
 }
 
 /// Bytes → normalized text: UTF-8 checked, BOM dropped, CRLF and CR made LF.
@@ -258,7 +282,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
         warnings.push(Warning::general("article has a title but no body text"));
     }
     if let Some(url) = &front.url
-        && !crate::model::is_web_url(url)
+        && !crate::validate::is_web_url(url)
     {
         warnings.push(Warning::general(format!(
             "url \"{url}\" is not a web address (http:// or https://); the handout gets no QR code"
@@ -365,52 +389,32 @@ fn fallback_title(path: &Path, blocks: &[Block]) -> String {
     }
 }
 
-/// ASCII slug: lowercase letters, digits and single `-`, at most 60 characters, cut at a
-/// word boundary. Never contains `/` or `..`, so an id cannot escape the output folder.
+/// The id a title (or a front-matter id) gives: [`crate::validate::slug`], or, for text
+/// with nothing that transliterates, `article-` and a hash of the text, so the id still
+/// depends only on the article itself and not on which other files exist.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(fold_to_ascii) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
+    let slug = crate::validate::slug(text);
+    if !slug.is_empty() {
+        return slug;
     }
-    while slug.ends_with('-') {
-        slug.pop();
+    let trimmed = text.trim();
+    if !trimmed.chars().any(|c| !c.is_ascii_punctuation() && !c.is_whitespace()) {
+        return "article".to_string();
     }
-    if slug.len() > 60 {
-        let cut = slug[..=60].rfind('-').unwrap_or(60);
-        slug.truncate(cut);
-    }
-    if slug.is_empty() { "article".to_string() } else { slug }
-}
-
-/// Latin letters with diacritics → their base letter, so Spanish titles make readable ids.
-fn fold_to_ascii(c: char) -> impl Iterator<Item = char> {
-    let folded: &str = match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
-        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => "i",
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => "o",
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => "u",
-        'ñ' | 'Ñ' => "n",
-        'ç' | 'Ç' => "c",
-        'ß' => "ss",
-        'æ' | 'Æ' => "ae",
-        'ø' | 'Ø' => "o",
-        _ => "",
-    };
-    let single = if folded.is_empty() { Some(c) } else { None };
-    folded.chars().chain(single)
+    format!("article-{:08x}", typst::utils::hash128(&trimmed) as u32)
 }
 
 /// Makes ids unique within a batch: later duplicates get `-2`, `-3`, … in input order.
 pub fn assign_unique_ids(articles: &mut [Article]) {
     let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
     let unique = unique_ids(&ids);
+    let mut first: std::collections::HashMap<String, String> = Default::default();
+    for article in articles.iter() {
+        first.entry(article.id.clone()).or_insert_with(|| article.source.clone());
+    }
     for (article, id) in articles.iter_mut().zip(unique) {
-        set_id(article, id);
+        let earlier = first.get(&article.id).cloned().unwrap_or_default();
+        set_id(article, id, &earlier);
     }
 }
 
@@ -432,12 +436,12 @@ pub fn unique_ids(ids: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Gives `article` the id the batch chose for it, with a warning when that is not the
-/// id its title or file name gave.
-pub fn set_id(article: &mut Article, id: String) {
+/// Gives `article` the id the batch chose for it, with a warning naming `earlier`, the
+/// file that has the id its title or file name gave, when that is not the id it gets.
+pub fn set_id(article: &mut Article, id: String, earlier: &str) {
     if article.id != id {
         article.warnings.push(Warning::general(format!(
-            "id \"{}\" is used by an earlier article; this one is \"{id}\"",
+            "id \"{}\" is already the id of {earlier} (same title?); this one is \"{id}\"",
             article.id
         )));
         article.id = id;
@@ -479,6 +483,10 @@ mod tests {
         assert_eq!(slugify("Treatment of Metastatic Kidney Cancer"), "treatment-of-metastatic-kidney-cancer");
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("/"), "article");
+        assert_eq!(slugify("Рак почки"), "rak-pochki");
+        // Nothing to transliterate: still an id of its own, whatever else is in the batch.
+        assert_eq!(slugify("\u{E000}\u{E001}"), slugify("\u{E000}\u{E001}"));
+        assert_ne!(slugify("\u{E000}\u{E001}"), slugify("\u{E002}\u{E003}"));
         assert_eq!(slugify("¿Qué es la quimioterapia?"), "que-es-la-quimioterapia");
         let long = slugify(&"word ".repeat(40));
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
@@ -492,8 +500,8 @@ mod tests {
         assign_unique_ids(&mut all);
         assert_eq!(all[0].id, "same-title");
         assert_eq!(all[1].id, "same-title-2");
-        assert!(all[1].warnings.iter().any(|w| w.message.contains("used by an earlier article")));
-        assert!(all[0].warnings.iter().all(|w| !w.message.contains("earlier article")));
+        assert!(all[1].warnings.iter().any(|w| w.message.contains("is already the id of a.txt")));
+        assert!(all[0].warnings.iter().all(|w| !w.message.contains("already the id")));
     }
 
     #[test]

@@ -30,12 +30,15 @@ pub fn emit_typst_project(template_root: &Path, data: &[(&str, Bytes)], dir: &Pa
         let relative = vpath
             .strip_prefix("/_handouts/")
             .filter(|rest| !rest.is_empty() && !rest.contains(".."))
-            .ok_or_else(|| Error::Other(format!("{vpath}: not a /_handouts/ data path")))?;
+            .ok_or_else(|| Error::Output {
+                path: vpath.into(),
+                message: "not a /_handouts/ data path".into(),
+            })?;
         let path = dir.join("_handouts").join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
         }
-        std::fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))?;
+        std::fs::write(&path, bytes.as_slice()).map_err(|e| Error::write(&path, e))?;
     }
     Ok(())
 }
@@ -43,33 +46,31 @@ pub fn emit_typst_project(template_root: &Path, data: &[(&str, Bytes)], dir: &Pa
 /// Writes the fonts a handout compile sees (the embedded Atkinson Hyperlegible faces
 /// and DejaVu Sans Mono from typst's assets) into `dir`, for `typst --font-path`.
 pub fn emit_fonts(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let dejavu = typst_assets::fonts().filter(|data| {
         Font::iter(Bytes::new(*data)).any(|font| font.info().family.starts_with("DejaVu Sans Mono"))
     });
     for (i, data) in super::world::EMBEDDED_FONTS.iter().copied().chain(dejavu).enumerate() {
         let path = dir.join(format!("font-{i:02}.ttf"));
-        std::fs::write(&path, data).map_err(|e| Error::io(&path, e))?;
+        std::fs::write(&path, data).map_err(|e| Error::write(&path, e))?;
     }
     Ok(())
 }
 
 /// Copies the files under `from` into `to`, recursively, skipping hidden entries.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|e| Error::io(to, e))?;
-    let entries = std::fs::read_dir(from).map_err(|e| Error::io(from, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(from, e))?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let source = entry.path();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(|e| Error::io(&source, e))?;
-        if kind.is_dir() {
-            copy_tree(&source, &target)?;
-        } else if kind.is_file() {
-            std::fs::copy(&source, &target).map_err(|e| Error::io(&source, e))?;
+    let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| !hidden(e)) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(from).to_path_buf();
+            Error::write(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
+        })?;
+        let Ok(relative) = entry.path().strip_prefix(from) else { continue };
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).map_err(|e| Error::write(&target, e))?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target).map_err(|e| Error::write(entry.path(), e))?;
         }
     }
     Ok(())

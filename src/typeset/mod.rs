@@ -62,6 +62,8 @@ pub struct Pdf {
 pub struct HandoutInputs {
     /// The article id and variant suffix, for the PDF's document id.
     ident: String,
+    /// The article's file, named in errors.
+    source: PathBuf,
     article_json: Bytes,
     options_json: Bytes,
     qr_svg: Option<Bytes>,
@@ -82,6 +84,13 @@ struct Options<'a> {
     /// must make breakable. Building its regex costs more than typesetting a short
     /// handout, so it is only built when needed (bench/RESULTS.md).
     long_words: bool,
+    /// The fixed wording in the article's language, from `templates/labels.toml`.
+    labels: serde_json::Value,
+    /// Indices of the top-level blocks that are action-step headings, which get a box
+    /// with the clinic's phone number (the rule is [`crate::labels::action_sections`]).
+    actions: Vec<usize>,
+    /// The disclaimer in the article's language.
+    disclaimer: Option<&'a str>,
 }
 
 /// What the template reads from `/_handouts/brand.json`.
@@ -96,6 +105,10 @@ struct BrandData<'a> {
 /// Loaded once per build; typesets any number of articles.
 pub struct Typesetter {
     shared: Shared,
+    labels: crate::labels::LabelTable,
+    disclaimer: Option<crate::config::Disclaimer>,
+    /// The logo file, named when the template cannot show it.
+    logo_path: Option<PathBuf>,
     paper: Paper,
     questions_box: bool,
     logo_vpath: Option<String>,
@@ -109,51 +122,75 @@ impl Typesetter {
         let logo = match &config.logo {
             Some(path) => {
                 let data = std::fs::read(path).map_err(|e| {
-                    Error::Other(format!("{}: cannot read the logo set in brand.logo: {e}", path.display()))
+                    Error::config(path, None, format!("cannot read the logo set in brand.logo: {e}"))
                 })?;
                 let ext = path
                     .extension()
                     .and_then(|e| e.to_str())
                     .map(str::to_ascii_lowercase)
                     .filter(|e| ["svg", "png", "jpg", "jpeg"].contains(&e.as_str()))
-                    .ok_or_else(|| {
-                        Error::Other(format!("{}: the logo must be an SVG, PNG or JPEG file", path.display()))
-                    })?;
+                    .ok_or_else(|| Error::config(path, None, "the logo must be an SVG, PNG or JPEG file"))?;
                 Some((format!("logo.{ext}"), data))
             }
             None => None,
         };
         let brand = BrandData { brand: &config.brand, color: accessible_color(&config.brand.primary_color) };
-        let brand_json = serde_json::to_vec(&brand).map_err(|e| Error::Other(e.to_string()))?;
-        let shared =
-            Shared::new(&config.template, brand_json, logo.as_ref().map(|(n, d)| (n.as_str(), d.clone())))?;
+        let brand_json = serde_json::to_vec(&brand)
+            .map_err(|e| Error::config(&config.config_path, None, format!("[brand]: {e}")))?;
+        let shared = Shared::new(
+            (!config.builtin_template).then_some(config.template.as_path()),
+            &[config.out_dir.clone(), config.content_dir.clone()],
+            brand_json,
+            logo.as_ref().map(|(n, d)| (n.as_str(), d.clone())),
+        )?;
         Ok(Typesetter {
             shared,
+            labels: crate::labels::LabelTable::load(config.template_dir())?,
+            disclaimer: config.brand.disclaimer.clone(),
+            logo_path: config.logo.clone(),
             paper: config.handout.paper,
             questions_box: config.handout.questions_box,
             logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
-            source_date_epoch: crate::pipeline::source_date_epoch(),
+            source_date_epoch: config.source_date_epoch,
         })
     }
 
     /// Everything one handout's compile reads, made once: both its fingerprint and its
     /// typesetting need the article's JSON, the options and the QR code.
     pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
-        let article_json = serde_json::to_vec(article).map_err(|e| Error::Other(e.to_string()))?;
+        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref())
+    }
+
+    fn prepare_with_logo(
+        &self,
+        article: &Article,
+        variant: Variant,
+        logo: Option<&str>,
+    ) -> Result<HandoutInputs> {
+        let unserializable = |e: serde_json::Error| Error::Output {
+            path: article.source.clone().into(),
+            message: e.to_string(),
+        };
+        let article_json = serde_json::to_vec(article).map_err(unserializable)?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
-        let qr_svg = article.meta.url.as_deref().filter(|url| crate::model::is_web_url(url)).and_then(qr_svg);
+        let qr_svg =
+            article.meta.url.as_deref().filter(|url| crate::validate::is_web_url(url)).and_then(qr_svg);
         let options = Options {
             paper: self.paper.typst_name(),
             large_print: variant == Variant::LargePrint,
             questions_box: self.questions_box,
             qr: qr_svg.is_some(),
-            logo: self.logo_vpath.as_deref(),
+            logo,
             long_words: has_long_run(article),
+            labels: self.labels.for_lang(&article.meta.lang).to_json(),
+            actions: crate::labels::action_sections(article, &self.labels),
+            disclaimer: self.disclaimer.as_ref().and_then(|d| d.for_lang(&article.meta.lang).0),
         };
-        let options_json = serde_json::to_vec(&options).map_err(|e| Error::Other(e.to_string()))?;
+        let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
         Ok(HandoutInputs {
             ident: format!("{}{}", article.id, variant.suffix()),
+            source: PathBuf::from(&article.source),
             article_json: Bytes::new(article_json),
             options_json: Bytes::new(options_json),
             qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
@@ -204,6 +241,38 @@ impl Typesetter {
         Ok(dir.join(self.shared.main_path()))
     }
 
+    /// Compiles the template once with a built-in sample article (every kind of block,
+    /// a summary, a QR code, the logo), so that a broken template or logo is one error,
+    /// found before any handout is touched, rather than the same error once per article.
+    pub fn check(&self, variant: Variant) -> Result<()> {
+        let sample = sample_article()?;
+        {
+            let Err(err) = self.typeset(&self.prepare(&sample, variant)?) else { return Ok(()) };
+            // The same compile without the logo tells a logo the template cannot show
+            // from a template error.
+            if let Some(path) = &self.logo_path
+                && self.typeset(&self.prepare_with_logo(&sample, variant, None)?).is_ok()
+            {
+                let message = match err {
+                    Error::Template { message, .. } => message,
+                    other => other.to_string(),
+                };
+                let reason = message.split(": error: ").nth(1).unwrap_or(&message).to_string();
+                return Err(Error::config(
+                    path,
+                    None,
+                    format!("the logo set in brand.logo cannot be shown: {reason}"),
+                ));
+            }
+            Err(match err {
+                Error::Template { message, .. } | Error::Font { message, .. } => {
+                    Error::Template { article: None, message }
+                }
+                other => other,
+            })
+        }
+    }
+
     /// Typesets one handout.
     pub fn typeset_pdf(&self, article: &Article, variant: Variant) -> Result<Pdf> {
         self.typeset(&self.prepare(article, variant)?)
@@ -219,7 +288,8 @@ impl Typesetter {
             today: inputs.date,
         };
         let warned = typst::compile::<PagedDocument>(&world);
-        let document = warned.output.map_err(|errors| self.template_error(&world, &errors))?;
+        let document =
+            warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
         let options = PdfOptions {
             ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
             creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
@@ -229,8 +299,8 @@ impl Typesetter {
             tagged: true,
             pretty: false,
         };
-        let bytes =
-            typst_pdf::pdf(&document, &options).map_err(|errors| self.template_error(&world, &errors))?;
+        let bytes = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
         Ok(Pdf { bytes, pages: document.pages().len() })
     }
 
@@ -271,28 +341,29 @@ impl Typesetter {
     /// The document date: the article's review date, else `SOURCE_DATE_EPOCH`, else
     /// none at all — never the clock, so builds are reproducible.
     fn creation_date(&self, article: &Article) -> Option<Datetime> {
-        if let Some(reviewed) = &article.meta.reviewed {
-            let mut parts = reviewed.split('-').map(|p| p.parse::<u32>().ok());
-            if let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
-            {
-                return Datetime::from_ymd(y as i32, m as u8, d as u8);
-            }
+        if let Some(date) = article.meta.reviewed.as_deref().and_then(|r| crate::validate::date(r).ok()) {
+            return Some(Datetime::Date(date));
         }
-        let epoch = self.source_date_epoch?;
-        let (y, m, d) = crate::dates::civil_from_days(epoch.div_euclid(86_400));
-        let secs = epoch.rem_euclid(86_400);
-        let (y, m, d) = (i32::try_from(y).ok()?, m as u8, d as u8);
-        Datetime::from_ymd_hms(y, m, d, (secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8)
+        self.source_date_epoch.and_then(crate::validate::from_unix).map(Datetime::Datetime)
     }
 
-    /// typst diagnostics as `file:line:column: error: message` lines.
-    fn template_error(&self, world: &HandoutWorld, diagnostics: &[SourceDiagnostic]) -> Error {
-        let lines: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| self.format_diagnostic(world, d))
-            .collect();
-        Error::Template { message: lines.join("\n") }
+    /// typst diagnostics as `file:line:column: error: message` lines: a [`Error::Font`]
+    /// when every error is a character no font has (the article must change), else a
+    /// template error met while typesetting `article`.
+    fn template_error(
+        &self,
+        world: &HandoutWorld,
+        diagnostics: &[SourceDiagnostic],
+        article: &Path,
+    ) -> Error {
+        let errors: Vec<&SourceDiagnostic> =
+            diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let lines: Vec<String> = errors.iter().map(|d| self.format_diagnostic(world, d)).collect();
+        let message = lines.join("\n");
+        if !errors.is_empty() && errors.iter().all(|d| d.message.contains("could not be displayed")) {
+            return Error::Font { article: article.to_path_buf(), message };
+        }
+        Error::Template { article: Some(article.to_path_buf()), message }
     }
 
     fn format_diagnostic(&self, world: &HandoutWorld, diagnostic: &SourceDiagnostic) -> String {
@@ -342,6 +413,11 @@ fn has_long_run(article: &Article) -> bool {
     let mut found = false;
     for_each_inlines(&article.blocks, 0, &mut |inlines, _| found = found || in_inlines(inlines));
     long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
+}
+
+/// The article [`Typesetter::check`] compiles the template with.
+fn sample_article() -> Result<Article> {
+    crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))
 }
 
 /// The shortest run the template breaks (`long-run` in templates/handout.typ).

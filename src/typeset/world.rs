@@ -79,29 +79,29 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Loads the fonts and every file under the template's folder.
-    pub fn new(template: &Path, brand_json: Vec<u8>, logo: Option<(&str, Vec<u8>)>) -> Result<Shared> {
+    /// Loads the fonts and the files under the template's folder, leaving out the
+    /// folders in `exclude` (the output and content folders, when the template sits at
+    /// the project root: reading `out/` would change the fingerprint on every build).
+    /// `None` for `template` means the built-in template.
+    pub fn new(
+        template: Option<&Path>,
+        exclude: &[PathBuf],
+        brand_json: Vec<u8>,
+        logo: Option<(&str, Vec<u8>)>,
+    ) -> Result<Shared> {
+        let Some(template) = template else { return Shared::builtin(brand_json, logo) };
         let root = template.parent().unwrap_or(Path::new(".")).to_path_buf();
         if !template.is_file() {
-            return Err(Error::Other(format!("{}: template not found", template.display())));
+            return Err(Error::Template {
+                article: None,
+                message: format!("{}: template not found", template.display()),
+            });
         }
-        let fonts: Vec<Font> = EMBEDDED_FONTS
-            .iter()
-            .flat_map(|data| Font::iter(Bytes::new(*data)))
-            // DejaVu Sans Mono, from typst's own font assets, sets code and fills glyphs
-            // Atkinson Hyperlegible lacks (Greek, Cyrillic, many symbols).
-            .chain(
-                typst_assets::fonts()
-                    .flat_map(|data| Font::iter(Bytes::new(data)))
-                    .filter(|font| font.info().family.starts_with("DejaVu Sans Mono")),
-            )
-            .collect();
-        let book = FontBook::from_fonts(&fonts);
+        let (fonts, book) = load_fonts();
 
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        let mut paths = Vec::new();
-        collect_files(&root, &mut paths)?;
+        let mut paths = collect_files(&root, exclude)?;
         paths.sort();
         let mut hasher = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo));
         for path in paths {
@@ -109,11 +109,13 @@ impl Shared {
             let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             let Ok(vpath) = VirtualPath::new(&vpath) else { continue };
             let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
-            let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let data = std::fs::read(&path).map_err(|e| Error::template_io(&path, e))?;
             hasher = typst::utils::hash128(&(hasher, id.get().vpath().get_with_slash(), &data));
             if path.extension().is_some_and(|e| e == "typ") {
-                let text = String::from_utf8(data)
-                    .map_err(|_| Error::Other(format!("{}: template is not valid UTF-8", path.display())))?;
+                let text = String::from_utf8(data).map_err(|_| Error::Template {
+                    article: None,
+                    message: format!("{}: template is not valid UTF-8", path.display()),
+                })?;
                 sources.insert(id, Source::new(id, text));
             } else {
                 files.insert(id, Bytes::new(data));
@@ -123,12 +125,47 @@ impl Shared {
             .file_name()
             .map(|name| format!("/{}", name.to_string_lossy()))
             .unwrap_or_else(|| "/handout.typ".into());
-        let main = file_id(&main_vpath);
+        // A file name typst cannot address (one holding `\`) is the config's mistake,
+        // not a bug: say which file.
+        let main = VirtualPath::new(&main_vpath)
+            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+            .map_err(|_| Error::Template {
+                article: None,
+                message: format!(
+                    "{}: typst cannot open a template with this file name; rename it",
+                    template.display()
+                ),
+            })?;
+        Ok(Shared::assemble(fonts, book, main, sources, files, root, hasher, brand_json, logo))
+    }
+
+    /// The template built into the binary, for a folder without handouts.toml.
+    fn builtin(brand_json: Vec<u8>, logo: Option<(&str, Vec<u8>)>) -> Result<Shared> {
+        let (fonts, book) = load_fonts();
+        let main = file_id("/handout.typ");
+        let sources = HashMap::from([(main, Source::new(main, BUILTIN_TEMPLATE.to_string()))]);
+        let hasher = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo, BUILTIN_TEMPLATE));
+        let root = PathBuf::from("(built-in template)");
+        Ok(Shared::assemble(fonts, book, main, sources, HashMap::new(), root, hasher, brand_json, logo))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        fonts: Vec<Font>,
+        book: FontBook,
+        main: FileId,
+        sources: HashMap<FileId, Source>,
+        mut files: HashMap<FileId, Bytes>,
+        root: PathBuf,
+        fingerprint: u128,
+        brand_json: Vec<u8>,
+        logo: Option<(&str, Vec<u8>)>,
+    ) -> Shared {
         files.insert(file_id(BRAND_PATH), Bytes::new(brand_json));
         if let Some((name, data)) = logo {
             files.insert(file_id(&format!("/_handouts/{name}")), Bytes::new(data));
         }
-        Ok(Shared {
+        Shared {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(book),
             fonts,
@@ -136,8 +173,8 @@ impl Shared {
             sources,
             files,
             root,
-            fingerprint: hasher,
-        })
+            fingerprint,
+        }
     }
 
     /// A shared data file (brand JSON, logo) by its virtual path, for [`super::emit`].
@@ -168,23 +205,47 @@ impl Shared {
     }
 }
 
-/// Every regular file under `dir`, hidden entries skipped.
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
-        if kind.is_dir() {
-            collect_files(&path, out)?;
-        } else if kind.is_file() {
-            out.push(path);
+/// The template built into the binary (the shipped `templates/handout.typ`).
+const BUILTIN_TEMPLATE: &str = include_str!("../../templates/handout.typ");
+
+fn load_fonts() -> (Vec<Font>, FontBook) {
+    let fonts: Vec<Font> = EMBEDDED_FONTS
+        .iter()
+        .flat_map(|data| Font::iter(Bytes::new(*data)))
+        // DejaVu Sans Mono, from typst's own font assets, sets code and fills glyphs
+        // Atkinson Hyperlegible lacks (Greek, Cyrillic, many symbols).
+        .chain(
+            typst_assets::fonts()
+                .flat_map(|data| Font::iter(Bytes::new(data)))
+                .filter(|font| font.info().family.starts_with("DejaVu Sans Mono")),
+        )
+        .collect();
+    let book = FontBook::from_fonts(&fonts);
+    (fonts, book)
+}
+
+/// Every regular file under `dir`, hidden entries and the folders in `exclude` skipped.
+fn collect_files(dir: &Path, exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let skip = |entry: &walkdir::DirEntry| {
+        (entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.'))
+            || (entry.file_type().is_dir()
+                && std::fs::canonicalize(entry.path()).is_ok_and(|p| exclude.contains(&p)))
+    };
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| !skip(e)) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::template_io(
+                path,
+                e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
+            )
+        })?;
+        if entry.file_type().is_file() {
+            out.push(entry.into_path());
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// One compile: the shared parts plus this article's data.

@@ -1,0 +1,474 @@
+//! The build: plan → every article output, per article, in parallel → every collection
+//! output → stale-output removal → manifest and report.
+//!
+//! This module knows no format. It takes the lists of outputs from [`crate::output`]
+//! and gives each the same treatment: a check before any article (a broken template
+//! is one error, not one per handout), a fingerprint to skip what is up to date,
+//! progress, failure isolation, and removal of files whose article is gone.
+//!
+//! Per-article failures are collected, never fatal: like ripgrep, a bad file is
+//! reported and the batch goes on, and the exit code says something failed. Problems
+//! that make the whole run meaningless (no content folder, a broken config, template
+//! or logo, an unwritable output folder) are returned as `Err` before any work starts.
+
+mod manifest;
+mod plan;
+mod progress;
+pub mod report;
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::analyze;
+use crate::config::Config;
+use crate::error::{Error, Failure, Result};
+use crate::fsx::{ensure_writable_dir, write_atomic};
+use crate::ingest;
+use crate::output::{self, ArticleOutput, ArticleReport, BuildReport, Collection, to_json};
+use crate::typeset::Typesetter;
+
+pub use manifest::MANIFEST;
+use manifest::{ArticleEntry, Manifest, OutputEntry};
+use plan::Planned;
+pub use plan::{Batch, article_paths, load_batch, load_config, plain_language, print_skipped};
+use progress::Progress;
+pub use report::{check_rows, print_warnings, summary_line, summary_table};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+
+    fn template(file: &str, message: &str) -> Failure {
+        Failure {
+            kind: Kind::Template,
+            file: Some(file.into()),
+            line: None,
+            message: format!("{file}: {message}"),
+        }
+    }
+
+    #[test]
+    fn one_template_error_on_many_articles_is_one_line() {
+        let failures = [
+            template("a.txt", "handout.typ:3:1: error: boom"),
+            Failure {
+                kind: Kind::Input,
+                file: Some("b.txt".into()),
+                line: Some(2),
+                message: "b.txt:2: bad".into(),
+            },
+            template("c.txt", "handout.typ:3:1: error: boom"),
+            template("d.txt", "handout.typ:9:1: error: other"),
+            template("d.txt", "handout.typ:9:1: error: other"),
+        ];
+        assert_eq!(
+            failure_lines(&failures),
+            [
+                "handout.typ:3:1: error: boom\n  (the same template error in 2 handouts: a.txt, c.txt)",
+                "b.txt:2: bad",
+                "d.txt: handout.typ:9:1: error: other",
+            ]
+        );
+    }
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub epub: bool,
+    pub quiet: bool,
+    /// Print each article's warnings as well.
+    pub verbose: bool,
+    /// Rebuild every output even when its inputs are unchanged.
+    pub force: bool,
+    /// Build only these article files instead of the whole content folder.
+    pub files: Vec<PathBuf>,
+    /// Build only the articles with these ids.
+    pub only: Vec<String>,
+}
+
+impl BuildOptions {
+    /// A partial build touches only some handouts: it never deletes other outputs and
+    /// leaves the collection outputs (the EPUB) alone.
+    fn partial(&self) -> bool {
+        !self.files.is_empty() || !self.only.is_empty()
+    }
+}
+
+/// Prints each failure as `error: …` and returns them for the summary.
+pub(crate) fn print_failures(failures: &[Error]) -> Vec<Failure> {
+    let failures: Vec<Failure> = failures.iter().map(Failure::from).collect();
+    for line in failure_lines(&failures) {
+        eprintln!("error: {line}");
+    }
+    failures
+}
+
+/// One line per failure, except that the same template error met on several articles
+/// is one line naming them: a template bug is one problem, not one per handout.
+pub fn failure_lines(failures: &[Failure]) -> Vec<String> {
+    let core = |failure: &Failure| -> Option<String> {
+        let file = failure.file.as_deref()?;
+        (failure.kind == crate::error::Kind::Template)
+            .then(|| failure.message.strip_prefix(&format!("{file}: ")).map(str::to_string))
+            .flatten()
+    };
+    let mut lines = Vec::new();
+    let mut printed: HashSet<String> = HashSet::new();
+    for failure in failures {
+        let Some(message) = core(failure) else {
+            lines.push(failure.message.clone());
+            continue;
+        };
+        if !printed.insert(message.clone()) {
+            continue;
+        }
+        let mut files: Vec<&str> = failures
+            .iter()
+            .filter(|f| core(f).as_ref() == Some(&message))
+            .filter_map(|f| f.file.as_deref())
+            .collect();
+        // Both handouts of an article (regular and large print) fail alike.
+        files.dedup();
+        if files.len() == 1 {
+            lines.push(failure.message.clone());
+        } else {
+            lines.push(format!(
+                "{message}\n  (the same template error in {} handouts: {})",
+                files.len(),
+                files.join(", ")
+            ));
+        }
+    }
+    lines
+}
+
+/// Hash of `value` as 32 hex digits.
+fn hex(value: impl std::hash::Hash) -> String {
+    format!("{:032x}", typst::utils::hash128(&value))
+}
+
+/// Runs the whole build into `config.out_dir`, skipping outputs whose inputs did not
+/// change since the last build (see [`MANIFEST`]).
+///
+/// Articles stream through: a first pass reads every file only to learn its id (ids
+/// are unique across the batch), then each worker reads, analyses and makes every
+/// output of one article at a time and keeps only its report line, so memory does not
+/// grow with the batch.
+pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    let typesetter = Typesetter::new(config)?;
+    ensure_writable_dir(&config.out_dir)?;
+    in_pool(config.jobs, || build_in_pool(&typesetter, config, options))
+}
+
+/// Runs `f` on a rayon pool of `jobs` threads (all cores when `None`), which typst's
+/// own parallelism shares, so `--jobs N` means N busy cores.
+fn in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// What building one article produced.
+#[derive(Default)]
+struct Built {
+    /// The article file.
+    source: String,
+    report: Option<ArticleReport>,
+    /// Manifest entries of this article's outputs, written or up to date.
+    outputs: Vec<(String, OutputEntry)>,
+    typeset: Vec<String>,
+    unchanged: Vec<String>,
+    /// The fingerprint of the article's intermediate form.
+    fingerprint: Option<String>,
+    /// Each problem, printed and reported at the end (in batch order).
+    failures: Vec<Error>,
+    /// `warning: file:line: message` lines, for `--verbose`.
+    warnings: Vec<String>,
+    /// What the next build may reuse, when everything of this article was built.
+    entry: Option<(String, ArticleEntry)>,
+}
+
+/// The file name of an output without extension, for progress lines.
+fn display_name(relative: &str) -> &str {
+    Path::new(relative).file_stem().and_then(|s| s.to_str()).unwrap_or(relative)
+}
+
+fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    let outputs = output::article_outputs(config, typesetter);
+    let collections = output::collection_outputs(config, options.epub && !options.partial())?;
+    let out = &config.out_dir;
+    let old = Manifest::load(out);
+
+    // Whatever fails every article (a broken template or logo) fails here, once, before
+    // any article is read; an output checked with the same settings is not checked again.
+    let mut checked = BTreeSet::new();
+    for output in &outputs {
+        let key = hex(output.settings());
+        if options.force || !old.checked.contains(&key) {
+            output.check()?;
+        }
+        checked.insert(key);
+    }
+
+    let files = (!options.files.is_empty()).then_some(options.files.as_slice());
+    let found = article_paths(config, files)?;
+    if !options.quiet {
+        print_skipped(&found.skipped);
+    }
+    let words = plain_language(config)?;
+    let labels = crate::labels::LabelTable::load(config.template_dir())?;
+    let max_bytes = config.max_file_bytes;
+    let mut failures = found.refused;
+    // Every article file that exists, read or not: only outputs of other files may go.
+    let mut present: HashSet<String> = found.files.iter().map(|p| p.display().to_string()).collect();
+    present.extend(failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()));
+
+    let (mut planned, unreadable) = plan::plan_ids(found.files, &old, max_bytes, options.quiet);
+    failures.extend(unreadable);
+    if !options.only.is_empty() {
+        for id in &options.only {
+            if !planned.iter().any(|p| &p.id == id) {
+                failures.push(Error::usage(format!("--only {id}: no article has this id")));
+            }
+        }
+        planned.retain(|p| options.only.contains(&p.id));
+    }
+    let mut report = BuildReport { failures: print_failures(&failures), ..Default::default() };
+    let mut failed: HashSet<String> =
+        failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()).collect();
+
+    let handouts = outputs.iter().filter(|o| o.is_handout()).count();
+    let progress = Progress::new(planned.len() * handouts, options.quiet);
+    let settings = typst::utils::hash128(&(
+        outputs.iter().map(|o| (o.path("-"), o.settings())).collect::<Vec<_>>(),
+        &words,
+        config.source_date_epoch,
+    ));
+    let force = options.force;
+    let build_one = |item: &Planned| -> Built {
+        let source = item.path.display().to_string();
+        let key = hex((&item.source_hash, &item.id, settings));
+        if !force
+            && !options.verbose
+            && let Some(built) = reuse(&old, out, &source, &key, &progress, &outputs)
+        {
+            return built;
+        }
+        let mut built = Built { source: source.clone(), ..Built::default() };
+        let mut article = match ingest::ingest_file_limited(&item.path, max_bytes) {
+            Ok(article) => article,
+            Err(err) => {
+                // The file changed or vanished since the first pass.
+                built.failures.push(err);
+                return built;
+            }
+        };
+        ingest::set_id(&mut article, item.id.clone(), &item.earlier);
+        analyze::analyze(&mut article, &words);
+        labels.warn_missing(&mut article);
+        if options.verbose {
+            built.warnings = report::warning_lines(&article);
+        }
+        let mut pages = None;
+        for output in &outputs {
+            let relative = output.path(&article.id);
+            let made = output.prepare(&article).and_then(|prepared| {
+                let fingerprint = prepared.fingerprint();
+                if let Some(entry) = old.outputs.get(&relative).filter(|_| !force)
+                    && old.is_current(out, &relative, &fingerprint)
+                {
+                    return Ok((entry.clone(), false));
+                }
+                let rendered = prepared.render()?;
+                write_atomic(&out.join(&relative), &rendered.bytes)?;
+                Ok((OutputEntry { fingerprint, source: source.clone(), pages: rendered.pages }, true))
+            });
+            let name = display_name(&relative);
+            match made {
+                Ok((entry, written)) => {
+                    if output.is_handout() {
+                        pages = pages.or(entry.pages);
+                        if written {
+                            let n = entry.pages.unwrap_or(0);
+                            progress.finished(name, &format!("{n} page{}", if n == 1 { "" } else { "s" }));
+                            built.typeset.push(relative.clone());
+                        } else {
+                            progress.skipped(name);
+                            built.unchanged.push(relative.clone());
+                        }
+                    }
+                    built.outputs.push((relative, entry));
+                }
+                Err(err) => {
+                    if output.is_handout() {
+                        progress.finished(name, "failed");
+                    }
+                    built.failures.push(err);
+                }
+            }
+        }
+        let fingerprint = hex(to_json(&article));
+        let article_report = ArticleReport::new(&article, pages);
+        if built.failures.is_empty() {
+            let entry = ArticleEntry {
+                source_hash: item.source_hash.clone(),
+                base_id: item.base_id.clone(),
+                key,
+                outputs: built.outputs.iter().map(|(relative, _)| relative.clone()).collect(),
+                report: article_report.clone(),
+                fingerprint: fingerprint.clone(),
+            };
+            built.entry = Some((source, entry));
+        }
+        built.report = Some(article_report);
+        built.fingerprint = Some(fingerprint);
+        built
+    };
+    let results = Typesetter::typeset_batch(&planned, build_one);
+    progress.clear();
+
+    let mut new = Manifest { checked, ..Manifest::default() };
+    let mut fingerprints = Vec::new();
+    let mut article_failures = Vec::new();
+    for built in results {
+        for warning in &built.warnings {
+            eprintln!("{warning}");
+        }
+        if !built.failures.is_empty() {
+            failed.insert(built.source.clone());
+        }
+        article_failures.extend(built.failures);
+        new.outputs.extend(built.outputs);
+        report.pdfs.extend(built.typeset);
+        report.unchanged.extend(built.unchanged);
+        report.articles.extend(built.report);
+        fingerprints.extend(built.fingerprint);
+        new.articles.extend(built.entry);
+    }
+    report.failures.extend(print_failures(&article_failures));
+
+    // Collection outputs with a fingerprint (the EPUB) are made when it changed; the
+    // articles are read again only then, as they are needed all at once.
+    let load = || load_batch(config, None).map(|batch| batch.articles);
+    let (cached, always): (Vec<_>, Vec<_>) =
+        collections.iter().partition(|c| c.fingerprint(&fingerprints).is_some());
+    for collection in cached {
+        let relative = collection.path();
+        let Some(fingerprint) = collection.fingerprint(&fingerprints) else { continue };
+        let entry = OutputEntry { fingerprint: fingerprint.clone(), source: String::new(), pages: None };
+        if !force && old.is_current(out, &relative, &fingerprint) {
+            new.outputs.insert(relative, entry);
+            continue;
+        }
+        let input = Collection { articles: &load, report: &report };
+        match collection.render(&input).and_then(|bytes| write_atomic(&out.join(&relative), &bytes)) {
+            Ok(()) => {
+                new.outputs.insert(relative.clone(), entry);
+                if relative.ends_with(".epub") {
+                    report.epub = Some(relative.clone());
+                }
+                report.collections.push(relative);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                report.failures.push(Failure::from(&err));
+            }
+        }
+    }
+
+    if options.partial() {
+        // Keep everything this run did not look at.
+        for (relative, entry) in old.outputs.iter() {
+            new.outputs.entry(relative.clone()).or_insert_with(|| entry.clone());
+        }
+        for (source, entry) in old.articles.iter() {
+            new.articles.entry(source.clone()).or_insert_with(|| entry.clone());
+        }
+    } else {
+        remove_stale_outputs(out, &old, &mut new, &present, &failed, &mut report);
+    }
+    write_atomic(&out.join(MANIFEST), &to_json(&new))?;
+
+    // Outputs written on every build (the report) record the build, so they come last.
+    for collection in always {
+        let input = Collection { articles: &load, report: &report };
+        let relative = collection.path();
+        if let Err(err) =
+            collection.render(&input).and_then(|bytes| write_atomic(&out.join(&relative), &bytes))
+        {
+            eprintln!("error: {err}");
+            report.failures.push(Failure::from(&err));
+        }
+    }
+    Ok(report)
+}
+
+/// What the last build made of an article, when its file, id and every setting are
+/// unchanged and all its outputs are still there: nothing to read or typeset.
+fn reuse(
+    old: &Manifest,
+    out: &Path,
+    source: &str,
+    key: &str,
+    progress: &Progress,
+    outputs: &[Box<dyn ArticleOutput + '_>],
+) -> Option<Built> {
+    let entry = old.articles.get(source).filter(|entry| entry.key == key)?;
+    let mut built = Built { source: source.to_string(), ..Built::default() };
+    for relative in &entry.outputs {
+        let output = old.outputs.get(relative)?;
+        if !old.is_current(out, relative, &output.fingerprint) {
+            return None;
+        }
+        built.outputs.push((relative.clone(), output.clone()));
+    }
+    let handouts: HashSet<String> =
+        outputs.iter().filter(|o| o.is_handout()).map(|o| o.path(&entry.report.id)).collect();
+    for (relative, _) in &built.outputs {
+        if handouts.contains(relative) {
+            progress.skipped(display_name(relative));
+            built.unchanged.push(relative.clone());
+        }
+    }
+    built.report = Some(entry.report.clone());
+    built.fingerprint = Some(entry.fingerprint.clone());
+    built.entry = Some((source.to_string(), entry.clone()));
+    Some(built)
+}
+
+/// Deletes outputs the last build made that this one did not, only when their article
+/// is gone (deleted or renamed) or was built this time without them (a new id, large
+/// print turned off). The outputs of an article that is still there but failed, for
+/// whatever reason (a typo, a template that breaks on it, a character no font has),
+/// are kept: a failed build must never cost the last good handouts.
+fn remove_stale_outputs(
+    out: &Path,
+    old: &Manifest,
+    new: &mut Manifest,
+    present: &HashSet<String>,
+    failed: &HashSet<String>,
+    report: &mut BuildReport,
+) {
+    for (relative, entry) in &old.outputs {
+        if new.outputs.contains_key(relative) {
+            continue;
+        }
+        // Outputs of the whole collection go only when a new one was written instead.
+        let collection_replaced = entry.source.is_empty() && !report.collections.is_empty();
+        let article = !entry.source.is_empty();
+        let gone = article && !present.contains(&entry.source);
+        let rebuilt_without = article && !failed.contains(&entry.source);
+        if !(collection_replaced || gone || rebuilt_without) {
+            new.outputs.insert(relative.clone(), entry.clone());
+            continue;
+        }
+        match std::fs::remove_file(out.join(relative)) {
+            Ok(()) => report.removed.push(relative.clone()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => report.failures.push(Failure::from(&Error::write(out.join(relative), err))),
+        }
+    }
+}

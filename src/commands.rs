@@ -1,0 +1,162 @@
+//! The commands behind [`crate::run`]: each resolves the config, calls the stages and
+//! prints what a person needs; the stages themselves print nothing but progress.
+
+use crate::build::{self, BuildOptions, load_batch, load_config, summary_table};
+use crate::cli::{self, Cli, Command};
+use crate::error::{self, Failure, Kind, Result};
+use crate::model::{ReadingLevel, Stats};
+use crate::typeset::Typesetter;
+use crate::{Outcome, output, scaffold, watch};
+
+/// The grade table's hint when every warning was already printed above it.
+const WARNINGS_LISTED_ABOVE: &str = "listed above, each with its line.";
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => build_command(&args),
+        Command::Watch(args) => {
+            watch::watch(&args, || {
+                // A broken config or template is what watch is for: keep watching.
+                if let Err(err) = build_command(&args) {
+                    eprintln!("error: {err}");
+                }
+            })?;
+            Ok(Outcome::Success)
+        }
+        Command::Init(args) => {
+            scaffold::init(&args.dir, args.name.as_deref())?;
+            Ok(Outcome::Success)
+        }
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(args.shell, &mut Cli::command(), "handouts", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
+        Command::Check(args) => check_command(&args),
+        Command::Inspect(args) => {
+            let config = load_config(&args.config, "content".into(), "out".into(), None)?;
+            let batch = load_batch(&config, Some(std::slice::from_ref(&args.file)))?;
+            if let Some(failure) = batch.failures.into_iter().next() {
+                return Err(failure);
+            }
+            for article in &batch.articles {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(&output::to_json(article));
+            }
+            Ok(Outcome::Success)
+        }
+        Command::Epub(args) => {
+            let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
+            let batch = load_batch(&config, None)?;
+            let mut failures = batch.report_failures();
+            match output::write_epub(&config, &batch.articles) {
+                Ok(path) if !args.quiet => eprintln!("EPUB {}", path.display()),
+                Ok(_) => {}
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    failures.push(Failure::from(&err));
+                }
+            }
+            finish(&failures)
+        }
+    }
+}
+
+/// Everything `build` reads and checks, and nothing it writes: whatever would fail the
+/// build fails here, with the same exit code.
+fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
+    let config = load_config(&args.paths.config, args.paths.content.clone(), args.paths.out.clone(), None)?;
+    for note in config.notes() {
+        eprintln!("note: {note}");
+    }
+    let typesetter = Typesetter::new(&config)?;
+    for output in output::article_outputs(&config, &typesetter) {
+        output.check()?;
+    }
+    let found = build::article_paths(&config, None)?;
+    build::print_skipped(&found.skipped);
+    let batch = load_batch(&config, None)?;
+    let mut failures = batch.report_failures();
+    build::print_warnings(&batch.articles);
+    let rows = build::check_rows(&batch.articles);
+    println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+    if args.strict {
+        let (max_grade, min_inflesz) = (config.handout.max_grade, config.handout.min_inflesz);
+        for article in &batch.articles {
+            let level = article.stats.as_ref().map_or(ReadingLevel::None, Stats::level);
+            if !level.misses(max_grade, min_inflesz) {
+                continue;
+            }
+            let message = match level {
+                ReadingLevel::Grade(grade) => format!(
+                    "{}: reads at grade {grade:.1}, above max-grade {}",
+                    article.source,
+                    max_grade.unwrap_or_default()
+                ),
+                _ => format!(
+                    "{}: reads at {}, below min-inflesz {}",
+                    article.source,
+                    level.label(),
+                    min_inflesz.unwrap_or_default()
+                ),
+            };
+            eprintln!("error: {message}");
+            failures.push(Failure {
+                kind: Kind::Input,
+                file: Some(article.source.clone()),
+                line: None,
+                message,
+            });
+        }
+    }
+    finish(&failures)
+}
+
+fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
+    let paths = args.paths.clone();
+    let mut config = load_config(&paths.config, paths.content, paths.out, args.jobs)?;
+    if let Some(paper) = args.paper {
+        config.handout.paper = paper.into();
+    }
+    config.handout.large_print = (config.handout.large_print || args.large_print) && !args.no_large_print;
+    if !args.quiet {
+        for note in config.notes() {
+            eprintln!("note: {note}");
+        }
+    }
+    let options = BuildOptions {
+        epub: !args.no_epub,
+        quiet: args.quiet,
+        verbose: args.verbose,
+        force: args.force,
+        files: args.files.clone(),
+        only: args.only.clone(),
+    };
+    let started = std::time::Instant::now();
+    let report = build::build(&config, &options)?;
+    if !args.quiet {
+        if !report.articles.is_empty() {
+            let hint = if args.verbose {
+                WARNINGS_LISTED_ABOVE
+            } else {
+                "`handouts check` (or `build --verbose`) lists each with its line."
+            };
+            eprint!("\n{}", summary_table(&report.articles, &config.handout, hint));
+        }
+        eprintln!("\n{}", build::summary_line(&report, &config, started.elapsed()));
+    }
+    finish(&report.failures)
+}
+
+fn finish(failures: &[error::Failure]) -> Result<Outcome> {
+    if failures.is_empty() {
+        Ok(Outcome::Success)
+    } else {
+        let lines = build::failure_lines(failures);
+        eprintln!("\n{} problem{}:", lines.len(), if lines.len() == 1 { "" } else { "s" });
+        for line in lines {
+            eprintln!("  {line}");
+        }
+        Ok(Outcome::SomeFailed)
+    }
+}

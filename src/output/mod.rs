@@ -1,0 +1,109 @@
+//! The outputs, as a list. Each output is one module implementing one of two traits:
+//! [`ArticleOutput`] (one file per article: PDF, large-print PDF, JSON) or
+//! [`CollectionOutput`] (one file for the batch: EPUB, report). The build (`crate::build`)
+//! plans, caches, shows progress, isolates failures and removes stale files for every
+//! output the same way, without knowing any format; an output knows nothing of caches,
+//! threads or other outputs.
+//!
+//! Adding an output is one module here and one line in [`article_outputs`] or
+//! [`collection_outputs`].
+
+pub mod epub;
+mod json;
+mod pdf;
+pub mod report;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::Article;
+use crate::typeset::{Typesetter, Variant};
+
+pub use epub::write_epub;
+pub use report::{ArticleReport, BuildReport};
+
+/// What an output made of one article.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// Pages, for outputs that have them (shown in the report).
+    pub pages: Option<usize>,
+}
+
+/// One article's output, ready to fingerprint and, when stale, to render. Preparing
+/// once serves both: a PDF's fingerprint and its typesetting need the same JSON.
+pub trait Prepared {
+    /// A hash of everything that decides the bytes: equal means byte-identical output.
+    fn fingerprint(&self) -> String;
+    fn render(&self) -> Result<Rendered>;
+}
+
+/// An output made per article.
+pub trait ArticleOutput: Sync {
+    /// The file, relative to the output folder, for the article with this id.
+    fn path(&self, id: &str) -> String;
+    /// Whether the output is a handout (a PDF to print): handouts are what progress
+    /// counts and the report lists as typeset or up to date.
+    fn is_handout(&self) -> bool {
+        false
+    }
+    /// A hash of every setting besides the article that decides the output (templates,
+    /// fonts, brand, paper…): an article file whose bytes and these did not change is
+    /// not read again.
+    fn settings(&self) -> u128;
+    /// Whatever would fail this output for every article (a broken template or logo),
+    /// found once, before any article is read.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+    fn prepare<'a>(&'a self, article: &Article) -> Result<Box<dyn Prepared + 'a>>;
+}
+
+/// What a collection output is made from.
+pub struct Collection<'a> {
+    /// Reads every article of the batch; called only when the output is stale.
+    pub articles: &'a dyn Fn() -> Result<Vec<Article>>,
+    /// The build so far: what was made, what failed.
+    pub report: &'a BuildReport,
+}
+
+/// An output made once for the whole batch.
+pub trait CollectionOutput: Sync {
+    /// The file, relative to the output folder.
+    fn path(&self) -> String;
+    /// A hash of everything that decides the bytes, from each article's fingerprint
+    /// (in batch order); `None` for an output written on every build.
+    fn fingerprint(&self, articles: &[String]) -> Option<String>;
+    fn render(&self, collection: &Collection) -> Result<Vec<u8>>;
+}
+
+/// The outputs made per article, in the order they are made.
+pub fn article_outputs<'a>(config: &Config, typesetter: &'a Typesetter) -> Vec<Box<dyn ArticleOutput + 'a>> {
+    let mut outputs: Vec<Box<dyn ArticleOutput + 'a>> =
+        vec![Box::new(json::Json), Box::new(pdf::Pdf { typesetter, variant: Variant::Regular })];
+    if config.handout.large_print {
+        outputs.push(Box::new(pdf::Pdf { typesetter, variant: Variant::LargePrint }));
+    }
+    outputs
+}
+
+/// The outputs made for the whole batch, in the order they are made; the report last,
+/// as it records the others.
+pub fn collection_outputs(config: &Config, epub: bool) -> Result<Vec<Box<dyn CollectionOutput>>> {
+    let mut outputs: Vec<Box<dyn CollectionOutput>> = Vec::new();
+    if epub {
+        outputs.push(Box::new(epub::Epub::new(config)?));
+    }
+    outputs.push(Box::new(report::Report));
+    Ok(outputs)
+}
+
+/// Hash of `value` as 32 hex digits.
+pub(crate) fn hex(value: impl std::hash::Hash) -> String {
+    format!("{:032x}", typst::utils::hash128(&value))
+}
+
+/// Pretty JSON with a final newline, so files diff well.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
