@@ -270,6 +270,7 @@ fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
     // items ends the list, and nothing else needs guessing.
     let tight = lines.get(1).is_some_and(|second| !second.blank_before);
     let packed = spaced && tight;
+    let mut all_unpunctuated = true;
     for (offset, line) in lines.iter().enumerate() {
         let text = &line.text;
         if is_lead_in(text) || list_marker(text).is_some() {
@@ -292,10 +293,10 @@ fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
             break;
         }
         // Items without final punctuation, then a full sentence: the list is over.
-        let unpunctuated_so_far = count >= 2 && lines[..count].iter().all(|l| ends_mid_sentence(&l.text));
-        if unpunctuated_so_far && !ends_mid_sentence(text) && word_count(text) >= 8 {
+        if count >= 2 && all_unpunctuated && !ends_mid_sentence(text) && word_count(text) >= 8 {
             break;
         }
+        all_unpunctuated &= ends_mid_sentence(text);
         count += 1;
     }
     count
