@@ -706,3 +706,37 @@ fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
     std::fs::write(dir.path().join("theme.typ"), "#let accent = 3\n").unwrap();
     assert_eq!(build(), Vec::<String>::new());
 }
+
+/// The build makes the EPUB from the articles it already read (their intermediate
+/// form), not by reading the content folder again: the same book, byte for byte, as
+/// `handouts epub` makes from the files, duplicate ids included, whether the articles
+/// were typeset by this build or reused from the last one.
+#[test]
+fn the_build_epub_is_the_epub_command_epub() {
+    let dir = content_copy();
+    let content = dir.path().join("content");
+    std::fs::copy(content.join("immunotherapy-for-advanced-cancer.txt"), content.join("zz-same-title.txt"))
+        .unwrap();
+    let epub_command = |epub: &Path| {
+        std::fs::remove_file(epub).unwrap();
+        let output = handouts()
+            .args(["epub", "--quiet", "--content"])
+            .arg(&content)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read(epub).unwrap()
+    };
+    let (fresh, _) = build_in(dir.path(), &[]);
+    let epub = dir.path().join("out").join(fresh["epub"].as_str().unwrap());
+    let built = std::fs::read(&epub).unwrap();
+    assert!(epub_command(&epub) == built, "a fresh build's EPUB differs from `handouts epub`'s");
+
+    std::fs::remove_file(&epub).unwrap();
+    let (reused, _) = build_in(dir.path(), &[]);
+    assert!(names(&reused["pdfs"]).is_empty(), "{reused}");
+    let built = std::fs::read(&epub).unwrap();
+    assert!(epub_command(&epub) == built, "an EPUB of reused articles differs from `handouts epub`'s");
+}

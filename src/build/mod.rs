@@ -155,7 +155,8 @@ fn hex(value: impl std::hash::Hash) -> String {
 /// Articles stream through: a first pass reads every file only to learn its id (ids
 /// are unique across the batch), then each worker reads, analyses and makes every
 /// output of one article at a time and keeps only its report line, so memory does not
-/// grow with the batch.
+/// grow with the batch. A stale EPUB, which needs every article at once, reads them
+/// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
@@ -183,6 +184,9 @@ struct Built {
     unchanged: Vec<String>,
     /// The fingerprint of the article's intermediate form.
     fingerprint: Option<String>,
+    /// The intermediate output, written or up to date, that collection outputs read the
+    /// article back from.
+    intermediate: Option<String>,
     /// Each problem, printed and reported at the end (in batch order).
     failures: Vec<Error>,
     /// `warning: file:line: message` lines, for `--verbose`.
@@ -323,6 +327,9 @@ fn build_in_pool(
                             built.unchanged.push(relative.clone());
                         }
                     }
+                    if output.is_intermediate() {
+                        built.intermediate = Some(relative.clone());
+                    }
                     built.outputs.push((relative, entry));
                 }
                 Err(err) => {
@@ -360,6 +367,7 @@ fn build_in_pool(
     let mut new =
         Manifest { checked, template_files: template_files.into_iter().collect(), ..Manifest::default() };
     let mut fingerprints = Vec::new();
+    let mut intermediates = Vec::new();
     let mut article_failures = Vec::new();
     for built in results {
         for warning in &built.warnings {
@@ -374,13 +382,17 @@ fn build_in_pool(
         report.unchanged.extend(built.unchanged);
         report.articles.extend(built.report);
         fingerprints.extend(built.fingerprint);
+        intermediates.extend(built.intermediate);
         new.articles.extend(built.entry);
     }
     report.failures.extend(print_failures(&article_failures));
 
-    // Collection outputs with a fingerprint (the EPUB) are made when it changed; the
-    // articles are read again only then, as they are needed all at once.
-    let load = || load_batch(config, None).map(|batch| batch.articles);
+    // Collection outputs with a fingerprint (the EPUB) are made when it changed. They
+    // need every article at once, so the articles are loaded only then, from their
+    // intermediate outputs: no article file is read, parsed or analysed twice, and the
+    // ids are the ones this build gave.
+    let load =
+        || intermediates.iter().map(|relative| output::read_intermediate(&out.join(relative))).collect();
     let (cached, always): (Vec<_>, Vec<_>) =
         collections.iter().partition(|c| c.fingerprint(&fingerprints).is_some());
     for collection in cached {
@@ -455,7 +467,12 @@ fn reuse(
     }
     let handouts: HashSet<String> =
         outputs.iter().filter(|o| o.is_handout()).map(|o| o.path(&entry.report.id)).collect();
+    let intermediate: HashSet<String> =
+        outputs.iter().filter(|o| o.is_intermediate()).map(|o| o.path(&entry.report.id)).collect();
     for (relative, _) in &built.outputs {
+        if intermediate.contains(relative) {
+            built.intermediate = Some(relative.clone());
+        }
         if handouts.contains(relative) {
             progress.skipped(display_name(relative));
             built.unchanged.push(relative.clone());
