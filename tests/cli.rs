@@ -664,3 +664,79 @@ fn a_template_error_on_every_article_is_one_message() {
     assert!(err.contains("\n1 problem:"), "{err}");
     assert_eq!(pdfs(dir.path()), before);
 }
+
+/// A template at the project root, beside content/ and out/, reads only the files it
+/// uses: out/ changing under it is not a change, and editing a file it imports is.
+#[test]
+fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
+    let dir = content_copy();
+    let shipped = std::fs::read_to_string(common::root().join("templates/handout.typ")).unwrap();
+    std::fs::write(dir.path().join("handout.typ"), format!("#import \"theme.typ\": accent\n{shipped}"))
+        .unwrap();
+    std::fs::write(dir.path().join("theme.typ"), "#let accent = 1\n").unwrap();
+    std::fs::write(
+        dir.path().join("handouts.toml"),
+        "[handout]\ntemplate = \"handout.typ\"\nlarge-print = false\n",
+    )
+    .unwrap();
+    let build = || {
+        let output = run_in(dir.path(), &["build", "--no-epub"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
+        names(&report["pdfs"])
+    };
+    assert_eq!(build().len(), 4);
+    assert_eq!(build(), Vec::<String>::new(), "nothing changed but out/");
+
+    let manifest = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/.handouts-manifest.json")).unwrap())
+            .unwrap()
+    };
+    assert_eq!(manifest()["template_files"], serde_json::json!(["theme.typ"]));
+
+    std::fs::write(dir.path().join("theme.typ"), "#let accent = 2\n").unwrap();
+    assert_eq!(build().len(), 4, "an edited import typesets again");
+    assert_eq!(build(), Vec::<String>::new());
+
+    // Once the template no longer imports it, the theme is no longer one of its files.
+    std::fs::write(dir.path().join("handout.typ"), &shipped).unwrap();
+    assert_eq!(build().len(), 4);
+    assert_eq!(manifest()["template_files"], serde_json::json!([]));
+    std::fs::write(dir.path().join("theme.typ"), "#let accent = 3\n").unwrap();
+    assert_eq!(build(), Vec::<String>::new());
+}
+
+/// The build makes the EPUB from the articles it already read (their intermediate
+/// form), not by reading the content folder again: the same book, byte for byte, as
+/// `handouts epub` makes from the files, duplicate ids included, whether the articles
+/// were typeset by this build or reused from the last one.
+#[test]
+fn the_build_epub_is_the_epub_command_epub() {
+    let dir = content_copy();
+    let content = dir.path().join("content");
+    std::fs::copy(content.join("immunotherapy-for-advanced-cancer.txt"), content.join("zz-same-title.txt"))
+        .unwrap();
+    let epub_command = |epub: &Path| {
+        std::fs::remove_file(epub).unwrap();
+        let output = handouts()
+            .args(["epub", "--quiet", "--content"])
+            .arg(&content)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read(epub).unwrap()
+    };
+    let (fresh, _) = build_in(dir.path(), &[]);
+    let epub = dir.path().join("out").join(fresh["epub"].as_str().unwrap());
+    let built = std::fs::read(&epub).unwrap();
+    assert!(epub_command(&epub) == built, "a fresh build's EPUB differs from `handouts epub`'s");
+
+    std::fs::remove_file(&epub).unwrap();
+    let (reused, _) = build_in(dir.path(), &[]);
+    assert!(names(&reused["pdfs"]).is_empty(), "{reused}");
+    let built = std::fs::read(&epub).unwrap();
+    assert!(epub_command(&epub) == built, "an EPUB of reused articles differs from `handouts epub`'s");
+}

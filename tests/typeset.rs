@@ -179,3 +179,62 @@ fn a_template_name_with_a_backslash_is_an_error_not_a_panic() {
     assert_eq!(err.kind(), handouts::error::Kind::Template);
     assert!(err.to_string().contains("rename it"), "{err}");
 }
+
+/// A template folder holding the shipped template, made to import `theme.typ`.
+fn template_with_theme() -> (tempfile::TempDir, handouts::config::Config) {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(common::root().join("templates/handout.typ")).unwrap();
+    std::fs::write(dir.path().join("handout.typ"), format!("#import \"theme.typ\": accent\n{shipped}"))
+        .unwrap();
+    std::fs::write(dir.path().join("theme.typ"), "#let accent = 1\n").unwrap();
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.template = dir.path().join("handout.typ");
+    (dir, config)
+}
+
+/// Template files are read when the template asks for them: a FIFO (which would block
+/// a read), a stray `.typ` that is not UTF-8 and a large file beside the template are
+/// never opened, and what was read is listed for the next build to fingerprint.
+#[test]
+fn files_the_template_does_not_use_are_never_read() {
+    let (dir, config) = template_with_theme();
+    std::fs::write(dir.path().join("backup.typ"), b"\xff\xfe not UTF-8").unwrap();
+    std::fs::write(dir.path().join("video.mp4"), vec![0u8; 16 << 20]).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(dir.path().join("pipe")).status().unwrap();
+    assert!(fifo.success());
+    let mut typesetter = Typesetter::new(&config).unwrap();
+    typesetter.check(Variant::Regular).unwrap();
+    assert_eq!(typesetter.template_files(), ["theme.typ"]);
+    let article = ingest_file(Path::new("tests/seeds/003_e24520bccb21e291.txt")).unwrap();
+    typesetter.typeset_pdf(&article, Variant::Regular).unwrap();
+    assert_eq!(typesetter.template_files(), ["theme.typ"]);
+
+    // Pinned, the import's bytes decide the fingerprint.
+    let unpinned = typesetter.settings_fingerprint();
+    typesetter.pin_template_files(&typesetter.template_files());
+    let pinned = typesetter.settings_fingerprint();
+    assert_ne!(unpinned, pinned);
+    std::fs::write(dir.path().join("theme.typ"), "#let accent = 2\n").unwrap();
+    let mut edited = Typesetter::new(&config).unwrap();
+    edited.pin_template_files(&["theme.typ".to_string()]);
+    assert_ne!(edited.settings_fingerprint(), pinned);
+}
+
+/// Read on demand, the template folder is still a boundary: a symlink out of it, and
+/// the output and content folders inside it, are errors at the line that reads them.
+#[test]
+fn symlinks_and_the_output_folder_are_not_template_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("passwd.txt")).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/report.json"), "{}").unwrap();
+    std::fs::write(dir.path().join(".secret"), "hidden").unwrap();
+    let article = ingest_file(Path::new("tests/seeds/003_e24520bccb21e291.txt")).unwrap();
+    for path in ["passwd.txt", "/out/report.json", "out/../out/report.json", ".secret"] {
+        std::fs::write(dir.path().join("handout.typ"), format!("#read(\"{path}\")\n")).unwrap();
+        let mut config = common::repo_config(Path::new("content"), &dir.path().join("out"));
+        config.template = dir.path().join("handout.typ");
+        let err = Typesetter::new(&config).unwrap().typeset_pdf(&article, Variant::Regular).unwrap_err();
+        assert!(err.to_string().contains("handout.typ:1:"), "{path}: {err}");
+    }
+}

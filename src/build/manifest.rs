@@ -23,6 +23,12 @@ pub struct Manifest {
     /// passed: an unchanged template is not compiled on its own again.
     #[serde(default)]
     pub checked: BTreeSet<String>,
+    /// The files in the template folder that the template read (paths relative to it,
+    /// the main template aside): their bytes are part of the settings of the next
+    /// build, so editing a file the template imports typesets again, and no other file
+    /// there is ever read.
+    #[serde(default)]
+    pub template_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

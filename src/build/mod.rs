@@ -155,11 +155,12 @@ fn hex(value: impl std::hash::Hash) -> String {
 /// Articles stream through: a first pass reads every file only to learn its id (ids
 /// are unique across the batch), then each worker reads, analyses and makes every
 /// output of one article at a time and keeps only its report line, so memory does not
-/// grow with the batch.
+/// grow with the batch. A stale EPUB, which needs every article at once, reads them
+/// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
-    let typesetter = Typesetter::new(config)?;
+    let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
-    in_pool(config.jobs, || build_in_pool(&typesetter, config, options))
+    in_pool(config.jobs, || build_in_pool(&mut typesetter, config, options))
 }
 
 /// Runs `f` on a rayon pool of `jobs` threads (all cores when `None`), which typst's
@@ -183,6 +184,9 @@ struct Built {
     unchanged: Vec<String>,
     /// The fingerprint of the article's intermediate form.
     fingerprint: Option<String>,
+    /// The intermediate output, written or up to date, that collection outputs read the
+    /// article back from.
+    intermediate: Option<String>,
     /// Each problem, printed and reported at the end (in batch order).
     failures: Vec<Error>,
     /// `warning: file:line: message` lines, for `--verbose`.
@@ -196,22 +200,45 @@ fn display_name(relative: &str) -> &str {
     Path::new(relative).file_stem().and_then(|s| s.to_str()).unwrap_or(relative)
 }
 
-fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOptions) -> Result<BuildReport> {
-    let outputs = output::article_outputs(config, typesetter);
+/// Checks every article output once, before any article is read, so whatever fails
+/// every article (a broken template or logo) is one error; an output checked with the
+/// same settings is not checked again. Returns the settings that passed.
+///
+/// The template files the last check read are pinned first: their bytes are part of
+/// the settings. A check that runs reads what the template uses now (a new import, or
+/// one fewer), and that is pinned instead.
+fn check_outputs(
+    typesetter: &mut Typesetter,
+    config: &Config,
+    old: &Manifest,
+    force: bool,
+) -> Result<BTreeSet<String>> {
+    typesetter.pin_template_files(&old.template_files);
+    let mut ran = false;
+    for output in output::article_outputs(config, typesetter) {
+        if force || !old.checked.contains(&hex(output.settings())) {
+            output.check()?;
+            ran = true;
+        }
+    }
+    if ran {
+        let used = typesetter.template_files();
+        typesetter.pin_template_files(&used);
+    }
+    Ok(output::article_outputs(config, typesetter).iter().map(|o| hex(o.settings())).collect())
+}
+
+fn build_in_pool(
+    typesetter: &mut Typesetter,
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<BuildReport> {
     let collections = output::collection_outputs(config, options.epub && !options.partial())?;
     let out = &config.out_dir;
     let old = Manifest::load(out);
-
-    // Whatever fails every article (a broken template or logo) fails here, once, before
-    // any article is read; an output checked with the same settings is not checked again.
-    let mut checked = BTreeSet::new();
-    for output in &outputs {
-        let key = hex(output.settings());
-        if options.force || !old.checked.contains(&key) {
-            output.check()?;
-        }
-        checked.insert(key);
-    }
+    let checked = check_outputs(typesetter, config, &old, options.force)?;
+    let typesetter = &*typesetter;
+    let outputs = output::article_outputs(config, typesetter);
 
     let files = (!options.files.is_empty()).then_some(options.files.as_slice());
     let found = article_paths(config, files)?;
@@ -300,6 +327,9 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
                             built.unchanged.push(relative.clone());
                         }
                     }
+                    if output.is_intermediate() {
+                        built.intermediate = Some(relative.clone());
+                    }
                     built.outputs.push((relative, entry));
                 }
                 Err(err) => {
@@ -330,8 +360,14 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
     let results = Typesetter::typeset_batch(&planned, build_one);
     progress.clear();
 
-    let mut new = Manifest { checked, ..Manifest::default() };
+    // An article may read a template file the sample article did not (one imported for
+    // its language): the next build pins it too.
+    let mut template_files: BTreeSet<String> = typesetter.pinned_template_files().iter().cloned().collect();
+    template_files.extend(typesetter.template_files());
+    let mut new =
+        Manifest { checked, template_files: template_files.into_iter().collect(), ..Manifest::default() };
     let mut fingerprints = Vec::new();
+    let mut intermediates = Vec::new();
     let mut article_failures = Vec::new();
     for built in results {
         for warning in &built.warnings {
@@ -346,13 +382,17 @@ fn build_in_pool(typesetter: &Typesetter, config: &Config, options: &BuildOption
         report.unchanged.extend(built.unchanged);
         report.articles.extend(built.report);
         fingerprints.extend(built.fingerprint);
+        intermediates.extend(built.intermediate);
         new.articles.extend(built.entry);
     }
     report.failures.extend(print_failures(&article_failures));
 
-    // Collection outputs with a fingerprint (the EPUB) are made when it changed; the
-    // articles are read again only then, as they are needed all at once.
-    let load = || load_batch(config, None).map(|batch| batch.articles);
+    // Collection outputs with a fingerprint (the EPUB) are made when it changed. They
+    // need every article at once, so the articles are loaded only then, from their
+    // intermediate outputs: no article file is read, parsed or analysed twice, and the
+    // ids are the ones this build gave.
+    let load =
+        || intermediates.iter().map(|relative| output::read_intermediate(&out.join(relative))).collect();
     let (cached, always): (Vec<_>, Vec<_>) =
         collections.iter().partition(|c| c.fingerprint(&fingerprints).is_some());
     for collection in cached {
@@ -427,7 +467,12 @@ fn reuse(
     }
     let handouts: HashSet<String> =
         outputs.iter().filter(|o| o.is_handout()).map(|o| o.path(&entry.report.id)).collect();
+    let intermediate: HashSet<String> =
+        outputs.iter().filter(|o| o.is_intermediate()).map(|o| o.path(&entry.report.id)).collect();
     for (relative, _) in &built.outputs {
+        if intermediate.contains(relative) {
+            built.intermediate = Some(relative.clone());
+        }
         if handouts.contains(relative) {
             progress.skipped(display_name(relative));
             built.unchanged.push(relative.clone());

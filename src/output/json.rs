@@ -22,6 +22,10 @@ impl ArticleOutput for Json {
     fn prepare<'a>(&'a self, article: &Article) -> Result<Box<dyn Prepared + 'a>> {
         Ok(Box::new(Serialized { bytes: super::to_json(article) }))
     }
+
+    fn is_intermediate(&self) -> bool {
+        true
+    }
 }
 
 impl Prepared for Serialized {

@@ -55,11 +55,27 @@ pub trait ArticleOutput: Sync {
         Ok(())
     }
     fn prepare<'a>(&'a self, article: &Article) -> Result<Box<dyn Prepared + 'a>>;
+    /// Whether the output is the article itself, serialized: collection outputs read
+    /// the articles back from it instead of reading and analysing the files again.
+    fn is_intermediate(&self) -> bool {
+        false
+    }
+}
+
+/// An article read back from its [intermediate](ArticleOutput::is_intermediate) output.
+pub fn read_intermediate(path: &std::path::Path) -> Result<Article> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::Io {
+        kind: crate::error::Kind::Output,
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| crate::error::Error::Output { path: path.to_path_buf(), message: e.to_string() })
 }
 
 /// What a collection output is made from.
 pub struct Collection<'a> {
-    /// Reads every article of the batch; called only when the output is stale.
+    /// Every article of the batch, in batch order; called only when the output is stale.
     pub articles: &'a dyn Fn() -> Result<Vec<Article>>,
     /// The build so far: what was made, what failed.
     pub report: &'a BuildReport,

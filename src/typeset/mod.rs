@@ -213,7 +213,8 @@ impl Typesetter {
     }
 
     /// A hash of everything besides the article that decides a handout: the tool
-    /// version, fonts, templates, brand, paper, options and `SOURCE_DATE_EPOCH`.
+    /// version, fonts, the main template and the pinned template files, brand, paper,
+    /// options and `SOURCE_DATE_EPOCH`.
     pub fn settings_fingerprint(&self) -> u128 {
         typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
@@ -223,6 +224,26 @@ impl Typesetter {
             &self.logo_vpath,
             self.source_date_epoch,
         ))
+    }
+
+    /// Makes the bytes of these template files part of every fingerprint: a build pins
+    /// the files the template read last time (see [`Typesetter::template_files`]), so
+    /// editing one of them, say a `theme.typ` the template imports, typesets again.
+    /// Files are named by their path in the template folder, as `template_files` gives
+    /// them.
+    pub fn pin_template_files(&mut self, files: &[String]) {
+        self.shared.pin(files);
+    }
+
+    /// The files [`Typesetter::pin_template_files`] made part of the fingerprints.
+    pub fn pinned_template_files(&self) -> &[String] {
+        self.shared.pinned()
+    }
+
+    /// The files in the template folder that compiles read so far, besides the main
+    /// template, sorted: what the template uses, for the next build to pin.
+    pub fn template_files(&self) -> Vec<String> {
+        self.shared.used_files()
     }
 
     /// Writes the typst project that [`Typesetter::typeset_pdf`] compiles for `article`

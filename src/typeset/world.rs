@@ -2,14 +2,15 @@
 //! binary, and the article as data.
 //!
 //! Everything that is the same for every handout (fonts, font book, standard library,
-//! parsed template sources, the logo) lives in [`Shared`], built once and shared across
-//! threads. A per-compile [`HandoutWorld`] only adds the article's JSON, served at a
-//! fixed virtual path: `FileId`s are interned for the life of the process, so minting
-//! one per article would leak and eventually overflow.
+//! template files, the logo) lives in [`Shared`], built once and shared across threads;
+//! template files are read from disk the first time a compile asks for one. A
+//! per-compile [`HandoutWorld`] only adds the article's JSON, served at a fixed virtual
+//! path: `FileId`s are interned for the life of the process, so minting one per article
+//! would leak and eventually overflow.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -69,20 +70,101 @@ pub struct Shared {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
     main: FileId,
-    sources: HashMap<FileId, Source>,
-    files: HashMap<FileId, Bytes>,
+    /// The data served under `/_handouts/` that is the same for every handout (brand
+    /// JSON, logo).
+    data: HashMap<FileId, Bytes>,
+    template: TemplateFiles,
     /// The template folder on disk, for diagnostics.
     pub root: PathBuf,
-    /// Hash of everything shared by all handouts (fonts, template files, brand), so an
+    /// Hash of the fonts, brand, logo and main template: what decides every handout
+    /// before any other template file is known.
+    base: u128,
+    /// The template files [`Shared::pin`] hashed, sorted.
+    pinned: Vec<String>,
+    /// Hash of everything shared by all handouts (`base` and the pinned files), so an
     /// unchanged handout can be recognised without typesetting it.
     pub fingerprint: u128,
 }
 
+/// The files under the template root, each read the first time typst asks for it
+/// (like typst-cli's `SystemWorld`) and kept for the life of the typesetter: a folder
+/// holding more than templates (the project root, with `out/` and `content/`) costs
+/// nothing, and every compile of a build sees the same bytes the fingerprint hashed.
+struct TemplateFiles {
+    /// The template root, canonical, so symlinks cannot lead out of it; `None` for the
+    /// built-in template, which reads no file.
+    root: Option<PathBuf>,
+    /// Folders under the root that are never template files (output and content).
+    exclude: Vec<PathBuf>,
+    bytes: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    /// Parsed once, as typst asks for a source many times per compile.
+    sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+    /// Virtual paths of the files compiles read (besides the main template).
+    used: Mutex<BTreeSet<String>>,
+}
+
+impl TemplateFiles {
+    /// The bytes of `id`, read from disk once. The lock is held while reading, so two
+    /// threads asking for a new file at once cannot read it twice (and maybe see two
+    /// versions of it); each file is read once per build, so the wait is short.
+    fn bytes(&self, id: FileId) -> FileResult<Bytes> {
+        let mut cache = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.entry(id).or_insert_with(|| self.read(id)).clone()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(source) = self.sources.lock().unwrap_or_else(PoisonError::into_inner).get(&id) {
+            return source.clone();
+        }
+        let source = self.bytes(id).and_then(|bytes| {
+            let text = std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
+            Ok(Source::new(id, text.to_string()))
+        });
+        let mut cache = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
+        // Another thread may have parsed it meanwhile: keep one, so every compile shares
+        // the same source (and comemo's cache of it).
+        cache.entry(id).or_insert(source).clone()
+    }
+
+    /// Notes that a compile read `id`.
+    fn record(&self, id: FileId) {
+        let vpath = id.get().vpath().get_without_slash().to_string();
+        self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(vpath);
+    }
+
+    fn read(&self, id: FileId) -> FileResult<Bytes> {
+        let vpath = id.get().vpath();
+        let Some(root) = &self.root else {
+            return Err(FileError::NotFound(vpath.get_with_slash().into()));
+        };
+        let path = vpath.realize(root).map_err(FileError::Realize)?;
+        // Hidden files (`.git`, editor swap files) are never part of a template.
+        if vpath.get_without_slash().split('/').any(|part| part.starts_with('.')) {
+            return Err(FileError::NotFound(path));
+        }
+        let real = std::fs::canonicalize(&path).map_err(|e| FileError::from_io(e, &path))?;
+        if !real.starts_with(root) || self.exclude.iter().any(|folder| real.starts_with(folder)) {
+            return Err(FileError::Other(Some(
+                format!("{}: not a file of the template folder", path.display()).into(),
+            )));
+        }
+        let meta = std::fs::metadata(&real).map_err(|e| FileError::from_io(e, &path))?;
+        if meta.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        // A FIFO or device would block or never end.
+        if !meta.is_file() {
+            return Err(FileError::Other(Some(format!("{}: not a regular file", path.display()).into())));
+        }
+        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
 impl Shared {
-    /// Loads the fonts and the files under the template's folder, leaving out the
-    /// folders in `exclude` (the output and content folders, when the template sits at
-    /// the project root: reading `out/` would change the fingerprint on every build).
-    /// `None` for `template` means the built-in template.
+    /// Loads the fonts and the main template; other files under the template's folder
+    /// are read when a compile asks for them, never those under the folders in
+    /// `exclude` (the output and content folders, when the template sits at the
+    /// project root). `None` for `template` means the built-in template.
     pub fn new(
         template: Option<&Path>,
         exclude: &[PathBuf],
@@ -97,30 +179,7 @@ impl Shared {
                 message: format!("{}: template not found", template.display()),
             });
         }
-        let (fonts, book) = load_fonts();
-
-        let mut sources = HashMap::new();
-        let mut files = HashMap::new();
-        let mut paths = collect_files(&root, exclude)?;
-        paths.sort();
-        let mut hasher = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo));
-        for path in paths {
-            let Ok(relative) = path.strip_prefix(&root) else { continue };
-            let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-            let Ok(vpath) = VirtualPath::new(&vpath) else { continue };
-            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
-            let data = std::fs::read(&path).map_err(|e| Error::template_io(&path, e))?;
-            hasher = typst::utils::hash128(&(hasher, id.get().vpath().get_with_slash(), &data));
-            if path.extension().is_some_and(|e| e == "typ") {
-                let text = String::from_utf8(data).map_err(|_| Error::Template {
-                    article: None,
-                    message: format!("{}: template is not valid UTF-8", path.display()),
-                })?;
-                sources.insert(id, Source::new(id, text));
-            } else {
-                files.insert(id, Bytes::new(data));
-            }
-        }
+        let canonical = std::fs::canonicalize(&root).map_err(|e| Error::template_io(&root, e))?;
         let main_vpath = template
             .file_name()
             .map(|name| format!("/{}", name.to_string_lossy()))
@@ -136,51 +195,135 @@ impl Shared {
                     template.display()
                 ),
             })?;
-        Ok(Shared::assemble(fonts, book, main, sources, files, root, hasher, brand_json, logo))
+        // The main template is read now: a missing or garbled one is an error before any
+        // article, and its bytes are part of every fingerprint.
+        let text = std::fs::read(template).map_err(|e| Error::template_io(template, e))?;
+        let text = String::from_utf8(text).map_err(|_| Error::Template {
+            article: None,
+            message: format!("{}: template is not valid UTF-8", template.display()),
+        })?;
+        let files = TemplateFiles {
+            root: Some(canonical),
+            exclude: exclude.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect(),
+            bytes: Mutex::default(),
+            sources: Mutex::default(),
+            used: Mutex::default(),
+        };
+        Ok(Shared::assemble(fonts_and_book(), main, text, files, root, brand_json, logo))
     }
 
     /// The template built into the binary, for a folder without handouts.toml.
     fn builtin(brand_json: Vec<u8>, logo: Option<(&str, Vec<u8>)>) -> Result<Shared> {
-        let (fonts, book) = load_fonts();
-        let main = file_id("/handout.typ");
-        let sources = HashMap::from([(main, Source::new(main, BUILTIN_TEMPLATE.to_string()))]);
-        let hasher = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo, BUILTIN_TEMPLATE));
+        let files = TemplateFiles {
+            root: None,
+            exclude: Vec::new(),
+            bytes: Mutex::default(),
+            sources: Mutex::default(),
+            used: Mutex::default(),
+        };
         let root = PathBuf::from("(built-in template)");
-        Ok(Shared::assemble(fonts, book, main, sources, HashMap::new(), root, hasher, brand_json, logo))
+        let main = file_id("/handout.typ");
+        Ok(Shared::assemble(
+            fonts_and_book(),
+            main,
+            BUILTIN_TEMPLATE.to_string(),
+            files,
+            root,
+            brand_json,
+            logo,
+        ))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn assemble(
-        fonts: Vec<Font>,
-        book: FontBook,
+        (fonts, book): (Vec<Font>, FontBook),
         main: FileId,
-        sources: HashMap<FileId, Source>,
-        mut files: HashMap<FileId, Bytes>,
+        main_text: String,
+        template: TemplateFiles,
         root: PathBuf,
-        fingerprint: u128,
         brand_json: Vec<u8>,
         logo: Option<(&str, Vec<u8>)>,
     ) -> Shared {
-        files.insert(file_id(BRAND_PATH), Bytes::new(brand_json));
-        if let Some((name, data)) = logo {
-            files.insert(file_id(&format!("/_handouts/{name}")), Bytes::new(data));
+        let base = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo, &main_text));
+        template
+            .bytes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(main, Ok(Bytes::from_string(main_text.clone())));
+        template
+            .sources
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(main, Ok(Source::new(main, main_text)));
+        let mut data = HashMap::from([(file_id(BRAND_PATH), Bytes::new(brand_json))]);
+        if let Some((name, bytes)) = logo {
+            data.insert(file_id(&format!("/_handouts/{name}")), Bytes::new(bytes));
         }
-        Shared {
+        let mut shared = Shared {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(book),
             fonts,
             main,
-            sources,
-            files,
+            data,
+            template,
             root,
-            fingerprint,
+            base,
+            pinned: Vec::new(),
+            fingerprint: 0,
+        };
+        shared.pin(&[]);
+        shared
+    }
+
+    /// Makes the bytes of these template files (virtual paths, as
+    /// [`Shared::used_files`] gives them) part of [`Shared::fingerprint`]: the files
+    /// the template read decide every handout as much as the main template does. A
+    /// file that is gone counts as missing, so creating it again changes the hash too.
+    pub fn pin(&mut self, files: &[String]) {
+        let mut files: Vec<String> = files.to_vec();
+        files.sort();
+        files.dedup();
+        let contents: Vec<(&str, Option<Bytes>)> = files
+            .iter()
+            .map(|vpath| {
+                let bytes = VirtualPath::new(format!("/{vpath}"))
+                    .ok()
+                    .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+                    .filter(|&id| id != self.main)
+                    .and_then(|id| self.template.bytes(id).ok());
+                (vpath.as_str(), bytes)
+            })
+            .collect();
+        let contents: Vec<(&str, Option<&[u8]>)> =
+            contents.iter().map(|(vpath, bytes)| (*vpath, bytes.as_ref().map(Bytes::as_slice))).collect();
+        self.fingerprint = typst::utils::hash128(&(self.base, contents));
+        self.pinned = files;
+    }
+
+    /// The files [`Shared::pin`] hashed.
+    pub fn pinned(&self) -> &[String] {
+        &self.pinned
+    }
+
+    /// The template files compiles read so far, besides the main template (virtual
+    /// paths without the leading slash, sorted).
+    pub fn used_files(&self) -> Vec<String> {
+        self.template.used.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+    }
+
+    /// A file under the template root, for a compile: what it reads is what decides
+    /// the handouts (see [`Shared::used_files`]).
+    fn template_file(&self, id: FileId) -> FileResult<Bytes> {
+        let bytes = self.template.bytes(id)?;
+        if id != self.main {
+            self.template.record(id);
         }
+        Ok(bytes)
     }
 
     /// A shared data file (brand JSON, logo) by its virtual path, for [`super::emit`].
     pub(super) fn data_file(&self, vpath: &str) -> Option<Bytes> {
         let vpath = VirtualPath::new(vpath).ok()?;
-        self.files.get(&RootedPath::new(VirtualRoot::Project, vpath).intern()).cloned()
+        self.data.get(&RootedPath::new(VirtualRoot::Project, vpath).intern()).cloned()
     }
 
     /// The main template's path relative to the template folder.
@@ -208,7 +351,7 @@ impl Shared {
 /// The template built into the binary (the shipped `templates/handout.typ`).
 const BUILTIN_TEMPLATE: &str = include_str!("../../templates/handout.typ");
 
-fn load_fonts() -> (Vec<Font>, FontBook) {
+fn fonts_and_book() -> (Vec<Font>, FontBook) {
     let fonts: Vec<Font> = EMBEDDED_FONTS
         .iter()
         .flat_map(|data| Font::iter(Bytes::new(*data)))
@@ -222,30 +365,6 @@ fn load_fonts() -> (Vec<Font>, FontBook) {
         .collect();
     let book = FontBook::from_fonts(&fonts);
     (fonts, book)
-}
-
-/// Every regular file under `dir`, hidden entries and the folders in `exclude` skipped.
-fn collect_files(dir: &Path, exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    let skip = |entry: &walkdir::DirEntry| {
-        (entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.'))
-            || (entry.file_type().is_dir()
-                && std::fs::canonicalize(entry.path()).is_ok_and(|p| exclude.contains(&p)))
-    };
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| !skip(e)) {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::template_io(
-                path,
-                e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
-            )
-        })?;
-        if entry.file_type().is_file() {
-            out.push(entry.into_path());
-        }
-    }
-    Ok(out)
 }
 
 /// One compile: the shared parts plus this article's data.
@@ -273,14 +392,14 @@ impl HandoutWorld<'_> {
         if id == *QR_ID {
             return self.qr_svg.clone().ok_or_else(|| FileError::NotFound(QR_PATH.into()));
         }
-        if let Some(source) = self.shared.sources.get(&id) {
-            return Ok(Bytes::from_string(source.clone()));
+        if let Some(bytes) = self.shared.data.get(&id) {
+            return Ok(bytes.clone());
         }
-        self.shared
-            .files
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| FileError::NotFound(id.get().vpath().get_with_slash().into()))
+        self.shared.template_file(id)
+    }
+
+    fn is_data(id: FileId) -> bool {
+        id == *ARTICLE_ID || id == *OPTIONS_ID || id == *QR_ID
     }
 }
 
@@ -298,11 +417,12 @@ impl World for HandoutWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if let Some(source) = self.shared.sources.get(&id) {
-            return Ok(source.clone());
-        }
         // Data files are never sources: article text cannot be evaluated as typst.
-        self.lookup(id).and(Err(FileError::NotSource))
+        if HandoutWorld::is_data(id) || self.shared.data.contains_key(&id) {
+            return Err(FileError::NotSource);
+        }
+        self.lookup(id)?;
+        self.shared.template.source(id)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
