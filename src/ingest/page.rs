@@ -855,6 +855,14 @@ const MONTHS: &[&str] = &[
 /// A line that is only a date, perhaps with "Updated" or a weekday: "May 3, 2024",
 /// "03/12/2024", "12 de marzo de 2024".
 fn is_date_line(key: &str) -> bool {
+    // Cheap test first: every date line holds a year (four digits in a row).
+    let mut run = 0;
+    if !key.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 4
+    }) {
+        return false;
+    }
     let words: Vec<&str> = key
         .split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '·' || c == '•')
         .filter(|w| !w.is_empty())
@@ -879,7 +887,7 @@ fn is_date_line(key: &str) -> bool {
 /// `Home > Health A-Z > Asthma`, `Inicio / Salud / Asma`, `Home » Blog`.
 fn is_breadcrumb(text: &str) -> bool {
     let separators = [" > ", " / ", " » ", " › ", " → ", " >> "];
-    separators.iter().any(|sep| {
+    separators.iter().filter(|sep| text.contains(*sep)).any(|sep| {
         let parts: Vec<&str> = text.split(sep).collect();
         parts.len() >= 2
             && parts.iter().all(|p| {
@@ -891,7 +899,7 @@ fn is_breadcrumb(text: &str) -> bool {
 
 /// `Print | Email | Share`, `Facebook · X · Email`: three or more short parts.
 fn is_pipe_menu(text: &str) -> bool {
-    ['|', '·', '•'].iter().any(|&sep| {
+    ['|', '·', '•'].iter().filter(|&&sep| text.contains(sep)).any(|&sep| {
         let parts: Vec<&str> = text.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
         parts.len() >= 3 && parts.iter().all(|p| p.split_whitespace().count() <= 3)
     })
@@ -899,6 +907,9 @@ fn is_pipe_menu(text: &str) -> bool {
 
 /// "Jamie Lee is a registered nurse who writes about …": a bio sentence about a writer.
 fn is_author_bio(key: &str) -> bool {
+    if ![" is a", " es ", " est ", " é "].iter().any(|verb| key.contains(verb)) {
+        return false;
+    }
     let roles = [
         " is a registered nurse",
         " is a health writer",
@@ -955,20 +966,19 @@ fn is_menu_like(text: &str) -> bool {
         && long.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
 }
 
-fn score(text: &str, tag: Option<Furniture>) -> f64 {
-    let words = text.split_whitespace().count();
+fn score(text: &str, tag: Option<Furniture>, prose_words: usize) -> f64 {
     if tag.is_some() {
         // A tagged disclaimer or cookie notice is long: it must cost more than the prose
         // of its length would earn.
-        return -8.0 - words.min(60) as f64;
+        return -8.0 - word_count(text).min(60) as f64;
     }
-    if is_prose(text) {
-        return words.min(60) as f64;
+    if prose_words > 0 {
+        return prose_words.min(60) as f64;
     }
     if is_menu_like(text) {
         return -2.0;
     }
-    if text.trim_end().ends_with(['.', '!', '?']) && words >= 4 {
+    if text.trim_end().ends_with(['.', '!', '?']) && word_count(text) >= 4 {
         return 1.0;
     }
     -0.5
@@ -994,8 +1004,16 @@ fn best_stretch(scores: &[f64]) -> Option<(usize, usize)> {
 /// Finds the article in `lines`: which lines are page furniture, and which is the title.
 pub(crate) fn find_article(lines: &[Line]) -> Found {
     let mut tags: Vec<Option<Furniture>> = lines.iter().map(|line| classify(&line.text)).collect();
-    extend_runs(lines, &mut tags);
-    let scores: Vec<f64> = lines.iter().zip(&tags).map(|(line, tag)| score(&line.text, *tag)).collect();
+    // Words of each prose line (0 for other lines), computed once: several passes ask.
+    let prose_words: Vec<usize> =
+        lines.iter().map(|line| if is_prose(&line.text) { word_count(&line.text) } else { 0 }).collect();
+    extend_runs(lines, &prose_words, &mut tags);
+    let scores: Vec<f64> = lines
+        .iter()
+        .zip(&tags)
+        .zip(&prose_words)
+        .map(|((line, tag), &prose)| score(&line.text, *tag, prose))
+        .collect();
     let mut found = Found { removed: vec![None; lines.len()], title: None, title_text: None };
     let Some((mut start, mut end)) = best_stretch(&scores) else {
         // No prose at all: a list-only handout or a stub. Keep it whole, less what is tagged.
@@ -1064,14 +1082,13 @@ fn menu_runs(lines: &[Line]) -> Vec<bool> {
 /// Tags the short lines after a run-opening tag with the same kind, until prose resumes.
 /// The last line before the prose is left untagged when it could be the heading of what
 /// follows.
-fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
+fn extend_runs(lines: &[Line], prose_words: &[usize], tags: &mut [Option<Furniture>]) {
     // Prose words from each line to the end: a comment section or bio runs through prose
     // only when more of the page's prose stands above it than below, so a "Comments"
     // link at the top can never swallow the article.
     let mut prose_after = vec![0usize; lines.len() + 1];
     for index in (0..lines.len()).rev() {
-        let words = if is_prose(&lines[index].text) { word_count(&lines[index].text) } else { 0 };
-        prose_after[index] = prose_after[index + 1] + words;
+        prose_after[index] = prose_after[index + 1] + prose_words[index];
     }
     // The open run's kind, the index of the line that opened it, and whether it goes on
     // through prose.
@@ -1102,7 +1119,7 @@ fn extend_runs(lines: &[Line], tags: &mut [Option<Furniture>]) {
                 }
                 // A box's pitch ("Join 20,000 readers and get…") is a sentence of its own.
                 let pitch = kind.max_run().is_some() && word_count(text) < 20;
-                if is_prose(text) && !through && !pitch {
+                if prose_words[index] > 0 && !through && !pitch {
                     open = None;
                     // A heading right before the prose belongs to the article again.
                     let previous = index - 1;
