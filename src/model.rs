@@ -146,7 +146,7 @@ impl Inline {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Removed {
-    /// Why it was removed, e.g. "web boilerplate".
+    /// What kind of page furniture it was, e.g. "site navigation", "byline", "related links".
     pub reason: String,
     /// 1-based source line of the removed text.
     pub line: usize,
