@@ -152,10 +152,11 @@ fn hex(value: impl std::hash::Hash) -> String {
 /// Runs the whole build into `config.out_dir`, skipping outputs whose inputs did not
 /// change since the last build (see [`MANIFEST`]).
 ///
-/// Articles stream through: a first pass reads every file only to learn its id (ids
-/// are unique across the batch), then each worker reads, analyses and makes every
-/// output of one article at a time and keeps only its report line, so memory does not
-/// grow with the batch. A stale EPUB, which needs every article at once, reads them
+/// Articles stream through: a first pass reads every file once, for its hash and id
+/// (ids are unique across the batch), and keeps its bytes; then each worker parses,
+/// analyses and makes every output of one article at a time from those bytes and keeps
+/// only its report line, so no parsed article outlives its worker (the source text is
+/// all the batch holds). A stale EPUB, which needs every article at once, reads them
 /// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let mut typesetter = Typesetter::new(config)?;
@@ -276,6 +277,8 @@ fn build_in_pool(
     ));
     let force = options.force;
     let build_one = |item: &Planned| -> Built {
+        // The bytes the first pass read: taken first, so they are freed on reuse too.
+        let kept = item.bytes.lock().ok().and_then(|mut bytes| bytes.take());
         let source = item.path.display().to_string();
         let key = hex((&item.source_hash, &item.id, settings));
         if !force
@@ -285,10 +288,13 @@ fn build_in_pool(
             return built;
         }
         let mut built = Built { source: source.clone(), ..Built::default() };
-        let mut article = match ingest::ingest_file_limited(&item.path, max_bytes) {
+        let ingested = match kept {
+            Some(bytes) => ingest::ingest_bytes(&item.path, &bytes),
+            None => ingest::ingest_file_limited(&item.path, max_bytes),
+        };
+        let mut article = match ingested {
             Ok(article) => article,
             Err(err) => {
-                // The file changed or vanished since the first pass.
                 built.failures.push(err);
                 return built;
             }

@@ -128,6 +128,11 @@ pub struct Planned {
     pub id: String,
     /// The first file in the batch whose id is `base_id`.
     pub earlier: String,
+    /// The bytes the first pass read, for the worker that builds the article: a file is
+    /// read once per build, and built from exactly the bytes its hash and id came from.
+    /// Taken, and so freed, by the worker (also when it reuses the last build's outputs),
+    /// so at most the batch's source text is held, never its parsed articles.
+    pub bytes: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 /// Reads every file only for its id (ids are unique across the batch); a file whose
@@ -139,7 +144,8 @@ pub fn plan_ids(
     max_bytes: u64,
     quiet: bool,
 ) -> (Vec<Planned>, Vec<Error>) {
-    let read: Vec<Result<(String, String)>> = paths
+    type Read = (String, String, Option<Vec<u8>>);
+    let read: Vec<Result<Read>> = paths
         .par_iter()
         .map(|path| {
             let bytes = ingest::read_limited(path, max_bytes)?;
@@ -151,23 +157,23 @@ pub fn plan_ids(
                 Some(entry) => entry.base_id.clone(),
                 None => ingest::ingest_bytes(path, &bytes)?.id,
             };
-            Ok((source_hash, base_id))
+            Ok((source_hash, base_id, Some(bytes)))
         })
         .collect();
     let mut readable = Vec::new();
     let mut failures = Vec::new();
     for (path, result) in paths.into_iter().zip(read) {
         match result {
-            Ok((source_hash, base_id)) => readable.push((path, source_hash, base_id)),
+            Ok((source_hash, base_id, bytes)) => readable.push((path, source_hash, base_id, bytes)),
             Err(err) => failures.push(err),
         }
     }
-    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id)| id.as_str()).collect::<Vec<_>>());
+    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id, _)| id.as_str()).collect::<Vec<_>>());
     let mut first_with: HashMap<String, String> = HashMap::new();
     let planned = readable
         .into_iter()
         .zip(ids)
-        .map(|((path, source_hash, base_id), id)| {
+        .map(|((path, source_hash, base_id, bytes), id)| {
             let earlier = first_with.entry(base_id.clone()).or_insert_with(|| path.display().to_string()).clone();
             if id != base_id && !quiet {
                 // Two handouts with one title confuse patients and staff alike: say so
@@ -177,8 +183,32 @@ pub fn plan_ids(
                     path.display()
                 );
             }
-            Planned { path, source_hash, base_id, id, earlier }
+            Planned { path, source_hash, base_id, id, earlier, bytes: std::sync::Mutex::new(bytes) }
         })
         .collect();
     (planned, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_pass_hands_each_file_s_bytes_to_its_worker() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(&a, "Hand Washing\n\nWash your hands with soap and water for twenty seconds.")
+            .unwrap();
+        std::fs::write(&b, "Hand Washing\n\nDry your hands on a clean towel after washing them.").unwrap();
+        let (planned, failures) = plan_ids(vec![a.clone(), b.clone()], &Manifest::default(), 1 << 20, true);
+        assert!(failures.is_empty());
+        assert_eq!(
+            planned.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["hand-washing", "hand-washing-2"]
+        );
+        // The files may change or vanish now: the build uses what the first pass read.
+        std::fs::remove_file(&a).unwrap();
+        let kept = planned[0].bytes.lock().unwrap().take().expect("bytes kept for the worker");
+        assert!(String::from_utf8(kept).unwrap().contains("twenty seconds"));
+    }
 }
