@@ -25,7 +25,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::text::Line;
+use super::text::{Line, looks_like_heading, word_count};
 
 /// What a line of page furniture was, reported as the reason it was left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1135,17 +1135,6 @@ fn extend_runs(lines: &[Line], prose_words: &[usize], tags: &mut [Option<Furnitu
             }
         }
     }
-}
-
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
-}
-
-fn looks_like_heading(text: &str) -> bool {
-    let words = text.split_whitespace().count();
-    (1..=12).contains(&words)
-        && !text.trim_end().ends_with(['.', ',', ';'])
-        && text.chars().next().is_some_and(|c| !c.is_lowercase())
 }
 
 /// Widens the end of the body over a closing list or sentence that scored below zero.

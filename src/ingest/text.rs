@@ -351,7 +351,7 @@ fn is_numbered_section_heading(lines: &[Line], index: usize, marker: &ListMarker
 
 /// A line that reads as a heading in shape: short, no final sentence punctuation, starts
 /// like a sentence.
-fn looks_like_heading(text: &str) -> bool {
+pub(crate) fn looks_like_heading(text: &str) -> bool {
     word_count(text) <= HEADING_MAX_WORDS
         && text.chars().count() <= 100
         && !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！'])
@@ -565,7 +565,7 @@ fn continues_wrapped_line(previous: &str, next: &str) -> bool {
         && previous.split_whitespace().count() > WRAPPED_LINE_MIN_WORDS
 }
 
-fn word_count(text: &str) -> usize {
+pub(crate) fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
