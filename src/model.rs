@@ -91,6 +91,19 @@ pub enum Block {
         #[serde(default)]
         line: usize,
     },
+    /// A picture. `src` is a path relative to the content folder, with `/` separators,
+    /// checked at ingest to stay inside it (see `crate::pictures`).
+    Figure {
+        src: String,
+        /// What the picture shows, for readers who cannot see it. Empty when the article
+        /// gave none: the picture is then decoration (and ingest warned).
+        alt: String,
+        /// Printed under the picture.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<Vec<Inline>>,
+        #[serde(default)]
+        line: usize,
+    },
     /// Preformatted text, shown verbatim in a monospace font.
     CodeBlock {
         text: String,
@@ -107,6 +120,7 @@ impl Block {
             | Block::List { line, .. }
             | Block::Quote { line, .. }
             | Block::Table { line, .. }
+            | Block::Figure { line, .. }
             | Block::CodeBlock { line, .. } => *line,
         }
     }
@@ -262,6 +276,11 @@ pub fn for_each_inlines(blocks: &[Block], parent_line: usize, f: &mut impl FnMut
             }
             Block::List { items, .. } => items.iter().for_each(|item| for_each_inlines(item, line, f)),
             Block::Quote { blocks, .. } => for_each_inlines(blocks, line, f),
+            Block::Figure { caption, .. } => {
+                if let Some(caption) = caption {
+                    f(caption, line)
+                }
+            }
             Block::CodeBlock { .. } => {}
         }
     }

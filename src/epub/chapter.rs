@@ -190,6 +190,23 @@ impl Writer {
                 }
             }
             Block::Table { header, rows, .. } => self.table(header, rows),
+            Block::Figure { src, alt, caption, .. } => {
+                self.out.push_str("<figure>\n<img src=\"");
+                push_escaped(&mut self.out, &super::picture_href(src));
+                self.out.push_str("\" alt=\"");
+                push_escaped(&mut self.out, &one_line(alt));
+                self.out.push_str(if alt.trim().is_empty() {
+                    "\" role=\"presentation\"/>\n"
+                } else {
+                    "\"/>\n"
+                });
+                if let Some(caption) = caption.as_deref().filter(|c| has_text(c)) {
+                    self.out.push_str("<figcaption>");
+                    self.inlines(caption);
+                    self.out.push_str("</figcaption>\n");
+                }
+                self.out.push_str("</figure>\n");
+            }
             Block::CodeBlock { text, .. } => {
                 self.out.push_str("<pre><code>");
                 push_escaped(&mut self.out, text);

@@ -310,3 +310,9 @@ mod tests {
         assert_eq!(unique_name("!!!", &mut used), "article");
     }
 }
+
+/// Where a picture (a [`crate::model::Block::Figure`]'s `src`, relative to the content
+/// folder) lives in the package, relative to the chapters.
+pub(crate) fn picture_href(src: &str) -> String {
+    format!("pictures/{src}")
+}

@@ -103,6 +103,13 @@ fn push_block_text(block: &Block, out: &mut String) {
                 push_block_text(block, out);
             }
         }
+        Block::Figure { alt, caption, .. } => {
+            out.push_str(alt);
+            if let Some(caption) = caption {
+                out.push(' ');
+                out.push_str(&plain_text(caption));
+            }
+        }
         Block::Table { header, rows, .. } => {
             for cell in header.iter().chain(rows.iter().flatten()) {
                 out.push(' ');
