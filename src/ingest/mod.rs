@@ -304,6 +304,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             audience: front.audience,
             tags: front.tags,
             url: front.url,
+            max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
         },
         blocks,
         removed,

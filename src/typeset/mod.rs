@@ -65,7 +65,12 @@ pub struct HandoutInputs {
     /// The article's file, named in errors.
     source: PathBuf,
     article_json: Bytes,
+    /// The options with the designed layout ([`Fit::DESIGNED`]); what fingerprints hash.
     options_json: Bytes,
+    /// The same options as data, to make the tightened layouts' options from.
+    options: serde_json::Value,
+    variant: Variant,
+    max_pages: Option<usize>,
     qr_svg: Option<Bytes>,
     date: Option<Datetime>,
 }
@@ -91,7 +96,52 @@ struct Options<'a> {
     actions: Vec<usize>,
     /// The disclaimer in the article's language.
     disclaimer: Option<&'a str>,
+    /// The most pages the handout may take (front matter, else `[handout] max-pages`).
+    max_pages: Option<usize>,
+    /// How far the layout is tightened (see [`Fit`]); set per compile.
+    fit: Fit,
 }
+
+/// How far a handout's layout is tightened: a spacing factor (1 is the template's
+/// design) and a body size in points (`None` keeps the design's size). The template
+/// reads it as `options.fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+struct Fit {
+    spacing: f64,
+    size: Option<f64>,
+    /// `false` leaves out the questions box: the last resort when even a squeezed box
+    /// would stand alone on a page.
+    questions: bool,
+}
+
+impl Fit {
+    const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true };
+    const fn tighter(spacing: f64, size: Option<f64>) -> Fit {
+        Fit { spacing, size, questions: true }
+    }
+}
+
+/// The layouts tried, in order, until a handout fits its `max-pages` with no page that
+/// holds only the closing parts: tighter spacing first, then smaller body text down
+/// to 11 pt. Large print is never made smaller: it gets more pages instead.
+const REGULAR_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit { spacing: 0.9, size: None, questions: false },
+    Fit::tighter(0.8, Some(12.0)),
+    Fit::tighter(0.8, Some(11.5)),
+    Fit::tighter(0.8, Some(11.0)),
+];
+const LARGE_PRINT_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit { spacing: 0.9, size: None, questions: false },
+];
+
+/// Where the template marks the end of the article, before the closing parts.
+const ARTICLE_END_LABEL: &str = "article-end";
 
 /// What the template reads from `/_handouts/brand.json`.
 #[derive(Debug, Serialize)]
@@ -111,6 +161,7 @@ pub struct Typesetter {
     logo_path: Option<PathBuf>,
     paper: Paper,
     questions_box: bool,
+    max_pages: Option<usize>,
     logo_vpath: Option<String>,
     source_date_epoch: Option<i64>,
 }
@@ -150,6 +201,7 @@ impl Typesetter {
             logo_path: config.logo.clone(),
             paper: config.handout.paper,
             questions_box: config.handout.questions_box,
+            max_pages: config.handout.max_pages.map(std::num::NonZeroUsize::get),
             logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
             source_date_epoch: config.source_date_epoch,
         })
@@ -186,13 +238,20 @@ impl Typesetter {
             labels: self.labels.for_lang(&article.meta.lang).to_json(),
             actions: crate::labels::action_sections(article, &self.labels),
             disclaimer: self.disclaimer.as_ref().and_then(|d| d.for_lang(&article.meta.lang).0),
+            max_pages: article.meta.max_pages.or(self.max_pages),
+            fit: Fit::DESIGNED,
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
+        let max_pages = options.max_pages;
+        let options = serde_json::to_value(&options).map_err(unserializable)?;
         Ok(HandoutInputs {
             ident: format!("{}{}", article.id, variant.suffix()),
             source: PathBuf::from(&article.source),
             article_json: Bytes::new(article_json),
             options_json: Bytes::new(options_json),
+            options,
+            variant,
+            max_pages,
             qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
             date: self.creation_date(article),
         })
@@ -300,7 +359,59 @@ impl Typesetter {
     }
 
     /// Typesets one handout from its [prepared](Typesetter::prepare) inputs.
+    ///
+    /// Most handouts are compiled once. One that takes more than its `max-pages`, or
+    /// whose closing parts end up alone on a last page, is compiled again with tighter
+    /// layouts ([`REGULAR_FITS`], [`LARGE_PRINT_FITS`]) until one fits; when none does,
+    /// the one with the fewest pages is kept (the build reports the page count).
     pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
+        let fits = match inputs.variant {
+            Variant::Regular => REGULAR_FITS,
+            Variant::LargePrint => LARGE_PRINT_FITS,
+        };
+        let mut best: Option<(PagedDocument, (usize, bool))> = None;
+        for &fit in fits {
+            // Smaller text is only for keeping within max-pages.
+            if fit.size.is_some() && inputs.max_pages.is_none() {
+                break;
+            }
+            let options_json = if fit == Fit::DESIGNED {
+                inputs.options_json.clone()
+            } else {
+                let mut options = inputs.options.clone();
+                options["fit"] = serde_json::json!(fit);
+                Bytes::new(serde_json::to_vec(&options).unwrap_or_default())
+            };
+            let world = HandoutWorld {
+                shared: &self.shared,
+                article_json: inputs.article_json.clone(),
+                options_json,
+                qr_svg: inputs.qr_svg.clone(),
+                today: inputs.date,
+            };
+            let warned = typst::compile::<PagedDocument>(&world);
+            let document =
+                warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
+            let pages = document.pages().len();
+            let over = inputs.max_pages.is_some_and(|max| pages > max);
+            let alone = closing_parts_alone(&document);
+            // Fewer pages over the limit first, then no loose last page; the least
+            // tightened layout wins a tie.
+            let badness = (if over { pages } else { 0 }, alone);
+            let better = best.as_ref().is_none_or(|(_, best)| badness < *best);
+            if better {
+                best = Some((document, badness));
+            }
+            if badness == (0, false) {
+                break;
+            }
+        }
+        let Some((document, _)) = best else {
+            return Err(Error::Template {
+                article: Some(inputs.source.clone()),
+                message: "no layout to try".into(),
+            });
+        };
         let world = HandoutWorld {
             shared: &self.shared,
             article_json: inputs.article_json.clone(),
@@ -308,9 +419,6 @@ impl Typesetter {
             qr_svg: inputs.qr_svg.clone(),
             today: inputs.date,
         };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let document =
-            warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
         let options = PdfOptions {
             ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
             creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
@@ -408,6 +516,20 @@ impl Typesetter {
         }
         text
     }
+}
+
+/// Whether the closing parts (everything after the template's `<article-end>` label)
+/// start on a page after the article's last: a page holding nothing of the article. A
+/// template without the label is not checked.
+fn closing_parts_alone(document: &PagedDocument) -> bool {
+    let Some(label) = typst::foundations::Label::new(typst::utils::PicoStr::intern(ARTICLE_END_LABEL)) else {
+        return false;
+    };
+    use typst::introspection::Introspector;
+    let introspector: &dyn Introspector = document.introspector().as_ref();
+    let Ok(end) = introspector.query_label(label) else { return false };
+    let Some(location) = end.location() else { return false };
+    introspector.page(location).is_some_and(|page| page.get() < document.pages().len())
 }
 
 fn pdf_standards() -> PdfStandards {
