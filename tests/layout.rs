@@ -219,3 +219,118 @@ fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
     );
     assert!(orphans.is_empty() && heading_ends.is_empty(), "layout problems: see the table above");
 }
+
+/// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
+/// the title is a heading's `/T`.
+fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
+    let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
+    let deref = |object: &lopdf::Object| -> lopdf::Object {
+        match object {
+            lopdf::Object::Reference(id) => document.get_object(*id).expect("reference resolves").clone(),
+            other => other.clone(),
+        }
+    };
+    let catalog = document.catalog().expect("catalog");
+    let root = deref(catalog.get(b"StructTreeRoot").expect("tagged PDF has a structure tree"));
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let lopdf::Object::Dictionary(dict) = node else { continue };
+        if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
+            let title = dict.get(b"T").ok().map(&deref).and_then(|t| match t {
+                lopdf::Object::String(bytes, _) => Some(decode_pdf_string(&bytes)),
+                _ => None,
+            });
+            out.push((String::from_utf8_lossy(kind).into_owned(), title));
+        }
+        let kids = match dict.get(b"K").map(&deref) {
+            Ok(lopdf::Object::Array(kids)) => kids,
+            Ok(kid @ lopdf::Object::Dictionary(_)) => vec![kid],
+            _ => vec![],
+        };
+        // Depth first, in order.
+        for kid in kids.iter().rev() {
+            stack.push(deref(kid));
+        }
+    }
+    out
+}
+
+/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding (ASCII here).
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> =
+            utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn the_title_is_the_one_top_heading_and_sections_nest_under_it() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    let mut checked = 0;
+    for path in handouts::ingest::discover(Path::new("content")).expect("content lists") {
+        let article = handouts::ingest::ingest_file(&path).expect("article ingests");
+        for variant in [Variant::Regular, Variant::LargePrint] {
+            let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
+            let headings: Vec<(u32, Option<String>)> = structure(&pdf.bytes)
+                .into_iter()
+                .filter_map(|(kind, title)| {
+                    let level = kind.strip_prefix('H')?.parse::<u32>().ok()?;
+                    Some((level, title))
+                })
+                .collect();
+            assert!(headings.len() >= 2, "{}: headings {headings:?}", article.id);
+            println!("{} {variant:?}: {headings:?}", article.id);
+            let (first_level, first_title) = &headings[0];
+            assert_eq!(*first_level, 1, "{}: the first heading is the title: {headings:?}", article.id);
+            assert_eq!(first_title.as_deref(), Some(article.meta.title.as_str()), "{}", article.id);
+            let mut last = 1;
+            for (level, title) in &headings[1..] {
+                assert!((2..=4).contains(level), "{}: {title:?} is H{level}: {headings:?}", article.id);
+                assert!(*level <= last + 1, "{}: {title:?} skips from H{last} to H{level}", article.id);
+                last = *level;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "every shipped article in both prints: {checked}");
+}
+
+fn eating_article(parts: usize, max_pages: usize) -> Article {
+    let mut text = format!("---\ntitle: Eating well during treatment\nmax-pages: {max_pages}\n---\n");
+    for i in 0..parts {
+        text.push_str(&format!(
+            "## Part {i}\n\nSmall meals every few hours are easier than three big ones. Keep snacks \
+             you like close by, and drink between meals rather than with them.\n\n"
+        ));
+    }
+    handouts::ingest::ingest_bytes(Path::new("eating.md"), text.as_bytes()).expect("ingests")
+}
+
+#[test]
+fn max_pages_tightens_a_handout_onto_one_page_or_leaves_it_longer() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    let article = eating_article(7, 1);
+    assert_eq!(article.meta.max_pages, Some(1));
+    let fitted = typesetter.typeset_pdf(&article, Variant::Regular).expect("typesets");
+    let mut unlimited = article.clone();
+    unlimited.meta.max_pages = None;
+    let designed = typesetter.typeset_pdf(&unlimited, Variant::Regular).expect("typesets");
+    assert_eq!(designed.pages, 2, "the test article must need a second page as designed");
+    assert_eq!(fitted.pages, 1, "tightened onto one page");
+    let (fitted_size, designed_size) =
+        (common::pdf_body_font_size(&fitted.bytes), common::pdf_body_font_size(&designed.bytes));
+    assert!((11.0..=designed_size).contains(&fitted_size), "{fitted_size} pt vs {designed_size} pt");
+    // Too long for one page even at 11 pt: it keeps its pages (the build's table marks it).
+    let long = typesetter.typeset_pdf(&eating_article(16, 1), Variant::Regular).expect("typesets");
+    assert!(long.pages > 1);
+    // Large print never shrinks: it keeps 18 pt and takes the pages it needs.
+    let large = typesetter.typeset_pdf(&article, Variant::LargePrint).expect("typesets");
+    assert!(large.pages > 1);
+    assert!(common::pdf_body_font_size(&large.bytes) >= 18.0);
+}

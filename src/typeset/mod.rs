@@ -128,10 +128,10 @@ const REGULAR_FITS: &[Fit] = &[
     Fit::DESIGNED,
     Fit::tighter(0.9, None),
     Fit::tighter(0.8, None),
-    Fit { spacing: 0.9, size: None, questions: false },
     Fit::tighter(0.8, Some(12.0)),
     Fit::tighter(0.8, Some(11.5)),
     Fit::tighter(0.8, Some(11.0)),
+    Fit { spacing: 0.9, size: None, questions: false },
 ];
 const LARGE_PRINT_FITS: &[Fit] = &[
     Fit::DESIGNED,
@@ -373,7 +373,7 @@ impl Typesetter {
         for &fit in fits {
             // Smaller text is only for keeping within max-pages.
             if fit.size.is_some() && inputs.max_pages.is_none() {
-                break;
+                continue;
             }
             let options_json = if fit == Fit::DESIGNED {
                 inputs.options_json.clone()
