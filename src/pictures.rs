@@ -143,6 +143,8 @@ pub enum PictureProblem {
     WrongContent { expected: Format, found: Option<Format> },
     #[error("cannot read the file: {0}")]
     Unreadable(String),
+    #[error("the typesetter cannot open a file of this name; rename it with letters, digits and dashes")]
+    Unaddressable,
 }
 
 fn describe(found: &Option<Format>) -> String {
