@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{Article, Inline, for_each_inlines};
 
 pub use emit::{emit_fonts, emit_typst_project};
-pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
+pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, PICTURES_DIR, QR_PATH};
 use world::{HandoutWorld, Shared};
 
 /// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
@@ -72,6 +72,10 @@ pub struct HandoutInputs {
     variant: Variant,
     max_pages: Option<usize>,
     qr_svg: Option<Bytes>,
+    /// The article's pictures at their virtual paths, from the build's picture store.
+    pictures: Vec<(typst::syntax::FileId, Bytes)>,
+    /// [`crate::pictures::fingerprint`] of them.
+    pictures_hash: u128,
     date: Option<Datetime>,
 }
 
@@ -164,6 +168,8 @@ pub struct Typesetter {
     max_pages: Option<usize>,
     logo_vpath: Option<String>,
     source_date_epoch: Option<i64>,
+    /// The build's pictures, read once and shared with the other outputs.
+    pictures: std::sync::Arc<crate::pictures::PictureStore>,
 }
 
 impl Typesetter {
@@ -204,13 +210,21 @@ impl Typesetter {
             max_pages: config.handout.max_pages.map(std::num::NonZeroUsize::get),
             logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
             source_date_epoch: config.source_date_epoch,
+            pictures: std::sync::Arc::new(crate::pictures::PictureStore::new(&config.content_dir)),
         })
+    }
+
+    /// The store the handouts' pictures come from (one per typesetter, so one per
+    /// build): other outputs of the build share it, so each picture is read once.
+    pub fn picture_store(&self) -> &std::sync::Arc<crate::pictures::PictureStore> {
+        &self.pictures
     }
 
     /// Everything one handout's compile reads, made once: both its fingerprint and its
     /// typesetting need the article's JSON, the options and the QR code.
     pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
-        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref())
+        let pictures = self.pictures.pictures(article)?;
+        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures)
     }
 
     fn prepare_with_logo(
@@ -218,7 +232,20 @@ impl Typesetter {
         article: &Article,
         variant: Variant,
         logo: Option<&str>,
+        pictures: &[crate::pictures::Picture],
     ) -> Result<HandoutInputs> {
+        let served = pictures
+            .iter()
+            .map(|picture| match world::picture_id(&picture.src) {
+                Some(id) => Ok((id, picture.bytes.clone())),
+                None => Err(Error::Picture {
+                    path: article.source.clone().into(),
+                    line: None,
+                    src: picture.src.clone(),
+                    problem: crate::pictures::PictureProblem::Unaddressable,
+                }),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let unserializable = |e: serde_json::Error| Error::Output {
             path: article.source.clone().into(),
             message: e.to_string(),
@@ -253,6 +280,8 @@ impl Typesetter {
             variant,
             max_pages,
             qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+            pictures: served,
+            pictures_hash: crate::pictures::fingerprint(pictures),
             date: self.creation_date(article),
         })
     }
@@ -267,6 +296,7 @@ impl Typesetter {
             inputs.article_json.as_slice(),
             inputs.options_json.as_slice(),
             inputs.date.map(|d| format!("{d:?}")),
+            inputs.pictures_hash,
         ));
         format!("{hash:032x}")
     }
@@ -317,6 +347,12 @@ impl Typesetter {
         if let Some(vpath) = self.logo_vpath.as_deref() {
             data.extend(self.shared.data_file(vpath).map(|logo| (vpath, logo)));
         }
+        let pictures: Vec<(String, Bytes)> = inputs
+            .pictures
+            .iter()
+            .map(|(id, bytes)| (id.get().vpath().get_with_slash().to_string(), bytes.clone()))
+            .collect();
+        data.extend(pictures.iter().map(|(vpath, bytes)| (vpath.as_str(), bytes.clone())));
         emit_typst_project(&self.shared.root, &data, dir)?;
         Ok(dir.join(self.shared.main_path()))
     }
@@ -325,13 +361,16 @@ impl Typesetter {
     /// a summary, a QR code, the logo), so that a broken template or logo is one error,
     /// found before any handout is touched, rather than the same error once per article.
     pub fn check(&self, variant: Variant) -> Result<()> {
-        let sample = sample_article()?;
+        let (sample, pictures) = sample_article()?;
         {
-            let Err(err) = self.typeset(&self.prepare(&sample, variant)?) else { return Ok(()) };
+            let logo = self.logo_vpath.as_deref();
+            let Err(err) = self.typeset(&self.prepare_with_logo(&sample, variant, logo, &pictures)?) else {
+                return Ok(());
+            };
             // The same compile without the logo tells a logo the template cannot show
             // from a template error.
             if let Some(path) = &self.logo_path
-                && self.typeset(&self.prepare_with_logo(&sample, variant, None)?).is_ok()
+                && self.typeset(&self.prepare_with_logo(&sample, variant, None, &pictures)?).is_ok()
             {
                 let message = match err {
                     Error::Template { message, .. } => message,
@@ -417,6 +456,7 @@ impl Typesetter {
             article_json: inputs.article_json.clone(),
             options_json: inputs.options_json.clone(),
             qr_svg: inputs.qr_svg.clone(),
+            pictures: &inputs.pictures,
             today: inputs.date,
         };
         let options = PdfOptions {
@@ -558,10 +598,27 @@ fn has_long_run(article: &Article) -> bool {
     long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
 }
 
-/// The article [`Typesetter::check`] compiles the template with.
-fn sample_article() -> Result<Article> {
-    crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))
+/// The article [`Typesetter::check`] compiles the template with, and its picture: a
+/// figure is one more kind of block the template must handle.
+fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
+    let mut article =
+        crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))?;
+    let picture = crate::pictures::Picture {
+        src: "(sample)/picture.svg".into(),
+        format: crate::pictures::Format::Svg,
+        bytes: Bytes::new(SAMPLE_PICTURE.as_bytes()),
+    };
+    article.blocks.push(crate::model::Block::Figure {
+        src: picture.src.clone(),
+        alt: "A blue square".into(),
+        caption: Some(vec![Inline::text("A caption.")]),
+        line: 0,
+    });
+    Ok((article, vec![picture]))
 }
+
+/// The sample article's picture.
+const SAMPLE_PICTURE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#0B5394"/></svg>"##;
 
 /// The shortest run the template breaks (`long-run` in templates/handout.typ).
 const LONG_RUN: usize = 30;
