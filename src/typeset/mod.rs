@@ -426,6 +426,7 @@ impl Typesetter {
                 article_json: inputs.article_json.clone(),
                 options_json,
                 qr_svg: inputs.qr_svg.clone(),
+                pictures: &inputs.pictures,
                 today: inputs.date,
             };
             let warned = typst::compile::<PagedDocument>(&world);
