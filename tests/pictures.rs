@@ -302,3 +302,16 @@ fn pictures_in_the_content_folder_are_not_skipped_files() {
     assert_eq!(skipped, [PathBuf::from("content/notes.docx")]);
     assert_eq!(found.files.len(), 1);
 }
+
+#[test]
+fn a_picture_without_alt_text_is_decoration_with_a_warning_and_still_prints() {
+    let dir = project(&[("dots.md", &article_with("![](pictures/dot.png)"))]);
+    let report = run(dir.path());
+    assert!(report.failures.is_empty(), "PDF/UA accepts a decorative picture: {:?}", report.failures);
+    let article = &report.articles[0];
+    assert!(article.warnings >= 1);
+    let json = std::fs::read_to_string(dir.path().join("out/json/dots.json")).unwrap();
+    assert!(json.contains(handouts::pictures::NO_ALT_WARNING.split(':').next().unwrap()), "{json}");
+    let (images, _) = images_and_figures(&std::fs::read(dir.path().join("out/pdf/dots.pdf")).unwrap());
+    assert_eq!(images.len(), 1);
+}
