@@ -334,3 +334,32 @@ fn max_pages_tightens_a_handout_onto_one_page_or_leaves_it_longer() {
     assert!(large.pages > 1);
     assert!(common::pdf_body_font_size(&large.bytes) >= 18.0);
 }
+
+#[test]
+fn large_print_is_16_pt_or_more_everywhere() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    for path in handouts::ingest::discover(Path::new("content")).expect("content lists") {
+        let article = handouts::ingest::ingest_file(&path).expect("article ingests");
+        let large = typesetter.typeset_pdf(&article, Variant::LargePrint).expect("typesets");
+        let sizes = common::pdf_font_sizes(&large.bytes);
+        let smallest = sizes.first().copied().unwrap_or(0);
+        assert!(smallest >= 160, "{}: text at {} pt in large print", article.id, smallest as f64 / 10.0);
+    }
+}
+
+#[test]
+fn links_print_their_address_on_paper() {
+    let text = "# Heart health\n\nRead more from the [American Heart Association](https://www.heart.org/en/health-topics/heart-failure/what-is-heart-failure) \
+                or the [stroke page](https://heart.org/stroke/). Our site is [example.org/care](https://example.org/care).\n";
+    let article = handouts::ingest::ingest_bytes(Path::new("links.md"), text.as_bytes()).expect("ingests");
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    let pdf = typesetter.typeset_pdf(&article, Variant::Regular).expect("typesets");
+    let text = common::pdf_text(&pdf.bytes).replace("( ", "(").replace(" )", ")");
+    // A short address follows the text; a long one is a footnote at the foot of the page.
+    assert!(text.contains("stroke page (heart.org/stroke)"), "{text}");
+    assert!(text.contains("heart.org/en/health-topics/heart-failure/what-is-heart-failure"), "{text}");
+    // Text that already is the address gets nothing more.
+    assert_eq!(text.matches("example.org/care").count(), 1, "{text}");
+}

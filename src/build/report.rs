@@ -138,12 +138,11 @@ pub fn summary_table(
 
 /// The paper one copy of every handout takes, printed one-sided and on both sides.
 fn paper_line(rows: &[ArticleReport]) -> Option<String> {
-    let pages: Vec<usize> = rows.iter().filter_map(|row| row.pages).collect();
-    if pages.is_empty() {
+    if rows.iter().all(|row| row.pages.is_none()) {
         return None;
     }
-    let total: usize = pages.iter().sum();
-    let duplex: usize = pages.iter().map(|p| p.div_ceil(2)).sum();
+    let paper = crate::output::report::PaperUse::of(rows.iter().filter_map(|row| row.pages));
+    let (total, duplex) = (paper.pages, paper.sheets_duplex);
     Some(format!(
         "One copy of each handout: {total} page{}, {total} sheet{} one-sided, {duplex} sheet{} printed on both sides\n",
         if total == 1 { "" } else { "s" },

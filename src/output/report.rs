@@ -64,6 +64,40 @@ impl BuildReport {
     pub fn failed(&self) -> bool {
         !self.failures.is_empty()
     }
+
+    /// The paper one copy of every handout takes.
+    pub fn paper(&self) -> PaperUse {
+        PaperUse::of(self.articles.iter().filter_map(|article| article.pages))
+    }
+}
+
+/// Pages and sheets of paper for one copy of a set of handouts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PaperUse {
+    pub pages: usize,
+    /// Printed on one side.
+    pub sheets_one_sided: usize,
+    /// Printed on both sides (each handout starts on a new sheet).
+    pub sheets_duplex: usize,
+}
+
+impl PaperUse {
+    pub fn of(pages: impl IntoIterator<Item = usize>) -> PaperUse {
+        pages.into_iter().fold(PaperUse::default(), |sum, pages| PaperUse {
+            pages: sum.pages + pages,
+            sheets_one_sided: sum.sheets_one_sided + pages,
+            sheets_duplex: sum.sheets_duplex + pages.div_ceil(2),
+        })
+    }
+}
+
+/// What `report.json` holds: the build report and the paper a print run takes.
+#[derive(Serialize)]
+struct ReportFile<'a> {
+    #[serde(flatten)]
+    report: &'a BuildReport,
+    /// One copy of every handout in the table (regular print).
+    paper: PaperUse,
 }
 
 pub struct Report;
@@ -78,6 +112,6 @@ impl CollectionOutput for Report {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        Ok(super::to_json(collection.report))
+        Ok(super::to_json(&ReportFile { report: collection.report, paper: collection.report.paper() }))
     }
 }

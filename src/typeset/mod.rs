@@ -102,6 +102,12 @@ struct Options<'a> {
     disclaimer: Option<&'a str>,
     /// The most pages the handout may take (front matter, else `[handout] max-pages`).
     max_pages: Option<usize>,
+    /// Whether the article's last block is short enough to move to the next page with
+    /// the closing parts when they do not fit after it (see [`KeepTogether`]).
+    glue_last: bool,
+    /// Action sections (by their heading's index) too long to keep on one page: the
+    /// template lets only these boxes break.
+    long_actions: Vec<usize>,
     /// How far the layout is tightened (see [`Fit`]); set per compile.
     fit: Fit,
 }
@@ -143,6 +149,59 @@ const LARGE_PRINT_FITS: &[Fit] = &[
     Fit::tighter(0.8, None),
     Fit { spacing: 0.9, size: None, questions: false },
 ];
+
+/// How much text the template keeps on one page, in words: deciding it here from the
+/// article costs nothing, where measuring the laid-out blocks in the template cost a
+/// tenth of every compile (bench/RESULTS.md). About half a page may move to the next
+/// page with the closing parts; a "when to call" box longer than about two thirds of a
+/// page may break.
+#[derive(Debug, Clone, Copy)]
+struct KeepTogether {
+    glue_words: usize,
+    unbroken_words: usize,
+}
+
+impl KeepTogether {
+    fn for_variant(variant: Variant) -> KeepTogether {
+        match variant {
+            Variant::Regular => KeepTogether { glue_words: 220, unbroken_words: 300 },
+            Variant::LargePrint => KeepTogether { glue_words: 110, unbroken_words: 120 },
+        }
+    }
+
+    /// The last top-level block, or the whole last section when it is an action box.
+    fn glues_last(self, article: &Article, actions: &[usize]) -> bool {
+        let last_heading =
+            article.blocks.iter().rposition(|b| matches!(b, crate::model::Block::Heading { .. }));
+        let last = match last_heading.filter(|index| actions.contains(index)) {
+            Some(start) => &article.blocks[start..],
+            None => article.blocks.last().map(std::slice::from_ref).unwrap_or_default(),
+        };
+        words_in(last) <= self.glue_words
+    }
+
+    fn long_actions(self, article: &Article, actions: &[usize]) -> Vec<usize> {
+        actions
+            .iter()
+            .copied()
+            .filter(|&start| {
+                let end = article.blocks[start + 1..]
+                    .iter()
+                    .position(|b| matches!(b, crate::model::Block::Heading { .. }))
+                    .map_or(article.blocks.len(), |offset| start + 1 + offset);
+                words_in(&article.blocks[start..end]) > self.unbroken_words
+            })
+            .collect()
+    }
+}
+
+fn words_in(blocks: &[crate::model::Block]) -> usize {
+    let mut words = 0;
+    for_each_inlines(blocks, 0, &mut |inlines, _| {
+        words += crate::model::plain_text(inlines).split_whitespace().count();
+    });
+    words
+}
 
 /// Where the template marks the end of the article, before the closing parts.
 const ARTICLE_END_LABEL: &str = "article-end";
@@ -255,6 +314,7 @@ impl Typesetter {
         // matter must not turn into something a reader can activate.
         let qr_svg =
             article.meta.url.as_deref().filter(|url| crate::validate::is_web_url(url)).and_then(qr_svg);
+        let actions = crate::labels::action_sections(article, &self.labels);
         let options = Options {
             paper: self.paper.typst_name(),
             large_print: variant == Variant::LargePrint,
@@ -263,9 +323,11 @@ impl Typesetter {
             logo,
             long_words: has_long_run(article),
             labels: self.labels.for_lang(&article.meta.lang).to_json(),
-            actions: crate::labels::action_sections(article, &self.labels),
             disclaimer: self.disclaimer.as_ref().and_then(|d| d.for_lang(&article.meta.lang).0),
             max_pages: article.meta.max_pages.or(self.max_pages),
+            glue_last: KeepTogether::for_variant(variant).glues_last(article, &actions),
+            long_actions: KeepTogether::for_variant(variant).long_actions(article, &actions),
+            actions,
             fit: Fit::DESIGNED,
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;

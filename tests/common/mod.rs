@@ -155,3 +155,23 @@ pub fn body_after_front_matter(text: &str) -> &str {
     }
     text
 }
+
+/// Every font size (from `Tf`) that shows text somewhere in the PDF, in tenths of a point.
+pub fn pdf_font_sizes(pdf: &[u8]) -> std::collections::BTreeSet<i64> {
+    let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
+    let mut sizes = std::collections::BTreeSet::new();
+    for page in document.get_pages().values() {
+        let content = document.get_and_decode_page_content(*page).expect("page content decodes");
+        let mut size = 0.0_f32;
+        for op in content.operations {
+            match op.operator.as_str() {
+                "Tf" => size = op.operands.get(1).and_then(|o| o.as_float().ok()).unwrap_or(0.0),
+                "Tj" | "TJ" => {
+                    sizes.insert((size * 10.0).round() as i64);
+                }
+                _ => {}
+            }
+        }
+    }
+    sizes
+}
