@@ -20,6 +20,12 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     pub url: Option<String>,
+    /// Who wrote the article (a saved page's `<meta name="author">`).
+    pub author: Option<String>,
+    /// When the article was first published, `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// When `handouts add` fetched the page, `YYYY-MM-DD`.
+    pub retrieved: Option<String>,
     /// `keep`: print the whole paste, without looking for the article in a web page.
     pub boilerplate: Option<Boilerplate>,
 }
@@ -123,10 +129,13 @@ impl FrontMatter {
     /// Checks the values serde cannot (a real date, a real language tag) and writes the
     /// language tag in its canonical case; each error names the key's line.
     fn check(&mut self, path: &Path, raw: &str) -> Result<()> {
-        if let Some(date) = &self.reviewed
-            && let Err(problem) = crate::validate::date(date)
+        for (key, value) in [("reviewed", &self.reviewed), ("published", &self.published), ("retrieved", &self.retrieved)]
         {
-            return Err(Error::input(path, key_line(raw, "reviewed"), format!("reviewed: {problem}")));
+            if let Some(date) = value
+                && let Err(problem) = crate::validate::date(date)
+            {
+                return Err(Error::input(path, key_line(raw, key), format!("{key}: {problem}")));
+            }
         }
         if let Some(lang) = &self.lang {
             match crate::validate::language_tag(lang) {

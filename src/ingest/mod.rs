@@ -4,6 +4,7 @@
 //! [`Error::Input`] naming the file (and line), and the rest of the batch goes on.
 
 mod front_matter;
+pub mod html;
 pub mod lang;
 pub mod markdown;
 pub mod page;
@@ -17,7 +18,7 @@ use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Warnin
 pub use front_matter::FrontMatter;
 
 /// File extensions read as articles.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json"];
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json", "html", "htm"];
 
 /// What the format-specific parsers return: the body, plus a title if the body has one.
 #[derive(Debug, Default)]
@@ -161,8 +162,11 @@ fn human_size(bytes: u64) -> String {
 
 /// Ingests an article from its bytes; `path` names it in errors and picks the format.
 pub fn ingest_bytes(path: &Path, bytes: &[u8]) -> Result<Article> {
-    let text = decode(path, bytes)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "html" || ext == "htm" {
+        return html::ingest(path, bytes, &html::Options::default());
+    }
+    let text = decode(path, bytes)?;
     if ext == "json" {
         return from_json(path, &text);
     }
@@ -304,6 +308,9 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             audience: front.audience,
             tags: front.tags,
             url: front.url,
+            author: front.author,
+            published: front.published,
+            retrieved: front.retrieved,
         },
         blocks,
         removed,

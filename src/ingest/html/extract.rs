@@ -1,0 +1,422 @@
+//! Finding the article in the page: which elements are never output, which are page
+//! furniture (and what kind), and which subtree holds the article.
+//!
+//! The article is found the way Readability does, in one pass over the tree: every
+//! paragraph-like element of 25 characters or more scores `1 + commas + min(chars/100, 3)`
+//! for its parent, half that for its grandparent and a third for the one above; an
+//! element's total, weighted by its class and id and multiplied by `1 - link density`,
+//! ranks it. The best one is widened to the `<article>`, `<main>` or `articleBody` around
+//! it when there is one (sites mark their article up; the scoring finds it where they do
+//! not), else joined by sibling elements that score nearly as well. Elements inside
+//! navigation, headers, footers, sidebars and the like (by tag, ARIA role, class and id)
+//! never score. Linear in the number of nodes.
+
+use super::dom::{Data, Dom, NodeId};
+
+/// Elements whose content never reaches any output (not even `removed`).
+pub fn never_output(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "frame"
+            | "frameset"
+            | "object"
+            | "embed"
+            | "applet"
+            | "svg"
+            | "math"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "map"
+            | "input"
+            | "button"
+            | "select"
+            | "option"
+            | "textarea"
+            | "datalist"
+            | "dialog"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "base"
+            | "#foreign"
+    )
+}
+
+/// Block-level elements: they end the paragraph around them.
+pub fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "details"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "caption"
+            | "ul"
+    )
+}
+
+/// What [`analyse`] learnt about every node, indexed by node id.
+pub struct Analysis {
+    /// Never output (scripts, forms, …). Elements hidden until clicked (`hidden`, an
+    /// accordion's answers) are read like the rest: they are part of the page.
+    pub skipped: Vec<bool>,
+    /// Non-space characters of visible text under the node.
+    pub chars: Vec<u32>,
+    /// Of those, inside links.
+    pub link_chars: Vec<u32>,
+    /// Whether a block-level element is under the node.
+    pub has_block: Vec<bool>,
+    /// The kind of page furniture the node or an ancestor is, if any.
+    pub furniture: Vec<Option<&'static str>>,
+    /// Inside an `<article>` or `<main>` (where `<header>`/`<footer>` belong to the article).
+    pub in_article: Vec<bool>,
+    /// The subtrees that hold the article, in document order.
+    pub roots: Vec<NodeId>,
+}
+
+
+/// The words of an element's class and id, split at `-` and `_` too
+/// (`mega-nav__list` → `mega`, `nav`, `list`, and the whole tokens).
+fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
+    let mut words = Vec::new();
+    for key in ["class", "id"] {
+        if let Some(value) = dom.attr(id, key) {
+            for token in value.split_whitespace().take(32) {
+                let token = token.to_ascii_lowercase();
+                if token.len() > 80 {
+                    continue;
+                }
+                words.extend(token.split(['-', '_']).filter(|p| !p.is_empty()).map(str::to_string));
+                words.push(token);
+            }
+        }
+    }
+    words
+}
+
+/// The kind of page furniture an element is by its tag, role, class or id. `strict`
+/// (inside the article) leaves out the weak signs — a class named `header` or `author`
+/// is often the article's own header.
+pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
+    let tag = dom.tag(id);
+    if !strict {
+        match tag {
+            "nav" => return Some("site navigation"),
+            "aside" => return Some("sidebar"),
+            "header" => return Some("page header"),
+            "footer" => return Some("page footer"),
+            _ => {}
+        }
+    } else if tag == "nav" {
+        return Some("site navigation");
+    } else if tag == "aside" {
+        return Some("sidebar");
+    }
+    if let Some(role) = dom.attr(id, "role") {
+        let found = match role.trim().to_ascii_lowercase().as_str() {
+            "navigation" | "menubar" | "menu" => Some("site navigation"),
+            "banner" if !strict => Some("page header"),
+            "contentinfo" if !strict => Some("page footer"),
+            "complementary" => Some("sidebar"),
+            "search" => Some("search"),
+            "dialog" | "alertdialog" => Some("pop-up"),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    if dom.attr(id, "aria-label").is_some_and(|l| l.to_ascii_lowercase().contains("breadcrumb")) {
+        return Some("breadcrumbs");
+    }
+    for word in class_words(dom, id) {
+        let w = word.as_str();
+        let found = match w {
+            _ if w.contains("cookie") || w == "consent" || w == "gdpr" => Some("cookie notice"),
+            _ if w.contains("breadcrumb") => Some("breadcrumbs"),
+            "share" | "sharing" | "social" | "addthis" | "sharethis" | "sharebar" | "shares" => {
+                Some("share buttons")
+            }
+            "related" | "recommended" | "recirc" | "popular" | "trending" | "promo" | "promotion"
+            | "promos" => Some("related links"),
+            _ if w.contains("newsletter") || w == "subscribe" || w == "subscription" || w == "signup" => {
+                Some("newsletter sign-up")
+            }
+            "comment" | "comments" | "disqus" | "respond" => Some("comments"),
+            "ad" | "ads" | "advert" | "advertisement" | "adslot" | "sponsor" | "sponsored" | "dfp" => {
+                Some("advertising")
+            }
+            "skip" | "skiplink" | "skiplinks" => Some("site navigation"),
+            "sidebar" | "rail" | "widget" => Some("sidebar"),
+            "nav" | "navbar" | "navigation" | "menu" | "megamenu" | "subnav" => Some("site navigation"),
+            "byline" => Some("byline"),
+            "bio" | "authorbio" => Some("author bio"),
+            "feedback" | "rating" | "helpful" | "survey" => Some("feedback prompt"),
+            "modal" | "popup" | "overlay" => Some("pop-up"),
+            "toolbar" | "pagination" | "pager" | "print" => Some("page tools"),
+            "tags" | "taglist" => Some("tags"),
+            "sr" | "visually" => None,
+            "sronly" | "sr-only" | "visually-hidden" | "screen-reader-text" | "visuallyhidden" => {
+                Some("screen-reader text")
+            }
+            "footer" | "colophon" if !strict => Some("page footer"),
+            "header" | "masthead" | "topbar" if !strict => Some("page header"),
+            "author" if !strict => Some("byline"),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Class and id words that make an element more (positive) or less likely to hold the
+/// article, as in Readability.
+fn class_weight(dom: &Dom, id: NodeId) -> f64 {
+    let mut weight: f64 = 0.0;
+    for word in class_words(dom, id) {
+        match word.as_str() {
+            "article" | "body" | "content" | "entry" | "main" | "page" | "post" | "text" | "blog"
+            | "story" | "prose" | "articlebody" | "rich" => weight += 25.0,
+            "comment" | "comments" | "meta" | "footer" | "footnote" | "sidebar" | "related" | "share"
+            | "nav" | "menu" | "widget" | "promo" | "ad" | "ads" | "social" | "banner" | "masthead"
+            | "header" => weight -= 25.0,
+            _ => {}
+        }
+    }
+    weight.clamp(-50.0, 50.0)
+}
+
+fn marks_article(dom: &Dom, id: NodeId) -> bool {
+    matches!(dom.tag(id), "article" | "main")
+        || dom.attr(id, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("main"))
+        || dom.attr(id, "itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articleBody"))
+}
+
+fn non_space_chars(text: &str) -> u32 {
+    u32::try_from(text.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
+}
+
+/// A `<form>` holding at least this much prose is a page wrapped in a form (ASP.NET),
+/// read like a `<div>`; a smaller one is a search box or a sign-up form, never output.
+const FORM_PROSE: u32 = 400;
+
+pub fn analyse(dom: &Dom) -> Analysis {
+    let n = dom.nodes.len();
+    let order: Vec<NodeId> = dom.descendants(Dom::ROOT).collect();
+    let mut skipped = vec![false; n];
+    let mut furniture: Vec<Option<&'static str>> = vec![None; n];
+    let mut in_article = vec![false; n];
+    // Top-down: skipping, furniture and article context come from ancestors.
+    for &id in &order {
+        let parent = dom.parent(id);
+        let parent_skipped = parent.is_some_and(|p| skipped[p]);
+        let tag = dom.tag(id);
+        skipped[id] = parent_skipped
+            || matches!(dom.nodes[id].data, Data::Other)
+            || (matches!(dom.nodes[id].data, Data::Element { .. }) && never_output(tag));
+        in_article[id] = parent.is_some_and(|p| in_article[p]) || marks_article(dom, id);
+        let inherited = parent.and_then(|p| furniture[p]);
+        furniture[id] = inherited.or_else(|| {
+            if matches!(dom.nodes[id].data, Data::Element { .. }) {
+                let strict = parent.is_some_and(|p| in_article[p]);
+                classify(dom, id, strict)
+            } else {
+                None
+            }
+        });
+    }
+    // Bottom-up: text, link text and block content.
+    let mut chars = vec![0u32; n];
+    let mut link_chars = vec![0u32; n];
+    let mut has_block = vec![false; n];
+    for &id in order.iter().rev() {
+        if skipped[id] {
+            continue;
+        }
+        let tag = dom.tag(id);
+        if let Some(text) = dom.text(id) {
+            chars[id] = non_space_chars(text);
+        }
+        if tag == "a" {
+            link_chars[id] = chars[id];
+        }
+        if let Some(parent) = dom.parent(id) {
+            chars[parent] = chars[parent].saturating_add(chars[id]);
+            link_chars[parent] = link_chars[parent].saturating_add(link_chars[id]);
+            has_block[parent] |= has_block[id] || is_block(tag) || tag == "img";
+        }
+    }
+    // Small forms are never output; a form around the whole page is read through.
+    for &id in &order {
+        if dom.tag(id) == "form" && chars[id] < FORM_PROSE && !skipped[id] {
+            for sub in dom.descendants(id) {
+                skipped[sub] = true;
+            }
+            let mut at = dom.parent(id);
+            let removed = chars[id];
+            while let Some(p) = at {
+                chars[p] = chars[p].saturating_sub(removed);
+                at = dom.parent(p);
+            }
+        }
+    }
+    let roots = find_roots(dom, &order, &skipped, &chars, &link_chars, &furniture);
+    Analysis { skipped, chars, link_chars, has_block, furniture, in_article, roots }
+}
+
+fn find_roots(
+    dom: &Dom,
+    order: &[NodeId],
+    skipped: &[bool],
+    chars: &[u32],
+    link_chars: &[u32],
+    furniture: &[Option<&'static str>],
+) -> Vec<NodeId> {
+    let n = dom.nodes.len();
+    let mut score = vec![0.0f64; n];
+    let mut scored = vec![false; n];
+    let mut candidates = Vec::new();
+    for &id in order {
+        if skipped[id] || furniture[id].is_some() {
+            continue;
+        }
+        let tag = dom.tag(id);
+        let paragraph_like = matches!(tag, "p" | "pre" | "td" | "blockquote" | "li" | "dd")
+            || (matches!(tag, "div" | "section") && has_direct_text(dom, id, skipped));
+        if !paragraph_like || chars[id] < 25 {
+            continue;
+        }
+        if tag == "li" && link_chars[id] * 2 > chars[id] {
+            continue;
+        }
+        let commas = paragraph_commas(dom, id, skipped);
+        let points = 1.0 + commas as f64 + (f64::from(chars[id]) / 100.0).min(3.0);
+        let mut at = dom.parent(id);
+        for level in 0..3 {
+            let Some(ancestor) = at else { break };
+            if matches!(dom.nodes[ancestor].data, Data::Document) || furniture[ancestor].is_some() {
+                break;
+            }
+            if !scored[ancestor] {
+                scored[ancestor] = true;
+                score[ancestor] = class_weight(dom, ancestor)
+                    + match dom.tag(ancestor) {
+                        "div" | "article" | "main" | "section" => 5.0,
+                        "pre" | "td" | "blockquote" => 3.0,
+                        "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+                        _ => 0.0,
+                    };
+                candidates.push(ancestor);
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                _ => 3.0 * level as f64,
+            };
+            score[ancestor] += points / divider;
+            at = dom.parent(ancestor);
+        }
+    }
+    let link_density = |id: NodeId| {
+        if chars[id] == 0 { 1.0 } else { f64::from(link_chars[id]) / f64::from(chars[id]) }
+    };
+    let best = candidates
+        .iter()
+        .copied()
+        .filter(|&id| !matches!(dom.tag(id), "body" | "html"))
+        .map(|id| (id, score[id] * (1.0 - link_density(id))))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((top, top_score)) = best else {
+        // Nothing scores (a page of a heading and a list): the body, furniture left out.
+        let body = order.iter().copied().find(|&id| dom.tag(id) == "body").unwrap_or(Dom::ROOT);
+        return vec![body];
+    };
+    // The article's own markup, when the best element sits inside it.
+    let mut at = Some(top);
+    while let Some(id) = at {
+        if marks_article(dom, id) && furniture[id].is_none() {
+            return vec![id];
+        }
+        at = dom.parent(id);
+    }
+    // Siblings that belong to the article too (Readability's sibling step).
+    let Some(parent) = dom.parent(top) else { return vec![top] };
+    let threshold = (top_score * 0.2).max(10.0);
+    let mut roots = Vec::new();
+    for sibling in dom.children(parent) {
+        if sibling == top {
+            roots.push(sibling);
+            continue;
+        }
+        if skipped[sibling] || furniture[sibling].is_some() || chars[sibling] == 0 {
+            continue;
+        }
+        let sibling_score = if scored[sibling] { score[sibling] * (1.0 - link_density(sibling)) } else { 0.0 };
+        let prose = dom.tag(sibling) == "p" && chars[sibling] > 80 && link_density(sibling) < 0.25;
+        if sibling_score >= threshold || prose {
+            roots.push(sibling);
+        }
+    }
+    roots
+}
+
+fn has_direct_text(dom: &Dom, id: NodeId, skipped: &[bool]) -> bool {
+    dom.children(id).any(|c| !skipped[c] && dom.text(c).is_some_and(|t| t.trim().len() >= 25))
+}
+
+fn paragraph_commas(dom: &Dom, id: NodeId, skipped: &[bool]) -> usize {
+    dom.descendants(id)
+        .filter(|&d| !skipped[d])
+        .filter_map(|d| dom.text(d))
+        .map(|t| t.matches([',', '،', '、', '，']).count())
+        .sum()
+}
