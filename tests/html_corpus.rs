@@ -68,15 +68,20 @@ fn expected(path: &Path) -> Expected {
 fn markdown_text(md: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let mut out = String::new();
+    let mut titles = Vec::new();
     for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             Event::Start(pulldown_cmark::Tag::Image { title, .. }) => {
                 out.push(' ');
-                out.push_str(&title);
+                titles.push(title);
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                out.push(' ');
+                out.push_str(titles.pop().as_deref().unwrap_or(""));
                 out.push(' ');
             }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             _ => {}
         }
     }
@@ -111,6 +116,27 @@ fn body_text(article: &Article) -> String {
         }
     }
     walk(&article.blocks, &mut out);
+    out
+}
+
+/// The stretches of `a` whose 4-word runs are not in `b`, for reading a failure.
+fn unmatched(a: &str, b: &str) -> String {
+    let (wa, sb) = (words(a), shingles(b));
+    let mut out = String::new();
+    let mut last = None;
+    for i in 0..wa.len().saturating_sub(3) {
+        let key = wa[i..i + 4].join(" ");
+        if !sb.contains_key(&key) {
+            if last != Some(i.wrapping_sub(1)) {
+                out.push_str("\n  … ");
+                out.push_str(&wa[i..i + 3].join(" "));
+                out.push(' ');
+            }
+            out.push_str(&wa[i + 3]);
+            out.push(' ');
+            last = Some(i);
+        }
+    }
     out
 }
 
@@ -276,7 +302,7 @@ fn html_corpus_scores() {
             ));
         }
         if std::env::var("HTML_DEBUG").is_ok() {
-            eprintln!("=== {name}\n--- got:\n{got}\n--- want:\n{}\n", want.body);
+            eprintln!("=== {name}\n--- extra:\n{}\n--- missing:\n{}\n", unmatched(&got, &want.body), unmatched(&want.body, &got));
         }
         rows.push(format!(
             "| {name} | {f:.3} | {p:.3} | {r:.3} | {} | {} | {lost}/{visible} |",

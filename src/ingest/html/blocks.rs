@@ -4,7 +4,7 @@
 //! everything outside it, goes to `removed` with its kind.
 
 use super::dom::{Dom, NodeId};
-use super::extract::{Analysis, classify, is_block};
+use super::extract::{Analysis, classify_in, is_block, is_img};
 use crate::model::{Block, Inline, Removed, Warning, plain_text};
 
 /// Why an `<img>` that only the web has is left out of the handout.
@@ -221,7 +221,9 @@ impl<'a> Mapper<'a> {
         if self.an.chars[child] > 0 {
             // Furniture inside the article (a share bar, a related-links box), unless
             // it holds most of the article's text.
-            if let Some(reason) = classify(dom, child, true) {
+            if let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
+                .or_else(|| self.labelled_furniture(child))
+            {
                 let root_chars = self.an.roots.iter().map(|&r| self.an.chars[r]).sum::<u32>().max(1);
                 if self.an.chars[child] * 2 < root_chars {
                     self.flush(para, out);
@@ -230,7 +232,7 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
-        let block_here = is_block(tag) || (self.an.has_block[child] && !matches!(tag, "img" | "picture"));
+        let block_here = is_block(tag) || (self.an.has_block[child] && !matches!(tag, "img" | "amp-img" | "picture"));
         if !block_here {
             if para.inlines.is_empty() {
                 para.line = self.line_of(child);
@@ -335,8 +337,42 @@ impl<'a> Mapper<'a> {
                 }
             }
             "hr" => {}
-            "img" | "picture" => self.picture_in(child, None, out),
+            "img" | "amp-img" | "picture" => self.picture_in(child, None, out),
             _ => self.blocks(child, out),
+        }
+    }
+
+    /// A small box whose first words say what it is ("Te puede interesar", "Leia também",
+    /// "Page reviewed", "Next in this series"), by the phrase tables of pasted pages.
+    fn labelled_furniture(&self, node: NodeId) -> Option<&'static str> {
+        if !matches!(self.dom.tag(node), "div" | "section" | "aside" | "footer" | "header" | "article" | "p" | "span")
+            || self.an.chars[node] > 600
+        {
+            return None;
+        }
+        let lead = self
+            .dom
+            .descendants(node)
+            .filter(|&d| !self.an.skipped[d])
+            .filter_map(|d| self.dom.text(d))
+            .find(|t| !t.trim().is_empty())?;
+        let lead = lead.trim().trim_end_matches(':').trim();
+        if let Some(reason) = extra_label(lead) {
+            return Some(reason);
+        }
+        if lead.split_whitespace().count() > 6 {
+            return None;
+        }
+        match super::super::page::classify(lead) {
+            Some(kind)
+                if !matches!(
+                    kind,
+                    super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle
+                ) =>
+            {
+                Some(kind.reason())
+            }
+            _ => None,
         }
     }
 
@@ -360,7 +396,31 @@ impl<'a> Mapper<'a> {
     }
 
     fn flush(&mut self, para: &mut Para, out: &mut Vec<Block>) {
-        let content = tidy(std::mem::take(&mut para.inlines));
+        // Two `<br>` in a row (text between them only spaces) start a new paragraph.
+        let raw = std::mem::take(&mut para.inlines);
+        let mut piece = Vec::new();
+        let mut breaks = 0;
+        for inline in raw {
+            match &inline {
+                Inline::LineBreak => breaks += 1,
+                Inline::Text { text } if text.trim().is_empty() => {}
+                _ => {
+                    if breaks >= 2 {
+                        let content = tidy(std::mem::take(&mut piece));
+                        if has_words(&content) {
+                            out.push(Block::Paragraph { content, line: para.line.max(1) });
+                        }
+                    } else if breaks == 1 {
+                        piece.push(Inline::LineBreak);
+                    }
+                    breaks = 0;
+                }
+            }
+            if !matches!(inline, Inline::LineBreak) {
+                piece.push(inline);
+            }
+        }
+        let content = tidy(piece);
         if has_words(&content) {
             out.push(Block::Paragraph { content, line: para.line.max(1) });
         }
@@ -466,7 +526,7 @@ impl<'a> Mapper<'a> {
 
     fn figure(&mut self, figure: NodeId, out: &mut Vec<Block>) {
         let dom = self.dom;
-        let img = dom.descendants(figure).find(|&d| dom.tag(d) == "img" && !self.an.skipped[d]);
+        let img = dom.descendants(figure).find(|&d| is_img(dom.tag(d)) && !self.an.skipped[d]);
         let other_blocks = dom
             .descendants(figure)
             .skip(1)
@@ -483,10 +543,10 @@ impl<'a> Mapper<'a> {
 
     /// A picture (an `<img>`, or the `<img>` in a `<picture>`).
     fn picture_in(&mut self, node: NodeId, caption: Option<Vec<Inline>>, out: &mut Vec<Block>) {
-        let img = if self.dom.tag(node) == "img" {
+        let img = if is_img(self.dom.tag(node)) {
             Some(node)
         } else {
-            self.dom.descendants(node).find(|&d| self.dom.tag(d) == "img")
+            self.dom.descendants(node).find(|&d| is_img(self.dom.tag(d)))
         };
         if let Some(img) = img
             && let Some(block) = self.picture(img, caption)
@@ -529,12 +589,15 @@ impl<'a> Mapper<'a> {
                     line,
                     text: if alt.is_empty() { shown } else { alt.clone() },
                 });
-                let words = match caption {
-                    Some(caption) => caption,
-                    None if !alt.is_empty() => vec![Inline::text(alt)],
-                    None => return None,
-                };
-                Some(Block::Paragraph { content: words, line })
+                // The words stay: the alt text, then the caption.
+                if let Some(caption) = caption {
+                    if !alt.is_empty() {
+                        self.pending.push(Block::Paragraph { content: caption, line });
+                        return Some(Block::Paragraph { content: vec![Inline::text(alt)], line });
+                    }
+                    return Some(Block::Paragraph { content: caption, line });
+                }
+                (!alt.is_empty()).then(|| Block::Paragraph { content: vec![Inline::text(alt)], line })
             }
         }
     }
@@ -567,7 +630,7 @@ impl<'a> Mapper<'a> {
         let tag = dom.tag(node);
         match tag {
             "br" => out.push(Inline::LineBreak),
-            "img" | "picture" => {
+            "img" | "amp-img" | "picture" => {
                 let mut figures = Vec::new();
                 self.picture_in(node, None, &mut figures);
                 self.pending.extend(figures);
@@ -623,6 +686,26 @@ impl<'a> Mapper<'a> {
         let joined = self.base?.join(href).ok()?;
         matches!(joined.scheme(), "http" | "https").then(|| joined.to_string())
     }
+}
+
+/// Labels of boxes that pasted text does not show the same way, so the paste tables lack
+/// them.
+fn extra_label(lead: &str) -> Option<&'static str> {
+    let lower = lead.to_lowercase();
+    const LABELS: &[(&str, &str)] = &[
+        ("next in this series", "related links"),
+        ("keep reading", "related links"),
+        ("posted in", "tags"),
+        ("posted on", "byline"),
+        ("sommaire", "table of contents"),
+        ("table of contents", "table of contents"),
+        ("page reviewed", "review date"),
+        ("page last reviewed", "review date"),
+        ("last reviewed", "review date"),
+        ("elaborado por", "byline"),
+        ("document id", "review date"),
+    ];
+    LABELS.iter().find(|(label, _)| lower.starts_with(label)).map(|&(_, reason)| reason)
 }
 
 fn heading_level(tag: &str) -> Option<u8> {

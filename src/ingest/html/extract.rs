@@ -49,6 +49,25 @@ pub fn never_output(tag: &str) -> bool {
     )
 }
 
+/// `<img>`, and AMP's `<amp-img>`.
+pub fn is_img(tag: &str) -> bool {
+    matches!(tag, "img" | "amp-img")
+}
+
+/// A footnote number (`<sup class="footnote">`, a `<sup>` linking to `#fn1`): left out.
+fn footnote_marker(dom: &Dom, id: NodeId) -> bool {
+    if dom.tag(id) != "sup" {
+        return false;
+    }
+    let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
+    if class.contains("footnote") || class.contains("fn") || class.contains("cite") || class.contains("ref") {
+        return true;
+    }
+    dom.children(id).any(|c| {
+        dom.tag(c) == "a" && dom.attr(c, "href").is_some_and(|h| h.starts_with("#fn") || h.starts_with("#ref") || h.starts_with("#cite") || h.starts_with("#note"))
+    })
+}
+
 /// Block-level elements: they end the paragraph around them.
 pub fn is_block(tag: &str) -> bool {
     matches!(
@@ -108,21 +127,19 @@ pub struct Analysis {
     pub skipped: Vec<bool>,
     /// Non-space characters of visible text under the node.
     pub chars: Vec<u32>,
-    /// Of those, inside links.
-    pub link_chars: Vec<u32>,
     /// Whether a block-level element is under the node.
     pub has_block: Vec<bool>,
     /// The kind of page furniture the node or an ancestor is, if any.
     pub furniture: Vec<Option<&'static str>>,
-    /// Inside an `<article>` or `<main>` (where `<header>`/`<footer>` belong to the article).
-    pub in_article: Vec<bool>,
+    /// Inside an `<article>` (or `articleBody`) element.
+    pub in_article_element: Vec<bool>,
     /// The subtrees that hold the article, in document order.
     pub roots: Vec<NodeId>,
 }
 
 
-/// The words of an element's class and id, split at `-` and `_` too
-/// (`mega-nav__list` → `mega`, `nav`, `list`, and the whole tokens).
+/// The words of an element's class and id, split at `-` and `_` too (`mega-nav__list`
+/// → `mega`, `nav`, and the whole token).
 fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
     let mut words = Vec::new();
     for key in ["class", "id"] {
@@ -132,7 +149,11 @@ fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
                 if token.len() > 80 {
                     continue;
                 }
-                words.extend(token.split(['-', '_']).filter(|p| !p.is_empty()).map(str::to_string));
+                // BEM: `layout--sidebar` is a layout (with a sidebar beside it), and
+                // `share-tools__list` belongs to the share tools.
+                let block = token.split("__").next().unwrap_or(&token);
+                let block = block.split("--").next().unwrap_or(block);
+                words.extend(block.split(['-', '_']).filter(|p| !p.is_empty()).map(str::to_string));
                 words.push(token);
             }
         }
@@ -144,6 +165,12 @@ fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
 /// (inside the article) leaves out the weak signs — a class named `header` or `author`
 /// is often the article's own header.
 pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
+    classify_in(dom, id, strict, false)
+}
+
+/// [`classify`], knowing whether the element sits inside an `<article>` (where an
+/// `<aside>` is the article's own box, such as its key points).
+pub fn classify_in(dom: &Dom, id: NodeId, strict: bool, in_article_element: bool) -> Option<&'static str> {
     let tag = dom.tag(id);
     if !strict {
         match tag {
@@ -155,7 +182,7 @@ pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
         }
     } else if tag == "nav" {
         return Some("site navigation");
-    } else if tag == "aside" {
+    } else if tag == "aside" && !in_article_element {
         return Some("sidebar");
     }
     if let Some(role) = dom.attr(id, "role") {
@@ -178,6 +205,18 @@ pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
     for word in class_words(dom, id) {
         let w = word.as_str();
         let found = match w {
+            _ if w.contains("visually-hidden")
+                || w.contains("visuallyhidden")
+                || w.contains("sr-only")
+                || w.contains("screen-reader") =>
+            {
+                Some("screen-reader text")
+            }
+            _ if w == "toc" || w.contains("table-of-contents") || w == "sommaire" => Some("table of contents"),
+            _ if w.contains("call-to-action") || w == "cta" => Some("call to action"),
+            _ if w.starts_with("author") && w.len() > "author".len() && w != "authors" => Some("author bio"),
+            "meta" | "posted" | "postmeta" | "dateline" => Some("byline"),
+            "alert" | "announcement" => Some("site alert"),
             _ if w.contains("cookie") || w == "consent" || w == "gdpr" => Some("cookie notice"),
             _ if w.contains("breadcrumb") => Some("breadcrumbs"),
             "share" | "sharing" | "social" | "addthis" | "sharethis" | "sharebar" | "shares" => {
@@ -193,18 +232,14 @@ pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
                 Some("advertising")
             }
             "skip" | "skiplink" | "skiplinks" => Some("site navigation"),
-            "sidebar" | "rail" | "widget" => Some("sidebar"),
+            "sidebar" | "rail" => Some("sidebar"),
             "nav" | "navbar" | "navigation" | "menu" | "megamenu" | "subnav" => Some("site navigation"),
             "byline" => Some("byline"),
             "bio" | "authorbio" => Some("author bio"),
             "feedback" | "rating" | "helpful" | "survey" => Some("feedback prompt"),
             "modal" | "popup" | "overlay" => Some("pop-up"),
             "toolbar" | "pagination" | "pager" | "print" => Some("page tools"),
-            "tags" | "taglist" => Some("tags"),
-            "sr" | "visually" => None,
-            "sronly" | "sr-only" | "visually-hidden" | "screen-reader-text" | "visuallyhidden" => {
-                Some("screen-reader text")
-            }
+            "tags" | "taglist" | "cat" => Some("tags"),
             "footer" | "colophon" if !strict => Some("page footer"),
             "header" | "masthead" | "topbar" if !strict => Some("page header"),
             "author" if !strict => Some("byline"),
@@ -254,20 +289,27 @@ pub fn analyse(dom: &Dom) -> Analysis {
     let mut skipped = vec![false; n];
     let mut furniture: Vec<Option<&'static str>> = vec![None; n];
     let mut in_article = vec![false; n];
+    let mut in_article_element = vec![false; n];
     // Top-down: skipping, furniture and article context come from ancestors.
     for &id in &order {
         let parent = dom.parent(id);
         let parent_skipped = parent.is_some_and(|p| skipped[p]);
         let tag = dom.tag(id);
+        // A `<button>` in a heading is an accordion's question: its words are the heading.
+        let in_heading = parent.is_some_and(|p| matches!(dom.tag(p), "h2" | "h3" | "h4" | "h5" | "h6" | "summary" | "dt"));
         skipped[id] = parent_skipped
             || matches!(dom.nodes[id].data, Data::Other)
-            || (matches!(dom.nodes[id].data, Data::Element { .. }) && never_output(tag));
+            || (matches!(dom.nodes[id].data, Data::Element { .. })
+                && ((never_output(tag) && !(tag == "button" && in_heading)) || footnote_marker(dom, id)));
         in_article[id] = parent.is_some_and(|p| in_article[p]) || marks_article(dom, id);
+        in_article_element[id] = parent.is_some_and(|p| in_article_element[p])
+            || tag == "article"
+            || dom.attr(id, "itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articleBody"));
         let inherited = parent.and_then(|p| furniture[p]);
         furniture[id] = inherited.or_else(|| {
             if matches!(dom.nodes[id].data, Data::Element { .. }) {
                 let strict = parent.is_some_and(|p| in_article[p]);
-                classify(dom, id, strict)
+                classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p]))
             } else {
                 None
             }
@@ -291,7 +333,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
         if let Some(parent) = dom.parent(id) {
             chars[parent] = chars[parent].saturating_add(chars[id]);
             link_chars[parent] = link_chars[parent].saturating_add(link_chars[id]);
-            has_block[parent] |= has_block[id] || is_block(tag) || tag == "img";
+            has_block[parent] |= has_block[id] || is_block(tag) || is_img(tag);
         }
     }
     // Small forms are never output; a form around the whole page is read through.
@@ -309,7 +351,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
         }
     }
     let roots = find_roots(dom, &order, &skipped, &chars, &link_chars, &furniture);
-    Analysis { skipped, chars, link_chars, has_block, furniture, in_article, roots }
+    Analysis { skipped, chars, has_block, furniture, in_article_element, roots }
 }
 
 fn find_roots(
@@ -372,7 +414,7 @@ fn find_roots(
     let best = candidates
         .iter()
         .copied()
-        .filter(|&id| !matches!(dom.tag(id), "body" | "html"))
+        .filter(|&id| dom.tag(id) != "html")
         .map(|id| (id, score[id] * (1.0 - link_density(id))))
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let Some((top, top_score)) = best else {
@@ -380,6 +422,36 @@ fn find_roots(
         let body = order.iter().copied().find(|&id| dom.tag(id) == "body").unwrap_or(Dom::ROOT);
         return vec![body];
     };
+    // Readability: when three or more other candidates score nearly as well, the
+    // article is split across them (page builders, widget stacks): take the nearest
+    // ancestor that holds three of them.
+    let mut ranked: Vec<(NodeId, f64)> =
+        candidates.iter().map(|&id| (id, score[id] * (1.0 - link_density(id)))).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let close: Vec<NodeId> =
+        ranked.iter().skip(1).take(4).filter(|(_, s)| *s >= 0.75 * top_score).map(|&(id, _)| id).collect();
+    let mut top = top;
+    if close.len() >= 3 {
+        let mut holds = vec![0usize; n];
+        for &c in &close {
+            let mut at = dom.parent(c);
+            while let Some(a) = at {
+                holds[a] += 1;
+                at = dom.parent(a);
+            }
+        }
+        let mut at = dom.parent(top);
+        while let Some(a) = at {
+            if dom.tag(a) == "html" || matches!(dom.nodes[a].data, Data::Document) {
+                break;
+            }
+            if holds[a] >= 3 {
+                top = a;
+                break;
+            }
+            at = dom.parent(a);
+        }
+    }
     // The article's own markup, when the best element sits inside it.
     let mut at = Some(top);
     while let Some(id) = at {
@@ -406,7 +478,24 @@ fn find_roots(
             roots.push(sibling);
         }
     }
-    roots
+    // What lies between two parts of the article (its headings, lists, pictures) is
+    // article too, unless it is furniture.
+    let first = roots.first().copied();
+    let last = roots.last().copied();
+    let mut inside = false;
+    let mut filled = Vec::new();
+    for sibling in dom.children(parent) {
+        if Some(sibling) == first {
+            inside = true;
+        }
+        if inside && !skipped[sibling] && (roots.contains(&sibling) || furniture[sibling].is_none()) {
+            filled.push(sibling);
+        }
+        if Some(sibling) == last {
+            break;
+        }
+    }
+    filled
 }
 
 fn has_direct_text(dom: &Dom, id: NodeId, skipped: &[bool]) -> bool {
