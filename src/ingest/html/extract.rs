@@ -460,6 +460,33 @@ fn find_roots(
         }
         at = dom.parent(id);
     }
+    // No article markup: the page's `<h1>` usually opens the article, so when it sits
+    // outside the best element, the element holding both is the article (a page
+    // builder puts the heading and each part of the text in widgets of their own).
+    let h1 = order.iter().copied().find(|&id| dom.tag(id) == "h1" && !skipped[id] && furniture[id].is_none() && chars[id] > 0);
+    if let Some(h1) = h1 {
+        let mut ancestors_of_top = vec![false; n];
+        let mut at = Some(top);
+        while let Some(a) = at {
+            ancestors_of_top[a] = true;
+            at = dom.parent(a);
+        }
+        let mut at = Some(h1);
+        while let Some(a) = at {
+            if ancestors_of_top[a] {
+                break;
+            }
+            at = dom.parent(a);
+        }
+        if let Some(common) = at
+            && common != top
+            && !matches!(dom.tag(common), "body" | "html")
+            && !matches!(dom.nodes[common].data, Data::Document)
+            && link_density(common) < 0.35
+        {
+            return vec![common];
+        }
+    }
     // Siblings that belong to the article too (Readability's sibling step).
     let Some(parent) = dom.parent(top) else { return vec![top] };
     let threshold = (top_score * 0.2).max(10.0);

@@ -201,7 +201,24 @@ fn without_site_name(title: &str, site: Option<&str>) -> String {
             }
         }
     }
-    super::page::split_site_name(title).unwrap_or(title).trim().to_string()
+    // "Title - Section - Site": split as long as what is left still names a title.
+    let mut title = title.trim();
+    for _ in 0..3 {
+        match super::page::split_site_name(title) {
+            Some(rest) if rest != title => title = rest.trim(),
+            _ => break,
+        }
+    }
+    title.to_string()
+}
+
+/// The parts of a `<title>` between separators.
+fn title_parts(title: &str) -> Vec<String> {
+    let mut parts = vec![title.to_string()];
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
+    }
+    parts
 }
 
 /// `2025-03-14T09:30:00-05:00` → `2025-03-14`, when it names a real day.
@@ -225,8 +242,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         .or_else(|| meta.og_url.clone().filter(|u| crate::validate::is_web_url(u)));
     let base = page_url.as_deref().and_then(|u| url::Url::parse(u).ok());
 
-    let first_h1 = analysis.roots.iter().find_map(|&root| {
-        d.descendants(root).find(|&id| d.tag(id) == "h1" && !analysis.skipped[id] && analysis.chars[id] > 0)
+    let first_h1 = d.descendants(dom::Dom::ROOT).find(|&id| {
+        d.tag(id) == "h1" && !analysis.skipped[id] && analysis.furniture[id].is_none() && analysis.chars[id] > 0
     });
     let mapper_probe = blocks::Mapper::new(&d, &analysis, base.as_ref(), options.remote_pictures, "");
     let h1_text = first_h1.map(|id| mapper_probe.subtree_text(id)).filter(|t| !t.is_empty());
@@ -241,11 +258,37 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
 
     let mut mapper =
         blocks::Mapper::new(&d, &analysis, base.as_ref(), options.remote_pictures, title.as_deref().unwrap_or(""));
-    let blocks = mapper.article();
+    let mut blocks = mapper.article();
     mapper.outside();
     let mut removed = std::mem::take(&mut mapper.removed);
     removed.sort_by_key(|r| r.line);
     warnings.append(&mut mapper.warnings);
+    // No `og:title` and no `<h1>`: the part of `<title>` that the page also shows at the
+    // top of the article ("Clinic - Handouts - Low Back Pain") is the title.
+    let title = match (&meta.og_title, first_h1, &meta.title) {
+        (None, None, Some(head_title)) => {
+            let shown = blocks.iter().take(5).position(|b| match b {
+                Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                    let text = crate::model::plain_text(content);
+                    title_parts(head_title).iter().any(|part| blocks::same_words(part, &text))
+                }
+                _ => false,
+            });
+            match shown {
+                Some(index) => {
+                    let block = blocks.remove(index);
+                    match block {
+                        Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                            Some(crate::model::plain_text(&content))
+                        }
+                        _ => title,
+                    }
+                }
+                None => title,
+            }
+        }
+        _ => title,
+    };
 
     let lang = page_language(meta.lang.as_ref(), &blocks, &mut warnings);
     let published = meta.published.as_deref().and_then(day);
