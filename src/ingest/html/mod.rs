@@ -242,9 +242,13 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         .or_else(|| meta.og_url.clone().filter(|u| crate::validate::is_web_url(u)));
     let base = page_url.as_deref().and_then(|u| url::Url::parse(u).ok());
 
-    let first_h1 = d.descendants(dom::Dom::ROOT).find(|&id| {
-        d.tag(id) == "h1" && !analysis.skipped[id] && analysis.furniture[id].is_none() && analysis.chars[id] > 0
-    });
+    // The first `<h1>` in the article, else the first outside furniture.
+    let h1 = |id: usize| d.tag(id) == "h1" && !analysis.skipped[id] && analysis.chars[id] > 0;
+    let first_h1 = analysis
+        .roots
+        .iter()
+        .find_map(|&root| d.descendants(root).find(|&id| h1(id)))
+        .or_else(|| d.descendants(dom::Dom::ROOT).find(|&id| h1(id) && analysis.furniture[id].is_none()));
     let mapper_probe = blocks::Mapper::new(&d, &analysis, base.as_ref(), options.remote_pictures, "");
     let h1_text = first_h1.map(|id| mapper_probe.subtree_text(id)).filter(|t| !t.is_empty());
     drop(mapper_probe);
