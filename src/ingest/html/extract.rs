@@ -164,12 +164,9 @@ fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
 /// The kind of page furniture an element is by its tag, role, class or id. `strict`
 /// (inside the article) leaves out the weak signs — a class named `header` or `author`
 /// is often the article's own header.
-pub fn classify(dom: &Dom, id: NodeId, strict: bool) -> Option<&'static str> {
-    classify_in(dom, id, strict, false)
-}
-
-/// [`classify`], knowing whether the element sits inside an `<article>` (where an
-/// `<aside>` is the article's own box, such as its key points).
+///
+/// `in_article_element`: inside an `<article>`, where an `<aside>` is the article's own
+/// box (its key points), not a sidebar.
 pub fn classify_in(dom: &Dom, id: NodeId, strict: bool, in_article_element: bool) -> Option<&'static str> {
     let tag = dom.tag(id);
     if !strict {
