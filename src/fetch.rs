@@ -178,7 +178,7 @@ pub fn get(url: &str, limits: &Limits) -> Result<Fetched> {
         let too_big = || {
             fail(
                 current.as_str(),
-                format!("the answer is larger than the {} MiB limit", limits.max_bytes / (1024 * 1024)),
+                format!("the answer is larger than the {} limit", size(limits.max_bytes)),
             )
         };
         if let Some(length) = response.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
@@ -195,6 +195,16 @@ pub fn get(url: &str, limits: &Limits) -> Result<Fetched> {
         return Ok(Fetched { url: current.to_string(), content_type, bytes });
     }
     Err(fail(url, format!("more than {MAX_REDIRECTS} redirects")))
+}
+
+/// `10 MiB`, `97 KiB`, `512 bytes`.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
 
 fn transport_error(url: &str, err: ureq::Error, limits: &Limits) -> Error {

@@ -566,7 +566,9 @@ impl<'a> Mapper<'a> {
             return None;
         }
         let src = picture_source(dom, img)?;
-        match local_path(&src) {
+        // A fetched page's relative pictures are on the web, next to the page.
+        let local = if self.remote_pictures && self.base.is_some() { None } else { local_path(&src) };
+        match local {
             Some(path) => {
                 if alt.is_empty() {
                     self.warnings.push(Warning::at(line, format!("picture {path} has no alt text: it is printed as decoration; describe it in alt")));
