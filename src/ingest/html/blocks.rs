@@ -225,7 +225,7 @@ impl<'a> Mapper<'a> {
                 .or_else(|| self.labelled_furniture(child))
             {
                 let root_chars = self.an.roots.iter().map(|&r| self.an.chars[r]).sum::<u32>().max(1);
-                if self.an.chars[child] * 2 < root_chars {
+                if self.an.chars[child].saturating_mul(2) < root_chars {
                     self.flush(para, out);
                     self.remove(child, reason);
                     return;

@@ -373,7 +373,7 @@ fn find_roots(
         if !paragraph_like || chars[id] < 25 {
             continue;
         }
-        if tag == "li" && link_chars[id] * 2 > chars[id] {
+        if tag == "li" && link_chars[id].saturating_mul(2) > chars[id] {
             continue;
         }
         let commas = paragraph_commas(dom, id, skipped);
