@@ -220,7 +220,7 @@ pub fn classify_in(dom: &Dom, id: NodeId, strict: bool, in_article_element: bool
                 Some("share buttons")
             }
             "related" | "recommended" | "recirc" | "popular" | "trending" | "promo" | "promotion"
-            | "promos" => Some("related links"),
+            | "promos" | "suggest" | "suggested" => Some("related links"),
             _ if w.contains("newsletter") || w == "subscribe" || w == "subscription" || w == "signup" => {
                 Some("newsletter sign-up")
             }
@@ -453,6 +453,16 @@ fn find_roots(
     let mut at = Some(top);
     while let Some(id) = at {
         if marks_article(dom, id) && furniture[id].is_none() {
+            // Schema.org's `articleBody` inside it, holding most of its text, is the
+            // article without its header and tools.
+            let body = dom.descendants(id).skip(1).find(|&d| {
+                dom.attr(d, "itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articleBody"))
+            });
+            if let Some(body) = body
+                && f64::from(chars[body]) >= 0.6 * f64::from(chars[id])
+            {
+                return vec![body];
+            }
             return vec![id];
         }
         at = dom.parent(id);
@@ -479,7 +489,7 @@ fn find_roots(
             && common != top
             && !matches!(dom.tag(common), "body" | "html")
             && !matches!(dom.nodes[common].data, Data::Document)
-            && link_density(common) < 0.35
+            && link_density(common) < 0.2
         {
             return vec![common];
         }

@@ -244,12 +244,19 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
 
     // The first `<h1>` in the article, else the first outside furniture.
     let h1 = |id: usize| d.tag(id) == "h1" && !analysis.skipped[id] && analysis.chars[id] > 0;
-    let first_h1 = analysis
-        .roots
-        .iter()
-        .find_map(|&root| d.descendants(root).find(|&id| h1(id)))
-        .or_else(|| d.descendants(dom::Dom::ROOT).find(|&id| h1(id) && analysis.furniture[id].is_none()));
-    let mapper_probe = blocks::Mapper::new(&d, &analysis, base.as_ref(), options.remote_pictures, "");
+    // One outside the article (a site's section name in its header) only when the
+    // `<title>` agrees, or there is no `<title>`.
+    let mapper_probe = blocks::Mapper::new(&d, &analysis, None, false, "");
+    let agrees = |id: usize| match &meta.title {
+        Some(head) => {
+            let text = mapper_probe.subtree_text(id);
+            title_parts(head).iter().any(|part| blocks::same_words(part, &text))
+        }
+        None => true,
+    };
+    let first_h1 = analysis.roots.iter().find_map(|&root| d.descendants(root).find(|&id| h1(id))).or_else(|| {
+        d.descendants(dom::Dom::ROOT).find(|&id| h1(id) && analysis.furniture[id].is_none()).filter(|&id| agrees(id))
+    });
     let h1_text = first_h1.map(|id| mapper_probe.subtree_text(id)).filter(|t| !t.is_empty());
     drop(mapper_probe);
     let title = meta
