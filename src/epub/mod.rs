@@ -280,6 +280,12 @@ pub(crate) fn xhtml_head(lang: &str, title: &str) -> String {
     )
 }
 
+/// Where a picture (a [`crate::model::Block::Figure`]'s `src`, relative to the content
+/// folder) lives in the package, relative to the chapters.
+pub(crate) fn picture_href(src: &str) -> String {
+    format!("pictures/{src}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,10 +315,4 @@ mod tests {
         assert_eq!(unique_name("nav", &mut used), "nav-3");
         assert_eq!(unique_name("!!!", &mut used), "article");
     }
-}
-
-/// Where a picture (a [`crate::model::Block::Figure`]'s `src`, relative to the content
-/// folder) lives in the package, relative to the chapters.
-pub(crate) fn picture_href(src: &str) -> String {
-    format!("pictures/{src}")
 }
