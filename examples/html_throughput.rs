@@ -30,7 +30,11 @@ fn pages() -> Vec<(PathBuf, Vec<u8>)> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value = |flag: &str, default: usize| {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let runs = value("--runs", 20).max(1);
     let mib = value("--mib", 50);
@@ -74,7 +78,9 @@ fn main() {
                 p[start..end].to_string()
             })
             .collect();
-        let mut page = String::from("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Big</title></head><main>");
+        let mut page = String::from(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Big</title></head><main>",
+        );
         while page.len() < mib * 1024 * 1024 {
             page.push_str(&body);
         }

@@ -33,14 +33,21 @@ pub fn add(source: &str, options: &AddOptions) -> Result<Added> {
     let (article, base_dir, page_url) = if is_url {
         let page = fetch::get(source, &options.limits)?;
         if !fetch::is_html(&page) {
-            let kind = if page.content_type.is_empty() { "no Content-Type".to_string() } else { page.content_type.clone() };
+            let kind = if page.content_type.is_empty() {
+                "no Content-Type".to_string()
+            } else {
+                page.content_type.clone()
+            };
             return Err(Error::input(
                 &page.url,
                 None,
-                format!("the server answered with {kind}, not a web page (text/html); save the page or paste its text instead"),
+                format!(
+                    "the server answered with {kind}, not a web page (text/html); save the page or paste its text instead"
+                ),
             ));
         }
-        let html_options = html::Options { url: Some(page.url.clone()), remote_pictures: !options.no_pictures };
+        let html_options =
+            html::Options { url: Some(page.url.clone()), remote_pictures: !options.no_pictures };
         let article = html::ingest(Path::new(&page.url), &page.bytes, &html_options)?;
         (article, None, Some(page.url))
     } else {
@@ -58,7 +65,12 @@ pub fn add(source: &str, options: &AddOptions) -> Result<Added> {
     write_article(article, base_dir.as_deref(), page_url.as_deref(), options)
 }
 
-fn write_article(mut article: Article, base_dir: Option<&Path>, page_url: Option<&str>, options: &AddOptions) -> Result<Added> {
+fn write_article(
+    mut article: Article,
+    base_dir: Option<&Path>,
+    page_url: Option<&str>,
+    options: &AddOptions,
+) -> Result<Added> {
     let target = options.content.join(format!("{}.md", article.id));
     if target.exists() && !options.force {
         return Err(Error::input(
@@ -116,7 +128,9 @@ impl Pictures<'_> {
                 if !self.options.no_pictures {
                     match self.save(&src) {
                         Ok(saved) => return vec![Block::Figure { src: saved, alt, caption, line }],
-                        Err(problem) => self.notes.push(format!("picture {src} not saved: {problem}; its alt text is kept")),
+                        Err(problem) => self
+                            .notes
+                            .push(format!("picture {src} not saved: {problem}; its alt text is kept")),
                     }
                 }
                 let mut words = Vec::new();
@@ -129,7 +143,12 @@ impl Pictures<'_> {
                 words
             }
             Block::List { ordered, start, items, line } => {
-                vec![Block::List { ordered, start, items: items.into_iter().map(|i| self.blocks(i)).collect(), line }]
+                vec![Block::List {
+                    ordered,
+                    start,
+                    items: items.into_iter().map(|i| self.blocks(i)).collect(),
+                    line,
+                }]
             }
             Block::Quote { blocks, line } => vec![Block::Quote { blocks: self.blocks(blocks), line }],
             other => vec![other],
@@ -218,7 +237,11 @@ fn blocks_md(blocks: &[Block]) -> String {
 fn block_md(block: &Block) -> String {
     match block {
         Block::Heading { level, content, .. } => {
-            format!("{} {}", "#".repeat(usize::from(*level).clamp(2, 4)), inline_md(content).replace('\n', " "))
+            format!(
+                "{} {}",
+                "#".repeat(usize::from(*level).clamp(2, 4)),
+                inline_md(content).replace('\n', " ")
+            )
         }
         Block::Paragraph { content, .. } => escape_line_start(&inline_md(content)),
         Block::List { ordered, start, items, .. } => {
@@ -227,7 +250,8 @@ fn block_md(block: &Block) -> String {
             for (index, item) in items.iter().enumerate() {
                 let marker = if *ordered { format!("{}. ", first + index as u64) } else { "- ".to_string() };
                 let pad = " ".repeat(marker.len());
-                let body = item.iter().map(block_md).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
+                let body =
+                    item.iter().map(block_md).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
                 let body = if body.is_empty() { "\u{a0}".to_string() } else { body };
                 let mut item_lines = body.lines();
                 lines.push(format!("{marker}{}", item_lines.next().unwrap_or("")));
@@ -260,7 +284,10 @@ fn block_md(block: &Block) -> String {
             lines.join("\n")
         }
         Block::Figure { src, alt, caption, .. } => {
-            let title = caption.as_ref().map(|c| format!(" \"{}\"", plain_text(c).replace('\\', "\\\\").replace('"', "\\\""))).unwrap_or_default();
+            let title = caption
+                .as_ref()
+                .map(|c| format!(" \"{}\"", plain_text(c).replace('\\', "\\\\").replace('"', "\\\"")))
+                .unwrap_or_default();
             format!("![{}](<{}>{title})", escape(alt), src.replace('<', "%3C").replace('>', "%3E"))
         }
         Block::CodeBlock { text, .. } => {
@@ -319,7 +346,10 @@ fn inline_md(inlines: &[Inline]) -> String {
             Inline::Emphasis { content } => wrap(&mut out, "*", &inline_md(content)),
             Inline::Link { url, content } => {
                 let text = inline_md(content);
-                out.push_str(&format!("[{text}](<{}>)", url.replace('<', "%3C").replace('>', "%3E").replace(' ', "%20")));
+                out.push_str(&format!(
+                    "[{text}](<{}>)",
+                    url.replace('<', "%3C").replace('>', "%3E").replace(' ', "%20")
+                ));
             }
             Inline::Code { text } => {
                 let ticks = "`".repeat(longest_run(text, '`') + 1);
@@ -372,7 +402,7 @@ mod tests {
             texts
         };
         assert_eq!(strip(&back), strip(&article), "{md}");
-        let kinds = |a: &Article| a.blocks.iter().map(|b| std::mem::discriminant(b)).collect::<Vec<_>>();
+        let kinds = |a: &Article| a.blocks.iter().map(std::mem::discriminant).collect::<Vec<_>>();
         assert_eq!(kinds(&back), kinds(&article), "{md}");
     }
 

@@ -118,7 +118,11 @@ fn agent(limits: &Limits) -> ureq::Agent {
         .timeout_connect(Some(limits.connect_timeout))
         .timeout_recv_response(Some(limits.read_timeout))
         .timeout_recv_body(Some(limits.read_timeout))
-        .user_agent(concat!("handouts/", env!("CARGO_PKG_VERSION"), " (saving a health article for patient handouts)"))
+        .user_agent(concat!(
+            "handouts/",
+            env!("CARGO_PKG_VERSION"),
+            " (saving a health article for patient handouts)"
+        ))
         .build();
     ureq::Agent::with_parts(
         config,
@@ -135,7 +139,10 @@ fn fail(url: &str, message: impl Into<String>) -> Error {
 pub fn check_url(url: &str) -> Result<url::Url> {
     let parsed = url::Url::parse(url).map_err(|e| fail(url, format!("not a web address: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(fail(url, format!("only http:// and https:// addresses are fetched, not {}:", parsed.scheme())));
+        return Err(fail(
+            url,
+            format!("only http:// and https:// addresses are fetched, not {}:", parsed.scheme()),
+        ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(fail(url, "the address has no host"));
@@ -149,21 +156,29 @@ pub fn get(url: &str, limits: &Limits) -> Result<Fetched> {
     let agent = agent(limits);
     let mut current = check_url(url)?;
     for _ in 0..=MAX_REDIRECTS {
-        let response = agent.get(current.as_str()).header("Accept", "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.5").call().map_err(|e| transport_error(current.as_str(), e, limits))?;
+        let response = agent
+            .get(current.as_str())
+            .header("Accept", "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.5")
+            .call()
+            .map_err(|e| transport_error(current.as_str(), e, limits))?;
         let status = response.status();
         if status.is_redirection() {
-            let location = response
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .ok_or_else(|| fail(current.as_str(), format!("HTTP {status} without a Location to go to")))?;
-            let next = current.join(location).map_err(|e| fail(current.as_str(), format!("bad redirect to {location}: {e}")))?;
+            let location =
+                response.headers().get("location").and_then(|l| l.to_str().ok()).ok_or_else(|| {
+                    fail(current.as_str(), format!("HTTP {status} without a Location to go to"))
+                })?;
+            let next = current
+                .join(location)
+                .map_err(|e| fail(current.as_str(), format!("bad redirect to {location}: {e}")))?;
             current = check_url(next.as_str())?;
             continue;
         }
         if !status.is_success() {
             let reason = status.canonical_reason().unwrap_or("");
-            return Err(fail(current.as_str(), format!("the server answered HTTP {} {reason}", status.as_u16())));
+            return Err(fail(
+                current.as_str(),
+                format!("the server answered HTTP {} {reason}", status.as_u16()),
+            ));
         }
         let content_type = response
             .headers()
@@ -176,19 +191,23 @@ pub fn get(url: &str, limits: &Limits) -> Result<Fetched> {
             .trim()
             .to_ascii_lowercase();
         let too_big = || {
-            fail(
-                current.as_str(),
-                format!("the answer is larger than the {} limit", size(limits.max_bytes)),
-            )
+            fail(current.as_str(), format!("the answer is larger than the {} limit", size(limits.max_bytes)))
         };
-        if let Some(length) = response.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        if let Some(length) = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
             && length > limits.max_bytes
         {
             return Err(too_big());
         }
         let mut bytes = Vec::new();
         let reader = response.into_body().into_reader();
-        reader.take(limits.max_bytes + 1).read_to_end(&mut bytes).map_err(|e| read_error(current.as_str(), e, limits))?;
+        reader
+            .take(limits.max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(current.as_str(), e, limits))?;
         if bytes.len() as u64 > limits.max_bytes {
             return Err(too_big());
         }
@@ -228,7 +247,10 @@ fn transport_error(url: &str, err: ureq::Error, limits: &Limits) -> Error {
 fn read_error(url: &str, err: std::io::Error, limits: &Limits) -> Error {
     let text = err.to_string();
     if err.kind() == std::io::ErrorKind::TimedOut || text.contains("timeout") || text.contains("timed out") {
-        return fail(url, format!("the answer did not arrive within {} s", limits.read_timeout.as_secs_f64()));
+        return fail(
+            url,
+            format!("the answer did not arrive within {} s", limits.read_timeout.as_secs_f64()),
+        );
     }
     fail(url, format!("reading the answer failed: {text}"))
 }
@@ -239,7 +261,8 @@ pub fn is_html(fetched: &Fetched) -> bool {
     match fetched.content_type.as_str() {
         "text/html" | "application/xhtml+xml" => true,
         "" => {
-            let head = String::from_utf8_lossy(&fetched.bytes[..fetched.bytes.len().min(512)]).to_ascii_lowercase();
+            let head =
+                String::from_utf8_lossy(&fetched.bytes[..fetched.bytes.len().min(512)]).to_ascii_lowercase();
             let head = head.trim_start_matches('\u{feff}').trim_start();
             head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<head")
         }
@@ -258,7 +281,10 @@ pub fn picture_kind(bytes: &[u8]) -> Option<&'static str> {
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<svg") || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!doctype svg")) && head.contains("<svg")) {
+    if head.starts_with("<svg")
+        || ((head.starts_with("<?xml") || head.starts_with("<!--") || head.starts_with("<!doctype svg"))
+            && head.contains("<svg"))
+    {
         return Some("svg");
     }
     None
@@ -270,7 +296,19 @@ mod tests {
 
     #[test]
     fn private_addresses() {
-        for ip in ["127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.5", "169.254.1.1", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.5.5",
+            "169.254.1.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
@@ -290,7 +328,10 @@ mod tests {
     fn pictures_sniffed() {
         assert_eq!(picture_kind(b"\x89PNG\r\n\x1a\n...."), Some("png"));
         assert_eq!(picture_kind(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
-        assert_eq!(picture_kind(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), Some("svg"));
+        assert_eq!(
+            picture_kind(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Some("svg")
+        );
         assert_eq!(picture_kind(b"GIF89a"), None);
         assert_eq!(picture_kind(b"<html>"), None);
     }

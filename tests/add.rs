@@ -42,12 +42,17 @@ fn respond(mut stream: TcpStream) {
     let text = String::from_utf8_lossy(&request);
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
     let reply = |stream: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
-        let head = format!("HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        let head = format!(
+            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
         let _ = stream.write_all(head.as_bytes());
         let _ = stream.write_all(body);
     };
     match path.split('?').next().unwrap_or("") {
-        "/page" => reply(&mut stream, "200 OK", "Content-Type: text/html; charset=utf-8\r\n", page().as_bytes()),
+        "/page" => {
+            reply(&mut stream, "200 OK", "Content-Type: text/html; charset=utf-8\r\n", page().as_bytes())
+        }
         "/pictures/mirror.png" => reply(&mut stream, "200 OK", "Content-Type: image/png\r\n", PNG),
         "/drawing.svg" => reply(&mut stream, "200 OK", "Content-Type: image/svg+xml\r\n", SVG),
         "/fake.png" => reply(&mut stream, "200 OK", "Content-Type: image/png\r\n", b"GIF89a not a png"),
@@ -60,7 +65,9 @@ fn respond(mut stream: TcpStream) {
         }
         "/huge" => {
             // No Content-Length: the cap must hold while reading.
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body>");
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body>",
+            );
             let chunk = "<p>Lots of words in a page that never ends.</p>".repeat(100);
             for _ in 0..200 {
                 if stream.write_all(chunk.as_bytes()).is_err() {
@@ -134,7 +141,12 @@ fn a_page_with_pictures_becomes_an_article_that_builds() {
     // Not again without --force; with it, yes.
     let again = add(&content, &["--allow-private", &url]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("caring-for-your-feet.md: an article with this id exists already; pass --force"), "{}", stderr(&again));
+    assert!(
+        stderr(&again)
+            .contains("caring-for-your-feet.md: an article with this id exists already; pass --force"),
+        "{}",
+        stderr(&again)
+    );
     let forced = add(&content, &["--allow-private", "--force", "--no-pictures", &url]);
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
     let md = std::fs::read_to_string(content.join("caring-for-your-feet.md")).unwrap();

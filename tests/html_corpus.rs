@@ -153,10 +153,14 @@ fn visible_text(html: &str) -> String {
                 i = lower[i..].find("-->").map_or(bytes.len(), |j| i + j + 3);
                 continue;
             }
-            for tag in ["script", "style", "template", "noscript", "iframe", "svg", "form", "button", "select", "textarea", "title", "option"] {
+            for tag in [
+                "script", "style", "template", "noscript", "iframe", "svg", "form", "button", "select",
+                "textarea", "title", "option",
+            ] {
                 let open = format!("<{tag}");
                 if lower[i..].starts_with(&open)
-                    && lower[i + open.len()..].starts_with(|c: char| c == '>' || c.is_whitespace() || c == '/')
+                    && lower[i + open.len()..]
+                        .starts_with(|c: char| c == '>' || c.is_whitespace() || c == '/')
                 {
                     let close = format!("</{tag}");
                     i = lower[i..].find(&close).map_or(bytes.len(), |j| i + j + close.len());
@@ -190,15 +194,17 @@ fn decode_entities(text: &str) -> String {
                 } else if let Some(num) = name.strip_prefix('#') {
                     num.parse().ok().and_then(char::from_u32).map(String::from)
                 } else {
-                    Some(match name {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => " ",
-                    }
-                    .to_string())
+                    Some(
+                        match name {
+                            "amp" => "&",
+                            "lt" => "<",
+                            "gt" => ">",
+                            "quot" => "\"",
+                            "apos" => "'",
+                            _ => " ",
+                        }
+                        .to_string(),
+                    )
                 };
                 out.push_str(&decoded.unwrap_or_default());
                 rest = &after[end + 1..];
@@ -216,9 +222,13 @@ fn decode_entities(text: &str) -> String {
 fn decode_page(bytes: &[u8]) -> String {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let label = head.split("charset=").nth(1).map(|s| {
-        s.trim_start_matches(['"', '\'']).split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).next().unwrap_or("")
+        s.trim_start_matches(['"', '\''])
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .next()
+            .unwrap_or("")
     });
-    let encoding = label.and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes())).unwrap_or(encoding_rs::UTF_8);
+    let encoding =
+        label.and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes())).unwrap_or(encoding_rs::UTF_8);
     encoding.decode(bytes).0.into_owned()
 }
 
@@ -302,7 +312,11 @@ fn html_corpus_scores() {
             ));
         }
         if std::env::var("HTML_DEBUG").is_ok() {
-            eprintln!("=== {name}\n--- extra:\n{}\n--- missing:\n{}\n", unmatched(&got, &want.body), unmatched(&want.body, &got));
+            eprintln!(
+                "=== {name}\n--- extra:\n{}\n--- missing:\n{}\n",
+                unmatched(&got, &want.body),
+                unmatched(&want.body, &got)
+            );
         }
         rows.push(format!(
             "| {name} | {f:.3} | {p:.3} | {r:.3} | {} | {} | {lost}/{visible} |",

@@ -49,7 +49,11 @@ fn misnested_and_unclosed_tags_read() {
 
 #[test]
 fn a_huge_attribute_is_read_and_dropped() {
-    let page = format!("<html><body><article class=\"{}\"><h1>Big</h1>{PROSE}<img src=\"data:image/png;base64,{}\" alt=\"x\"></article></body></html>", "a".repeat(5_000_000), "A".repeat(5_000_000));
+    let page = format!(
+        "<html><body><article class=\"{}\"><h1>Big</h1>{PROSE}<img src=\"data:image/png;base64,{}\" alt=\"x\"></article></body></html>",
+        "a".repeat(5_000_000),
+        "A".repeat(5_000_000)
+    );
     let (result, took) = ingest("attr.html", page.as_bytes());
     let article = result.unwrap();
     assert_eq!(article.meta.title, "Big");
@@ -80,7 +84,13 @@ fn bad_charsets_and_binary_data() {
 
 #[test]
 fn a_page_of_no_text_is_an_article_with_a_warning_not_a_crash() {
-    for page in ["<html></html>", "<script>x</script>", "<!-- only a comment -->", "   ", "<p>&#0;&#xD800;&#x110000;</p>"] {
+    for page in [
+        "<html></html>",
+        "<script>x</script>",
+        "<!-- only a comment -->",
+        "   ",
+        "<p>&#0;&#xD800;&#x110000;</p>",
+    ] {
         let (result, _) = ingest("nothing.html", page.as_bytes());
         if let Ok(article) = result {
             assert!(article.blocks.len() <= 1, "{page}: {:?}", article.blocks);

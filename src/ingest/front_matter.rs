@@ -129,7 +129,8 @@ impl FrontMatter {
     /// Checks the values serde cannot (a real date, a real language tag) and writes the
     /// language tag in its canonical case; each error names the key's line.
     fn check(&mut self, path: &Path, raw: &str) -> Result<()> {
-        for (key, value) in [("reviewed", &self.reviewed), ("published", &self.published), ("retrieved", &self.retrieved)]
+        for (key, value) in
+            [("reviewed", &self.reviewed), ("published", &self.published), ("retrieved", &self.retrieved)]
         {
             if let Some(date) = value
                 && let Err(problem) = crate::validate::date(date)

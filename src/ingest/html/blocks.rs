@@ -29,7 +29,10 @@ pub struct Mapper<'a> {
 /// Words compared without case or punctuation.
 pub fn same_words(a: &str, b: &str) -> bool {
     let words = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>()
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
     };
     let (a, b) = (words(a), words(b));
     !a.is_empty() && a == b
@@ -42,8 +45,23 @@ struct Para {
 }
 
 impl<'a> Mapper<'a> {
-    pub fn new(dom: &'a Dom, an: &'a Analysis, base: Option<&'a url::Url>, remote_pictures: bool, title: &'a str) -> Self {
-        Mapper { dom, an, base, remote_pictures, title, removed: Vec::new(), warnings: Vec::new(), pending: Vec::new() }
+    pub fn new(
+        dom: &'a Dom,
+        an: &'a Analysis,
+        base: Option<&'a url::Url>,
+        remote_pictures: bool,
+        title: &'a str,
+    ) -> Self {
+        Mapper {
+            dom,
+            an,
+            base,
+            remote_pictures,
+            title,
+            removed: Vec::new(),
+            warnings: Vec::new(),
+            pending: Vec::new(),
+        }
     }
 
     /// The article's blocks from its root subtrees.
@@ -60,7 +78,10 @@ impl<'a> Mapper<'a> {
     }
 
     fn container_like(&self, id: NodeId) -> bool {
-        matches!(self.dom.tag(id), "div" | "section" | "article" | "main" | "body" | "html" | "td" | "form" | "center")
+        matches!(
+            self.dom.tag(id),
+            "div" | "section" | "article" | "main" | "body" | "html" | "td" | "form" | "center"
+        )
     }
 
     /// A root that is itself a block (a `<p>`, a list) maps as one.
@@ -232,7 +253,8 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
-        let block_here = is_block(tag) || (self.an.has_block[child] && !matches!(tag, "img" | "amp-img" | "picture"));
+        let block_here =
+            is_block(tag) || (self.an.has_block[child] && !matches!(tag, "img" | "amp-img" | "picture"));
         if !block_here {
             if para.inlines.is_empty() {
                 para.line = self.line_of(child);
@@ -257,7 +279,8 @@ impl<'a> Mapper<'a> {
                 if let Some(kind) = super::super::page::classify(&text)
                     && !matches!(
                         kind,
-                        super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle
+                        super::super::page::Furniture::OutsideArticle
+                            | super::super::page::Furniture::PageTitle
                     )
                     && text.split_whitespace().count() <= 6
                 {
@@ -345,8 +368,10 @@ impl<'a> Mapper<'a> {
     /// A small box whose first words say what it is ("Te puede interesar", "Leia também",
     /// "Page reviewed", "Next in this series"), by the phrase tables of pasted pages.
     fn labelled_furniture(&self, node: NodeId) -> Option<&'static str> {
-        if !matches!(self.dom.tag(node), "div" | "section" | "aside" | "footer" | "header" | "article" | "p" | "span")
-            || self.an.chars[node] > 600
+        if !matches!(
+            self.dom.tag(node),
+            "div" | "section" | "aside" | "footer" | "header" | "article" | "p" | "span"
+        ) || self.an.chars[node] > 600
         {
             return None;
         }
@@ -383,7 +408,10 @@ impl<'a> Mapper<'a> {
         let text = plain_text(&content);
         if text.split_whitespace().count() <= 12
             && let Some(kind) = super::super::page::classify(&text)
-            && !matches!(kind, super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle)
+            && !matches!(
+                kind,
+                super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle
+            )
         {
             self.removed.push(Removed { reason: kind.reason().to_string(), line: self.line_of(node), text });
             out.append(&mut self.pending);
@@ -464,7 +492,9 @@ impl<'a> Mapper<'a> {
                 "tr" => rows.push((child, false)),
                 "thead" | "tbody" | "tfoot" => {
                     let head = self.dom.tag(child) == "thead";
-                    rows.extend(self.dom.children(child).filter(|&r| self.dom.tag(r) == "tr").map(|r| (r, head)));
+                    rows.extend(
+                        self.dom.children(child).filter(|&r| self.dom.tag(r) == "tr").map(|r| (r, head)),
+                    );
                 }
                 _ => {}
             }
@@ -527,10 +557,9 @@ impl<'a> Mapper<'a> {
     fn figure(&mut self, figure: NodeId, out: &mut Vec<Block>) {
         let dom = self.dom;
         let img = dom.descendants(figure).find(|&d| is_img(dom.tag(d)) && !self.an.skipped[d]);
-        let other_blocks = dom
-            .descendants(figure)
-            .skip(1)
-            .any(|d| matches!(dom.tag(d), "table" | "blockquote" | "p" | "ul" | "ol" | "pre") && !self.an.skipped[d]);
+        let other_blocks = dom.descendants(figure).skip(1).any(|d| {
+            matches!(dom.tag(d), "table" | "blockquote" | "p" | "ul" | "ol" | "pre") && !self.an.skipped[d]
+        });
         let caption_node = dom.children(figure).find(|&c| dom.tag(c) == "figcaption");
         match img {
             Some(img) if !other_blocks => {
@@ -561,7 +590,11 @@ impl<'a> Mapper<'a> {
         let dom = self.dom;
         let line = self.line_of(img);
         let alt = dom.attr(img, "alt").unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
-        let tiny = |key: &str| dom.attr(img, key).and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok()).is_some_and(|v| v <= 2);
+        let tiny = |key: &str| {
+            dom.attr(img, key)
+                .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
+                .is_some_and(|v| v <= 2)
+        };
         if tiny("width") || tiny("height") {
             return None;
         }
@@ -571,7 +604,12 @@ impl<'a> Mapper<'a> {
         match local {
             Some(path) => {
                 if alt.is_empty() {
-                    self.warnings.push(Warning::at(line, format!("picture {path} has no alt text: it is printed as decoration; describe it in alt")));
+                    self.warnings.push(Warning::at(
+                        line,
+                        format!(
+                            "picture {path} has no alt text: it is printed as decoration; describe it in alt"
+                        ),
+                    ));
                 }
                 Some(Block::Figure { src: path, alt, caption, line })
             }
@@ -585,7 +623,11 @@ impl<'a> Mapper<'a> {
                 {
                     return Some(Block::Figure { src: absolute, alt, caption, line });
                 }
-                let shown = if src.starts_with("data:") { "an embedded picture (data: URL)".to_string() } else { src.clone() };
+                let shown = if src.starts_with("data:") {
+                    "an embedded picture (data: URL)".to_string()
+                } else {
+                    src.clone()
+                };
                 self.removed.push(Removed {
                     reason: NOT_SAVED.to_string(),
                     line,
@@ -646,7 +688,11 @@ impl<'a> Mapper<'a> {
                 out.push(Inline::Emphasis { content });
             }
             "code" | "kbd" | "samp" | "tt" => {
-                let text: String = dom.descendants(node).filter(|&d| !self.an.skipped[d]).filter_map(|d| dom.text(d)).collect();
+                let text: String = dom
+                    .descendants(node)
+                    .filter(|&d| !self.an.skipped[d])
+                    .filter_map(|d| dom.text(d))
+                    .collect();
                 out.push(Inline::Code { text });
             }
             "a" => {
@@ -662,7 +708,9 @@ impl<'a> Mapper<'a> {
                 out.push(Inline::text("”"));
             }
             _ if is_block(tag) => {
-                if matches!(tag, "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && !out.is_empty() {
+                if matches!(tag, "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                    && !out.is_empty()
+                {
                     out.push(Inline::LineBreak);
                 } else {
                     out.push(Inline::text(" "));
@@ -724,7 +772,8 @@ fn heading_level(tag: &str) -> Option<u8> {
 fn picture_source(dom: &Dom, img: NodeId) -> Option<String> {
     let src = dom.attr(img, "src").map(str::trim).unwrap_or("");
     let placeholder = src.is_empty() || (src.starts_with("data:") && src.len() < 200);
-    let lazy = ["data-src", "data-lazy-src", "data-original"].iter().find_map(|k| dom.attr(img, k)).map(str::trim);
+    let lazy =
+        ["data-src", "data-lazy-src", "data-original"].iter().find_map(|k| dom.attr(img, k)).map(str::trim);
     let chosen = match lazy {
         Some(lazy) if placeholder && !lazy.is_empty() => lazy,
         _ if src.is_empty() => {
@@ -742,7 +791,9 @@ pub fn local_path(src: &str) -> Option<String> {
     let src = src.trim();
     let scheme = src.find(':').is_some_and(|colon| {
         let before = &src[..colon];
-        !before.is_empty() && !before.contains('/') && before.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        !before.is_empty()
+            && !before.contains('/')
+            && before.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
     if scheme || src.starts_with('/') || src.starts_with('\\') || src.is_empty() {
         return None;
@@ -844,7 +895,9 @@ fn trim_end(inlines: &mut Vec<Inline>) {
                     return;
                 }
             }
-            Some(Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. }) => {
+            Some(
+                Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. },
+            ) => {
                 trim_end(content);
                 if content.is_empty() {
                     inlines.pop();

@@ -28,7 +28,11 @@ pub type NodeId = usize;
 #[derive(Debug)]
 pub enum Data {
     Document,
-    Element { name: QualName, attrs: Vec<Attribute>, template: Option<NodeId> },
+    Element {
+        name: QualName,
+        attrs: Vec<Attribute>,
+        template: Option<NodeId>,
+    },
     Text(StrTendril),
     /// Comments, doctypes, processing instructions: never read.
     Other,
@@ -313,7 +317,12 @@ impl TreeSink for Sink {
         }
     }
 
-    fn append_based_on_parent_node(&self, element: &NodeId, prev_element: &NodeId, child: NodeOrText<NodeId>) {
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
         if self.nodes.borrow()[*element].parent.is_some() {
             self.append_before_sibling(element, child);
         } else {
@@ -493,7 +502,10 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Warning>)> {
     if had_errors {
         warnings.push(Warning::at(
             line,
-            format!("some bytes are not valid {} as the page declares; they show as \u{FFFD}", encoding.name()),
+            format!(
+                "some bytes are not valid {} as the page declares; they show as \u{FFFD}",
+                encoding.name()
+            ),
         ));
     }
     Ok((text.into_owned(), warnings))

@@ -64,7 +64,13 @@ fn footnote_marker(dom: &Dom, id: NodeId) -> bool {
         return true;
     }
     dom.children(id).any(|c| {
-        dom.tag(c) == "a" && dom.attr(c, "href").is_some_and(|h| h.starts_with("#fn") || h.starts_with("#ref") || h.starts_with("#cite") || h.starts_with("#note"))
+        dom.tag(c) == "a"
+            && dom.attr(c, "href").is_some_and(|h| {
+                h.starts_with("#fn")
+                    || h.starts_with("#ref")
+                    || h.starts_with("#cite")
+                    || h.starts_with("#note")
+            })
     })
 }
 
@@ -137,7 +143,6 @@ pub struct Analysis {
     pub roots: Vec<NodeId>,
 }
 
-
 /// The words of an element's class and id, split at `-` and `_` too (`mega-nav__list`
 /// → `mega`, `nav`, and the whole token).
 fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
@@ -209,7 +214,9 @@ pub fn classify_in(dom: &Dom, id: NodeId, strict: bool, in_article_element: bool
             {
                 Some("screen-reader text")
             }
-            _ if w == "toc" || w.contains("table-of-contents") || w == "sommaire" => Some("table of contents"),
+            _ if w == "toc" || w.contains("table-of-contents") || w == "sommaire" => {
+                Some("table of contents")
+            }
             _ if w.contains("call-to-action") || w == "cta" => Some("call to action"),
             _ if w.starts_with("author") && w.len() > "author".len() && w != "authors" => Some("author bio"),
             "meta" | "posted" | "postmeta" | "dateline" => Some("byline"),
@@ -293,7 +300,8 @@ pub fn analyse(dom: &Dom) -> Analysis {
         let parent_skipped = parent.is_some_and(|p| skipped[p]);
         let tag = dom.tag(id);
         // A `<button>` in a heading is an accordion's question: its words are the heading.
-        let in_heading = parent.is_some_and(|p| matches!(dom.tag(p), "h2" | "h3" | "h4" | "h5" | "h6" | "summary" | "dt"));
+        let in_heading =
+            parent.is_some_and(|p| matches!(dom.tag(p), "h2" | "h3" | "h4" | "h5" | "h6" | "summary" | "dt"));
         skipped[id] = parent_skipped
             || matches!(dom.nodes[id].data, Data::Other)
             || (matches!(dom.nodes[id].data, Data::Element { .. })
@@ -470,7 +478,10 @@ fn find_roots(
     // No article markup: the page's `<h1>` usually opens the article, so when it sits
     // outside the best element, the element holding both is the article (a page
     // builder puts the heading and each part of the text in widgets of their own).
-    let h1 = order.iter().copied().find(|&id| dom.tag(id) == "h1" && !skipped[id] && furniture[id].is_none() && chars[id] > 0);
+    let h1 = order
+        .iter()
+        .copied()
+        .find(|&id| dom.tag(id) == "h1" && !skipped[id] && furniture[id].is_none() && chars[id] > 0);
     if let Some(h1) = h1 {
         let mut ancestors_of_top = vec![false; n];
         let mut at = Some(top);
@@ -506,7 +517,8 @@ fn find_roots(
         if skipped[sibling] || furniture[sibling].is_some() || chars[sibling] == 0 {
             continue;
         }
-        let sibling_score = if scored[sibling] { score[sibling] * (1.0 - link_density(sibling)) } else { 0.0 };
+        let sibling_score =
+            if scored[sibling] { score[sibling] * (1.0 - link_density(sibling)) } else { 0.0 };
         let prose = dom.tag(sibling) == "p" && chars[sibling] > 80 && link_density(sibling) < 0.25;
         if sibling_score >= threshold || prose {
             roots.push(sibling);

@@ -99,9 +99,17 @@ fn page_meta(d: &dom::Dom) -> PageMeta {
                     {
                         set(&mut meta.author, content)
                     }
-                    "article:published_time" | "datepublished" | "date" | "dc.date" | "dc.date.issued"
-                    | "dcterms.created" | "dcterms.issued" | "citation_publication_date" | "pubdate"
-                    | "publish-date" | "og:published_time" => set(&mut meta.published, content),
+                    "article:published_time"
+                    | "datepublished"
+                    | "date"
+                    | "dc.date"
+                    | "dc.date.issued"
+                    | "dcterms.created"
+                    | "dcterms.issued"
+                    | "citation_publication_date"
+                    | "pubdate"
+                    | "publish-date"
+                    | "og:published_time" => set(&mut meta.published, content),
                     "og:url" => set(&mut meta.og_url, content),
                     _ => {}
                 }
@@ -254,9 +262,12 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         }
         None => true,
     };
-    let first_h1 = analysis.roots.iter().find_map(|&root| d.descendants(root).find(|&id| h1(id))).or_else(|| {
-        d.descendants(dom::Dom::ROOT).find(|&id| h1(id) && analysis.furniture[id].is_none()).filter(|&id| agrees(id))
-    });
+    let first_h1 =
+        analysis.roots.iter().find_map(|&root| d.descendants(root).find(|&id| h1(id))).or_else(|| {
+            d.descendants(dom::Dom::ROOT)
+                .find(|&id| h1(id) && analysis.furniture[id].is_none())
+                .filter(|&id| agrees(id))
+        });
     let h1_text = first_h1.map(|id| mapper_probe.subtree_text(id)).filter(|t| !t.is_empty());
     drop(mapper_probe);
     let title = meta
@@ -267,8 +278,13 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         .or_else(|| meta.title.as_deref().map(|t| without_site_name(t, meta.site_name.as_deref())))
         .filter(|t| !t.is_empty());
 
-    let mut mapper =
-        blocks::Mapper::new(&d, &analysis, base.as_ref(), options.remote_pictures, title.as_deref().unwrap_or(""));
+    let mut mapper = blocks::Mapper::new(
+        &d,
+        &analysis,
+        base.as_ref(),
+        options.remote_pictures,
+        title.as_deref().unwrap_or(""),
+    );
     let mut blocks = mapper.article();
     mapper.outside();
     let mut removed = std::mem::take(&mut mapper.removed);
@@ -303,26 +319,27 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
 
     let lang = page_language(meta.lang.as_ref(), &blocks, &mut warnings);
     let published = meta.published.as_deref().and_then(day);
-    let front = FrontMatter {
-        title,
-        lang,
-        url: page_url,
-        author: meta.author,
-        published,
-        ..FrontMatter::default()
-    };
+    let front =
+        FrontMatter { title, lang, url: page_url, author: meta.author, published, ..FrontMatter::default() };
     Ok((front, Body { title: None, blocks, removed, warnings }))
 }
 
 /// The page's language: `<html lang>` when the text agrees or is too short to tell; the
 /// text's language, with a warning, when whatlang is sure of another one. `None` (no
 /// `lang` on the page) leaves detection to [`super::assemble`].
-fn page_language(declared: Option<&(String, usize)>, blocks: &[Block], warnings: &mut Vec<Warning>) -> Option<String> {
+fn page_language(
+    declared: Option<&(String, usize)>,
+    blocks: &[Block],
+    warnings: &mut Vec<Warning>,
+) -> Option<String> {
     let (declared, line) = declared?;
     let tag = match crate::validate::language_tag(declared) {
         Ok(tag) => tag,
         Err(problem) => {
-            warnings.push(Warning::at(*line, format!("<html lang>: {problem}; the language is detected from the text")));
+            warnings.push(Warning::at(
+                *line,
+                format!("<html lang>: {problem}; the language is detected from the text"),
+            ));
             return None;
         }
     };

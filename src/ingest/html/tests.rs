@@ -34,7 +34,9 @@ fn article_found_and_furniture_removed_with_lines() {
     match &a.blocks[2] {
         Block::List { ordered: true, start: Some(3), items, line: 13 } => {
             assert_eq!(items.len(), 2);
-            assert!(matches!(&items[0][0], Block::Paragraph { content, .. } if content.iter().any(|i| matches!(i, Inline::Strong { .. }))));
+            assert!(
+                matches!(&items[0][0], Block::Paragraph { content, .. } if content.iter().any(|i| matches!(i, Inline::Strong { .. })))
+            );
             assert!(matches!(items[1].last(), Some(Block::List { ordered: false, .. })));
         }
         other => panic!("{other:?}"),
@@ -55,8 +57,13 @@ fn pictures_saved_with_the_page_are_figures_others_their_words() {
     );
     let a = page(&article_page(&body));
     assert!(a.blocks.iter().any(|b| matches!(b, Block::Figure { src, alt, caption: Some(_), .. } if src == "page_files/foot check.jpg" && alt == "A mirror")), "{:?}", a.blocks);
-    assert!(a.blocks.iter().any(|b| matches!(b, Block::Paragraph { content, .. } if plain_text(content) == "A shoe that fits")));
-    let not_saved: Vec<&str> = a.removed.iter().filter(|r| r.reason == NOT_SAVED).map(|r| r.text.as_str()).collect();
+    assert!(
+        a.blocks.iter().any(
+            |b| matches!(b, Block::Paragraph { content, .. } if plain_text(content) == "A shoe that fits")
+        )
+    );
+    let not_saved: Vec<&str> =
+        a.removed.iter().filter(|r| r.reason == NOT_SAVED).map(|r| r.text.as_str()).collect();
     assert_eq!(not_saved.len(), 2, "{:?}", a.removed);
     assert!(not_saved.contains(&"A shoe that fits"));
 }
@@ -79,7 +86,9 @@ fn tables_quotes_links_and_code() {
         _ => unreachable!(),
     }
     assert!(a.blocks.iter().any(|b| matches!(b, Block::Quote { .. })));
-    assert!(a.blocks.iter().any(|b| matches!(b, Block::CodeBlock { text, .. } if text == "line 1\n  line 2")));
+    assert!(
+        a.blocks.iter().any(|b| matches!(b, Block::CodeBlock { text, .. } if text == "line 1\n  line 2"))
+    );
     let json = serde_json::to_string(&a.blocks).unwrap();
     assert!(json.contains("https://example.org/a") && !json.contains("javascript"), "{json}");
     assert!(json.contains("Hidden detail"));
@@ -104,7 +113,9 @@ fn metadata_from_the_head() {
 
 #[test]
 fn declared_language_loses_to_clear_text() {
-    let html = format!("<html lang=\"fr\"><body><article><h1>Feet</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>");
+    let html = format!(
+        "<html lang=\"fr\"><body><article><h1>Feet</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+    );
     let a = page(&html);
     assert_eq!(a.meta.lang, "en");
     assert!(a.warnings.iter().any(|w| w.message.contains("lang=\"fr\"")), "{:?}", a.warnings);
@@ -112,7 +123,8 @@ fn declared_language_loses_to_clear_text() {
 
 #[test]
 fn charsets() {
-    let mut bytes = b"<html><head><meta charset=\"windows-1252\"><title>Caf\xe9 | Site</title></head><body><p>".to_vec();
+    let mut bytes =
+        b"<html><head><meta charset=\"windows-1252\"><title>Caf\xe9 | Site</title></head><body><p>".to_vec();
     bytes.extend_from_slice(PROSE.as_bytes());
     bytes.extend_from_slice(b" Caf\xe9.</p></body></html>");
     let a = ingest(Path::new("a.html"), &bytes, &Options::default()).unwrap();
