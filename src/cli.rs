@@ -141,7 +141,7 @@ pub struct CompletionsArgs {
 /// Where to read from and write to.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Folder of articles (.txt, .md, .json).
+    /// Folder of articles (.txt, .md, .json, .html).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
     /// Configuration file; missing means built-in defaults.

@@ -228,3 +228,16 @@ fn a_saved_page_with_its_files_folder() {
     // Pictures that only the web has become their words.
     assert!(md.contains("A drawing of a shoe"), "{md}");
 }
+
+#[test]
+fn help_has_examples() {
+    let output = Command::cargo_bin("handouts").unwrap().args(["add", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(help.contains("handouts add https://example.org/health/foot-care"), "{help}");
+    assert!(
+        help.contains("--allow-private") && help.contains("--no-pictures") && help.contains("--force"),
+        "{help}"
+    );
+    assert!(!help.contains("--max-bytes"), "test-only flags stay hidden: {help}");
+}

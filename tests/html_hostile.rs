@@ -122,3 +122,29 @@ fn time_grows_linearly_with_the_page() {
         large.len() / 1024
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Any mix of tags, attributes, entities, text and broken bytes reads without a
+    /// panic, and whatever it gives has no script text in it.
+    #[test]
+    fn any_tag_soup_reads_without_panicking(parts in proptest::collection::vec(proptest::prop_oneof![
+        proptest::strategy::Just("<div>".to_string()), proptest::strategy::Just("</div>".to_string()),
+        proptest::strategy::Just("<p>".to_string()), proptest::strategy::Just("<ul><li>".to_string()),
+        proptest::strategy::Just("<table><tr><td>".to_string()), proptest::strategy::Just("</td></tr></table>".to_string()),
+        proptest::strategy::Just("<h1>".to_string()), proptest::strategy::Just("<h3 class=\"related\">".to_string()),
+        proptest::strategy::Just("<nav>".to_string()), proptest::strategy::Just("<article>".to_string()),
+        proptest::strategy::Just("<img src=\"a b.png\" alt=\"x\">".to_string()), proptest::strategy::Just("<br>".to_string()),
+        proptest::strategy::Just("<script>SECRET()</script>".to_string()), proptest::strategy::Just("<b><i>".to_string()),
+        proptest::strategy::Just("&amp;&#0;&#xFFFFFF;&bogus;".to_string()), proptest::strategy::Just("<!-- c".to_string()),
+        proptest::strategy::Just("<meta charset=\"latin1\">".to_string()), proptest::strategy::Just("<pre>".to_string()),
+        "[a-zA-Z ,.]{0,40}",
+    ], 0..60)) {
+        let page = parts.concat();
+        if let Ok(article) = ingest_bytes(Path::new("soup.html"), page.as_bytes()) {
+            let json = serde_json::to_string(&article).unwrap();
+            proptest::prop_assert!(!json.contains("SECRET"), "{}", json);
+        }
+    }
+}

@@ -162,3 +162,32 @@ fn too_deep_is_an_error_not_a_crash() {
     let err = ingest(Path::new("deep.html"), html.as_bytes(), &Options::default()).unwrap_err().to_string();
     assert!(err.contains("nested more than"), "{err}");
 }
+
+#[test]
+fn two_line_breaks_start_a_paragraph_and_one_stays_a_break() {
+    let body = format!("<div>{PROSE}<br><br>Second paragraph here.<br>Same paragraph, next line.</div>");
+    let a = page(&article_page(&body));
+    let paragraphs: Vec<&Block> = a.blocks.iter().filter(|b| matches!(b, Block::Paragraph { .. })).collect();
+    assert_eq!(paragraphs.len(), 2, "{:?}", a.blocks);
+    assert!(
+        matches!(paragraphs[1], Block::Paragraph { content, .. } if content.contains(&Inline::LineBreak))
+    );
+}
+
+#[test]
+fn furniture_inside_the_article_goes_to_removed_with_its_kind() {
+    let body = format!(
+        "<p>{PROSE}</p><div class=\"share-bar\"><a href=\"#\">Facebook</a> <a href=\"#\">Email</a></div>\n\
+         <p>By Jane Doe, RN</p><p>{PROSE}</p><h2>Related articles</h2><ul><li><a href=\"/a\">Foot ulcers</a></li></ul>"
+    );
+    let a = page(&article_page(&body));
+    let reasons: Vec<&str> = a.removed.iter().map(|r| r.reason.as_str()).collect();
+    assert!(reasons.contains(&"share buttons"), "{reasons:?}");
+    assert!(reasons.contains(&"byline"), "{reasons:?}");
+    assert!(reasons.contains(&"related links"), "{reasons:?}");
+    let text = serde_json::to_string(&a.blocks).unwrap();
+    assert!(
+        !text.contains("Facebook") && !text.contains("Jane Doe") && !text.contains("Foot ulcers"),
+        "{text}"
+    );
+}
