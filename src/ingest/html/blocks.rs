@@ -368,6 +368,13 @@ impl<'a> Mapper<'a> {
     /// A small box whose first words say what it is ("Te puede interesar", "Leia também",
     /// "Page reviewed", "Next in this series"), by the phrase tables of pasted pages.
     fn labelled_furniture(&self, node: NodeId) -> Option<&'static str> {
+        // A site's footer that an unclosed `<article>` swallowed.
+        if self.dom.tag(node) == "footer" {
+            let text = self.subtree_text(node).to_lowercase();
+            if text.contains('©') || text.contains("all rights reserved") || text.contains("copyright") {
+                return Some("page footer");
+            }
+        }
         if !matches!(
             self.dom.tag(node),
             "div" | "section" | "aside" | "footer" | "header" | "article" | "p" | "span"
