@@ -340,3 +340,30 @@ fn html_corpus_scores() {
         "pages lose words or fail; see above"
     );
 }
+
+/// Every saved page in the corpus builds into a handout (`handouts build` on a folder
+/// of them: exit 0, one PDF each).
+#[test]
+fn every_saved_page_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let cases = cases();
+    for case in &cases {
+        std::fs::copy(case, content.join(case.file_name().unwrap())).unwrap();
+    }
+    let out = dir.path().join("out");
+    let output = assert_cmd::Command::cargo_bin("handouts")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--no-large-print", "--no-epub", "--content"])
+        .arg(&content)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let pdfs = std::fs::read_dir(out.join("pdf")).unwrap().count();
+    assert_eq!(pdfs, cases.len(), "{err}");
+}

@@ -317,11 +317,35 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         _ => title,
     };
 
+    heading_levels(&mut blocks);
     let lang = page_language(meta.lang.as_ref(), &blocks, &mut warnings);
     let published = meta.published.as_deref().and_then(day);
     let front =
         FrontMatter { title, lang, url: page_url, author: meta.author, published, ..FrontMatter::default() };
     Ok((front, Body { title: None, blocks, removed, warnings }))
+}
+
+/// Headings as an outline under the title: the page's highest level becomes 2, and no
+/// heading is more than one level below the one before it (a page that uses `<h3>` for
+/// its sections, or jumps from `<h2>` to `<h4>`, would otherwise skip a level, which
+/// tagged PDF forbids).
+fn heading_levels(blocks: &mut [Block]) {
+    let top = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min();
+    let Some(top) = top else { return };
+    let mut previous = 1u8;
+    for block in blocks.iter_mut() {
+        if let Block::Heading { level, .. } = block {
+            let shifted = (*level + 2).saturating_sub(top).clamp(2, 4);
+            *level = shifted.min(previous + 1);
+            previous = *level;
+        }
+    }
 }
 
 /// The page's language: `<html lang>` when the text agrees or is too short to tell; the

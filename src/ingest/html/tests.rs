@@ -191,3 +191,20 @@ fn furniture_inside_the_article_goes_to_removed_with_its_kind() {
         "{text}"
     );
 }
+
+#[test]
+fn heading_levels_form_an_outline() {
+    let body = format!(
+        "<h3>Keep moving</h3><p>{PROSE}</p><h5>Deeper</h5><p>{PROSE}</p><h3>Again</h3><p>{PROSE}</p>"
+    );
+    let a = page(&article_page(&body));
+    let levels: Vec<u8> = a
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(levels, [2, 3, 2]);
+}
