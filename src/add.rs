@@ -71,6 +71,13 @@ fn write_article(
     page_url: Option<&str>,
     options: &AddOptions,
 ) -> Result<Added> {
+    if article.blocks.is_empty() {
+        return Err(Error::input(
+            &article.source,
+            None,
+            "found no article text in the page (is it a page that builds itself with JavaScript?); save the page from the browser, or paste its text into a .txt file",
+        ));
+    }
     let target = options.content.join(format!("{}.md", article.id));
     if target.exists() && !options.force {
         return Err(Error::input(

@@ -112,6 +112,9 @@ impl ureq::unversioned::resolver::Resolver for Guarded {
 
 fn agent(limits: &Limits) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
+        // No proxy from the environment: through one, the resolver below would check
+        // the proxy's address instead of the page's.
+        .proxy(None)
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_resolve(Some(limits.connect_timeout))

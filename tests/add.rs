@@ -58,6 +58,12 @@ fn respond(mut stream: TcpStream) {
         "/fake.png" => reply(&mut stream, "200 OK", "Content-Type: image/png\r\n", b"GIF89a not a png"),
         "/old" => reply(&mut stream, "301 Moved Permanently", "Location: /page\r\n", b""),
         "/loop" => reply(&mut stream, "302 Found", "Location: /loop\r\n", b""),
+        "/empty" => reply(
+            &mut stream,
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            b"<html><body><div id=\"app\"></div><script>render()</script></body></html>",
+        ),
         "/pdf" => reply(&mut stream, "200 OK", "Content-Type: application/pdf\r\n", b"%PDF-1.7 ..."),
         "/slow" => {
             std::thread::sleep(Duration::from_secs(3));
@@ -186,6 +192,8 @@ fn bad_answers_are_clear_errors() {
     assert!(err.contains("/missing: the server answered HTTP 404 Not Found"), "{err}");
     let err = add_fails("/pdf", &private);
     assert!(err.contains("the server answered with application/pdf, not a web page"), "{err}");
+    let err = add_fails("/empty", &private);
+    assert!(err.contains("found no article text in the page"), "{err}");
     let err = add_fails("/loop", &private);
     assert!(err.contains("more than 5 redirects"), "{err}");
     let started = std::time::Instant::now();
