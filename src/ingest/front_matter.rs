@@ -193,6 +193,17 @@ mod tests {
     }
 
     #[test]
+    fn page_dates_are_checked_like_reviewed() {
+        let (front, _, _) =
+            split_ok("---\nauthor: Ana Ruiz\npublished: 2025-03-14\nretrieved: 2026-12-02\n---\nBody");
+        assert_eq!(front.author.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(front.published.as_deref(), Some("2025-03-14"));
+        assert!(
+            split_err("---\ntitle: x\npublished: 2025-02-30\n---\nBody").starts_with("a.md:3: published:")
+        );
+    }
+
+    #[test]
     fn no_front_matter() {
         let (front, body, line) = split(Path::new("a.txt"), "Title\n---\nx").unwrap();
         assert!(front.is_none());

@@ -202,10 +202,17 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
         ));
     }
     // Hand-edited JSON gets the same checks as front matter.
-    if let Some(reviewed) = &article.meta.reviewed
-        && let Err(problem) = crate::validate::date(reviewed)
-    {
-        return Err(Error::input(path, None, format!("meta.reviewed: {problem}")));
+    let dates = [
+        ("reviewed", &article.meta.reviewed),
+        ("published", &article.meta.published),
+        ("retrieved", &article.meta.retrieved),
+    ];
+    for (key, value) in dates {
+        if let Some(date) = value
+            && let Err(problem) = crate::validate::date(date)
+        {
+            return Err(Error::input(path, None, format!("meta.{key}: {problem}")));
+        }
     }
     let lang = crate::validate::language_tag(&article.meta.lang).map_err(|problem| {
         Error::input(
