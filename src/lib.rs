@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod labels;
 pub mod model;
 pub mod output;
+pub mod pictures;
 mod scaffold;
 pub mod typeset;
 pub mod validate;

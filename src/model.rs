@@ -59,6 +59,9 @@ pub struct Meta {
     /// When `handouts add` fetched it from the web, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<String>,
+    /// Fit the handout on at most this many pages (front matter `max-pages`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pages: Option<usize>,
 }
 
 /// A block of body content. `line` is the 1-based line in the source file where the

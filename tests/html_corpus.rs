@@ -341,27 +341,89 @@ fn html_corpus_scores() {
     );
 }
 
-/// Every saved page in the corpus builds into a handout (`handouts build` on a folder
-/// of them: exit 0, one PDF each).
+/// A small picture file of the kind `path` names by its extension.
+fn picture_bytes(path: &str) -> Vec<u8> {
+    let (width, height) = (40u32, 30u32);
+    let data: Vec<u8> =
+        (0..width * height).flat_map(|i| if i % 7 == 0 { [11, 83, 148] } else { [255, 255, 255] }).collect();
+    let mut bytes = Vec::new();
+    if path.ends_with(".png") {
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&data).unwrap();
+    } else if path.ends_with(".svg") {
+        bytes = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"30\"><rect width=\"40\" height=\"30\" fill=\"#0B5394\"/></svg>".to_vec();
+    } else {
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+            .encode(&data, width, height, image::ExtendedColorType::Rgb8)
+            .unwrap();
+    }
+    bytes
+}
+
+fn build(content: &Path, out: &Path) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("handouts")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--no-large-print", "--no-epub", "--content"])
+        .arg(content)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// Every saved page in the corpus builds into a handout (`handouts build` on a folder of
+/// them). A page saved without the pictures it shows (`page_files/…`) fails at the line
+/// of its `<img>`, like any article with a missing picture; with them saved, every page
+/// builds, pictures included.
 #[test]
 fn every_saved_page_builds() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
     std::fs::create_dir_all(&content).unwrap();
     let cases = cases();
+    let mut pictures = Vec::new();
     for case in &cases {
-        std::fs::copy(case, content.join(case.file_name().unwrap())).unwrap();
+        let name = case.file_name().unwrap();
+        std::fs::copy(case, content.join(name)).unwrap();
+        let article = handouts::ingest::ingest_bytes(case, &std::fs::read(case).unwrap()).unwrap();
+        fn figures(blocks: &[Block], out: &mut Vec<(String, usize)>) {
+            for block in blocks {
+                match block {
+                    Block::Figure { src, line, .. } => out.push((src.clone(), *line)),
+                    Block::List { items, .. } => items.iter().for_each(|i| figures(i, out)),
+                    Block::Quote { blocks, .. } => figures(blocks, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        figures(&article.blocks, &mut found);
+        pictures
+            .extend(found.into_iter().map(|(src, line)| (name.to_string_lossy().into_owned(), src, line)));
     }
+    assert!(!pictures.is_empty(), "the corpus has pages with pictures saved beside them");
     let out = dir.path().join("out");
-    let output = assert_cmd::Command::cargo_bin("handouts")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--no-large-print", "--no-epub", "--content"])
-        .arg(&content)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let missing = build(&content, &out);
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{err}");
+    // The first missing picture of each such page names the page and the <img>'s line.
+    for (page, _, _) in &pictures {
+        let named = pictures
+            .iter()
+            .filter(|(p, _, _)| p == page)
+            .any(|(_, src, line)| err.contains(&format!("{page}:{line}: picture \"{src}\": file not found")));
+        assert!(named, "{page}: {err}");
+    }
+    for (_, src, _) in &pictures {
+        let path = content.join(src);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, picture_bytes(src)).unwrap();
+    }
+    let output = build(&content, &out);
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{err}");
     let pdfs = std::fs::read_dir(out.join("pdf")).unwrap().count();

@@ -102,11 +102,16 @@ pub fn article_outputs<'a>(config: &Config, typesetter: &'a Typesetter) -> Vec<B
 }
 
 /// The outputs made for the whole batch, in the order they are made; the report last,
-/// as it records the others.
-pub fn collection_outputs(config: &Config, epub: bool) -> Result<Vec<Box<dyn CollectionOutput>>> {
+/// as it records the others. `pictures` is the build's store (the typesetter's), so
+/// every output shows the same bytes, read once.
+pub fn collection_outputs(
+    config: &Config,
+    epub: bool,
+    pictures: &std::sync::Arc<crate::pictures::PictureStore>,
+) -> Result<Vec<Box<dyn CollectionOutput>>> {
     let mut outputs: Vec<Box<dyn CollectionOutput>> = Vec::new();
     if epub {
-        outputs.push(Box::new(epub::Epub::new(config)?));
+        outputs.push(Box::new(epub::Epub::new(config, pictures.clone())?));
     }
     outputs.push(Box::new(report::Report));
     Ok(outputs)
