@@ -18,6 +18,9 @@ pub struct Mapper<'a> {
     /// Keep pictures at web addresses as figures (for `handouts add`, which downloads
     /// them); otherwise they become their alt text and a `removed` entry.
     pub remote_pictures: bool,
+    /// The page has a `<base href>` on the web: its relative addresses are on the web
+    /// too, not files saved beside it.
+    pub web_base: bool,
     /// The article's title: an `<h1>` that repeats it is not printed again.
     pub title: &'a str,
     pub removed: Vec<Removed>,
@@ -57,6 +60,7 @@ impl<'a> Mapper<'a> {
             an,
             base,
             remote_pictures,
+            web_base: false,
             title,
             removed: Vec::new(),
             warnings: Vec::new(),
@@ -607,7 +611,11 @@ impl<'a> Mapper<'a> {
         }
         let src = picture_source(dom, img)?;
         // A fetched page's relative pictures are on the web, next to the page.
-        let local = if self.remote_pictures && self.base.is_some() { None } else { local_path(&src) };
+        let local = if (self.remote_pictures && self.base.is_some()) || self.web_base {
+            None
+        } else {
+            local_path(&src)
+        };
         match local {
             Some(path) => {
                 if alt.is_empty() {

@@ -54,6 +54,8 @@ struct PageMeta {
     published: Option<String>,
     canonical: Option<String>,
     og_url: Option<String>,
+    /// `<base href>`.
+    base_href: Option<String>,
 }
 
 fn clean(text: &str) -> String {
@@ -112,6 +114,11 @@ fn page_meta(d: &dom::Dom) -> PageMeta {
                     | "og:published_time" => set(&mut meta.published, content),
                     "og:url" => set(&mut meta.og_url, content),
                     _ => {}
+                }
+            }
+            "base" => {
+                if let Some(href) = d.attr(id, "href") {
+                    set(&mut meta.base_href, href);
                 }
             }
             "link" => {
@@ -248,7 +255,9 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         .clone()
         .or_else(|| meta.canonical.clone().filter(|u| crate::validate::is_web_url(u)))
         .or_else(|| meta.og_url.clone().filter(|u| crate::validate::is_web_url(u)));
-    let base = page_url.as_deref().and_then(|u| url::Url::parse(u).ok());
+    // A `<base href>` on the web is what relative addresses in the page are relative to.
+    let web_base = meta.base_href.as_deref().filter(|b| crate::validate::is_web_url(b));
+    let base = web_base.or(page_url.as_deref()).and_then(|u| url::Url::parse(u).ok());
 
     // The first `<h1>` in the article, else the first outside furniture.
     let h1 = |id: usize| d.tag(id) == "h1" && !analysis.skipped[id] && analysis.chars[id] > 0;
@@ -285,6 +294,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         options.remote_pictures,
         title.as_deref().unwrap_or(""),
     );
+    mapper.web_base = web_base.is_some();
     let mut blocks = mapper.article();
     mapper.outside();
     let mut removed = std::mem::take(&mut mapper.removed);

@@ -208,3 +208,15 @@ fn heading_levels_form_an_outline() {
         .collect();
     assert_eq!(levels, [2, 3, 2]);
 }
+
+#[test]
+fn a_base_on_the_web_makes_relative_pictures_web_pictures() {
+    let html = format!(
+        "<html><head><base href=\"https://clinic.example.org/a/\"></head><body><article><h1>Feet</h1><p>{PROSE}</p>\
+         <p><img src=\"img/foot.png\" alt=\"A foot\"> <a href=\"more.html\">More</a></p></article></body></html>"
+    );
+    let a = page(&html);
+    assert!(!a.blocks.iter().any(|b| matches!(b, Block::Figure { .. })), "{:?}", a.blocks);
+    assert!(a.removed.iter().any(|r| r.reason == NOT_SAVED && r.text == "A foot"));
+    assert!(serde_json::to_string(&a.blocks).unwrap().contains("https://clinic.example.org/a/more.html"));
+}
