@@ -116,6 +116,10 @@ fn today() -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
+/// Pictures saved from one page at most: a gallery page must not turn into hundreds of
+/// downloads.
+const MAX_PICTURES: usize = 50;
+
 struct Pictures<'a> {
     id: String,
     options: &'a AddOptions,
@@ -132,7 +136,11 @@ impl Pictures<'_> {
     fn block(&mut self, block: Block) -> Vec<Block> {
         match block {
             Block::Figure { src, alt, caption, line } => {
-                if !self.options.no_pictures {
+                if !self.options.no_pictures && self.count >= MAX_PICTURES {
+                    self.notes.push(format!(
+                        "picture {src} not saved: only the first {MAX_PICTURES} pictures of a page are; its alt text is kept"
+                    ));
+                } else if !self.options.no_pictures {
                     match self.save(&src) {
                         Ok(saved) => return vec![Block::Figure { src: saved, alt, caption, line }],
                         Err(problem) => self
