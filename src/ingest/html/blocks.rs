@@ -27,6 +27,8 @@ pub struct Mapper<'a> {
     pub warnings: Vec<Warning>,
     /// Pictures met inside a paragraph, placed after it.
     pending: Vec<Block>,
+    /// Text in the article's roots, all together.
+    root_chars: u32,
 }
 
 /// Words compared without case or punctuation.
@@ -65,6 +67,7 @@ impl<'a> Mapper<'a> {
             removed: Vec::new(),
             warnings: Vec::new(),
             pending: Vec::new(),
+            root_chars: an.roots.iter().fold(0u32, |sum, &r| sum.saturating_add(an.chars[r])).max(1),
         }
     }
 
@@ -107,9 +110,13 @@ impl<'a> Mapper<'a> {
                 at = self.dom.parent(id);
             }
         }
+        let mut is_root = vec![false; self.dom.nodes.len()];
+        for &root in &self.an.roots {
+            is_root[root] = true;
+        }
         let mut stack = vec![super::dom::Dom::ROOT];
         while let Some(id) = stack.pop() {
-            if self.an.skipped[id] || self.an.roots.contains(&id) {
+            if self.an.skipped[id] || is_root[id] {
                 continue;
             }
             let tag = self.dom.tag(id);
@@ -249,8 +256,7 @@ impl<'a> Mapper<'a> {
             if let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
                 .or_else(|| self.labelled_furniture(child))
             {
-                let root_chars = self.an.roots.iter().map(|&r| self.an.chars[r]).sum::<u32>().max(1);
-                if self.an.chars[child].saturating_mul(2) < root_chars {
+                if self.an.chars[child].saturating_mul(2) < self.root_chars {
                     self.flush(para, out);
                     self.remove(child, reason);
                     return;

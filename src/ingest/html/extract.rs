@@ -526,6 +526,10 @@ fn find_roots(
     }
     // What lies between two parts of the article (its headings, lists, pictures) is
     // article too, unless it is furniture.
+    let mut chosen = vec![false; n];
+    for &root in &roots {
+        chosen[root] = true;
+    }
     let first = roots.first().copied();
     let last = roots.last().copied();
     let mut inside = false;
@@ -534,7 +538,7 @@ fn find_roots(
         if Some(sibling) == first {
             inside = true;
         }
-        if inside && !skipped[sibling] && (roots.contains(&sibling) || furniture[sibling].is_none()) {
+        if inside && !skipped[sibling] && (chosen[sibling] || furniture[sibling].is_none()) {
             filled.push(sibling);
         }
         if Some(sibling) == last {
