@@ -250,18 +250,16 @@ impl<'a> Mapper<'a> {
         if tag.is_empty() {
             return;
         }
-        if self.an.chars[child] > 0 {
-            // Furniture inside the article (a share bar, a related-links box), unless
-            // it holds most of the article's text.
-            if let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
+        // Furniture inside the article (a share bar, a related-links box), unless it
+        // holds most of the article's text.
+        if self.an.chars[child] > 0
+            && self.an.chars[child].saturating_mul(2) < self.root_chars
+            && let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
                 .or_else(|| self.labelled_furniture(child))
-            {
-                if self.an.chars[child].saturating_mul(2) < self.root_chars {
-                    self.flush(para, out);
-                    self.remove(child, reason);
-                    return;
-                }
-            }
+        {
+            self.flush(para, out);
+            self.remove(child, reason);
+            return;
         }
         let block_here =
             is_block(tag) || (self.an.has_block[child] && !matches!(tag, "img" | "amp-img" | "picture"));
