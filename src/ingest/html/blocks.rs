@@ -29,6 +29,9 @@ pub struct Mapper<'a> {
     pending: Vec<Block>,
     /// Text in the article's roots, all together.
     root_chars: u32,
+    /// The folder of the page, when it was read from a file: pictures it names must be
+    /// there to be pictures.
+    pub page_dir: Option<std::path::PathBuf>,
 }
 
 /// Words compared without case or punctuation.
@@ -68,6 +71,7 @@ impl<'a> Mapper<'a> {
             warnings: Vec::new(),
             pending: Vec::new(),
             root_chars: an.roots.iter().fold(0u32, |sum, &r| sum.saturating_add(an.chars[r])).max(1),
+            page_dir: None,
         }
     }
 
@@ -621,6 +625,18 @@ impl<'a> Mapper<'a> {
             local_path(&src)
         };
         match local {
+            // A page read from disk whose picture is not beside it was saved without
+            // its pictures ("HTML only"): the picture was not saved with the page.
+            Some(path) if self.page_dir.as_ref().is_some_and(|dir| !dir.join(&path).exists()) => {
+                self.warnings.push(Warning::at(
+                    line,
+                    format!(
+                        "picture {path} is not beside the page, so its alt text is printed instead; \
+                         save the page as \"Web page, complete\" to keep its pictures"
+                    ),
+                ));
+                self.not_saved(path, alt, caption, line)
+            }
             Some(path) => {
                 if alt.is_empty() {
                     self.warnings.push(Warning::at(
@@ -647,22 +663,33 @@ impl<'a> Mapper<'a> {
                 } else {
                     src.clone()
                 };
-                self.removed.push(Removed {
-                    reason: NOT_SAVED.to_string(),
-                    line,
-                    text: if alt.is_empty() { shown } else { alt.clone() },
-                });
-                // The words stay: the alt text, then the caption.
-                if let Some(caption) = caption {
-                    if !alt.is_empty() {
-                        self.pending.push(Block::Paragraph { content: caption, line });
-                        return Some(Block::Paragraph { content: vec![Inline::text(alt)], line });
-                    }
-                    return Some(Block::Paragraph { content: caption, line });
-                }
-                (!alt.is_empty()).then(|| Block::Paragraph { content: vec![Inline::text(alt)], line })
+                self.not_saved(shown, alt, caption, line)
             }
         }
+    }
+
+    /// A picture the handout cannot show: listed in `removed`, its words kept (the alt
+    /// text, then the caption).
+    fn not_saved(
+        &mut self,
+        shown: String,
+        alt: String,
+        caption: Option<Vec<Inline>>,
+        line: usize,
+    ) -> Option<Block> {
+        self.removed.push(Removed {
+            reason: NOT_SAVED.to_string(),
+            line,
+            text: if alt.is_empty() { shown } else { alt.clone() },
+        });
+        if let Some(caption) = caption {
+            if !alt.is_empty() {
+                self.pending.push(Block::Paragraph { content: caption, line });
+                return Some(Block::Paragraph { content: vec![Inline::text(alt)], line });
+            }
+            return Some(Block::Paragraph { content: caption, line });
+        }
+        (!alt.is_empty()).then(|| Block::Paragraph { content: vec![Inline::text(alt)], line })
     }
 
     fn inlines_of(&mut self, node: NodeId) -> Vec<Inline> {

@@ -295,6 +295,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         title.as_deref().unwrap_or(""),
     );
     mapper.web_base = web_base.is_some();
+    mapper.page_dir = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|_| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let mut blocks = mapper.article();
     mapper.outside();
     let mut removed = std::mem::take(&mut mapper.removed);

@@ -220,3 +220,24 @@ fn a_base_on_the_web_makes_relative_pictures_web_pictures() {
     assert!(a.removed.iter().any(|r| r.reason == NOT_SAVED && r.text == "A foot"));
     assert!(serde_json::to_string(&a.blocks).unwrap().contains("https://clinic.example.org/a/more.html"));
 }
+
+#[test]
+fn a_picture_missing_beside_a_page_on_disk_was_not_saved_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("page_files")).unwrap();
+    std::fs::write(dir.path().join("page_files/here.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let body = format!(
+        "<p>{PROSE}</p><img src=\"page_files/here.png\" alt=\"Here\"><img src=\"page_files/gone.png\" alt=\"Gone\">"
+    );
+    let path = dir.path().join("page.html");
+    std::fs::write(&path, article_page(&body)).unwrap();
+    let a = crate::ingest::ingest_file(&path).unwrap();
+    assert!(a.blocks.iter().any(|b| matches!(b, Block::Figure { src, .. } if src == "page_files/here.png")));
+    assert!(
+        a.blocks
+            .iter()
+            .any(|b| matches!(b, Block::Paragraph { content, .. } if plain_text(content) == "Gone"))
+    );
+    assert!(a.removed.iter().any(|r| r.reason == NOT_SAVED && r.text == "Gone"));
+    assert!(a.warnings.iter().any(|w| w.message.contains("page_files/gone.png is not beside the page")));
+}
