@@ -47,6 +47,8 @@ Examples:
   handouts check                      Read every article, print warnings, write nothing
   handouts inspect content/metastatic-kidney-cancer-treatment.txt
                                       Show how one article was understood (JSON)
+  handouts add https://example.org/health/foot-care
+                                      Save a web page as content/<id>.md, pictures too
 
 Exit codes: 0 all good, 1 some articles failed, 2 usage or configuration error.";
 
@@ -71,10 +73,52 @@ pub enum Command {
     Epub(EpubArgs),
     /// Rebuild what changed whenever a file in the content or template folder changes.
     Watch(BuildArgs),
+    /// Save web pages (or pages saved from a browser) as editable articles in content/.
+    Add(AddArgs),
     /// Create handouts.toml, content/ with an example article, and templates/ in DIR.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
     Completions(CompletionsArgs),
+}
+
+const ADD_EXAMPLES: &str = "\
+Examples:
+  handouts add https://example.org/health/foot-care
+                        Fetch the page, keep its article, write content/<id>.md and
+                        its pictures under content/pictures/
+  handouts add saved/foot-care.html
+                        The same for a page saved with the browser's \"Save page as…\"
+  handouts add --no-pictures --force https://example.org/a https://example.org/b
+                        Two pages, alt text instead of pictures, replacing articles
+
+Nothing in the page is run, and the article is written for you to check: set
+`reviewed:` once a clinician has read it. Only http:// and https:// addresses are
+fetched, never one on this computer or the local network unless --allow-private.";
+
+#[derive(Debug, Args)]
+#[command(after_help = ADD_EXAMPLES)]
+pub struct AddArgs {
+    /// Web addresses (https://…) or saved pages (.html, .htm).
+    #[arg(required = true, value_name = "URL|FILE")]
+    pub sources: Vec<String>,
+    /// Folder the article is written to.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// Replace an article with the same id.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not save the page's pictures; keep their alt text.
+    #[arg(long)]
+    pub no_pictures: bool,
+    /// Also fetch from loopback and private network addresses (an intranet, a test).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Seconds to wait for a connection and for the whole answer (for tests).
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Largest page or picture fetched, in bytes (for tests).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -97,7 +141,7 @@ pub struct CompletionsArgs {
 /// Where to read from and write to.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Folder of articles (.txt, .md, .json).
+    /// Folder of articles (.txt, .md, .json, .html).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
     /// Configuration file; missing means built-in defaults.

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })?;
             Ok(Outcome::Success)
         }
+        Command::Add(args) => add_command(&args),
         Command::Init(args) => {
             scaffold::init(&args.dir, args.name.as_deref())?;
             Ok(Outcome::Success)
@@ -146,6 +147,44 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
         eprintln!("\n{}", build::summary_line(&report, &config, started.elapsed()));
     }
     finish(&report.failures)
+}
+
+fn add_command(args: &cli::AddArgs) -> Result<Outcome> {
+    let mut limits = crate::fetch::Limits { allow_private: args.allow_private, ..Default::default() };
+    if let Some(seconds) = args.timeout.filter(|s| s.is_finite() && *s > 0.0) {
+        limits.connect_timeout = std::time::Duration::from_secs_f64(seconds);
+        limits.read_timeout = std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(max) = args.max_bytes {
+        limits.max_bytes = max;
+    }
+    let options = crate::add::AddOptions {
+        content: args.content.clone(),
+        force: args.force,
+        no_pictures: args.no_pictures,
+        limits,
+    };
+    let mut failures = Vec::new();
+    for source in &args.sources {
+        match crate::add::add(source, &options) {
+            Ok(added) => {
+                let pictures = match added.pictures {
+                    0 => String::new(),
+                    1 => " and 1 picture".to_string(),
+                    n => format!(" and {n} pictures"),
+                };
+                eprintln!("wrote {}{pictures}", added.path.display());
+                for note in &added.notes {
+                    eprintln!("  warning: {note}");
+                }
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                failures.push(Failure::from(&err));
+            }
+        }
+    }
+    Ok(if failures.is_empty() { Outcome::Success } else { Outcome::SomeFailed })
 }
 
 fn finish(failures: &[error::Failure]) -> Result<Outcome> {

@@ -5,6 +5,7 @@
 //! returns the plain types in [`model`]; `validate` holds the rules for values people
 //! write, checked once where they enter.
 
+mod add;
 pub mod analyze;
 pub mod build;
 pub mod cli;
@@ -12,6 +13,7 @@ mod commands;
 pub mod config;
 pub mod epub;
 pub mod error;
+pub mod fetch;
 mod fsx;
 pub mod ingest;
 pub mod labels;

@@ -50,6 +50,15 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Where the article lives online; printed as a QR code on the handout.
     pub url: Option<String>,
+    /// Who wrote it, when the source says (a saved page's author).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// When it was first published, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// When `handouts add` fetched it from the web, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
     /// Fit the handout on at most this many pages (front matter `max-pages`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<usize>,

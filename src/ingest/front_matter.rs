@@ -20,6 +20,12 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     pub url: Option<String>,
+    /// Who wrote the article (a saved page's `<meta name="author">`).
+    pub author: Option<String>,
+    /// When the article was first published, `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// When `handouts add` fetched the page, `YYYY-MM-DD`.
+    pub retrieved: Option<String>,
     /// `keep`: print the whole paste, without looking for the article in a web page.
     pub boilerplate: Option<Boilerplate>,
     /// Fit this handout on at most this many pages (overrides `[handout] max-pages`).
@@ -126,10 +132,14 @@ impl FrontMatter {
     /// Checks the values serde cannot (a real date, a real language tag) and writes the
     /// language tag in its canonical case; each error names the key's line.
     fn check(&mut self, path: &Path, raw: &str) -> Result<()> {
-        if let Some(date) = &self.reviewed
-            && let Err(problem) = crate::validate::date(date)
+        for (key, value) in
+            [("reviewed", &self.reviewed), ("published", &self.published), ("retrieved", &self.retrieved)]
         {
-            return Err(Error::input(path, key_line(raw, "reviewed"), format!("reviewed: {problem}")));
+            if let Some(date) = value
+                && let Err(problem) = crate::validate::date(date)
+            {
+                return Err(Error::input(path, key_line(raw, key), format!("{key}: {problem}")));
+            }
         }
         if let Some(lang) = &self.lang {
             match crate::validate::language_tag(lang) {
@@ -183,6 +193,17 @@ mod tests {
         assert_eq!(front.title.as_deref(), Some("Hi"));
         assert_eq!(front.reviewed.as_deref(), Some("2026-09-14"));
         assert_eq!((body.as_str(), line), ("Body", 5));
+    }
+
+    #[test]
+    fn page_dates_are_checked_like_reviewed() {
+        let (front, _, _) =
+            split_ok("---\nauthor: Ana Ruiz\npublished: 2025-03-14\nretrieved: 2026-12-02\n---\nBody");
+        assert_eq!(front.author.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(front.published.as_deref(), Some("2025-03-14"));
+        assert!(
+            split_err("---\ntitle: x\npublished: 2025-02-30\n---\nBody").starts_with("a.md:3: published:")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`Error::Input`] naming the file (and line), and the rest of the batch goes on.
 
 mod front_matter;
+pub mod html;
 pub mod lang;
 pub mod markdown;
 pub mod page;
@@ -17,7 +18,7 @@ use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Warnin
 pub use front_matter::FrontMatter;
 
 /// File extensions read as articles.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json"];
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json", "html", "htm"];
 
 /// What the format-specific parsers return: the body, plus a title if the body has one.
 #[derive(Debug, Default)]
@@ -61,7 +62,9 @@ pub fn discover_all(dir: &Path) -> Result<Discovery> {
     let mut found = Discovery::default();
     let hidden =
         |entry: &walkdir::DirEntry| entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|e| !hidden(e)) {
+    let skip =
+        |e: &walkdir::DirEntry| hidden(e) || (e.file_type().is_dir() && is_saved_page_folder(e.path()));
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|e| !skip(e)) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
@@ -99,6 +102,25 @@ pub fn discover_all(dir: &Path) -> Result<Discovery> {
     found.skipped.sort();
     found.refused.sort_by_key(|err| err.to_string());
     Ok(found)
+}
+
+/// Whether `dir` is the folder a browser saved a page's files into ("Web page,
+/// complete"): `foot-care_files/` next to `foot-care.html` (Chrome, Firefox, Safari), or
+/// Firefox's translated names (`-Dateien`, `_archivos`, `_fichiers`, `_arquivos`, `_bestanden`).
+/// Its scripts, styles and framed pages are not articles, and its pictures are read
+/// through the page that shows them.
+fn is_saved_page_folder(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else { return false };
+    const SUFFIXES: &[&str] =
+        &["_files", "-Dateien", "_archivos", "_fichiers", "_arquivos", "_bestanden", "_file"];
+    SUFFIXES.iter().any(|suffix| {
+        name.strip_suffix(suffix).is_some_and(|stem| {
+            !stem.is_empty()
+                && ["html", "htm", "xhtml"]
+                    .iter()
+                    .any(|ext| dir.with_file_name(format!("{stem}.{ext}")).is_file())
+        })
+    })
 }
 
 /// Whether `path` has an extension that [`ingest_file`] understands.
@@ -163,8 +185,11 @@ fn human_size(bytes: u64) -> String {
 
 /// Ingests an article from its bytes; `path` names it in errors and picks the format.
 pub fn ingest_bytes(path: &Path, bytes: &[u8]) -> Result<Article> {
-    let text = decode(path, bytes)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "html" || ext == "htm" {
+        return html::ingest(path, bytes, &html::Options::default());
+    }
+    let text = decode(path, bytes)?;
     if ext == "json" {
         return from_json(path, &text);
     }
@@ -200,10 +225,17 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
         ));
     }
     // Hand-edited JSON gets the same checks as front matter.
-    if let Some(reviewed) = &article.meta.reviewed
-        && let Err(problem) = crate::validate::date(reviewed)
-    {
-        return Err(Error::input(path, None, format!("meta.reviewed: {problem}")));
+    let dates = [
+        ("reviewed", &article.meta.reviewed),
+        ("published", &article.meta.published),
+        ("retrieved", &article.meta.retrieved),
+    ];
+    for (key, value) in dates {
+        if let Some(date) = value
+            && let Err(problem) = crate::validate::date(date)
+        {
+            return Err(Error::input(path, None, format!("meta.{key}: {problem}")));
+        }
     }
     let lang = crate::validate::language_tag(&article.meta.lang).map_err(|problem| {
         Error::input(
@@ -306,6 +338,9 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             audience: front.audience,
             tags: front.tags,
             url: front.url,
+            author: front.author,
+            published: front.published,
+            retrieved: front.retrieved,
             max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
         },
         blocks,
@@ -457,6 +492,22 @@ mod tests {
 
     fn err(bytes: &[u8]) -> String {
         ingest_bytes(Path::new("content/a.txt"), bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_saved_pages_files_folder_is_not_read_for_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("foot care.html"), "<p>x</p>").unwrap();
+        std::fs::create_dir(dir.path().join("foot care_files")).unwrap();
+        std::fs::write(dir.path().join("foot care_files/frame.html"), "<p>ad</p>").unwrap();
+        std::fs::write(dir.path().join("foot care_files/app.js"), "x()").unwrap();
+        std::fs::create_dir(dir.path().join("other_files")).unwrap();
+        std::fs::write(dir.path().join("other_files/notes.txt"), "Notes\n\nText.").unwrap();
+        let found = discover_all(dir.path()).unwrap();
+        let names: Vec<String> =
+            found.files.iter().map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["foot care.html", "other_files/notes.txt"]);
+        assert!(found.skipped.is_empty(), "{:?}", found.skipped);
     }
 
     #[test]
