@@ -18,10 +18,10 @@
 //! ```
 
 mod chapter;
-mod labels;
 mod package;
 mod uuid;
-mod xml;
+
+pub(crate) use crate::render::{labels, xml};
 
 use std::collections::HashSet;
 use std::io::{Cursor, Write};
@@ -45,7 +45,7 @@ pub struct EpubSettings<'a> {
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
-const FONTS: [(&str, &[u8]); 4] = [
+pub(crate) const FONTS: [(&str, &[u8]); 4] = [
     (
         "AtkinsonHyperlegible-Regular.ttf",
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/AtkinsonHyperlegible_400Regular.ttf")),
@@ -309,10 +309,4 @@ mod tests {
         assert_eq!(unique_name("nav", &mut used), "nav-3");
         assert_eq!(unique_name("!!!", &mut used), "article");
     }
-}
-
-/// Where a picture (a [`crate::model::Block::Figure`]'s `src`, relative to the content
-/// folder) lives in the package, relative to the chapters.
-pub(crate) fn picture_href(src: &str) -> String {
-    format!("pictures/{src}")
 }
