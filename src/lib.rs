@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 mod render;
 mod scaffold;
+pub mod site;
 pub mod typeset;
 pub mod validate;
 mod watch;

@@ -234,7 +234,8 @@ fn build_in_pool(
     config: &Config,
     options: &BuildOptions,
 ) -> Result<BuildReport> {
-    let collections = output::collection_outputs(config, options.epub && !options.partial())?;
+    let collections =
+        output::collection_outputs(config, options.epub && !options.partial(), !options.partial())?;
     let out = &config.out_dir;
     let old = Manifest::load(out);
     let checked = check_outputs(typesetter, config, &old, options.force)?;

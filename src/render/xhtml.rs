@@ -110,7 +110,6 @@ fn bullet(line: &str) -> Option<&str> {
 
 /// The lines of a summary, without empty ones; a summary written as `- ` lines has its
 /// bullets removed.
-#[allow(dead_code)] // used by the site (next commit)
 pub(crate) fn summary_lines(summary: &str) -> Vec<&str> {
     let lines: Vec<&str> = summary.lines().map(str::trim).filter(|line| !one_line(line).is_empty()).collect();
     if lines.iter().all(|line| bullet(line).is_some()) {
