@@ -107,7 +107,7 @@
       return values;
     }
 
-    function update() {
+    function update(now) {
       var ids = search(index, input.value, filters());
       var shown = {};
       var fragment = doc.createDocumentFragment();
@@ -127,20 +127,21 @@
       // The count is a live region: announce it once typing pauses, not per key.
       var text = countText(labels, ids.length);
       clearTimeout(timer);
-      timer = setTimeout(function () { count.textContent = text; }, 400);
+      if (now === true) count.textContent = text;
+      else timer = setTimeout(function () { count.textContent = text; }, 400);
     }
 
     form.hidden = false;
-    form.addEventListener('submit', function (event) { event.preventDefault(); update(); });
-    input.addEventListener('input', update);
+    form.addEventListener('submit', function (event) { event.preventDefault(); update(true); });
+    input.addEventListener('input', function () { update(false); });
     Object.keys(selects).forEach(function (key) {
       var select = doc.getElementById(selects[key]);
-      if (select) select.addEventListener('change', update);
+      if (select) select.addEventListener('change', function () { update(false); });
     });
     var params = root.location && root.location.search ? new URLSearchParams(root.location.search) : null;
     if (params && params.get('q')) {
       input.value = params.get('q');
-      update();
+      update(true);
     }
   }
 
