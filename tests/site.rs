@@ -166,7 +166,8 @@ fn the_catalogue_lists_every_handout_with_search_and_filters() {
     assert_eq!(sorted, ids);
     let side_effects =
         data["handouts"].as_array().unwrap().iter().find(|h| h["id"] == "managing-side-effects").unwrap();
-    assert_eq!(side_effects["h"][0], "Nausea");
+    // Heading words for search, folded, without the title's words.
+    assert_eq!(side_effects["h"], "nausea when should call my care team");
     assert_eq!(side_effects["g"][0], "side effects");
     assert_eq!(side_effects["l"], "en");
     assert_eq!(data["files"]["large"], "../pdf/{id}-large.pdf");
@@ -295,6 +296,7 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
         console.log(JSON.stringify({
             all: run(""),
             accents: run("CANSANCIO tratamiénto"),
+            stop: run("the nausea"),
             prefix: run("naus"),
             title_first: run("fatigue"),
             none: run("fatigue zebra"),
@@ -317,6 +319,7 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
     assert_eq!(result["all"].as_str().unwrap().split(',').count(), 3);
     assert_eq!(result["accents"], "el-cansancio-durante-el-tratamiento");
     assert_eq!(result["prefix"], "managing-side-effects");
+    assert_eq!(result["stop"], "managing-side-effects");
     // "fatigue" is in one title and in the other's… nowhere: only the title match.
     assert_eq!(result["title_first"].as_str().unwrap().split(',').next().unwrap(), fatigue);
     assert_eq!(result["none"], "");

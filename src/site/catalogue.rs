@@ -8,9 +8,14 @@
 //! { "v": 1,
 //!   "files": { "page": "{id}.html", "pdf": "../pdf/{id}.pdf",
 //!              "large": "../pdf/{id}-large.pdf" (when built), "epub": "../<book>.epub" (when built) },
-//!   "handouts": [ { "id", "t": title, "s": summary, "h": [headings], "g": [tags],
-//!                   "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3 } ] }
+//!   "handouts": [ { "id", "t": title, "h": "heading words", "s": "summary words",
+//!                   "g": [tags], "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3 } ] }
 //! ```
+//!
+//! `h` and `s` are words for search, not text to show (the catalogue page shows the
+//! summary): folded as `search.js` folds (accents removed, lower case), each once, and
+//! only in the first field that has it (title, headings, summary), since a word counts
+//! only in its best field. That halves the file without changing a single result.
 //!
 //! `b` is the reading-level bucket: 1 easy (grade ≤ 6, INFLESZ ≥ 65), 2 average (grade
 //! ≤ 9, INFLESZ ≥ 55), 3 harder, 0 unknown. Inside a `<script>`, `</script>` or `<!--`
@@ -23,24 +28,79 @@ use crate::model::{Article, Block, ReadingLevel, Stats, plain_text};
 use crate::render::xml::{lang_or, one_line};
 
 /// One handout in the catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: String,
-    #[serde(rename = "t")]
     pub title: String,
-    #[serde(rename = "s", skip_serializing_if = "String::is_empty")]
+    /// The summary on one line; empty when there is none.
     pub summary: String,
-    #[serde(rename = "h", skip_serializing_if = "Vec::is_empty")]
     pub headings: Vec<String>,
-    #[serde(rename = "g", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(rename = "l")]
     pub lang: String,
     /// "grade 8.1", "INFLESZ 62.0", or empty.
-    #[serde(rename = "r", skip_serializing_if = "String::is_empty")]
     pub level: String,
-    #[serde(rename = "b")]
+    /// See [`bucket`].
     pub bucket: u8,
+}
+
+/// An entry as the data file has it (see the module docs).
+#[derive(Serialize)]
+struct DataEntry<'a> {
+    id: &'a str,
+    t: &'a str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    h: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    s: String,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    g: &'a [String],
+    l: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    r: &'a str,
+    b: u8,
+}
+
+/// Words too common to search for, in English and Spanish (folded). They are left out
+/// of `h` and `s`, and `search.js` ignores them in a query (the data file lists them),
+/// so leaving them out changes no result: a third of a summary's words, gone.
+pub const STOP_WORDS: [&str; 48] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
+    "that", "the", "this", "to", "with", "you", "your", "can", "al", "con", "de", "del", "el", "en", "es",
+    "la", "las", "lo", "los", "o", "para", "por", "que", "se", "su", "sus", "un", "una", "y", "i", "e", "u",
+];
+
+impl<'a> DataEntry<'a> {
+    fn new(entry: &'a Entry) -> DataEntry<'a> {
+        let mut seen: std::collections::HashSet<String> = words(&entry.title).collect();
+        seen.extend(STOP_WORDS.iter().map(|w| w.to_string()));
+        let mut new_words = |text: &str| -> String {
+            words(text).filter(|word| seen.insert(word.clone())).collect::<Vec<_>>().join(" ")
+        };
+        let h = new_words(&entry.headings.join(" "));
+        let s = new_words(&entry.summary);
+        DataEntry {
+            id: &entry.id,
+            t: &entry.title,
+            h,
+            s,
+            g: &entry.tags,
+            l: &entry.lang,
+            r: &entry.level,
+            b: entry.bucket,
+        }
+    }
+}
+
+/// The words of `text` as `search.js` sees them: folded (see [`fold`]) and split on
+/// anything that is not a letter or a digit.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    let folded = fold(text);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 impl Entry {
@@ -120,9 +180,11 @@ pub fn tags(article: &Article) -> Vec<String> {
     tags
 }
 
-/// Text for sorting and matching: accents removed, lower case (as `search.js` folds).
+/// Text for sorting and matching as `search.js` folds it: decomposed (NFD), combining
+/// accents (U+0300–U+036F) removed, lower case.
 pub fn fold(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect::<String>().to_lowercase()
 }
 
 #[derive(Serialize)]
@@ -139,7 +201,8 @@ struct Files<'a> {
 struct Data<'a> {
     v: u32,
     files: Files<'a>,
-    handouts: &'a [Entry],
+    stop: &'a [&'a str],
+    handouts: Vec<DataEntry<'a>>,
 }
 
 /// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs).
@@ -152,7 +215,8 @@ pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Ve
             large: large_print.then_some("../pdf/{id}-large.pdf"),
             epub: epub.map(|name| format!("../{name}.epub")),
         },
-        handouts: entries,
+        stop: &STOP_WORDS,
+        handouts: entries.iter().map(DataEntry::new).collect(),
     };
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(json.len() + 32);
@@ -184,6 +248,24 @@ mod tests {
         assert_eq!(bucket(ReadingLevel::Inflesz(55.0)), 2);
         assert_eq!(bucket(ReadingLevel::Inflesz(40.0)), 3);
         assert_eq!(bucket(ReadingLevel::None), 0);
+    }
+
+    #[test]
+    fn each_word_is_searched_in_its_best_field_only() {
+        let entry = Entry {
+            id: "a".into(),
+            title: "Náusea y vómitos".into(),
+            summary: "Las náuseas: coma poco, beba agua. Beba más.".into(),
+            headings: vec!["¿Qué es la náusea?".into(), "Coma poco".into()],
+            tags: vec![],
+            lang: "es".into(),
+            level: String::new(),
+            bucket: 0,
+        };
+        let data = DataEntry::new(&entry);
+        assert_eq!(data.h, "coma poco");
+        assert_eq!(data.s, "nauseas beba agua mas");
+        assert_eq!(fold("ÁÉÍÓÚ Ññ Ü ß"), "aeiou nn u ß");
     }
 
     #[test]

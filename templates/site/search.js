@@ -19,18 +19,23 @@
     return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
-  /* One entry per handout, its fields already split into folded words. */
+  /* One entry per handout, its fields already split into folded words. The index
+     also keeps the words too common to search for (data.stop), which a query skips. */
   function prepare(data) {
-    return data.handouts.map(function (h, position) {
+    var stop = {};
+    (data.stop || []).forEach(function (word) { stop[word] = true; });
+    var index = data.handouts.map(function (h, position) {
       return {
         handout: h,
         position: position,
         title: tokens(h.t),
-        headings: tokens((h.h || []).join(' ')),
+        headings: tokens([].concat(h.h || []).join(' ')),
         summary: tokens(h.s),
         tags: tokens((h.g || []).join(' '))
       };
     });
+    index.stop = stop;
+    return index;
   }
 
   function startsAny(words, prefix) {
@@ -58,7 +63,8 @@
   /* The ids of the handouts that match, best first (ties keep the catalogue's order).
      filters: { lang, topic, level }, each '' for any. */
   function search(index, text, filters) {
-    var query = tokens(text);
+    var stop = index.stop || {};
+    var query = tokens(text).filter(function (word) { return !stop[word]; });
     filters = filters || {};
     var found = [];
     for (var i = 0; i < index.length; i++) {
