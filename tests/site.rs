@@ -328,3 +328,35 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
     assert_eq!(result["level"], "");
     assert_eq!(result["count"], serde_json::json!(["none", "one", "5 found"]));
 }
+
+#[test]
+fn pictures_are_copied_beside_the_pages_and_never_from_outside_the_content_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("pictures")).unwrap();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><circle cx=\"5\" cy=\"5\" r=\"4\"/></svg>";
+    std::fs::write(content.join("pictures/kidney.svg"), svg).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "not for the web").unwrap();
+    let fixture = read(common::root().join("tests/fixtures/epub/metastatic-kidney-cancer-treatment.json"));
+    for (id, src) in [("with-picture", "pictures/kidney.svg"), ("escaping-picture", "../secret.txt")] {
+        let mut article: serde_json::Value = serde_json::from_str(&fixture).unwrap();
+        article["id"] = id.into();
+        article["meta"]["title"] = id.into();
+        article["blocks"].as_array_mut().unwrap().insert(
+            1,
+            serde_json::json!({"type": "figure", "src": src, "alt": "A drawing of a kidney", "line": 0}),
+        );
+        std::fs::write(content.join(format!("{id}.json")), article.to_string()).unwrap();
+    }
+    let out = dir.path().join("out");
+    let err = build(&content, &out, None, 1);
+    assert!(err.contains("a picture must be a path inside the content folder"), "{err}");
+    let page = read(out.join("site/with-picture.html"));
+    assert!(
+        page.contains("<img src=\"pictures/pictures/kidney.svg\" alt=\"A drawing of a kidney\"/>"),
+        "{page}"
+    );
+    assert_eq!(read(out.join("site/pictures/pictures/kidney.svg")), svg);
+    assert!(!out.join("site/escaping-picture.html").exists());
+    assert!(!out.join("secret.txt").exists() && !out.join("site/secret.txt").exists());
+}

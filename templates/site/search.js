@@ -19,6 +19,11 @@
     return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
+  /* Search words as the data file has them: already folded, separated by spaces. */
+  function words(text) {
+    return typeof text === 'string' ? text.split(' ').filter(Boolean) : tokens([].concat(text || []).join(' '));
+  }
+
   /* One entry per handout, its fields already split into folded words. The index
      also keeps the words too common to search for (data.stop), which a query skips. */
   function prepare(data) {
@@ -29,8 +34,8 @@
         handout: h,
         position: position,
         title: tokens(h.t),
-        headings: tokens([].concat(h.h || []).join(' ')),
-        summary: tokens(h.s),
+        headings: words(h.h),
+        summary: words(h.s),
         tags: tokens((h.g || []).join(' '))
       };
     });
