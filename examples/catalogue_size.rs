@@ -81,6 +81,11 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
                 tags,
                 lang: if spanish { "es" } else { "en" }.into(),
                 level: if spanish { format!("INFLESZ {level:.1}") } else { format!("grade {level:.1}") },
+                reading: if spanish {
+                    handouts::model::ReadingLevel::Inflesz(level)
+                } else {
+                    handouts::model::ReadingLevel::Grade(level)
+                },
                 bucket: 1 + rng.below(3) as u8,
             }
         })

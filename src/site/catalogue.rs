@@ -39,6 +39,8 @@ pub struct Entry {
     pub lang: String,
     /// "grade 8.1", "INFLESZ 62.0", or empty.
     pub level: String,
+    /// The same, as a value.
+    pub reading: ReadingLevel,
     /// See [`bucket`].
     pub bucket: u8,
 }
@@ -127,6 +129,7 @@ impl Entry {
             tags: tags(article),
             lang: lang_or(&article.meta.lang, fallback_lang).to_string(),
             level: if bucket > 0 { level.label() } else { String::new() },
+            reading: level,
             bucket,
         }
     }
@@ -161,6 +164,16 @@ pub fn level_name(labels: &crate::labels::Labels, bucket: u8) -> Option<String> 
         _ => return None,
     };
     Some(labels.text(key).to_string())
+}
+
+/// The reading level as a page in the labels' language says it: "grade 8.1" (the
+/// `grade` label), "INFLESZ 62.0"; nothing when unknown.
+pub fn level_label(labels: &crate::labels::Labels, level: ReadingLevel) -> Option<String> {
+    match level {
+        ReadingLevel::Grade(grade) => Some(labels.text("grade").replace("{value}", &format!("{grade:.1}"))),
+        ReadingLevel::Inflesz(_) => Some(level.label()),
+        ReadingLevel::None => None,
+    }
 }
 
 /// The summary on one line (bullets dropped), when there is one.
@@ -260,6 +273,7 @@ mod tests {
             tags: vec![],
             lang: "es".into(),
             level: String::new(),
+            reading: ReadingLevel::None,
             bucket: 0,
         };
         let data = DataEntry::new(&entry);

@@ -153,7 +153,7 @@ impl Site {
             tags => catalogue::tags(article),
             level => minijinja::context! {
                 name => catalogue::level_name(&table, bucket),
-                label => (bucket > 0).then(|| level.label()),
+                label => catalogue::level_label(&table, level),
             },
             downloads => self.downloads(&article.id, &table),
             desk => desk,
@@ -247,7 +247,7 @@ impl Site {
                     lang => entry.lang,
                     lang_name => self.language_name(&entry.lang),
                     level_name => catalogue::level_name(&labels, entry.bucket),
-                    level_label => entry.level,
+                    level_label => catalogue::level_label(&labels, entry.reading),
                     bucket => entry.bucket,
                     tags => entry.tags,
                     downloads => self.downloads(&entry.id, &labels).into_iter()
