@@ -360,3 +360,23 @@ fn pictures_are_copied_beside_the_pages_and_never_from_outside_the_content_folde
     assert!(!out.join("site/escaping-picture.html").exists());
     assert!(!out.join("secret.txt").exists() && !out.join("site/secret.txt").exists());
 }
+
+#[test]
+fn a_broken_site_template_is_one_error_before_any_handout() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(templates.join("site")).unwrap();
+    std::fs::copy(common::root().join("templates/handout.typ"), templates.join("handout.typ")).unwrap();
+    std::fs::write(
+        templates.join("site/handout.html"),
+        "{% extends \"base.html\" %}\n{% block main %}{{ title \n",
+    )
+    .unwrap();
+    let config = dir.path().join("handouts.toml");
+    std::fs::write(&config, "[handout]\ntemplate = \"templates/handout.typ\"\n").unwrap();
+    let out = dir.path().join("out");
+    let err = build(&fixtures(), &out, Some(&config), 2);
+    assert!(err.contains("site/handout.html:2: error: syntax error"), "{err}");
+    assert_eq!(err.lines().filter(|line| line.starts_with("error:")).count(), 1, "{err}");
+    assert!(!out.join("pdf").exists());
+}

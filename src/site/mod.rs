@@ -386,3 +386,43 @@ pub fn read_picture(content_dir: &Path, src: &str) -> Result<Vec<u8>> {
     }
     std::fs::read(&path).map_err(|source| Error::Io { kind: crate::error::Kind::Input, path, source })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::config::ConfigFile::default().resolve(
+            Path::new("/nonexistent/handouts.toml"),
+            "content".into(),
+            "out".into(),
+            None,
+        )
+    }
+
+    fn article() -> Article {
+        crate::ingest::ingest_bytes(
+            Path::new("a.md"),
+            b"---\ntitle: Fatigue\nlang: fr\nsummary: Reposez-vous.\n---\nTexte.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_desk_form_is_only_on_served_pages() {
+        let site = Site::new(&config()).unwrap();
+        let article = article();
+        assert!(!site.page(&article, false).unwrap().contains("id=\"desk\""));
+        assert!(site.page(&article, true).unwrap().contains("<section id=\"desk\""));
+    }
+
+    #[test]
+    fn labels_in_another_language_say_so() {
+        let site = Site::new(&config()).unwrap();
+        let page = site.page(&article(), false).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<a class=\"skip-link\" href=\"#main\" lang=\"en\">"), "{page}");
+        assert!(page.contains("<th scope=\"col\">A</th>"), "{page}");
+        assert!(page.ends_with("</html>\n"));
+    }
+}
