@@ -63,7 +63,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build PDF handouts (out/pdf/), the EPUB and the JSON intermediate form (out/json/).
+    /// Build PDF handouts (out/pdf/), the EPUB, the site (out/site/) and the JSON intermediate form (out/json/).
     Build(BuildArgs),
     /// Read and analyse every article, print warnings and errors; writes nothing.
     Check(CheckArgs),

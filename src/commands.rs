@@ -120,6 +120,7 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
         config.handout.paper = paper.into();
     }
     config.handout.large_print = (config.handout.large_print || args.large_print) && !args.no_large_print;
+    config.site.epub = !args.no_epub;
     if !args.quiet {
         for note in config.notes() {
             eprintln!("note: {note}");

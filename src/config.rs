@@ -25,6 +25,8 @@ pub struct ConfigFile {
     pub collection: Collection,
     #[serde(default)]
     pub content: ContentSettings,
+    #[serde(default)]
+    pub site: Site,
     /// Whether this came from a file (rather than built-in defaults).
     #[serde(skip)]
     pub found: bool,
@@ -174,6 +176,34 @@ impl Default for Collection {
     }
 }
 
+/// The HTML site: one page per handout and a catalogue, in `out/site/`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Site {
+    /// Write the site (default true).
+    pub enabled: bool,
+    /// Where `out/site/` is published, e.g. `https://example.org/handouts`: a handout
+    /// whose article has no `url` gets a QR code to its own page, `{base-url}/{id}.html`.
+    pub base_url: Option<String>,
+    /// Whether this build writes the EPUB, which the pages then link to (set from the
+    /// command line, not the file).
+    #[serde(skip)]
+    pub epub: bool,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site { enabled: true, base_url: None, epub: true }
+    }
+}
+
+impl Site {
+    /// The address of the page of the handout with this id, when `base-url` is set.
+    pub fn page_url(&self, id: &str) -> Option<String> {
+        self.base_url.as_deref().map(|base| format!("{}/{id}.html", base.trim_end_matches('/')))
+    }
+}
+
 /// Everything a build needs, with paths resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -188,6 +218,7 @@ pub struct Config {
     /// Resolved template path.
     pub template: PathBuf,
     pub collection: Collection,
+    pub site: Site,
     pub jobs: Option<usize>,
     /// Article files larger than this are refused.
     pub max_file_bytes: u64,
@@ -285,6 +316,17 @@ impl ConfigFile {
                 "write the full address, e.g. `website = \"https://example.org\"`".into(),
             ));
         }
+        if let Some(base_url) = &self.site.base_url
+            && !crate::validate::is_web_url(base_url)
+        {
+            return Err(bad(
+                "site",
+                "base-url",
+                format!("site.base-url \"{base_url}\" is not a web address"),
+                "write where out/site/ is published, e.g. `base-url = \"https://example.org/handouts\"`"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 
@@ -309,6 +351,7 @@ impl ConfigFile {
             handout: self.handout,
             template,
             collection: self.collection,
+            site: self.site,
             jobs,
             max_file_bytes: self.content.max_file_mib.saturating_mul(1024 * 1024),
             source_date_epoch: crate::validate::source_date_epoch(),
@@ -486,6 +529,8 @@ mod tests {
         assert!(err.contains("`language = \"en\"`"), "{err}");
         let err = config_err("[brand]\nwebsite = \"javascript:alert(1)\"\n");
         assert!(err.starts_with("handouts.toml:2:11:"), "{err}");
+        let err = config_err("[site]\nbase-url = \"example.org/handouts\"\n");
+        assert!(err.starts_with("handouts.toml:2:12: site.base-url"), "{err}");
     }
 
     #[test]
@@ -494,6 +539,16 @@ mod tests {
             ConfigFile::parse(Path::new("h.toml"), "[handout]\npaper = \"legal\"\n").unwrap_err().to_string();
         assert!(err.starts_with("h.toml:2:"), "{err}");
         assert!(err.contains("legal"), "{err}");
+    }
+
+    #[test]
+    fn site_defaults_and_page_urls() {
+        let file = ConfigFile::parse(Path::new("h.toml"), "[site]\nbase-url = \"https://example.org/h/\"\n")
+            .unwrap();
+        assert!(file.site.enabled && file.site.epub);
+        assert_eq!(file.site.page_url("a-b").as_deref(), Some("https://example.org/h/a-b.html"));
+        let off = ConfigFile::parse(Path::new("h.toml"), "[site]\nenabled = false\n").unwrap();
+        assert!(!off.site.enabled && off.site.epub && off.site.page_url("a").is_none());
     }
 
     #[test]

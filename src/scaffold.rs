@@ -50,6 +50,10 @@ max-grade = 8                             # `handouts check --strict` fails abov
 [collection]                              # the EPUB holding every article
 title = "{title}"
 language = "en"
+
+[site]                                    # out/site/: a page per handout and a searchable catalogue
+enabled = true
+# base-url = "https://example.org/handouts"  # where out/site/ is published: QR codes of articles without a url open their page
 "##;
 
 /// Files written by `init`, relative to the new folder (handouts.toml apart).
@@ -58,6 +62,11 @@ const FILES: &[(&str, &str)] = &[
     ("templates/labels.toml", include_str!("../templates/labels.toml")),
     ("templates/logo.svg", include_str!("../templates/logo.svg")),
     ("templates/plain-language.toml", include_str!("../templates/plain-language.toml")),
+    ("templates/site/base.html", include_str!("../templates/site/base.html")),
+    ("templates/site/handout.html", include_str!("../templates/site/handout.html")),
+    ("templates/site/index.html", include_str!("../templates/site/index.html")),
+    ("templates/site/site.css", include_str!("../templates/site/site.css")),
+    ("templates/site/search.js", include_str!("../templates/site/search.js")),
     ("content/welcome.txt", EXAMPLE_ARTICLE),
 ];
 

@@ -244,7 +244,17 @@ fn incremental_rebuilds_do_only_what_changed() {
     let id = "the-role-of-stem-cell-therapy-in-the-fight-against-cancer";
     let mut removed = names(&fourth["removed"]);
     removed.sort();
-    assert_eq!(removed, [format!("json/{id}.json"), format!("pdf/{id}-large.pdf"), format!("pdf/{id}.pdf")]);
+    assert_eq!(
+        removed,
+        [
+            format!("json/{id}.json"),
+            format!("pdf/{id}-large.pdf"),
+            format!("pdf/{id}.pdf"),
+            format!("site/{id}.html")
+        ]
+    );
+    let catalogue = std::fs::read_to_string(dir.path().join("out/site/index.html")).unwrap();
+    assert!(!catalogue.contains(id), "the catalogue still lists the deleted article");
     assert!(!dir.path().join(format!("out/pdf/{id}.pdf")).exists());
 
     let (forced, _) = build_in(dir.path(), &["--force"]);

@@ -235,7 +235,12 @@ fn build_in_pool(
     options: &BuildOptions,
 ) -> Result<BuildReport> {
     let pictures = typesetter.picture_store().clone();
-    let collections = output::collection_outputs(config, options.epub && !options.partial(), &pictures)?;
+    let collections = output::collection_outputs(
+        config,
+        options.epub && !options.partial(),
+        !options.partial(),
+        &pictures,
+    )?;
     let out = &config.out_dir;
     let old = Manifest::load(out);
     let checked = check_outputs(typesetter, config, &old, options.force)?;

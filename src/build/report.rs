@@ -23,8 +23,14 @@ pub fn summary_line(report: &BuildReport, config: &Config, elapsed: std::time::D
     if !report.unchanged.is_empty() && !report.pdfs.is_empty() {
         parts.push(format!("{} up to date", report.unchanged.len()));
     }
-    for written in &report.collections {
+    // The site is many files (catalogue, data, assets): one mention, where to open it.
+    let (site, others): (Vec<&String>, Vec<&String>) =
+        report.collections.iter().partition(|written| written.starts_with("site/"));
+    for written in others {
         parts.push(format!("wrote {}", config.out_dir.join(written).display()));
+    }
+    if !site.is_empty() {
+        parts.push(format!("updated the site ({})", config.out_dir.join("site/index.html").display()));
     }
     if !report.removed.is_empty() {
         parts.push(format!(

@@ -20,10 +20,10 @@
 //! ```
 
 mod chapter;
-mod labels;
 mod package;
 mod uuid;
-mod xml;
+
+pub(crate) use crate::render::{labels, xml};
 
 use std::collections::HashSet;
 use std::io::{Cursor, Write};
@@ -47,7 +47,7 @@ pub struct EpubSettings<'a> {
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
-const FONTS: [(&str, &[u8]); 4] = [
+pub(crate) const FONTS: [(&str, &[u8]); 4] = [
     (
         "AtkinsonHyperlegible-Regular.ttf",
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/AtkinsonHyperlegible_400Regular.ttf")),

@@ -9,6 +9,7 @@
 //! [`collection_outputs`].
 
 pub mod epub;
+mod html;
 mod json;
 mod pdf;
 pub mod report;
@@ -98,20 +99,28 @@ pub fn article_outputs<'a>(config: &Config, typesetter: &'a Typesetter) -> Vec<B
     if config.handout.large_print {
         outputs.push(Box::new(pdf::Pdf { typesetter, variant: Variant::LargePrint }));
     }
+    if config.site.enabled {
+        outputs.push(Box::new(html::Page::new(config, typesetter.picture_store().clone())));
+    }
     outputs
 }
 
 /// The outputs made for the whole batch, in the order they are made; the report last,
-/// as it records the others. `pictures` is the build's store (the typesetter's), so
-/// every output shows the same bytes, read once.
+/// as it records the others. `whole_batch` is false for a build of some articles only,
+/// whose articles are not the whole catalogue. `pictures` is the build's store (the
+/// typesetter's), so every output shows the same bytes, read once.
 pub fn collection_outputs(
     config: &Config,
     epub: bool,
+    whole_batch: bool,
     pictures: &std::sync::Arc<crate::pictures::PictureStore>,
 ) -> Result<Vec<Box<dyn CollectionOutput>>> {
     let mut outputs: Vec<Box<dyn CollectionOutput>> = Vec::new();
     if epub {
         outputs.push(Box::new(epub::Epub::new(config, pictures.clone())?));
+    }
+    if config.site.enabled {
+        outputs.extend(html::collection_outputs(config, whole_batch)?);
     }
     outputs.push(Box::new(report::Report));
     Ok(outputs)

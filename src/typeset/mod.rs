@@ -229,6 +229,8 @@ pub struct Typesetter {
     source_date_epoch: Option<i64>,
     /// The build's pictures, read once and shared with the other outputs.
     pictures: std::sync::Arc<crate::pictures::PictureStore>,
+    /// `[site]`: where a handout without a `url` points its QR code.
+    site: crate::config::Site,
 }
 
 impl Typesetter {
@@ -270,6 +272,7 @@ impl Typesetter {
             logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
             source_date_epoch: config.source_date_epoch,
             pictures: std::sync::Arc::new(crate::pictures::PictureStore::new(&config.content_dir)),
+            site: config.site.clone(),
         })
     }
 
@@ -309,6 +312,7 @@ impl Typesetter {
             path: article.source.clone().into(),
             message: e.to_string(),
         };
+        let article = &with_page_url(article, &self.site);
         let article_json = serde_json::to_vec(article).map_err(unserializable)?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
@@ -374,6 +378,7 @@ impl Typesetter {
             self.questions_box,
             &self.logo_vpath,
             self.source_date_epoch,
+            self.site.enabled.then_some(&self.site.base_url),
         ))
     }
 
@@ -661,6 +666,19 @@ fn has_long_run(article: &Article) -> bool {
     long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
 }
 
+/// The article with its page on the site (`[site] base-url`) as its `url` when it has
+/// none, so the handout's QR code and "Read this online" open that page.
+fn with_page_url<'a>(article: &'a Article, site: &crate::config::Site) -> std::borrow::Cow<'a, Article> {
+    match site.page_url(&article.id).filter(|_| site.enabled && article.meta.url.is_none()) {
+        Some(url) => {
+            let mut article = article.clone();
+            article.meta.url = Some(url);
+            std::borrow::Cow::Owned(article)
+        }
+        None => std::borrow::Cow::Borrowed(article),
+    }
+}
+
 /// The article [`Typesetter::check`] compiles the template with, and its picture: a
 /// figure is one more kind of block the template must handle.
 fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
@@ -739,6 +757,24 @@ mod tests {
         let mut titled = article_with(vec![]);
         titled.meta.title = run;
         assert!(has_long_run(&titled));
+    }
+
+    #[test]
+    fn without_a_url_the_qr_code_opens_the_handouts_page() {
+        let site =
+            crate::config::Site { base_url: Some("https://example.org/h/".into()), ..Default::default() };
+        let mut article = article_with(vec![]);
+        article.id = "a-b".into();
+        assert_eq!(
+            with_page_url(&article, &site).meta.url.as_deref(),
+            Some("https://example.org/h/a-b.html")
+        );
+        article.meta.url = Some("https://other.example/a".into());
+        assert_eq!(with_page_url(&article, &site).meta.url.as_deref(), Some("https://other.example/a"));
+        article.meta.url = None;
+        let off = crate::config::Site { enabled: false, ..site.clone() };
+        assert_eq!(with_page_url(&article, &off).meta.url, None);
+        assert_eq!(with_page_url(&article, &Default::default()).meta.url, None);
     }
 
     /// Parallel jobs inside each item.

@@ -1,4 +1,4 @@
-//! The few words the EPUB itself adds to the articles, in the article's language, from
+//! The few words the EPUB and the site add to the articles, in the article's language, from
 //! the one table every output reads ([`crate::labels`], `templates/labels.toml`).
 //!
 //! Labels the table has no translation for are English and marked up as English, so a
@@ -50,7 +50,7 @@ impl Labels {
     }
 
     /// `2026-09-14` → "September 14, 2026" (or the local equivalent).
-    pub fn human_date(&self, date: &super::Date) -> String {
-        self.table.human_date(date.year, date.month, date.day)
+    pub fn human_date(&self, year: i32, month: u32, day: u32) -> String {
+        self.table.human_date(year, month, day)
     }
 }

@@ -1,0 +1,393 @@
+//! The HTML site (issue 16): one page per handout (`out/site/<id>.html`) and a
+//! catalogue (`out/site/index.html`), from the intermediate form.
+//!
+//! The article's parts are rendered by the renderer the EPUB uses
+//! ([`crate::render::xhtml`]); the page around them comes from minijinja templates a
+//! clinic can edit (`templates/site/*.html`, else the ones built into the binary), with
+//! HTML auto-escaping on: article text and config values are always data. Only our
+//! renderer's output, already escaped, is passed as safe HTML.
+//!
+//! The catalogue's search data (`assets/catalogue.js`, see [`catalogue`]) is a script
+//! assigning `window.HANDOUTS`, so search works from `file://` where `fetch()` of a
+//! JSON file does not.
+
+pub mod catalogue;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::labels::LabelTable;
+use crate::model::{Article, Stats};
+use crate::render::xml::{self, escape, one_line};
+use crate::render::{labels, xhtml};
+
+/// The site's template files: name, then the built-in text used when the template
+/// folder has no `site/<name>`.
+const TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("../../templates/site/base.html")),
+    ("handout.html", include_str!("../../templates/site/handout.html")),
+    ("index.html", include_str!("../../templates/site/index.html")),
+    ("site.css", include_str!("../../templates/site/site.css")),
+    ("search.js", include_str!("../../templates/site/search.js")),
+];
+
+/// Everything the site needs besides the articles, loaded once per build.
+pub struct Site {
+    env: Environment<'static>,
+    /// The template files' texts, by name (the CSS and script are copied as they are).
+    files: Vec<(String, String)>,
+    labels: LabelTable,
+    config: Config,
+    /// The logo's file name in `assets/` and its bytes.
+    logo: Option<(String, Vec<u8>)>,
+    /// A hash of everything besides the articles that decides the site's files.
+    settings: u128,
+}
+
+/// A link to one of a handout's files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Download {
+    pub href: String,
+    pub label: String,
+    /// A short label for the catalogue's list ("PDF").
+    pub short: String,
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+}
+
+impl Site {
+    pub fn new(config: &Config) -> Result<Site> {
+        let dir = config.template_dir().map(|dir| dir.join("site"));
+        let mut files = Vec::new();
+        for (name, builtin) in TEMPLATES {
+            let text = match dir.as_ref().map(|dir| dir.join(name)).filter(|path| path.is_file()) {
+                Some(path) => std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                    kind: crate::error::Kind::Template,
+                    path,
+                    source,
+                })?,
+                None => builtin.to_string(),
+            };
+            files.push((name.to_string(), text));
+        }
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+        env.set_formatter(format_value);
+        for (name, text) in &files {
+            if name.ends_with(".html") {
+                env.add_template_owned(name.clone(), text.clone())
+                    .map_err(|err| template_error(dir.as_deref(), &err))?;
+            }
+        }
+        let logo = match &config.logo {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    Error::config(path, None, format!("cannot read the logo set in brand.logo: {e}"))
+                })?;
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("svg").to_ascii_lowercase();
+                Some((format!("logo.{ext}"), bytes))
+            }
+            None => None,
+        };
+        let labels = LabelTable::load(config.template_dir())?;
+        let settings = typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            &files,
+            format!("{:?}{:?}{:?}{:?}", config.brand, config.collection, config.site, labels),
+            config.handout.large_print,
+            &logo,
+        ));
+        Ok(Site { env, files, labels, config: config.clone(), logo, settings })
+    }
+
+    /// A hash of everything besides the articles that decides the site's files.
+    pub fn settings(&self) -> u128 {
+        self.settings
+    }
+
+    /// A template file's text (`site.css`, `search.js`).
+    pub fn file(&self, name: &str) -> &str {
+        self.files.iter().find(|(n, _)| n == name).map_or("", |(_, text)| text.as_str())
+    }
+
+    /// The logo's file name in `assets/` and its bytes.
+    pub fn logo(&self) -> Option<&(String, Vec<u8>)> {
+        self.logo.as_ref()
+    }
+
+    /// The handout's page. `desk` is true only when `handouts serve` shows it (the
+    /// "print for one patient" form); static builds pass false.
+    pub fn page(&self, article: &Article, desk: bool) -> Result<String> {
+        let lang = self.lang(article);
+        let page_labels = labels::for_lang(&self.labels, &lang);
+        let table = self.labels.for_lang(&lang);
+        let title = title(article);
+        let mut reviewed = String::new();
+        xhtml::reviewed_line(&mut reviewed, article.meta.reviewed.as_deref(), &page_labels, &lang);
+        let mut key_points = String::new();
+        if let Some(summary) = article.meta.summary.as_deref() {
+            xhtml::key_points(&mut key_points, summary, &page_labels, &lang);
+        }
+        let body = xhtml::body(article, &page_labels, &lang, &self.labels, &self.config.brand);
+        let level = article.stats.as_ref().map(Stats::level).unwrap_or(crate::model::ReadingLevel::None);
+        let bucket = catalogue::bucket(level);
+        let toc: Vec<_> = body
+            .toc
+            .iter()
+            .map(|entry| minijinja::context! { level => entry.level, id => entry.id, text => entry.text })
+            .collect();
+        let context = minijinja::context! {
+            id => article.id,
+            title => title,
+            summary => catalogue::summary_line(article),
+            reviewed => Value::from_safe_string(reviewed),
+            key_points => Value::from_safe_string(key_points),
+            body => Value::from_safe_string(body.html),
+            toc => toc,
+            disclaimer => xhtml::disclaimer(&self.config.brand, &lang),
+            tags => catalogue::tags(article),
+            level => minijinja::context! {
+                name => catalogue::level_name(&table, bucket),
+                label => catalogue::level_label(&table, level),
+            },
+            downloads => self.downloads(&article.id, &table),
+            desk => desk,
+            ..self.common(&lang, &page_labels.lang)
+        };
+        self.render("handout.html", context)
+    }
+
+    /// The variables every page has: lang, labels, labels_lang, brand.
+    fn common(&self, lang: &str, labels_lang: &str) -> Value {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let labels_attr = if primary.eq_ignore_ascii_case(labels_lang) {
+            String::new()
+        } else {
+            format!(" lang=\"{}\"", escape(labels_lang))
+        };
+        let brand = &self.config.brand;
+        let phone = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty());
+        let tel: Option<String> = phone.as_ref().map(|p| {
+            p.chars()
+                .enumerate()
+                .filter(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '+'))
+                .map(|(_, c)| c)
+                .collect()
+        });
+        minijinja::context! {
+            lang => lang,
+            labels => Value::from_serialize(self.labels.for_lang(lang).to_json()),
+            labels_lang => Value::from_safe_string(labels_attr),
+            brand => minijinja::context! {
+                name => one_line(&brand.name),
+                color => crate::config::accessible_color(&brand.primary_color),
+                phone => phone,
+                tel => tel,
+                website => brand.website.as_deref().and_then(xml::safe_href),
+                logo => self.logo.as_ref().map(|(name, _)| name.clone()),
+            },
+        }
+    }
+
+    /// The page's language: the article's when it is a well-formed tag, else the
+    /// collection's.
+    fn lang(&self, article: &Article) -> String {
+        let fallback = xml::lang_or(&self.config.collection.language, "en");
+        xml::lang_or(&article.meta.lang, fallback).to_string()
+    }
+
+    /// Links to the handout's PDF, large-print PDF (when built) and the EPUB (when
+    /// built), relative to the page: out/site/ is beside out/pdf/ and the EPUB.
+    pub fn downloads(&self, id: &str, labels: &crate::labels::Labels) -> Vec<Download> {
+        let mut downloads = vec![Download {
+            href: format!("../pdf/{id}.pdf"),
+            label: labels.text("download-pdf").to_string(),
+            short: "PDF".into(),
+            mime: "application/pdf",
+        }];
+        if self.config.handout.large_print {
+            downloads.push(Download {
+                href: format!("../pdf/{id}-large.pdf"),
+                label: labels.text("download-large").to_string(),
+                short: labels.text("download-large").to_string(),
+                mime: "application/pdf",
+            });
+        }
+        downloads.extend(self.epub(labels));
+        downloads
+    }
+
+    /// The link to the EPUB, when this build writes one.
+    fn epub(&self, labels: &crate::labels::Labels) -> Option<Download> {
+        self.config.site.epub.then(|| Download {
+            href: format!("../{}.epub", crate::epub::collection_id(&self.config.collection)),
+            label: labels.text("download-epub").to_string(),
+            short: "EPUB".into(),
+            mime: "application/epub+zip",
+        })
+    }
+
+    /// `out/site/index.html`: every handout of `entries` as a list, with the search
+    /// form and filters that `search.js` brings to life.
+    pub fn index(&self, entries: &[catalogue::Entry]) -> Result<String> {
+        let lang = xml::lang_or(&self.config.collection.language, "en").to_string();
+        let labels = self.labels.for_lang(&lang);
+        let handouts: Vec<Value> = entries
+            .iter()
+            .map(|entry| {
+                minijinja::context! {
+                    id => entry.id,
+                    title => entry.title,
+                    summary => entry.summary,
+                    lang => entry.lang,
+                    lang_name => self.language_name(&entry.lang),
+                    level_name => catalogue::level_name(&labels, entry.bucket),
+                    level_label => catalogue::level_label(&labels, entry.reading),
+                    bucket => entry.bucket,
+                    tags => entry.tags,
+                    downloads => self.downloads(&entry.id, &labels).into_iter()
+                        .filter(|d| d.mime == "application/pdf").collect::<Vec<_>>(),
+                }
+            })
+            .collect();
+        let mut languages: Vec<&str> = entries.iter().map(|e| e.lang.as_str()).collect();
+        languages.sort();
+        languages.dedup();
+        let languages: Vec<Value> = languages
+            .into_iter()
+            .map(|l| minijinja::context! { value => l, label => self.language_name(l) })
+            .collect();
+        let mut topics: Vec<&str> = entries.iter().flat_map(|e| e.tags.iter().map(String::as_str)).collect();
+        topics.sort_by_key(|t| (catalogue::fold(t), t.to_string()));
+        topics.dedup();
+        let topics: Vec<Value> =
+            topics.into_iter().map(|t| minijinja::context! { value => t, label => t }).collect();
+        let levels: Vec<Value> = (1..=3)
+            .filter(|b| entries.iter().any(|e| e.bucket == *b))
+            .map(|b| minijinja::context! { value => b, label => catalogue::level_name(&labels, b) })
+            .collect();
+        let count = match entries.len() {
+            0 => labels.text("results-none").to_string(),
+            1 => labels.text("results-one").to_string(),
+            n => labels.text("results").replace("{n}", &n.to_string()),
+        };
+        let context = minijinja::context! {
+            title => one_line(&self.config.collection.title),
+            handouts => handouts,
+            languages => languages,
+            topics => topics,
+            levels => levels,
+            count => count,
+            epub => self.epub(&labels),
+            ..self.common(&lang, &labels.lang)
+        };
+        self.render("index.html", context)
+    }
+
+    /// A language's own name ("Español") when the label table has the language, else
+    /// its tag.
+    fn language_name(&self, lang: &str) -> String {
+        let labels = self.labels.for_lang(lang);
+        let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+        if labels.lang == primary { labels.text("language-name").to_string() } else { lang.to_string() }
+    }
+
+    /// The search data file, `assets/catalogue.js`.
+    pub fn data(&self, entries: &[catalogue::Entry]) -> Vec<u8> {
+        let epub = self.config.site.epub.then(|| crate::epub::collection_id(&self.config.collection));
+        catalogue::data_file(entries, self.config.handout.large_print, epub.as_deref())
+    }
+
+    fn render(&self, name: &str, context: Value) -> Result<String> {
+        let dir = self.config.template_dir().map(|dir| dir.join("site"));
+        let template = self.env.get_template(name).map_err(|err| template_error(dir.as_deref(), &err))?;
+        let mut html = template.render(context).map_err(|err| template_error(dir.as_deref(), &err))?;
+        if !html.ends_with('\n') {
+            html.push('\n');
+        }
+        Ok(html)
+    }
+}
+
+/// The page title: the article's on one line, else its id.
+fn title(article: &Article) -> String {
+    match one_line(&article.meta.title) {
+        title if title.is_empty() => article.id.clone(),
+        title => title,
+    }
+}
+
+/// Prints a value into a page: strings escaped by [`escape`] (which also drops the
+/// characters HTML forbids, and leaves `/` alone), everything else as minijinja does.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if !value.is_safe() && state.auto_escape() == AutoEscape::Html => out
+            .write_str(&escape(text))
+            .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page")),
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// A template error as `templates/site/name.html:line: error: …`.
+fn template_error(dir: Option<&Path>, err: &minijinja::Error) -> Error {
+    let name = err.name().unwrap_or("template");
+    let path = match dir {
+        Some(dir) if dir.join(name).is_file() => dir.join(name),
+        _ => PathBuf::from(format!("(built-in site/{name})")),
+    };
+    let line = err.line().map(|line| format!(":{line}")).unwrap_or_default();
+    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Error::Template {
+        article: None,
+        message: format!("{}{line}: error: {}{detail}", path.display(), err.kind()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::config::ConfigFile::default().resolve(
+            Path::new("/nonexistent/handouts.toml"),
+            "content".into(),
+            "out".into(),
+            None,
+        )
+    }
+
+    fn article() -> Article {
+        crate::ingest::ingest_bytes(
+            Path::new("a.md"),
+            b"---\ntitle: Fatigue\nlang: fr\nsummary: Reposez-vous.\n---\nTexte.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_desk_form_is_only_on_served_pages() {
+        let site = Site::new(&config()).unwrap();
+        let article = article();
+        assert!(!site.page(&article, false).unwrap().contains("id=\"desk\""));
+        assert!(site.page(&article, true).unwrap().contains("<section id=\"desk\""));
+    }
+
+    #[test]
+    fn labels_in_another_language_say_so() {
+        let site = Site::new(&config()).unwrap();
+        let page = site.page(&article(), false).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<a class=\"skip-link\" href=\"#main\" lang=\"en\">"), "{page}");
+        assert!(page.contains("<th scope=\"col\">A</th>"), "{page}");
+        assert!(page.ends_with("</html>\n"));
+    }
+}
