@@ -120,6 +120,10 @@ pub struct Handout {
     /// Lowest acceptable INFLESZ score (Spanish; 55 is "normal", 65 "fairly easy");
     /// `check --strict` fails below it.
     pub min_inflesz: Option<f64>,
+    /// Fit every handout on at most this many pages: spacing is tightened, then the body
+    /// text made smaller (never below 11 pt; large print never shrinks), and the build
+    /// warns when it still does not fit. An article's front matter `max-pages` wins.
+    pub max_pages: Option<std::num::NonZeroUsize>,
 }
 
 impl Default for Handout {
@@ -131,6 +135,7 @@ impl Default for Handout {
             questions_box: true,
             max_grade: None,
             min_inflesz: None,
+            max_pages: None,
         }
     }
 }

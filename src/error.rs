@@ -88,6 +88,12 @@ pub enum Error {
     #[error("{}: {message}", at(path, line))]
     Input { path: PathBuf, line: Option<usize>, message: String },
 
+    /// A picture an article shows cannot be used: its path leaves the content folder,
+    /// the file is missing, too big, or not the PNG, JPEG or SVG it claims to be.
+    /// `path` is the article, `line` the line of the picture in it.
+    #[error("{}: picture \"{src}\": {problem}", at(path, line))]
+    Picture { path: PathBuf, line: Option<usize>, src: String, problem: crate::pictures::PictureProblem },
+
     /// The template failed to compile; `message` holds typst's diagnostics, each as
     /// `file:line:column: error: text`. `article` is the handout it failed on, when the
     /// failure was not found by checking the template on its own.
@@ -145,7 +151,7 @@ impl Error {
         match self {
             Error::Io { kind, .. } => *kind,
             Error::Config(_) => Kind::Config,
-            Error::Input { .. } => Kind::Input,
+            Error::Input { .. } | Error::Picture { .. } => Kind::Input,
             Error::Template { .. } => Kind::Template,
             Error::Font { .. } => Kind::Font,
             Error::Output { .. } => Kind::Output,
@@ -156,7 +162,10 @@ impl Error {
     /// The file the problem is in, when there is one.
     pub fn file(&self) -> Option<&Path> {
         match self {
-            Error::Io { path, .. } | Error::Input { path, .. } | Error::Output { path, .. } => Some(path),
+            Error::Io { path, .. }
+            | Error::Input { path, .. }
+            | Error::Picture { path, .. }
+            | Error::Output { path, .. } => Some(path),
             Error::Config(e) => Some(&e.path),
             Error::Template { article, .. } => article.as_deref(),
             Error::Font { article, .. } => Some(article),
@@ -167,7 +176,7 @@ impl Error {
     /// The 1-based line in [`Error::file`], when known.
     pub fn line(&self) -> Option<usize> {
         match self {
-            Error::Input { line, .. } => *line,
+            Error::Input { line, .. } | Error::Picture { line, .. } => *line,
             Error::Config(e) => e.line,
             _ => None,
         }

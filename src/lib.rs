@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod labels;
 pub mod model;
 pub mod output;
+pub mod pictures;
 mod render;
 mod scaffold;
 pub mod site;

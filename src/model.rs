@@ -50,6 +50,9 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Where the article lives online; printed as a QR code on the handout.
     pub url: Option<String>,
+    /// Fit the handout on at most this many pages (front matter `max-pages`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pages: Option<usize>,
 }
 
 /// A block of body content. `line` is the 1-based line in the source file where the

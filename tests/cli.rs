@@ -74,8 +74,8 @@ fn check_prints_the_grade_table_for_content() {
     assert!(table.contains("grade"), "{table}");
     assert!(table.contains("treatment-of-metastatic-kidney-cancer"), "{table}");
     assert!(stderr(&output).contains("ends mid-sentence"));
-    // handouts.toml sets max-grade = 8 and every seed reads above it: each row is marked.
-    assert!(table.contains("* reads above grade 8 (max-grade in the config): 4 of 4"), "{table}");
+    // handouts.toml sets max-grade = 8 and every cancer article reads above it (the foot-care one does not).
+    assert!(table.contains("* reads above grade 8 (max-grade in the config): 4 of 5"), "{table}");
     let marked = table.lines().filter(|line| line.contains("-cancer") && line.contains('*')).count();
     assert_eq!(marked, 4, "{table}");
     // Every seed reads well above grade 8, so --strict fails with max-grade = 8.
@@ -160,9 +160,9 @@ fn build_of_content_writes_everything_and_is_reproducible() {
         files
     };
     let (a, b) = (files(first.path()), files(second.path()));
-    // 4 articles: JSON, PDF and large-print PDF each, plus the EPUB, report.json and
+    // 5 articles: JSON, PDF and large-print PDF each, plus the EPUB, report.json and
     // the incremental-build manifest.
-    assert_eq!(a.len(), 4 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    assert_eq!(a.len(), 5 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
     for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(path_a, path_b);
         assert!(bytes_a == bytes_b, "{} differs between two builds", path_a.display());
@@ -173,11 +173,22 @@ fn build_of_content_writes_everything_and_is_reproducible() {
 fn content_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("content")).unwrap();
-    for entry in std::fs::read_dir(common::root().join("content")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join("content").join(path.file_name().unwrap())).unwrap();
-    }
+    copy_tree(&common::root().join("content"), &dir.path().join("content"));
     dir
+}
+
+/// Copies a folder with its subfolders (the shipped content has `pictures/`).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 fn build_in(dir: &Path, extra: &[&str]) -> (serde_json::Value, String) {
@@ -204,12 +215,12 @@ fn names(value: &serde_json::Value) -> Vec<String> {
 fn incremental_rebuilds_do_only_what_changed() {
     let dir = content_copy();
     let (first, _) = build_in(dir.path(), &[]);
-    assert_eq!(names(&first["pdfs"]).len(), 8);
+    assert_eq!(names(&first["pdfs"]).len(), 10);
     assert!(first["epub"].is_string());
 
     let (second, err) = build_in(dir.path(), &[]);
     assert!(names(&second["pdfs"]).is_empty(), "{second}");
-    assert_eq!(names(&second["unchanged"]).len(), 8);
+    assert_eq!(names(&second["unchanged"]).len(), 10);
     assert!(second["epub"].is_null(), "the EPUB is only rebuilt when an input changed");
     assert!(err.contains("Nothing changed"), "{err}");
     // The report of a no-op build still knows every handout's page count.
@@ -237,7 +248,7 @@ fn incremental_rebuilds_do_only_what_changed() {
     assert!(!dir.path().join(format!("out/pdf/{id}.pdf")).exists());
 
     let (forced, _) = build_in(dir.path(), &["--force"]);
-    assert_eq!(names(&forced["pdfs"]).len(), 6);
+    assert_eq!(names(&forced["pdfs"]).len(), 8);
 }
 
 #[test]
@@ -363,8 +374,8 @@ fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
     // Nothing changed: nothing is typeset, and the report still has every article.
     let (again, _) = build_in(dir.path(), &["--no-epub"]);
     assert!(names(&again["pdfs"]).is_empty(), "{again}");
-    assert_eq!(again["articles"].as_array().unwrap().len(), 4);
-    assert!(again["articles"].as_array().unwrap().iter().all(|a| a["words"].as_u64().unwrap() > 400));
+    assert_eq!(again["articles"].as_array().unwrap().len(), 5);
+    assert!(again["articles"].as_array().unwrap().iter().all(|a| a["words"].as_u64().unwrap() > 300));
 
     // --verbose needs each article's warnings, so it reads them again (and typesets nothing).
     let (verbose, err) = build_in(dir.path(), &["--no-epub", "--verbose"]);
@@ -379,7 +390,7 @@ fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
 
     // A different paper size changes every handout.
     let (a4, _) = build_in(dir.path(), &["--no-epub", "--paper", "a4"]);
-    assert_eq!(names(&a4["pdfs"]).len(), 8, "{a4}");
+    assert_eq!(names(&a4["pdfs"]).len(), 10, "{a4}");
 }
 
 /// The shipped articles, templates and handouts.toml in a fresh folder the test may change.
@@ -424,7 +435,7 @@ fn a_broken_template_keeps_every_earlier_pdf_byte_for_byte_and_is_one_error() {
     let output = run_in(dir.path(), &["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let before = pdfs(dir.path());
-    assert_eq!(before.len(), 8);
+    assert_eq!(before.len(), 10);
 
     // One stray line at the end of the template.
     let template = dir.path().join("templates/handout.typ");
@@ -479,7 +490,7 @@ fn a_template_failing_on_one_article_keeps_its_last_good_pdfs_and_names_it() {
     {
         assert!(after.get(name) == before.get(name), "{name} changed or went missing");
     }
-    assert_eq!(after.len(), 8);
+    assert_eq!(after.len(), 10);
 }
 
 #[test]
@@ -659,7 +670,7 @@ fn a_template_error_on_every_article_is_one_message() {
         1,
         "one error while building: {err}"
     );
-    assert!(err.contains("Typeset 0 PDFs, 8 failures (listed below)"), "{err}");
+    assert!(err.contains("Typeset 2 PDFs, 8 failures (listed below)"), "{err}");
     assert!(err.contains("(the same template error in 4 handouts: "), "{err}");
     assert!(err.contains("\n1 problem:"), "{err}");
     assert_eq!(pdfs(dir.path()), before);
@@ -686,7 +697,7 @@ fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
             serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
         names(&report["pdfs"])
     };
-    assert_eq!(build().len(), 4);
+    assert_eq!(build().len(), 5);
     assert_eq!(build(), Vec::<String>::new(), "nothing changed but out/");
 
     let manifest = || -> serde_json::Value {
@@ -696,12 +707,12 @@ fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
     assert_eq!(manifest()["template_files"], serde_json::json!(["theme.typ"]));
 
     std::fs::write(dir.path().join("theme.typ"), "#let accent = 2\n").unwrap();
-    assert_eq!(build().len(), 4, "an edited import typesets again");
+    assert_eq!(build().len(), 5, "an edited import typesets again");
     assert_eq!(build(), Vec::<String>::new());
 
     // Once the template no longer imports it, the theme is no longer one of its files.
     std::fs::write(dir.path().join("handout.typ"), &shipped).unwrap();
-    assert_eq!(build().len(), 4);
+    assert_eq!(build().len(), 5);
     assert_eq!(manifest()["template_files"], serde_json::json!([]));
     std::fs::write(dir.path().join("theme.typ"), "#let accent = 3\n").unwrap();
     assert_eq!(build(), Vec::<String>::new());

@@ -46,6 +46,13 @@ pub struct ArticleEntry {
     /// collection outputs are made of.
     #[serde(alias = "json_fingerprint")]
     pub fingerprint: String,
+    /// The pictures the article shows (paths relative to the content folder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<String>,
+    /// Hash of those pictures' bytes: an edited picture makes the article's outputs
+    /// again although its file did not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pictures_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -234,8 +234,13 @@ fn build_in_pool(
     config: &Config,
     options: &BuildOptions,
 ) -> Result<BuildReport> {
-    let collections =
-        output::collection_outputs(config, options.epub && !options.partial(), !options.partial())?;
+    let pictures = typesetter.picture_store().clone();
+    let collections = output::collection_outputs(
+        config,
+        options.epub && !options.partial(),
+        !options.partial(),
+        &pictures,
+    )?;
     let out = &config.out_dir;
     let old = Manifest::load(out);
     let checked = check_outputs(typesetter, config, &old, options.force)?;
@@ -284,7 +289,7 @@ fn build_in_pool(
         let key = hex((&item.source_hash, &item.id, settings));
         if !force
             && !options.verbose
-            && let Some(built) = reuse(&old, out, &source, &key, &progress, &outputs)
+            && let Some(built) = reuse(&old, out, &source, &key, &progress, &outputs, &pictures)
         {
             return built;
         }
@@ -300,6 +305,12 @@ fn build_in_pool(
                 return built;
             }
         };
+        // Pictures are checked (and read, once per build) before any output: a picture
+        // path leaving the content folder or a missing file fails this article only.
+        if let Err(err) = pictures.resolve(&mut article) {
+            built.failures.push(err);
+            return built;
+        }
         ingest::set_id(&mut article, item.id.clone(), &item.earlier);
         analyze::analyze(&mut article, &words);
         labels.warn_missing(&mut article);
@@ -347,10 +358,18 @@ fn build_in_pool(
                 }
             }
         }
-        let fingerprint = hex(to_json(&article));
+        // The pictures' bytes are part of what collection outputs (the EPUB) show.
+        let shown = picture_sources(&article);
+        let pictures_hash = pictures_hash(&pictures, &article.source, &shown);
+        let fingerprint = match &pictures_hash {
+            None => hex(to_json(&article)),
+            Some(hash) => hex((to_json(&article), hash)),
+        };
         let article_report = ArticleReport::new(&article, pages);
         if built.failures.is_empty() {
             let entry = ArticleEntry {
+                pictures: shown,
+                pictures_hash,
                 source_hash: item.source_hash.clone(),
                 base_id: item.base_id.clone(),
                 key,
@@ -453,8 +472,36 @@ fn build_in_pool(
     Ok(report)
 }
 
-/// What the last build made of an article, when its file, id and every setting are
-/// unchanged and all its outputs are still there: nothing to read or typeset.
+/// The distinct pictures an article shows (`src`, relative to the content folder), in
+/// reading order.
+fn picture_sources(article: &crate::model::Article) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::new();
+    for (src, _) in crate::pictures::figures(&article.blocks) {
+        if !sources.iter().any(|s| s == src) {
+            sources.push(src.to_string());
+        }
+    }
+    sources
+}
+
+/// The hash of the pictures `sources` of the article file `source` as they are now
+/// (from the store: read once per build); `None` without pictures, and a hash that
+/// matches nothing when one cannot be read (the article is then built, and fails).
+fn pictures_hash(store: &crate::pictures::PictureStore, source: &str, sources: &[String]) -> Option<String> {
+    if sources.is_empty() {
+        return None;
+    }
+    let root = store.root_for(Path::new(source));
+    let pictures: Option<Vec<_>> = sources.iter().map(|src| store.load(&root, src).ok()).collect();
+    Some(match pictures {
+        Some(pictures) => hex(crate::pictures::fingerprint(&pictures)),
+        None => "unreadable".to_string(),
+    })
+}
+
+/// What the last build made of an article, when its file, id, pictures and every
+/// setting are unchanged and all its outputs are still there: nothing to read or
+/// typeset.
 fn reuse(
     old: &Manifest,
     out: &Path,
@@ -462,8 +509,13 @@ fn reuse(
     key: &str,
     progress: &Progress,
     outputs: &[Box<dyn ArticleOutput + '_>],
+    pictures: &crate::pictures::PictureStore,
 ) -> Option<Built> {
     let entry = old.articles.get(source).filter(|entry| entry.key == key)?;
+    // An edited picture makes its handouts again although the article file is the same.
+    if entry.pictures_hash != pictures_hash(pictures, source, &entry.pictures) {
+        return None;
+    }
     let mut built = Built { source: source.to_string(), ..Built::default() };
     for relative in &entry.outputs {
         let output = old.outputs.get(relative)?;

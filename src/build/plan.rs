@@ -70,8 +70,11 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
     // Reading and analysing are independent per file; order is kept for stable ids.
     let results: Vec<Result<Article>> =
         found.files.par_iter().map(|path| ingest::ingest_file_limited(path, max_bytes)).collect();
+    // Pictures are checked where the articles are read: a path leaving the content
+    // folder (or, for a file outside it, the file's own folder) fails that article.
+    let pictures = crate::pictures::PictureStore::new(&config.content_dir);
     for result in results {
-        match result {
+        match result.and_then(|mut article| pictures.resolve(&mut article).map(|()| article)) {
             Ok(article) => batch.articles.push(article),
             Err(err) => batch.failures.push(err),
         }

@@ -79,8 +79,10 @@ pub fn summary_table(
         "{:<id_width$}  {:>6}  {:>14}  {:>7}  {:>5}  {:>8}\n",
         "id", "words", "reading level", "removed", "pages", "warnings"
     );
+    let limit = |row: &ArticleReport| row.max_pages.or(targets.max_pages.map(std::num::NonZeroUsize::get));
+    let over = |row: &ArticleReport| row.pages.zip(limit(row)).is_some_and(|(pages, max)| pages > max);
     for row in rows {
-        let pages = row.pages.map_or("-".to_string(), |p| p.to_string());
+        let pages = row.pages.map_or("-".to_string(), |p| format!("{p}{}", if over(row) { "!" } else { "" }));
         let mark = if misses(row) { "*" } else { " " };
         out.push_str(&format!(
             "{:<id_width$}  {:>6}  {:>13}{mark}  {:>7}  {:>5}  {:>8}\n",
@@ -107,6 +109,23 @@ pub fn summary_table(
             rows.len()
         ));
     }
+    let too_long: Vec<String> = rows
+        .iter()
+        .filter(|row| over(row))
+        .map(|row| {
+            format!("{} takes {} (max-pages {})", row.id, row.pages.unwrap_or(0), limit(row).unwrap_or(0))
+        })
+        .collect();
+    if !too_long.is_empty() {
+        out.push_str(&format!(
+            "! more pages than max-pages even with tighter spacing and text down to 11 pt \
+             (large print never shrinks): {}\n",
+            too_long.join(", ")
+        ));
+    }
+    if let Some(line) = paper_line(rows) {
+        out.push_str(&line);
+    }
     let removed: usize = rows.iter().map(|row| row.removed).sum();
     if removed > 0 {
         out.push_str(&format!(
@@ -121,6 +140,22 @@ pub fn summary_table(
         out.push_str(&format!("{warnings} warning{plural} in all: {warnings_hint}\n"));
     }
     out
+}
+
+/// The paper one copy of every handout takes, printed one-sided and on both sides.
+fn paper_line(rows: &[ArticleReport]) -> Option<String> {
+    let pages: Vec<usize> = rows.iter().filter_map(|row| row.pages).collect();
+    if pages.is_empty() {
+        return None;
+    }
+    let total: usize = pages.iter().sum();
+    let duplex: usize = pages.iter().map(|p| p.div_ceil(2)).sum();
+    Some(format!(
+        "One copy of each handout: {total} page{}, {total} sheet{} one-sided, {duplex} sheet{} printed on both sides\n",
+        if total == 1 { "" } else { "s" },
+        if total == 1 { "" } else { "s" },
+        if duplex == 1 { "" } else { "s" },
+    ))
 }
 
 /// Rows for `check`, where nothing is typeset.
@@ -150,8 +185,30 @@ mod tests {
             level: ReadingLevel::Grade(grade),
             removed: 0,
             pages: Some(2),
+            max_pages: None,
             warnings,
         }
+    }
+
+    #[test]
+    fn summary_table_marks_handouts_over_max_pages_and_counts_the_paper() {
+        let mut long = row("long", 6.0, 0);
+        long.pages = Some(3);
+        let mut short = row("short", 6.0, 0);
+        short.pages = Some(1);
+        short.max_pages = Some(1);
+        let targets =
+            crate::config::Handout { max_pages: std::num::NonZeroUsize::new(2), ..Default::default() };
+        let table = summary_table(&[long, short], &targets, "see check.");
+        assert!(table.contains("    3!"), "{table}");
+        assert!(table.contains("long takes 3 (max-pages 2)"), "{table}");
+        assert!(!table.contains("short takes"), "{table}");
+        assert!(
+            table.contains(
+                "One copy of each handout: 4 pages, 4 sheets one-sided, 3 sheets printed on both sides"
+            ),
+            "{table}"
+        );
     }
 
     #[test]
@@ -165,7 +222,11 @@ mod tests {
         // At the maximum is not above it.
         assert!(lines[3].contains(" 8.0 "), "{table}");
         assert_eq!(lines[4], "* reads above grade 8 (max-grade in the config): 1 of 3");
-        assert_eq!(lines[5], "4 warnings in all: see check.");
+        assert_eq!(
+            lines[5],
+            "One copy of each handout: 6 pages, 6 sheets one-sided, 3 sheets printed on both sides"
+        );
+        assert_eq!(lines[6], "4 warnings in all: see check.");
     }
 
     #[test]
@@ -188,7 +249,9 @@ mod tests {
 
     #[test]
     fn summary_table_without_maximum_or_warnings_has_no_notes() {
-        let table = summary_table(&[row("hard", 14.0, 0)], &Default::default(), "see check.");
+        let mut untypeset = row("hard", 14.0, 0);
+        untypeset.pages = None;
+        let table = summary_table(&[untypeset], &Default::default(), "see check.");
         assert_eq!(table.lines().count(), 2, "{table}");
         assert!(!table.contains('*'), "{table}");
     }

@@ -15,6 +15,8 @@
 //! OEBPS/<article-id>.xhtml     one per article, in collection order
 //! OEBPS/style.css
 //! OEBPS/fonts/*.ttf            Atkinson Hyperlegible, four styles
+//! OEBPS/pictures/<src>         each picture the articles show, once (src relative to
+//!                              the content folder), listed in the manifest
 //! ```
 
 mod chapter;
@@ -78,8 +80,28 @@ pub fn collection_id(collection: &Collection) -> String {
     if slug.is_empty() { "collection".to_string() } else { slug }
 }
 
-/// Builds the EPUB for `articles`, ordered by `collection.order` and then by id.
+/// Builds the EPUB for `articles`, ordered by `collection.order` and then by id. For
+/// articles that show pictures, use [`build_epub_with_pictures`]: without a store this
+/// fails on the first figure.
 pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u8>, Error> {
+    build(articles, settings, None)
+}
+
+/// [`build_epub`], with each article's pictures taken from `pictures` (the build's
+/// store: no file is read again) and packaged once under `OEBPS/pictures/`.
+pub fn build_epub_with_pictures(
+    articles: &[Article],
+    settings: &EpubSettings,
+    pictures: &crate::pictures::PictureStore,
+) -> Result<Vec<u8>, Error> {
+    build(articles, settings, Some(pictures))
+}
+
+fn build(
+    articles: &[Article],
+    settings: &EpubSettings,
+    store: Option<&crate::pictures::PictureStore>,
+) -> Result<Vec<u8>, Error> {
     if articles.is_empty() {
         return Err(Error::Output {
             path: format!("{}.epub", collection_id(settings.collection)).into(),
@@ -93,7 +115,24 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
     let mut names: HashSet<String> =
         ["cover", "nav", "style", "package"].into_iter().map(String::from).collect();
     let mut chapters = Vec::with_capacity(ordered.len());
+    let mut pictures: Vec<crate::pictures::Picture> = Vec::new();
+    let mut packaged: HashSet<String> = HashSet::new();
     for article in ordered {
+        if let Some((src, line)) = crate::pictures::figures(&article.blocks).first().copied() {
+            let Some(store) = store else {
+                return Err(Error::Picture {
+                    path: article.source.clone().into(),
+                    line: (line > 0).then_some(line),
+                    src: src.to_string(),
+                    problem: crate::pictures::PictureProblem::Missing(src.to_string()),
+                });
+            };
+            for picture in store.pictures(article)? {
+                if packaged.insert(picture.src.clone()) {
+                    pictures.push(picture);
+                }
+            }
+        }
         let file_stem = unique_name(&article.id, &mut names);
         let lang = xml::lang_or(&article.meta.lang, &book_lang).to_string();
         let title = match xml::one_line(&article.meta.title) {
@@ -111,7 +150,22 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
         });
     }
 
-    let book = package::Book { settings, lang: &book_lang, modified: &modified, chapters: &chapters };
+    let listed: Vec<package::PictureFile> = pictures
+        .iter()
+        .enumerate()
+        .map(|(i, picture)| package::PictureFile {
+            manifest_id: format!("picture-{}", i + 1),
+            href: picture_href(&picture.src),
+            media_type: picture.format.media_type(),
+        })
+        .collect();
+    let book = package::Book {
+        settings,
+        lang: &book_lang,
+        modified: &modified,
+        chapters: &chapters,
+        pictures: &listed,
+    };
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("META-INF/container.xml".into(), package::CONTAINER_XML.as_bytes().to_vec()),
         ("OEBPS/package.opf".into(), package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes()),
@@ -126,6 +180,9 @@ pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u
     files.push(("OEBPS/style.css".into(), package::stylesheet(&settings.brand.primary_color).into_bytes()));
     for (name, bytes) in FONTS {
         files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
+    }
+    for picture in &pictures {
+        files.push((format!("OEBPS/pictures/{}", picture.src), picture.bytes.as_slice().to_vec()));
     }
     write_zip(&files, modified.zip_time()).map_err(|err| Error::Output {
         path: format!("{}.epub", collection_id(settings.collection)).into(),
@@ -278,6 +335,22 @@ pub(crate) fn xhtml_head(lang: &str, title: &str) -> String {
         lang = xml::escape(lang),
         title = xml::escape(title),
     )
+}
+
+/// Where a picture (a [`crate::model::Block::Figure`]'s `src`, relative to the content
+/// folder) lives in the package, relative to the chapters.
+/// Percent-encoded, as a URL in the chapters and the manifest must be (a space is
+/// `%20`); the file in the zip keeps the plain name.
+pub(crate) fn picture_href(src: &str) -> String {
+    let mut href = String::from("pictures/");
+    for byte in src.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            href.push(byte as char);
+        } else {
+            href.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    href
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub struct FrontMatter {
     pub url: Option<String>,
     /// `keep`: print the whole paste, without looking for the article in a web page.
     pub boilerplate: Option<Boilerplate>,
+    /// Fit this handout on at most this many pages (overrides `[handout] max-pages`).
+    #[serde(rename = "max-pages")]
+    pub max_pages: Option<std::num::NonZeroUsize>,
 }
 
 /// Front matter `boilerplate:`.

@@ -6,7 +6,8 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::ingest::Body;
-use crate::model::{Block, Inline};
+use crate::model::{Block, Inline, Warning};
+use crate::pictures::{self, PictureSyntax};
 
 /// Quotes, lists and list items nested deeper than this are flattened into the container
 /// at this depth (their text kept, only the extra indentation lost). Without a cap, a
@@ -27,6 +28,7 @@ pub fn parse(body: &str, first_line: usize) -> Body {
     for (event, range) in parser.into_offset_iter() {
         builder.event(event, line_at(range.start));
     }
+    let warnings = std::mem::take(&mut builder.warnings);
     let mut blocks = builder.finish();
 
     let mut out = Body::default();
@@ -41,7 +43,8 @@ pub fn parse(body: &str, first_line: usize) -> Body {
         }
     }
     out.blocks = blocks;
-    out.warnings = crate::ingest::text::bidi_override_warnings(body, first_line);
+    out.warnings = warnings;
+    out.warnings.extend(crate::ingest::text::bidi_override_warnings(body, first_line));
     out
 }
 
@@ -89,8 +92,14 @@ enum InlineKind {
     Strong,
     Emphasis,
     Link(String),
-    /// An image's alt text, kept as text so no words are lost.
+    /// An image's alt text, kept as text so no words are lost: an image that cannot be
+    /// a figure where it stands (in a link, heading, table cell or alt text).
     Image,
+    /// An image in a paragraph: a figure after the paragraph, its content the alt text.
+    Figure {
+        dest: String,
+        title: String,
+    },
     /// A span nested too deeply: its content goes to the parent as it is.
     Flat,
 }
@@ -98,11 +107,18 @@ enum InlineKind {
 #[derive(Debug)]
 struct Builder {
     stack: Vec<Frame>,
+    /// Figures met in the open paragraph: they follow it when it closes.
+    figures: Vec<Block>,
+    warnings: Vec<Warning>,
 }
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { stack: vec![Frame::Blocks { blocks: Vec::new(), line: 1, flat: false }] }
+        Builder {
+            stack: vec![Frame::Blocks { blocks: Vec::new(), line: 1, flat: false }],
+            figures: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -138,6 +154,9 @@ impl Builder {
             return;
         }
         if nests_inlines && self.inline_depth() >= MAX_INLINE_NESTING {
+            if matches!(tag, Tag::Image { .. }) {
+                self.warn_inline_picture("nested too deeply in bold, italic or links", line);
+            }
             self.stack.push(Frame::Inlines { kind: InlineKind::Flat, content: vec![], line });
             return;
         }
@@ -154,7 +173,16 @@ impl Builder {
             Tag::Link { dest_url, .. } => {
                 Frame::Inlines { kind: InlineKind::Link(dest_url.to_string()), content: vec![], line }
             }
-            Tag::Image { .. } => Frame::Inlines { kind: InlineKind::Image, content: vec![], line },
+            Tag::Image { dest_url, title, .. } => {
+                let kind = match self.picture_blocked_by() {
+                    Some(place) => {
+                        self.warn_inline_picture(place, line);
+                        InlineKind::Image
+                    }
+                    None => InlineKind::Figure { dest: dest_url.to_string(), title: title.to_string() },
+                };
+                Frame::Inlines { kind, content: vec![], line }
+            }
             Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {
                 Frame::Blocks { blocks: vec![], line, flat: false }
             }
@@ -185,9 +213,7 @@ impl Builder {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Inlines { kind, content, line } => match kind {
-                InlineKind::Paragraph | InlineKind::ImplicitParagraph => {
-                    self.push_block(Block::Paragraph { content: merge_text(content), line })
-                }
+                InlineKind::Paragraph | InlineKind::ImplicitParagraph => self.push_paragraph(content, line),
                 InlineKind::Heading(level) => {
                     self.push_block(Block::Heading { level, content: merge_text(content), line })
                 }
@@ -206,6 +232,18 @@ impl Builder {
                 }
                 InlineKind::Link(url) => {
                     self.push_inline(Inline::Link { url, content: merge_text(content) }, line)
+                }
+                InlineKind::Figure { dest, title } => {
+                    let alt = crate::model::plain_text(&content);
+                    match pictures::figure(PictureSyntax { alt, dest, title }, line, &mut self.warnings) {
+                        // In a tight list item no paragraph is open: the figure is a block.
+                        Ok(figure) if !matches!(self.stack.last(), Some(Frame::Inlines { .. })) => {
+                            self.push_block(figure)
+                        }
+                        Ok(figure) => self.figures.push(figure),
+                        // A web address: its alt text stays, as text.
+                        Err(_) => content.into_iter().for_each(|inline| self.push_inline(inline, line)),
+                    }
                 }
                 InlineKind::Image | InlineKind::Flat => {
                     for inline in content {
@@ -257,6 +295,54 @@ impl Builder {
             .saturating_sub(1)
     }
 
+    /// Where an image starting now cannot be a figure: inside a link, heading, table
+    /// cell or another image's alt text. `None` in a paragraph (also in bold or italic).
+    fn picture_blocked_by(&self) -> Option<&'static str> {
+        for frame in self.stack.iter().rev() {
+            let Frame::Inlines { kind, .. } = frame else { return None };
+            match kind {
+                InlineKind::Paragraph | InlineKind::ImplicitParagraph => return None,
+                InlineKind::Strong | InlineKind::Emphasis => continue,
+                InlineKind::Link(_) => return Some("link"),
+                InlineKind::Heading(_) => return Some("heading"),
+                InlineKind::Cell => return Some("table"),
+                InlineKind::Image | InlineKind::Figure { .. } => return Some("picture's description"),
+                InlineKind::CodeBlock | InlineKind::Flat => {
+                    return Some("nested too deeply in bold, italic or links");
+                }
+            }
+        }
+        None
+    }
+
+    fn warn_inline_picture(&mut self, place: &str, line: usize) {
+        let place = if place.starts_with("nested") {
+            format!("a picture {place}")
+        } else {
+            format!("a picture inside a {place}")
+        };
+        self.warnings.push(Warning::at(
+            line,
+            format!("{place} is printed as its alt text; put the picture on a line of its own to show it"),
+        ));
+    }
+
+    /// A closed paragraph, then the figures met in it. A paragraph that held only
+    /// pictures is just the figures.
+    fn push_paragraph(&mut self, content: Vec<Inline>, line: usize) {
+        let figures = std::mem::take(&mut self.figures);
+        let content = merge_text(content);
+        let has_text = !crate::model::plain_text(&content).trim().is_empty();
+        if figures.is_empty() {
+            self.push_block(Block::Paragraph { content, line });
+        } else if has_text {
+            self.push_block(Block::Paragraph { content: trim_ends(content), line });
+        }
+        for figure in figures {
+            self.push_block(figure);
+        }
+    }
+
     /// Open bold, italic, link and image spans.
     fn inline_depth(&self) -> usize {
         self.stack
@@ -268,7 +354,8 @@ impl Builder {
                         kind: InlineKind::Strong
                             | InlineKind::Emphasis
                             | InlineKind::Link(_)
-                            | InlineKind::Image,
+                            | InlineKind::Image
+                            | InlineKind::Figure { .. },
                         ..
                     }
                 )
@@ -304,10 +391,8 @@ impl Builder {
         if let Some(Frame::Inlines { kind: InlineKind::ImplicitParagraph, .. }) = self.stack.last()
             && let Some(Frame::Inlines { content, line, .. }) = self.stack.pop()
         {
-            let paragraph = Block::Paragraph { content: merge_text(content), line };
-            if let Some(Frame::Blocks { blocks, .. }) = self.stack.last_mut() {
-                blocks.push(paragraph);
-            }
+            // The stack top is now a container of blocks, so this cannot come back here.
+            self.push_paragraph(content, line);
         }
     }
 
@@ -334,6 +419,18 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H3 => 3,
         _ => 4,
     }
+}
+
+/// A paragraph whose picture was taken out keeps no space where it stood at either end.
+fn trim_ends(mut content: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text { text }) = content.first_mut() {
+        *text = text.trim_start().to_string();
+    }
+    if let Some(Inline::Text { text }) = content.last_mut() {
+        *text = text.trim_end().to_string();
+    }
+    content.retain(|inline| !matches!(inline, Inline::Text { text } if text.is_empty()));
+    content
 }
 
 /// Adjacent text runs (pulldown-cmark splits text at entities and breaks) become one.
@@ -441,6 +538,85 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn figure(src: &str, alt: &str, caption: Option<&str>, line: usize) -> Block {
+        Block::Figure {
+            src: src.into(),
+            alt: alt.into(),
+            caption: caption.map(|c| vec![Inline::text(c)]),
+            line,
+        }
+    }
+
+    #[test]
+    fn a_paragraph_holding_a_picture_is_a_figure() {
+        let body = parse(
+            "Intro.\n\n![A person checks the sole of their foot](pictures/foot%20check.svg \"Check both feet.\")\n",
+            3,
+        );
+        assert_eq!(
+            body.blocks,
+            vec![
+                Block::Paragraph { content: vec![Inline::text("Intro.")], line: 3 },
+                figure(
+                    "pictures/foot check.svg",
+                    "A person checks the sole of their foot",
+                    Some("Check both feet."),
+                    5
+                ),
+            ]
+        );
+        assert!(body.warnings.is_empty(), "{:?}", body.warnings);
+    }
+
+    #[test]
+    fn text_around_a_picture_stays_and_the_figure_follows() {
+        let body = parse("Look at this ![a *red* foot](a.png) and that.\n\n- ![b](b.jpg)\n", 1);
+        assert_eq!(
+            body.blocks,
+            vec![
+                Block::Paragraph { content: vec![Inline::text("Look at this  and that.")], line: 1 },
+                figure("a.png", "a red foot", None, 1),
+                Block::List {
+                    ordered: false,
+                    start: None,
+                    items: vec![vec![figure("b.jpg", "b", None, 3)]],
+                    line: 3
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn pictures_that_cannot_be_figures_keep_their_alt_text_and_warn() {
+        let body = parse(
+            "# T\n\n[![logo](l.png)](https://x.org)\n\n## A ![icon](i.png) heading\n\n| a |\n|---|\n| ![cell](c.png) |\n\n![web](https://x.org/a.png)\n",
+            1,
+        );
+        let text = format!("{:?}", body.blocks);
+        assert!(!text.contains("Figure"), "{text}");
+        for word in ["logo", "icon", "cell", "web"] {
+            assert!(text.contains(word), "{word} lost: {text}");
+        }
+        let warnings: Vec<(Option<usize>, &str)> =
+            body.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(
+            warnings[0].1.starts_with("a picture inside a link is printed as its alt text"),
+            "{warnings:?}"
+        );
+        assert_eq!(warnings[0].0, Some(3));
+        assert!(warnings[1].1.starts_with("a picture inside a heading"), "{warnings:?}");
+        assert!(warnings[2].1.starts_with("a picture inside a table"), "{warnings:?}");
+        assert_eq!((warnings[3].0, warnings[3].1), (Some(11), crate::pictures::WEB_ADDRESS_WARNING));
+    }
+
+    #[test]
+    fn a_picture_without_alt_text_is_decoration_with_a_warning() {
+        let body = parse("![](x.png)\n", 9);
+        assert_eq!(body.blocks, vec![figure("x.png", "", None, 9)]);
+        assert_eq!(body.warnings, vec![Warning::at(9, crate::pictures::NO_ALT_WARNING)]);
     }
 
     #[test]

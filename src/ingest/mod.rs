@@ -36,6 +36,7 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = crate::config::DEFAULT_MAX_FILE_MIB * 10
 /// What [`discover_all`] found: article files to read, entries it refused, each an
 /// [`Error::Input`] naming the path, for the batch to report like any unreadable article,
 /// and files that are not articles at all (`report.docx`), to be listed as skipped.
+/// Pictures (`.png`, `.jpg`, `.jpeg`, `.svg`) are neither: articles show them.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<PathBuf>,
@@ -89,7 +90,8 @@ pub fn discover_all(dir: &Path) -> Result<Discovery> {
             continue;
         } else if is_article_path(&path) {
             found.files.push(path);
-        } else {
+        } else if !crate::pictures::is_picture_path(&path) {
+            // Pictures belong in the content folder (articles show them): not skipped.
             found.skipped.push(path);
         }
     }
@@ -304,6 +306,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             audience: front.audience,
             tags: front.tags,
             url: front.url,
+            max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
         },
         blocks,
         removed,

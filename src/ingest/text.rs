@@ -108,7 +108,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         )));
     }
 
-    out.blocks = blocks(&article);
+    out.blocks = blocks(&article, &mut out.warnings);
     out.warnings.extend(bidi_override_warnings(body, first_line));
     if let Some(warning) = truncation_warning(&out.blocks) {
         out.warnings.push(warning);
@@ -118,13 +118,23 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
 
 /// Lines of the article → blocks: lists (marked, or unmarked after a lead-in), headings
 /// (short lines that head body text, numbered or label headings), paragraphs.
-fn blocks(lines: &[Line]) -> Vec<Block> {
+fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
     let spaced = lines.iter().skip(1).any(|line| line.blank_before);
     let mut blocks = Vec::new();
     let mut index = 0;
     while index < lines.len() {
         let line = &lines[index];
         let next = lines.get(index + 1);
+        // `![alt](path "caption")` on a line of its own: the Markdown syntax, one rule
+        // for both formats (see `crate::pictures`).
+        if let Some(picture) = crate::pictures::parse_line(&line.text) {
+            blocks.push(match crate::pictures::figure(picture, line.number, warnings) {
+                Ok(figure) => figure,
+                Err(alt) => Block::Paragraph { content: vec![Inline::text(alt)], line: line.number },
+            });
+            index += 1;
+            continue;
+        }
         // A lone "A. Smith…" is an initial, not a lettered list: letters need a neighbour.
         let marker = list_marker(&line.text).filter(|m| {
             m.kind != MarkerKind::Letter
@@ -180,6 +190,11 @@ fn blocks(lines: &[Line]) -> Vec<Block> {
         index += 1;
     }
     blocks
+}
+
+/// A line [`crate::pictures::parse_line`] may read as a picture (the cheap test).
+fn is_picture_line(text: &str) -> bool {
+    text.starts_with("![") && text.ends_with(')')
 }
 
 fn heading(text: &str, line: usize) -> Block {
@@ -273,7 +288,7 @@ fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
     let mut all_unpunctuated = true;
     for (offset, line) in lines.iter().enumerate() {
         let text = &line.text;
-        if is_lead_in(text) || list_marker(text).is_some() {
+        if is_lead_in(text) || list_marker(text).is_some() || is_picture_line(text) {
             break;
         }
         if offset > 0 && tight && line.blank_before {
@@ -1010,6 +1025,35 @@ Privacy Policy";
         assert_eq!(body.warnings.len(), 1, "{:?}", body.warnings);
         assert_eq!(body.warnings[0].line, Some(6));
         assert!(body.warnings[0].message.starts_with("bidirectional override (U+202E)"));
+    }
+
+    #[test]
+    fn a_picture_line_is_a_figure_with_the_markdown_syntax() {
+        let body = parse(
+            "Foot care\n\nCheck your feet every day, including the soles and between the toes.\n\n![A person checks the sole of their foot](pictures/foot.svg \"Check both feet every day.\")\n\nCall us if you see a cut or a blister that does not heal.\n\n![](pictures/deco.png)\n![Old chart](https://example.org/chart.png)\n",
+            1,
+        );
+        assert_eq!(
+            body.blocks[1],
+            Block::Figure {
+                src: "pictures/foot.svg".into(),
+                alt: "A person checks the sole of their foot".into(),
+                caption: Some(vec![Inline::text("Check both feet every day.")]),
+                line: 5
+            }
+        );
+        assert!(
+            matches!(&body.blocks[3], Block::Figure { alt, line: 9, .. } if alt.is_empty()),
+            "{:?}",
+            body.blocks
+        );
+        assert_eq!(body.blocks[4], Block::Paragraph { content: vec![Inline::text("Old chart")], line: 10 });
+        let warnings: Vec<_> = body.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert!(warnings.contains(&(Some(9), crate::pictures::NO_ALT_WARNING)), "{warnings:?}");
+        assert!(warnings.contains(&(Some(10), crate::pictures::WEB_ADDRESS_WARNING)), "{warnings:?}");
+        // Text around the syntax: an ordinary paragraph.
+        let body = parse("Title\n\nSee ![a](x.png) here, it is a sentence of some length.\n", 1);
+        assert!(matches!(body.blocks[0], Block::Paragraph { .. }), "{:?}", body.blocks);
     }
 
     #[test]

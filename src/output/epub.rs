@@ -4,15 +4,19 @@ use super::{Collection, CollectionOutput};
 use crate::config::Config;
 use crate::error::Result;
 use crate::labels::LabelTable;
+use crate::pictures::PictureStore;
+use std::sync::Arc;
 
 pub struct Epub {
     config: Config,
     labels: LabelTable,
+    /// The build's pictures (shared with the PDFs, so each file is read once).
+    pictures: Arc<PictureStore>,
 }
 
 impl Epub {
-    pub fn new(config: &Config) -> Result<Epub> {
-        Ok(Epub { config: config.clone(), labels: LabelTable::load(config.template_dir())? })
+    pub fn new(config: &Config, pictures: Arc<PictureStore>) -> Result<Epub> {
+        Ok(Epub { config: config.clone(), labels: LabelTable::load(config.template_dir())?, pictures })
     }
 
     fn settings(&self) -> crate::epub::EpubSettings<'_> {
@@ -30,6 +34,8 @@ impl CollectionOutput for Epub {
         format!("{}.epub", crate::epub::collection_id(&self.config.collection))
     }
 
+    /// The articles' fingerprints include their pictures' bytes (see `crate::build`), so
+    /// editing a picture makes the EPUB again.
     fn fingerprint(&self, articles: &[String]) -> Option<String> {
         Some(super::hex((
             env!("CARGO_PKG_VERSION"),
@@ -41,14 +47,14 @@ impl CollectionOutput for Epub {
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
         let articles = (collection.articles)()?;
-        crate::epub::build_epub(&articles, &self.settings())
+        crate::epub::build_epub_with_pictures(&articles, &self.settings(), &self.pictures)
     }
 }
 
 /// Builds the EPUB of `articles` into the output folder; returns its path.
 pub fn write_epub(config: &Config, articles: &[crate::model::Article]) -> Result<std::path::PathBuf> {
-    let epub = Epub::new(config)?;
-    let bytes = crate::epub::build_epub(articles, &epub.settings())?;
+    let epub = Epub::new(config, Arc::new(PictureStore::new(&config.content_dir)))?;
+    let bytes = crate::epub::build_epub_with_pictures(articles, &epub.settings(), &epub.pictures)?;
     let path = config.out_dir.join(epub.path());
     crate::fsx::write_atomic(&path, &bytes)?;
     Ok(path)

@@ -107,15 +107,17 @@ pub fn article_outputs<'a>(config: &Config, typesetter: &'a Typesetter) -> Vec<B
 
 /// The outputs made for the whole batch, in the order they are made; the report last,
 /// as it records the others. `whole_batch` is false for a build of some articles only,
-/// whose articles are not the whole catalogue.
+/// whose articles are not the whole catalogue. `pictures` is the build's store (the
+/// typesetter's), so every output shows the same bytes, read once.
 pub fn collection_outputs(
     config: &Config,
     epub: bool,
     whole_batch: bool,
+    pictures: &std::sync::Arc<crate::pictures::PictureStore>,
 ) -> Result<Vec<Box<dyn CollectionOutput>>> {
     let mut outputs: Vec<Box<dyn CollectionOutput>> = Vec::new();
     if epub {
-        outputs.push(Box::new(epub::Epub::new(config)?));
+        outputs.push(Box::new(epub::Epub::new(config, pictures.clone())?));
     }
     if config.site.enabled {
         outputs.extend(html::collection_outputs(config, whole_batch)?);

@@ -20,6 +20,9 @@ pub struct ArticleReport {
     #[serde(default)]
     pub removed: usize,
     pub pages: Option<usize>,
+    /// The article's own `max-pages`, when its front matter sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pages: Option<usize>,
     pub warnings: usize,
 }
 
@@ -34,6 +37,7 @@ impl ArticleReport {
             level: stats.map_or(ReadingLevel::None, Stats::level),
             removed: article.removed.len(),
             pages,
+            max_pages: article.meta.max_pages,
             warnings: article.warnings.len(),
         }
     }

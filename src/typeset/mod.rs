@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{Article, Inline, for_each_inlines};
 
 pub use emit::{emit_fonts, emit_typst_project};
-pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, QR_PATH};
+pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, PICTURES_DIR, QR_PATH};
 use world::{HandoutWorld, Shared};
 
 /// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
@@ -65,8 +65,17 @@ pub struct HandoutInputs {
     /// The article's file, named in errors.
     source: PathBuf,
     article_json: Bytes,
+    /// The options with the designed layout ([`Fit::DESIGNED`]); what fingerprints hash.
     options_json: Bytes,
+    /// The same options as data, to make the tightened layouts' options from.
+    options: serde_json::Value,
+    variant: Variant,
+    max_pages: Option<usize>,
     qr_svg: Option<Bytes>,
+    /// The article's pictures at their virtual paths, from the build's picture store.
+    pictures: Vec<(typst::syntax::FileId, Bytes)>,
+    /// [`crate::pictures::fingerprint`] of them.
+    pictures_hash: u128,
     date: Option<Datetime>,
 }
 
@@ -91,7 +100,52 @@ struct Options<'a> {
     actions: Vec<usize>,
     /// The disclaimer in the article's language.
     disclaimer: Option<&'a str>,
+    /// The most pages the handout may take (front matter, else `[handout] max-pages`).
+    max_pages: Option<usize>,
+    /// How far the layout is tightened (see [`Fit`]); set per compile.
+    fit: Fit,
 }
+
+/// How far a handout's layout is tightened: a spacing factor (1 is the template's
+/// design) and a body size in points (`None` keeps the design's size). The template
+/// reads it as `options.fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+struct Fit {
+    spacing: f64,
+    size: Option<f64>,
+    /// `false` leaves out the questions box: the last resort when even a squeezed box
+    /// would stand alone on a page.
+    questions: bool,
+}
+
+impl Fit {
+    const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true };
+    const fn tighter(spacing: f64, size: Option<f64>) -> Fit {
+        Fit { spacing, size, questions: true }
+    }
+}
+
+/// The layouts tried, in order, until a handout fits its `max-pages` with no page that
+/// holds only the closing parts: tighter spacing first, then smaller body text down
+/// to 11 pt. Large print is never made smaller: it gets more pages instead.
+const REGULAR_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit::tighter(0.8, Some(12.0)),
+    Fit::tighter(0.8, Some(11.5)),
+    Fit::tighter(0.8, Some(11.0)),
+    Fit { spacing: 0.9, size: None, questions: false },
+];
+const LARGE_PRINT_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit { spacing: 0.9, size: None, questions: false },
+];
+
+/// Where the template marks the end of the article, before the closing parts.
+const ARTICLE_END_LABEL: &str = "article-end";
 
 /// What the template reads from `/_handouts/brand.json`.
 #[derive(Debug, Serialize)]
@@ -111,10 +165,13 @@ pub struct Typesetter {
     logo_path: Option<PathBuf>,
     paper: Paper,
     questions_box: bool,
+    max_pages: Option<usize>,
     logo_vpath: Option<String>,
     source_date_epoch: Option<i64>,
     /// `[site]`: where a handout without a `url` points its QR code.
     site: crate::config::Site,
+    /// The build's pictures, read once and shared with the other outputs.
+    pictures: std::sync::Arc<crate::pictures::PictureStore>,
 }
 
 impl Typesetter {
@@ -152,16 +209,25 @@ impl Typesetter {
             logo_path: config.logo.clone(),
             paper: config.handout.paper,
             questions_box: config.handout.questions_box,
+            max_pages: config.handout.max_pages.map(std::num::NonZeroUsize::get),
             logo_vpath: logo.map(|(name, _)| format!("/_handouts/{name}")),
             source_date_epoch: config.source_date_epoch,
             site: config.site.clone(),
+            pictures: std::sync::Arc::new(crate::pictures::PictureStore::new(&config.content_dir)),
         })
+    }
+
+    /// The store the handouts' pictures come from (one per typesetter, so one per
+    /// build): other outputs of the build share it, so each picture is read once.
+    pub fn picture_store(&self) -> &std::sync::Arc<crate::pictures::PictureStore> {
+        &self.pictures
     }
 
     /// Everything one handout's compile reads, made once: both its fingerprint and its
     /// typesetting need the article's JSON, the options and the QR code.
     pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
-        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref())
+        let pictures = self.pictures.pictures(article)?;
+        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures)
     }
 
     fn prepare_with_logo(
@@ -169,7 +235,20 @@ impl Typesetter {
         article: &Article,
         variant: Variant,
         logo: Option<&str>,
+        pictures: &[crate::pictures::Picture],
     ) -> Result<HandoutInputs> {
+        let served = pictures
+            .iter()
+            .map(|picture| match world::picture_id(&picture.src) {
+                Some(id) => Ok((id, picture.bytes.clone())),
+                None => Err(Error::Picture {
+                    path: article.source.clone().into(),
+                    line: None,
+                    src: picture.src.clone(),
+                    problem: crate::pictures::PictureProblem::Unaddressable,
+                }),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let unserializable = |e: serde_json::Error| Error::Output {
             path: article.source.clone().into(),
             message: e.to_string(),
@@ -190,14 +269,23 @@ impl Typesetter {
             labels: self.labels.for_lang(&article.meta.lang).to_json(),
             actions: crate::labels::action_sections(article, &self.labels),
             disclaimer: self.disclaimer.as_ref().and_then(|d| d.for_lang(&article.meta.lang).0),
+            max_pages: article.meta.max_pages.or(self.max_pages),
+            fit: Fit::DESIGNED,
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
+        let max_pages = options.max_pages;
+        let options = serde_json::to_value(&options).map_err(unserializable)?;
         Ok(HandoutInputs {
             ident: format!("{}{}", article.id, variant.suffix()),
             source: PathBuf::from(&article.source),
             article_json: Bytes::new(article_json),
             options_json: Bytes::new(options_json),
+            options,
+            variant,
+            max_pages,
             qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
+            pictures: served,
+            pictures_hash: crate::pictures::fingerprint(pictures),
             date: self.creation_date(article),
         })
     }
@@ -212,6 +300,7 @@ impl Typesetter {
             inputs.article_json.as_slice(),
             inputs.options_json.as_slice(),
             inputs.date.map(|d| format!("{d:?}")),
+            inputs.pictures_hash,
         ));
         format!("{hash:032x}")
     }
@@ -263,6 +352,12 @@ impl Typesetter {
         if let Some(vpath) = self.logo_vpath.as_deref() {
             data.extend(self.shared.data_file(vpath).map(|logo| (vpath, logo)));
         }
+        let pictures: Vec<(String, Bytes)> = inputs
+            .pictures
+            .iter()
+            .map(|(id, bytes)| (id.get().vpath().get_with_slash().to_string(), bytes.clone()))
+            .collect();
+        data.extend(pictures.iter().map(|(vpath, bytes)| (vpath.as_str(), bytes.clone())));
         emit_typst_project(&self.shared.root, &data, dir)?;
         Ok(dir.join(self.shared.main_path()))
     }
@@ -271,13 +366,16 @@ impl Typesetter {
     /// a summary, a QR code, the logo), so that a broken template or logo is one error,
     /// found before any handout is touched, rather than the same error once per article.
     pub fn check(&self, variant: Variant) -> Result<()> {
-        let sample = sample_article()?;
+        let (sample, pictures) = sample_article()?;
         {
-            let Err(err) = self.typeset(&self.prepare(&sample, variant)?) else { return Ok(()) };
+            let logo = self.logo_vpath.as_deref();
+            let Err(err) = self.typeset(&self.prepare_with_logo(&sample, variant, logo, &pictures)?) else {
+                return Ok(());
+            };
             // The same compile without the logo tells a logo the template cannot show
             // from a template error.
             if let Some(path) = &self.logo_path
-                && self.typeset(&self.prepare_with_logo(&sample, variant, None)?).is_ok()
+                && self.typeset(&self.prepare_with_logo(&sample, variant, None, &pictures)?).is_ok()
             {
                 let message = match err {
                     Error::Template { message, .. } => message,
@@ -305,17 +403,68 @@ impl Typesetter {
     }
 
     /// Typesets one handout from its [prepared](Typesetter::prepare) inputs.
+    ///
+    /// Most handouts are compiled once. One that takes more than its `max-pages`, or
+    /// whose closing parts end up alone on a last page, is compiled again with tighter
+    /// layouts ([`REGULAR_FITS`], [`LARGE_PRINT_FITS`]) until one fits; when none does,
+    /// the one with the fewest pages is kept (the build reports the page count).
     pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
+        let fits = match inputs.variant {
+            Variant::Regular => REGULAR_FITS,
+            Variant::LargePrint => LARGE_PRINT_FITS,
+        };
+        let mut best: Option<(PagedDocument, (usize, bool))> = None;
+        for &fit in fits {
+            // Smaller text is only for keeping within max-pages.
+            if fit.size.is_some() && inputs.max_pages.is_none() {
+                continue;
+            }
+            let options_json = if fit == Fit::DESIGNED {
+                inputs.options_json.clone()
+            } else {
+                let mut options = inputs.options.clone();
+                options["fit"] = serde_json::json!(fit);
+                Bytes::new(serde_json::to_vec(&options).unwrap_or_default())
+            };
+            let world = HandoutWorld {
+                shared: &self.shared,
+                article_json: inputs.article_json.clone(),
+                options_json,
+                qr_svg: inputs.qr_svg.clone(),
+                pictures: &inputs.pictures,
+                today: inputs.date,
+            };
+            let warned = typst::compile::<PagedDocument>(&world);
+            let document =
+                warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
+            let pages = document.pages().len();
+            let over = inputs.max_pages.is_some_and(|max| pages > max);
+            let alone = closing_parts_alone(&document);
+            // Fewer pages over the limit first, then no loose last page; the least
+            // tightened layout wins a tie.
+            let badness = (if over { pages } else { 0 }, alone);
+            let better = best.as_ref().is_none_or(|(_, best)| badness < *best);
+            if better {
+                best = Some((document, badness));
+            }
+            if badness == (0, false) {
+                break;
+            }
+        }
+        let Some((document, _)) = best else {
+            return Err(Error::Template {
+                article: Some(inputs.source.clone()),
+                message: "no layout to try".into(),
+            });
+        };
         let world = HandoutWorld {
             shared: &self.shared,
             article_json: inputs.article_json.clone(),
             options_json: inputs.options_json.clone(),
             qr_svg: inputs.qr_svg.clone(),
+            pictures: &inputs.pictures,
             today: inputs.date,
         };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let document =
-            warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
         let options = PdfOptions {
             ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
             creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
@@ -415,6 +564,20 @@ impl Typesetter {
     }
 }
 
+/// Whether the closing parts (everything after the template's `<article-end>` label)
+/// start on a page after the article's last: a page holding nothing of the article. A
+/// template without the label is not checked.
+fn closing_parts_alone(document: &PagedDocument) -> bool {
+    let Some(label) = typst::foundations::Label::new(typst::utils::PicoStr::intern(ARTICLE_END_LABEL)) else {
+        return false;
+    };
+    use typst::introspection::Introspector;
+    let introspector: &dyn Introspector = document.introspector().as_ref();
+    let Ok(end) = introspector.query_label(label) else { return false };
+    let Some(location) = end.location() else { return false };
+    introspector.page(location).is_some_and(|page| page.get() < document.pages().len())
+}
+
 fn pdf_standards() -> PdfStandards {
     // PDF/UA-1: tagged, titled, language-marked, with decorations as artifacts.
     PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
@@ -454,10 +617,27 @@ fn with_page_url<'a>(article: &'a Article, site: &crate::config::Site) -> std::b
     }
 }
 
-/// The article [`Typesetter::check`] compiles the template with.
-fn sample_article() -> Result<Article> {
-    crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))
+/// The article [`Typesetter::check`] compiles the template with, and its picture: a
+/// figure is one more kind of block the template must handle.
+fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
+    let mut article =
+        crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))?;
+    let picture = crate::pictures::Picture {
+        src: "(sample)/picture.svg".into(),
+        format: crate::pictures::Format::Svg,
+        bytes: Bytes::new(SAMPLE_PICTURE.as_bytes()),
+    };
+    article.blocks.push(crate::model::Block::Figure {
+        src: picture.src.clone(),
+        alt: "A blue square".into(),
+        caption: Some(vec![Inline::text("A caption.")]),
+        line: 0,
+    });
+    Ok((article, vec![picture]))
 }
+
+/// The sample article's picture.
+const SAMPLE_PICTURE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#0B5394"/></svg>"##;
 
 /// The shortest run the template breaks (`long-run` in templates/handout.typ).
 const LONG_RUN: usize = 30;

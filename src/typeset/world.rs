@@ -26,6 +26,18 @@ pub const ARTICLE_PATH: &str = "/_handouts/article.json";
 pub const OPTIONS_PATH: &str = "/_handouts/options.json";
 pub const BRAND_PATH: &str = "/_handouts/brand.json";
 pub const QR_PATH: &str = "/_handouts/qr.svg";
+/// Where a figure's picture is served: this folder + its `src` (relative to the
+/// content folder), e.g. `/_handouts/pictures/pictures/foot-check.svg`.
+pub const PICTURES_DIR: &str = "/_handouts/pictures/";
+
+/// The file id of a picture's virtual path ([`PICTURES_DIR`] + `src`); `None` when typst
+/// cannot address the name. Interned once per distinct picture for the life of the
+/// process: bounded by the pictures, not the articles.
+pub(super) fn picture_id(src: &str) -> Option<FileId> {
+    VirtualPath::new(format!("{PICTURES_DIR}{src}"))
+        .ok()
+        .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
 
 /// The body font and its fallbacks, embedded so a handout looks the same on every
 /// machine. Atkinson Hyperlegible covers Latin only; articles pasted by clinic staff also
@@ -373,6 +385,8 @@ pub struct HandoutWorld<'a> {
     pub article_json: Bytes,
     pub options_json: Bytes,
     pub qr_svg: Option<Bytes>,
+    /// The article's pictures, each at its [`picture_id`].
+    pub pictures: &'a [(FileId, Bytes)],
     pub today: Option<Datetime>,
 }
 
@@ -395,11 +409,21 @@ impl HandoutWorld<'_> {
         if let Some(bytes) = self.shared.data.get(&id) {
             return Ok(bytes.clone());
         }
+        if let Some((_, bytes)) = self.pictures.iter().find(|(picture, _)| *picture == id) {
+            return Ok(bytes.clone());
+        }
+        if id.get().vpath().get_with_slash().starts_with(PICTURES_DIR) {
+            // Not a picture of this article: never a template file either.
+            return Err(FileError::NotFound(id.get().vpath().get_with_slash().into()));
+        }
         self.shared.template_file(id)
     }
 
-    fn is_data(id: FileId) -> bool {
-        id == *ARTICLE_ID || id == *OPTIONS_ID || id == *QR_ID
+    fn is_data(&self, id: FileId) -> bool {
+        id == *ARTICLE_ID
+            || id == *OPTIONS_ID
+            || id == *QR_ID
+            || id.get().vpath().get_with_slash().starts_with(PICTURES_DIR)
     }
 }
 
@@ -418,7 +442,7 @@ impl World for HandoutWorld<'_> {
 
     fn source(&self, id: FileId) -> FileResult<Source> {
         // Data files are never sources: article text cannot be evaluated as typst.
-        if HandoutWorld::is_data(id) || self.shared.data.contains_key(&id) {
+        if self.is_data(id) || self.shared.data.contains_key(&id) {
             return Err(FileError::NotSource);
         }
         self.lookup(id)?;

@@ -1,0 +1,336 @@
+//! Page layout, checked on real PDFs: every shipped article, the pasted web pages of
+//! `tests/web/`, and generated articles that end at every height of a page, each on
+//! Letter and A4, regular and large print. The text of each page is extracted back out of
+//! the PDF; a page that holds only the closing parts (questions box, call line, web
+//! address, disclaimer) or that ends in a heading fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use handouts::config::{Config, Paper};
+use handouts::model::{Article, Block, plain_text};
+use handouts::typeset::{Typesetter, Variant};
+
+/// What one handout's pages look like.
+struct Checked {
+    name: String,
+    paper: Paper,
+    variant: Variant,
+    pages: usize,
+    /// Pages (1-based) that hold nothing of the article but the closing parts.
+    closing_only: Vec<usize>,
+    /// Pages (1-based) whose last line of body text is a heading, and that heading.
+    heading_last: Vec<(usize, String)>,
+}
+
+fn config(paper: Paper) -> Config {
+    let mut config = common::repo_config(Path::new("content"), Path::new("out"));
+    config.handout.paper = paper;
+    config
+}
+
+/// Texts printed on every page or in the closing parts, never the article's own words.
+fn furniture(config: &Config, article: &Article) -> Vec<String> {
+    let labels = handouts::labels::LabelTable::load(config.template_dir()).expect("labels load");
+    let labels = labels.for_lang(&article.meta.lang);
+    let phone = config.brand.phone.clone().unwrap_or_default();
+    let mut texts = vec![
+        article.meta.title.clone(),
+        config.brand.name.clone(),
+        format!("{} {phone}", labels.text("call")),
+        format!("{} {phone}", labels.text("call-us")),
+        labels.text("questions").to_string(),
+        labels.text("website").to_string(),
+        labels.text("online").to_string(),
+        labels.text("reviewed").to_string(),
+        article.id.clone(),
+        phone,
+    ];
+    texts.extend(config.brand.website.clone());
+    texts.extend(article.meta.url.clone());
+    texts.extend(article.meta.reviewed.clone());
+    if let Some(disclaimer) = &config.brand.disclaimer {
+        texts.extend(disclaimer.for_lang(&article.meta.lang).0.map(str::to_string));
+    }
+    // Longest first, so a title that contains the brand name goes as a whole.
+    texts.retain(|t| !t.trim().is_empty());
+    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    texts.iter().map(|t| common::collapse_whitespace(t)).collect()
+}
+
+fn headings(blocks: &[Block], out: &mut Vec<String>) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } => out.push(common::collapse_whitespace(&plain_text(content))),
+            Block::List { items, .. } => items.iter().for_each(|item| headings(item, out)),
+            Block::Quote { blocks, .. } => headings(blocks, out),
+            _ => {}
+        }
+    }
+}
+
+fn check(typesetter: &Typesetter, config: &Config, article: &Article, variant: Variant) -> Checked {
+    let pdf = typesetter.typeset_pdf(article, variant).expect("typesets");
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf.bytes).expect("PDF text extracts");
+    let furniture = furniture(config, article);
+    let mut heads = Vec::new();
+    headings(&article.blocks, &mut heads);
+    let page_number = regex_lite_page_number();
+    let mut closing_only = Vec::new();
+    let mut heading_last = Vec::new();
+    for (i, text) in pages.iter().enumerate() {
+        let mut rest = common::collapse_whitespace(text);
+        for text in &furniture {
+            rest = rest.replace(text.as_str(), " ");
+        }
+        let rest = page_number(&rest);
+        let words: Vec<&str> =
+            rest.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
+        if words.len() < 3 {
+            closing_only.push(i + 1);
+        }
+        // The body ends where the footer starts: the footer's first text is the call line.
+        let page = common::collapse_whitespace(text);
+        let body = page.rsplit_once(&furniture_call(config, article)).map_or(page.as_str(), |(body, _)| body);
+        let body = body.trim_end();
+        for heading in &heads {
+            if !heading.is_empty() && body.ends_with(heading.as_str()) && i + 1 < pages.len() {
+                heading_last.push((i + 1, heading.clone()));
+            }
+        }
+    }
+    Checked {
+        name: article.id.clone(),
+        paper: config.handout.paper,
+        variant,
+        pages: pdf.pages,
+        closing_only,
+        heading_last,
+    }
+}
+
+fn furniture_call(config: &Config, article: &Article) -> String {
+    let labels = handouts::labels::LabelTable::load(config.template_dir()).expect("labels load");
+    let labels = labels.for_lang(&article.meta.lang);
+    common::collapse_whitespace(&format!(
+        "{} {}",
+        labels.text("call"),
+        config.brand.phone.clone().unwrap_or_default()
+    ))
+}
+
+/// Drops "Page 2 of 3" and "Página 2 de 3".
+fn regex_lite_page_number() -> impl Fn(&str) -> String {
+    |text: &str| {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let is_number = |w: &str| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty();
+            if i + 3 < words.len()
+                && ["Page", "Página"].contains(&words[i])
+                && is_number(words[i + 1])
+                && ["of", "de"].contains(&words[i + 2])
+                && is_number(words[i + 3])
+            {
+                i += 4;
+                continue;
+            }
+            out.push(words[i]);
+            i += 1;
+        }
+        out.join(" ")
+    }
+}
+
+/// Articles that end at every height of a page: `filler` short paragraphs, then a
+/// section with a heading, a lead-in and a list, then a last paragraph.
+fn generated(filler: usize, list_items: usize) -> Article {
+    let mut text = String::from("# Caring for your skin during treatment\n\n");
+    for i in 0..filler {
+        text.push_str(&format!(
+            "Paragraph {i} tells you one thing about skin care. Use a mild soap and pat your skin dry.\n\n"
+        ));
+    }
+    text.push_str("## Things that help\n\nFor example:\n\n");
+    for i in 0..list_items {
+        text.push_str(&format!("- Item {i}: drink water and use lotion twice a day\n"));
+    }
+    text.push_str("\nAsk your nurse which lotion is right for you.\n");
+    let path = PathBuf::from(format!("generated-{filler:02}-{list_items:02}.md"));
+    handouts::ingest::ingest_bytes(&path, text.as_bytes()).expect("generated article ingests")
+}
+
+fn articles() -> Vec<Article> {
+    let mut articles = Vec::new();
+    for dir in ["content", "tests/web"] {
+        for path in handouts::ingest::discover(Path::new(dir)).expect("folder lists") {
+            articles.push(handouts::ingest::ingest_file(&path).expect("article ingests"));
+        }
+    }
+    for filler in 0..24 {
+        articles.push(generated(filler, 3));
+    }
+    for items in [8, 14, 20] {
+        articles.push(generated(6, items));
+    }
+    articles
+}
+
+#[test]
+fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
+    let articles = articles();
+    let mut checked = Vec::new();
+    for paper in [Paper::UsLetter, Paper::A4] {
+        let config = config(paper);
+        let typesetter = Typesetter::new(&config).expect("typesetter loads");
+        for article in &articles {
+            for variant in [Variant::Regular, Variant::LargePrint] {
+                checked.push(check(&typesetter, &config, article, variant));
+            }
+        }
+    }
+    let orphans: Vec<&Checked> = checked.iter().filter(|c| !c.closing_only.is_empty()).collect();
+    let heading_ends: Vec<&Checked> = checked.iter().filter(|c| !c.heading_last.is_empty()).collect();
+    println!("{:<48} {:<9} {:<7} {:>5}  problems", "handout", "paper", "print", "pages");
+    for c in &checked {
+        let mut problems = Vec::new();
+        if !c.closing_only.is_empty() {
+            problems.push(format!("closing parts alone on page {:?}", c.closing_only));
+        }
+        for (page, heading) in &c.heading_last {
+            problems.push(format!("page {page} ends in heading {heading:?}"));
+        }
+        println!(
+            "{:<48} {:<9} {:<7} {:>5}  {}",
+            c.name,
+            c.paper.typst_name(),
+            if c.variant == Variant::Regular { "regular" } else { "large" },
+            c.pages,
+            problems.join("; ")
+        );
+    }
+    println!(
+        "{} PDFs: {} end in a page of closing parts only, {} have a page ending in a heading",
+        checked.len(),
+        orphans.len(),
+        heading_ends.len()
+    );
+    assert!(orphans.is_empty() && heading_ends.is_empty(), "layout problems: see the table above");
+}
+
+/// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
+/// the title is a heading's `/T`.
+fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
+    let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
+    let deref = |object: &lopdf::Object| -> lopdf::Object {
+        match object {
+            lopdf::Object::Reference(id) => document.get_object(*id).expect("reference resolves").clone(),
+            other => other.clone(),
+        }
+    };
+    let catalog = document.catalog().expect("catalog");
+    let root = deref(catalog.get(b"StructTreeRoot").expect("tagged PDF has a structure tree"));
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let lopdf::Object::Dictionary(dict) = node else { continue };
+        if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
+            let title = dict.get(b"T").ok().map(&deref).and_then(|t| match t {
+                lopdf::Object::String(bytes, _) => Some(decode_pdf_string(&bytes)),
+                _ => None,
+            });
+            out.push((String::from_utf8_lossy(kind).into_owned(), title));
+        }
+        let kids = match dict.get(b"K").map(&deref) {
+            Ok(lopdf::Object::Array(kids)) => kids,
+            Ok(kid @ lopdf::Object::Dictionary(_)) => vec![kid],
+            _ => vec![],
+        };
+        // Depth first, in order.
+        for kid in kids.iter().rev() {
+            stack.push(deref(kid));
+        }
+    }
+    out
+}
+
+/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding (ASCII here).
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> =
+            utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn the_title_is_the_one_top_heading_and_sections_nest_under_it() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    let mut checked = 0;
+    for path in handouts::ingest::discover(Path::new("content")).expect("content lists") {
+        let article = handouts::ingest::ingest_file(&path).expect("article ingests");
+        for variant in [Variant::Regular, Variant::LargePrint] {
+            let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
+            let headings: Vec<(u32, Option<String>)> = structure(&pdf.bytes)
+                .into_iter()
+                .filter_map(|(kind, title)| {
+                    let level = kind.strip_prefix('H')?.parse::<u32>().ok()?;
+                    Some((level, title))
+                })
+                .collect();
+            assert!(headings.len() >= 2, "{}: headings {headings:?}", article.id);
+            println!("{} {variant:?}: {headings:?}", article.id);
+            let (first_level, first_title) = &headings[0];
+            assert_eq!(*first_level, 1, "{}: the first heading is the title: {headings:?}", article.id);
+            assert_eq!(first_title.as_deref(), Some(article.meta.title.as_str()), "{}", article.id);
+            let mut last = 1;
+            for (level, title) in &headings[1..] {
+                assert!((2..=4).contains(level), "{}: {title:?} is H{level}: {headings:?}", article.id);
+                assert!(*level <= last + 1, "{}: {title:?} skips from H{last} to H{level}", article.id);
+                last = *level;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "every shipped article in both prints: {checked}");
+}
+
+fn eating_article(parts: usize, max_pages: usize) -> Article {
+    let mut text = format!("---\ntitle: Eating well during treatment\nmax-pages: {max_pages}\n---\n");
+    for i in 0..parts {
+        text.push_str(&format!(
+            "## Part {i}\n\nSmall meals every few hours are easier than three big ones. Keep snacks \
+             you like close by, and drink between meals rather than with them.\n\n"
+        ));
+    }
+    handouts::ingest::ingest_bytes(Path::new("eating.md"), text.as_bytes()).expect("ingests")
+}
+
+#[test]
+fn max_pages_tightens_a_handout_onto_one_page_or_leaves_it_longer() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesetter loads");
+    let article = eating_article(7, 1);
+    assert_eq!(article.meta.max_pages, Some(1));
+    let fitted = typesetter.typeset_pdf(&article, Variant::Regular).expect("typesets");
+    let mut unlimited = article.clone();
+    unlimited.meta.max_pages = None;
+    let designed = typesetter.typeset_pdf(&unlimited, Variant::Regular).expect("typesets");
+    assert_eq!(designed.pages, 2, "the test article must need a second page as designed");
+    assert_eq!(fitted.pages, 1, "tightened onto one page");
+    let (fitted_size, designed_size) =
+        (common::pdf_body_font_size(&fitted.bytes), common::pdf_body_font_size(&designed.bytes));
+    assert!((11.0..=designed_size).contains(&fitted_size), "{fitted_size} pt vs {designed_size} pt");
+    // Too long for one page even at 11 pt: it keeps its pages (the build's table marks it).
+    let long = typesetter.typeset_pdf(&eating_article(16, 1), Variant::Regular).expect("typesets");
+    assert!(long.pages > 1);
+    // Large print never shrinks: it keeps 18 pt and takes the pages it needs.
+    let large = typesetter.typeset_pdf(&article, Variant::LargePrint).expect("typesets");
+    assert!(large.pages > 1);
+    assert!(common::pdf_body_font_size(&large.bytes) >= 18.0);
+}
