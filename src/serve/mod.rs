@@ -93,7 +93,9 @@ impl Desk {
 }
 
 struct Server {
-    desk: RwLock<Arc<Desk>>,
+    /// Replaced by the watcher after every rebuild, before pages are told to reload;
+    /// `Some` from the first build on.
+    desk: Arc<RwLock<Option<Arc<Desk>>>>,
     events: broadcast::Sender<()>,
     token: Option<String>,
     /// `Host` values accepted; `None` accepts any (`--listen` on every interface, where
@@ -140,9 +142,9 @@ pub fn serve(
         });
     }
     let _ = built.recv();
-    let Some(first) = desk.read().unwrap_or_else(|p| p.into_inner()).clone() else {
+    if desk.read().unwrap_or_else(|p| p.into_inner()).is_none() {
         return Err(Desk::load(&options).err().unwrap_or_else(|| Error::usage("the first build failed")));
-    };
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -157,7 +159,7 @@ pub fn serve(
         let bound = listener.local_addr().map_err(|e| Error::usage(format!("{addr}: {e}")))?;
         let token = options.listen.map(|_| new_token()).transpose()?;
         let server = Arc::new(Server {
-            desk: RwLock::new(first),
+            desk,
             events: events.clone(),
             token: token.clone(),
             hosts: allowed_hosts(bound, options.listen.is_some()),
@@ -165,23 +167,6 @@ pub fn serve(
             out: options.out.clone(),
             verbose: options.verbose,
         });
-        // The desk follows the watcher's rebuilds.
-        {
-            let server = server.clone();
-            let mut rebuilt = events.subscribe();
-            tokio::spawn(async move {
-                loop {
-                    match rebuilt.recv().await {
-                        Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                            if let Some(new) = desk.read().unwrap_or_else(|p| p.into_inner()).clone() {
-                                *server.desk.write().unwrap_or_else(|p| p.into_inner()) = new;
-                            }
-                        }
-                        Err(broadcast::error::RecvError::Closed) => break,
-                    }
-                }
-            });
-        }
         let shown = if bound.ip().is_unspecified() {
             format!("http://{}:{}/", local_name(), bound.port())
         } else {
@@ -334,6 +319,13 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
         _ => file(server, &path),
     };
     if head { strip_body(response) } else { response }
+}
+
+impl Server {
+    fn desk(&self) -> Arc<Desk> {
+        let desk = self.desk.read().unwrap_or_else(|p| p.into_inner()).clone();
+        desk.expect("the desk is loaded before the server starts")
+    }
 }
 
 fn cookie_holds(headers: &HeaderMap, token: &str) -> bool {
@@ -529,7 +521,7 @@ struct FormState {
 /// The handout's page with the print form, or `None` when the article is not built.
 fn desk_page(server: &Server, id: &str, state: Option<&FormState>) -> Option<String> {
     let article = built_article(&server.out, id)?;
-    let desk = server.desk.read().unwrap_or_else(|p| p.into_inner()).clone();
+    let desk = server.desk();
     let page = match desk.site.page(&article, true) {
         Ok(page) => page,
         Err(err) => {
@@ -644,12 +636,13 @@ async fn print_route(server: &Arc<Server>, id: String, body: Bytes) -> Response 
     let Some(article) = built_article(&server.out, &id) else {
         return text(StatusCode::NOT_FOUND, "There is no such handout.");
     };
-    let desk = server.desk.read().unwrap_or_else(|p| p.into_inner()).clone();
+    let desk = server.desk();
     let sections = print::sections(&article, &desk.labels);
-    let request = parse_form(&body).map_err(|problem| (print::Request::default(), vec![problem]));
-    let request =
-        request.and_then(|request| print::check(request.clone(), &sections).map_err(|p| (request, p)));
-    let request = match request {
+    let checked = match parse_form(&body) {
+        Ok(request) => print::check(request.clone(), &sections).map_err(|problems| (request, problems)),
+        Err(problem) => Err((print::Request::default(), vec![problem])),
+    };
+    let request = match checked {
         Ok(request) => request,
         Err((request, problems)) => {
             let too_long = problems.iter().any(|p| p.field != "section");
