@@ -52,6 +52,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_WORKER_JS: &str = include_str!("live-worker.js");
 const FORM: &str = include_str!("print-form.html");
+/// How long a burst of saves may last before the rebuild starts (`watch` waits 300 ms).
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(60);
 const COOKIE: &str = "handouts_token";
 
 /// What `serve` needs from the command line.
@@ -124,7 +126,7 @@ pub fn serve(
         let desk = desk.clone();
         let options = options.clone();
         std::thread::spawn(move || {
-            let result = crate::watch::watch(&build_args, || {
+            let result = crate::watch::watch_settling(&build_args, SETTLE, || {
                 rebuild();
                 match Desk::load(&options) {
                     Ok(new) => *desk.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(new)),
