@@ -255,6 +255,12 @@ fn serves_the_site_and_nothing_outside_it() {
     let head = request(&desk.addr, "HEAD", "/", &[], b"");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
+    let form_page = get(&desk, &format!("/print/{PAGE}"));
+    assert_eq!(
+        (form_page.status, form_page.header("location")),
+        (303, Some(format!("/{PAGE}.html#desk").as_str()))
+    );
+    assert_eq!(get(&desk, "/print//evil.example").status, 404, "no redirect off the desk");
     // A form posted from another site.
     let foreign =
         request(&desk.addr, "POST", &format!("/print/{PAGE}"), &["Origin: http://evil.example"], b"");

@@ -317,7 +317,12 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
         "/_events" => return events(server),
         "/_handouts/live.js" => asset(LIVE_JS, "text/javascript; charset=utf-8"),
         "/_handouts/live-worker.js" => asset(LIVE_WORKER_JS, "text/javascript; charset=utf-8"),
-        _ if path.starts_with("/print/") => redirect(&format!("/{}.html#desk", &path["/print/".len()..])),
+        // The form is on the handout's page. Only an id goes into the address: never
+        // `//host` (a redirect off the desk).
+        _ if path.starts_with("/print/") => match &path["/print/".len()..] {
+            id if is_id(id) => redirect(&format!("/{id}.html#desk")),
+            _ => text(StatusCode::NOT_FOUND, "There is no such handout."),
+        },
         _ => file(server, &path),
     };
     if head { strip_body(response) } else { response }
@@ -504,10 +509,14 @@ fn with_live_reload(html: &str) -> String {
     }
 }
 
+/// Whether `text` can be a handout's id (letters, digits, `-`, `_`).
+fn is_id(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
 /// The article as the last build left it (`out/json/<id>.json`).
 fn built_article(out: &Path, id: &str) -> Option<Article> {
-    let safe = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    if !safe {
+    if !is_id(id) {
         return None;
     }
     crate::output::read_intermediate(&out.join("json").join(format!("{id}.json"))).ok()
