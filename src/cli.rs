@@ -43,6 +43,11 @@ Examples:
   handouts build --only kidney-cancer --force
                                       Rebuild one handout even if it is up to date
   handouts watch                      Rebuild on every save (for template editing)
+  handouts serve                      The handout desk at http://127.0.0.1:8000/
+  handouts serve --listen 0.0.0.0:8000
+                                      The desk on the clinic network (prints an access token)
+  handouts print kidney-cancer --patient \"Ana López\" --out ana.pdf
+                                      One patient's copy of one handout
   handouts init my-clinic             Start a new handouts folder
   handouts check                      Read every article, print warnings, write nothing
   handouts inspect content/metastatic-kidney-cancer-treatment.txt
@@ -75,6 +80,13 @@ pub enum Command {
     Watch(BuildArgs),
     /// Save web pages (or pages saved from a browser) as editable articles in content/.
     Add(AddArgs),
+    /// The handout desk: serve the site, rebuild on save, reload open pages, and print
+    /// a handout for one patient.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+    /// Print one handout for one patient (name, clinician, note, chosen sections) as a PDF.
+    #[command(after_help = PRINT_EXAMPLES)]
+    Print(PrintArgs),
     /// Create handouts.toml, content/ with an example article, and templates/ in DIR.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
@@ -213,4 +225,81 @@ pub struct EpubArgs {
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  handouts serve                      http://127.0.0.1:8000/ on this computer only
+  handouts serve --port 9000          Another port (0 picks a free one)
+  handouts serve --listen 0.0.0.0:8000
+                                      On the clinic network: prints an address with
+                                      ?token=; requests without the token get 401
+
+Nothing typed into the print form is stored: not on disk, in a cache, a log or the PDF's
+metadata.";
+
+const PRINT_EXAMPLES: &str = "\
+Examples:
+  handouts print kidney-cancer --patient \"Ana López\" --clinician \"Dr Ruiz\" \\
+      --note \"Take the tablets with food.\" --out ana.pdf
+  handouts print kidney-cancer --patient \"Ana López\" --section 0 --section 2 --out - | lp
+  handouts print kidney-cancer --large-print --paper a4 --note-file note.txt --out ana.pdf
+
+Sections are numbered from 0 in the order of the handout's top-level headings; a
+\"when to call\" section is always printed. The PDF is made in memory and written only
+to --out; its file name and metadata never hold the patient's name.";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// Port on 127.0.0.1 (0 picks a free one and prints it).
+    #[arg(long, default_value_t = 8000, conflicts_with = "listen")]
+    pub port: u16,
+    /// Listen on this address instead (e.g. 0.0.0.0:8000 for the clinic network); every
+    /// request then needs the access token printed at start.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Number of handouts typeset at once while rebuilding [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = jobs)]
+    pub jobs: Option<usize>,
+    /// Log every request (method, path, status, time; never what a form holds).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// The handout's id (its file name without the extension).
+    pub id: String,
+    /// Folder of articles (.txt, .md, .json).
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// Configuration file; missing means built-in defaults.
+    #[arg(long, value_name = "FILE", default_value = "handouts.toml")]
+    pub config: PathBuf,
+    /// The patient's name, printed at the top (at most 100 characters).
+    #[arg(long, default_value = "")]
+    pub patient: String,
+    /// The clinician or team (at most 100 characters).
+    #[arg(long, default_value = "")]
+    pub clinician: String,
+    /// A note in a "Notes from your care team" box (at most 1000 characters).
+    #[arg(long, default_value = "", conflicts_with = "note_file")]
+    pub note: String,
+    /// Read the note from this file (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub note_file: Option<PathBuf>,
+    /// Print only these sections (numbered from 0; "when to call" ones are always printed).
+    #[arg(long = "section", value_name = "N")]
+    pub sections: Vec<usize>,
+    /// 18 pt large print.
+    #[arg(long)]
+    pub large_print: bool,
+    /// Paper size, overriding handouts.toml.
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// Where to write the PDF (`-` for stdout, refused when stdout is a terminal).
+    #[arg(long, value_name = "FILE|-")]
+    pub out: PathBuf,
 }

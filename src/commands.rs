@@ -6,7 +6,7 @@ use crate::cli::{self, Cli, Command};
 use crate::error::{self, Failure, Kind, Result};
 use crate::model::{ReadingLevel, Stats};
 use crate::typeset::Typesetter;
-use crate::{Outcome, output, scaffold, watch};
+use crate::{Outcome, output, scaffold, serve, watch};
 
 /// The grade table's hint when every warning was already printed above it.
 const WARNINGS_LISTED_ABOVE: &str = "listed above, each with its line.";
@@ -24,6 +24,37 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Add(args) => add_command(&args),
+        Command::Serve(args) => {
+            let build_args = cli::BuildArgs {
+                files: Vec::new(),
+                paths: args.paths.clone(),
+                only: Vec::new(),
+                force: false,
+                jobs: args.jobs,
+                paper: None,
+                large_print: false,
+                no_large_print: false,
+                no_epub: false,
+                quiet: false,
+                verbose: false,
+            };
+            let options = serve::Options {
+                config_path: args.paths.config.clone(),
+                content: args.paths.content.clone(),
+                out: args.paths.out.clone(),
+                port: args.port,
+                listen: args.listen,
+                verbose: args.verbose,
+            };
+            let rebuild_args = build_args.clone();
+            serve::serve(options, build_args, move || {
+                if let Err(err) = build_command(&rebuild_args) {
+                    eprintln!("error: {err}");
+                }
+            })?;
+            Ok(Outcome::Success)
+        }
+        Command::Print(args) => print_command(&args),
         Command::Init(args) => {
             scaffold::init(&args.dir, args.name.as_deref())?;
             Ok(Outcome::Success)
@@ -199,4 +230,65 @@ fn finish(failures: &[error::Failure]) -> Result<Outcome> {
         }
         Ok(Outcome::SomeFailed)
     }
+}
+
+/// `handouts print`: one patient's copy, by the code `serve`'s print form uses.
+fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
+    use std::io::{IsTerminal, Read, Write};
+
+    let to_stdout = args.out.as_os_str() == "-";
+    if to_stdout && std::io::stdout().is_terminal() {
+        return Err(error::Error::usage("will not write a PDF to the terminal: give --out FILE, or pipe it"));
+    }
+    let config = load_config(&args.config, args.content.clone(), "out".into(), None)?;
+    let note = match &args.note_file {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut note = String::new();
+            std::io::stdin()
+                .take(64 * 1024)
+                .read_to_string(&mut note)
+                .map_err(|e| error::Error::usage(format!("cannot read the note from stdin: {e}")))?;
+            note
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| error::Error::usage(format!("{}: cannot read the note: {e}", path.display())))?,
+        None => args.note.clone(),
+    };
+    let batch = load_batch(&config, None)?;
+    let Some(article) = batch.articles.iter().find(|a| a.id == args.id) else {
+        let ids: Vec<&str> = batch.articles.iter().map(|a| a.id.as_str()).collect();
+        return Err(error::Error::usage(format!(
+            "no handout has the id `{}` (the ids are: {})",
+            args.id,
+            ids.join(", ")
+        )));
+    };
+    let labels = crate::labels::LabelTable::load(config.template_dir())?;
+    let sections = serve::print::sections(article, &labels);
+    let request = serve::print::Request {
+        personal: crate::typeset::Personal {
+            patient: args.patient.clone(),
+            clinician: args.clinician.clone(),
+            note,
+        },
+        sections: (!args.sections.is_empty()).then(|| args.sections.clone()),
+        large_print: args.large_print,
+        paper: args.paper.map(Into::into),
+    };
+    let request = serve::print::check(request, &sections).map_err(|problems| {
+        let lines: Vec<String> =
+            problems.into_iter().map(|p| format!("--{}: {}", p.field, p.message)).collect();
+        error::Error::usage(lines.join("\n"))
+    })?;
+    let typesetter = Typesetter::new(&config)?;
+    let pdf = serve::print::typeset(&typesetter, &labels, article, &request)?;
+    if to_stdout {
+        std::io::stdout()
+            .write_all(&pdf)
+            .and_then(|()| std::io::stdout().flush())
+            .map_err(|e| error::Error::usage(format!("cannot write the PDF to stdout: {e}")))?;
+    } else {
+        crate::fsx::write_atomic(&args.out, &pdf)?;
+    }
+    Ok(Outcome::Success)
 }

@@ -22,6 +22,7 @@ pub mod output;
 pub mod pictures;
 mod render;
 mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod typeset;
 pub mod validate;

@@ -110,6 +110,26 @@ struct Options<'a> {
     long_actions: Vec<usize>,
     /// How far the layout is tightened (see [`Fit`]); set per compile.
     fit: Fit,
+    /// One patient's copy (`handouts serve`, `handouts print`): shown in the body only,
+    /// never in the document's metadata. Absent from every built handout's options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    personal: Option<&'a Personal>,
+}
+
+/// What the care team adds to one patient's copy of a handout. It is data like the
+/// article (the template prints it as text), typeset in memory and never stored.
+#[derive(Clone, Default, Serialize)]
+pub struct Personal {
+    pub patient: String,
+    pub clinician: String,
+    pub note: String,
+}
+
+/// Never prints the values: a `{:?}` in a log line must not leak a patient's name.
+impl std::fmt::Debug for Personal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Personal { .. }")
+    }
 }
 
 /// How far a handout's layout is tightened: a spacing factor (1 is the template's
@@ -286,7 +306,30 @@ impl Typesetter {
     /// typesetting need the article's JSON, the options and the QR code.
     pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
         let pictures = self.pictures.pictures(article)?;
-        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures)
+        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures, None, None)
+    }
+
+    /// [`Typesetter::prepare`] for one patient's copy: `personal` goes to the template
+    /// as data, `paper` overrides the configured paper. Typeset it with
+    /// [`Typesetter::typeset_personal`].
+    pub fn prepare_personal(
+        &self,
+        article: &Article,
+        variant: Variant,
+        paper: Option<Paper>,
+        personal: &Personal,
+    ) -> Result<HandoutInputs> {
+        let pictures = self.pictures.pictures(article)?;
+        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures, paper, Some(personal))
+    }
+
+    /// Typesets one patient's copy, then evicts typst's memoized results: comemo keeps
+    /// them process-wide, and what this compile left there (the patient's text among
+    /// it) must not stay in memory, nor make it grow request after request.
+    pub fn typeset_personal(&self, inputs: &HandoutInputs) -> Result<Pdf> {
+        let pdf = self.typeset(inputs);
+        typst::comemo::evict(0);
+        pdf
     }
 
     fn prepare_with_logo(
@@ -295,6 +338,8 @@ impl Typesetter {
         variant: Variant,
         logo: Option<&str>,
         pictures: &[crate::pictures::Picture],
+        paper: Option<Paper>,
+        personal: Option<&Personal>,
     ) -> Result<HandoutInputs> {
         let served = pictures
             .iter()
@@ -320,7 +365,7 @@ impl Typesetter {
             article.meta.url.as_deref().filter(|url| crate::validate::is_web_url(url)).and_then(qr_svg);
         let actions = crate::labels::action_sections(article, &self.labels);
         let options = Options {
-            paper: self.paper.typst_name(),
+            paper: paper.unwrap_or(self.paper).typst_name(),
             large_print: variant == Variant::LargePrint,
             questions_box: self.questions_box,
             qr: qr_svg.is_some(),
@@ -333,6 +378,7 @@ impl Typesetter {
             long_actions: KeepTogether::for_variant(variant).long_actions(article, &actions),
             actions,
             fit: Fit::DESIGNED,
+            personal,
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
         let max_pages = options.max_pages;
@@ -431,13 +477,17 @@ impl Typesetter {
         let (sample, pictures) = sample_article()?;
         {
             let logo = self.logo_vpath.as_deref();
-            let Err(err) = self.typeset(&self.prepare_with_logo(&sample, variant, logo, &pictures)?) else {
+            let Err(err) =
+                self.typeset(&self.prepare_with_logo(&sample, variant, logo, &pictures, None, None)?)
+            else {
                 return Ok(());
             };
             // The same compile without the logo tells a logo the template cannot show
             // from a template error.
             if let Some(path) = &self.logo_path
-                && self.typeset(&self.prepare_with_logo(&sample, variant, None, &pictures)?).is_ok()
+                && self
+                    .typeset(&self.prepare_with_logo(&sample, variant, None, &pictures, None, None)?)
+                    .is_ok()
             {
                 let message = match err {
                     Error::Template { message, .. } => message,

@@ -1,0 +1,157 @@
+//! The handout desk's numbers (issue 16): personalised PDF latency over N requests with
+//! two concurrent clients, the server's RSS before and after, and the time from saving
+//! an article to the reload event reaching an open page.
+//!
+//! `cargo build --release && cargo run --release --example desk_bench -- [--requests 500]`
+//!
+//! It runs `handouts serve --port 0` (the binary beside this example) on a copy of the
+//! repository's content/, templates/ and handouts.toml, and talks plain HTTP/1.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn print_once(addr: &str, i: usize) -> Duration {
+    let body = format!(
+        "patient=Patient+{i}&clinician=Dr+Ruiz&note=Walk+every+day%2C+{i}&choose=1&section=0&section=1&section=3"
+    );
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /print/{PAGE} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let elapsed = started.elapsed();
+    assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response[..200]));
+    elapsed
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let mut requests = 500;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--requests" {
+            requests = args.next().and_then(|n| n.parse().ok()).expect("--requests N");
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["content", "templates"] {
+        copy_dir(&root.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(root.join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.parent().unwrap().parent().unwrap().join("handouts");
+    let mut child = Command::new(&binary)
+        .args(["serve", "--port", "0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (cargo build --release first)", binary.display()));
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    let addr = url.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
+    let pid = child.id();
+
+    for i in 0..20 {
+        print_once(&addr, i);
+    }
+    let rss_before = rss_kib(pid);
+    let started = Instant::now();
+    let per_client = requests / 2;
+    let clients: Vec<_> = (0..2)
+        .map(|c| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                (0..per_client).map(|i| print_once(&addr, c * per_client + i)).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+    let wall = started.elapsed();
+    let rss_after = rss_kib(pid);
+    times.sort();
+    println!(
+        "personalised PDF, {} requests, 2 concurrent clients, {:.1} s:",
+        times.len(),
+        wall.as_secs_f64()
+    );
+    println!(
+        "  p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        percentile(&times, 1.0)
+    );
+    println!(
+        "  RSS before {:.1} MiB, after {:.1} MiB, growth {:.1} MiB",
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        (rss_after as f64 - rss_before as f64) / 1024.0
+    );
+
+    // Save → reload, five saves.
+    let article = dir.path().join("content/diabetes-foot-check.md");
+    let original = std::fs::read_to_string(&article).unwrap();
+    let mut reloads = Vec::new();
+    for round in 0..5 {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET /_events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut events = BufReader::new(stream);
+        let mut line = String::new();
+        events.read_line(&mut line).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        let saved = Instant::now();
+        std::fs::write(&article, original.replace("Pick a time", &format!("Pick a moment {round}"))).unwrap();
+        loop {
+            line.clear();
+            assert!(events.read_line(&mut line).unwrap() > 0);
+            if line.trim() == "event: reload" {
+                break;
+            }
+        }
+        reloads.push(saved.elapsed());
+    }
+    reloads.sort();
+    println!(
+        "save -> reload event: median {:.0} ms, max {:.0} ms (5 saves)",
+        percentile(&reloads, 0.5),
+        percentile(&reloads, 1.0)
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

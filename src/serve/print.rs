@@ -1,0 +1,241 @@
+//! Print for one patient: the handout with the patient's name, the clinician and a note,
+//! only the sections the care team ticked, typeset in memory. Shared by `handouts serve`
+//! (`POST /print/<id>`) and `handouts print`.
+//!
+//! Nothing here writes, caches or logs the patient's data: it goes to the template as
+//! data ([`Personal`]), the PDF's metadata comes from the article and the brand only,
+//! and typst's memoized results are evicted after every compile
+//! ([`Typesetter::typeset_personal`]).
+
+use std::ops::Range;
+
+use crate::config::Paper;
+use crate::labels::LabelTable;
+use crate::model::{Article, Block, plain_text};
+use crate::typeset::{Personal, Typesetter, Variant};
+
+/// The longest patient name and clinician, in characters.
+pub const MAX_NAME: usize = 100;
+/// The longest note, in characters.
+pub const MAX_NOTE: usize = 1000;
+
+/// A top-level section of an article: a heading of the article's highest heading level
+/// and everything up to the next one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Its number among the sections, from 0: what the form and `--section` name.
+    pub index: usize,
+    pub title: String,
+    /// A section with an action-step heading ("When to call"), or one inside it: it is
+    /// always printed.
+    pub safety: bool,
+    blocks: Range<usize>,
+}
+
+/// The article's top-level sections. Blocks before the first heading are not a section:
+/// they are always printed.
+pub fn sections(article: &Article, labels: &LabelTable) -> Vec<Section> {
+    let top = article
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min();
+    let Some(top) = top else { return Vec::new() };
+    let actions = crate::labels::action_sections(article, labels);
+    let starts: Vec<usize> = article
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| matches!(block, Block::Heading { level, .. } if *level == top))
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(index, &start)| {
+            let end = starts.get(index + 1).copied().unwrap_or(article.blocks.len());
+            let title = match &article.blocks[start] {
+                Block::Heading { content, .. } => crate::render::xml::one_line(&plain_text(content)),
+                _ => String::new(),
+            };
+            Section {
+                index,
+                title,
+                safety: actions.iter().any(|a| (start..end).contains(a)),
+                blocks: start..end,
+            }
+        })
+        .collect()
+}
+
+/// What the care team asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub personal: Personal,
+    /// The sections to print, by [`Section::index`]; `None` prints them all. Safety
+    /// sections are printed whether listed or not.
+    pub sections: Option<Vec<usize>>,
+    pub large_print: bool,
+    /// `None` keeps the configured paper.
+    pub paper: Option<Paper>,
+}
+
+/// A field the care team must change, and why, in plain words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The form field: `patient`, `clinician`, `note` or `section`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The request with its text cleaned (control characters dropped, line ends made
+/// `\n`, the name and clinician on one line), or what is wrong with it. Lengths are
+/// counted in characters after cleaning.
+pub fn check(mut request: Request, sections: &[Section]) -> Result<Request, Vec<Problem>> {
+    let personal = &mut request.personal;
+    personal.patient = one_line(&personal.patient);
+    personal.clinician = one_line(&personal.clinician);
+    personal.note = note_text(&personal.note);
+    let mut problems = Vec::new();
+    for (field, text, max, what) in [
+        ("patient", &personal.patient, MAX_NAME, "The patient's name"),
+        ("clinician", &personal.clinician, MAX_NAME, "The clinician or team"),
+        ("note", &personal.note, MAX_NOTE, "The note"),
+    ] {
+        let length = text.chars().count();
+        if length > max {
+            problems.push(Problem {
+                field,
+                message: format!("{what} is {length} characters long; at most {max} fit on the handout."),
+            });
+        }
+    }
+    if let Some(wanted) = &request.sections
+        && let Some(unknown) = wanted.iter().find(|&&i| i >= sections.len())
+    {
+        problems.push(Problem {
+            field: "section",
+            message: format!(
+                "There is no section {unknown}: this handout has {} (numbered from 0).",
+                sections.len()
+            ),
+        });
+    }
+    if problems.is_empty() { Ok(request) } else { Err(problems) }
+}
+
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn note_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| line.chars().filter(|c| !c.is_control() || *c == '\t').collect::<String>())
+        .map(|line| line.trim_end().to_string())
+        .collect();
+    lines.join("\n").trim().to_string()
+}
+
+/// The article with only the wanted sections (and every safety section).
+pub fn select(article: &Article, sections: &[Section], wanted: Option<&[usize]>) -> Article {
+    let Some(wanted) = wanted else { return article.clone() };
+    let dropped: Vec<&Range<usize>> =
+        sections.iter().filter(|s| !s.safety && !wanted.contains(&s.index)).map(|s| &s.blocks).collect();
+    let mut copy = article.clone();
+    copy.blocks = article
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.iter().any(|range| range.contains(i)))
+        .map(|(_, block)| block.clone())
+        .collect();
+    copy
+}
+
+/// Typesets one patient's copy of `article`; the request must have passed [`check`].
+pub fn typeset(
+    typesetter: &Typesetter,
+    labels: &LabelTable,
+    article: &Article,
+    request: &Request,
+) -> crate::Result<Vec<u8>> {
+    let sections = sections(article, labels);
+    let article = select(article, &sections, request.sections.as_deref());
+    let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
+    let inputs = typesetter.prepare_personal(&article, variant, request.paper, &request.personal)?;
+    Ok(typesetter.typeset_personal(&inputs)?.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> Article {
+        let text = "---\ntitle: T\n---\nIntro.\n\n## Food\n\nEat well.\n\n### Fruit\n\nApples.\n\n\
+                    ## When to call your doctor\n\nFever.\n\n## Rest\n\nSleep.\n";
+        crate::ingest::ingest_bytes(std::path::Path::new("a.md"), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn sections_are_top_level_headings_and_safety_ones_always_stay() {
+        let labels = LabelTable::load(None).unwrap();
+        let article = article();
+        let sections = sections(&article, &labels);
+        let titles: Vec<_> = sections.iter().map(|s| (s.title.as_str(), s.safety)).collect();
+        assert_eq!(titles, [("Food", false), ("When to call your doctor", true), ("Rest", false)]);
+        let only_rest = select(&article, &sections, Some(&[2]));
+        let text: Vec<String> = only_rest
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                    Some(plain_text(content))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, ["Intro.", "When to call your doctor", "Fever.", "Rest", "Sleep."]);
+        assert_eq!(select(&article, &sections, None), article);
+    }
+
+    #[test]
+    fn overlong_fields_and_unknown_sections_are_refused_in_plain_words() {
+        let request = Request {
+            personal: Personal {
+                patient: "x".repeat(MAX_NAME + 1),
+                clinician: "Dr A".into(),
+                note: "n".into(),
+            },
+            sections: Some(vec![7]),
+            ..Request::default()
+        };
+        let problems = check(request, &[]).unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["patient", "section"]);
+        assert!(problems[0].message.contains("at most 100"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn text_is_cleaned_before_it_is_counted() {
+        let request = Request {
+            personal: Personal {
+                patient: "  Ana\u{0}\n María ".into(),
+                clinician: "Dr\tB".into(),
+                note: "line one\r\nline two\u{7}  \n".into(),
+            },
+            ..Request::default()
+        };
+        let checked = check(request, &[]).unwrap();
+        assert_eq!(checked.personal.patient, "Ana María");
+        assert_eq!(checked.personal.clinician, "Dr B");
+        assert_eq!(checked.personal.note, "line one\nline two");
+    }
+}

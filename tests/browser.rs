@@ -1,0 +1,345 @@
+//! The handout desk in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`, installed by `.ci/run`), driven over WebDriver: the catalogue's
+//! search and filters, a handout page, the print form returning a PDF, live reload, and
+//! axe-core (pinned, `.tools/axe/`, installed by `.ci/run`) at WCAG 2.1 AA.
+//!
+//! The WebDriver client is the few JSON-over-HTTP calls below, on the plain HTTP/1.1
+//! client of `tests/serve.rs`'s kind: chromedriver listens on localhost only.
+//! `HANDOUTS_SCREENSHOTS=1` saves the catalogue and the print form into docs/.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http(addr: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // chromedriver may keep the connection open: read what Content-Length says.
+    let mut reader = BufReader::new(stream);
+    let mut length = None;
+    let mut chunked = false;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let lower = line.trim().to_ascii_lowercase();
+        if lower.is_empty() {
+            break;
+        }
+        if let Some(value) = lower.strip_prefix("content-length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+        chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
+    }
+    let mut body = Vec::new();
+    if let Some(length) = length {
+        body.resize(length, 0);
+        reader.read_exact(&mut body).unwrap();
+    } else if chunked {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).unwrap();
+            let size = usize::from_str_radix(size.trim(), 16).unwrap();
+            let mut chunk = vec![0; size + 2];
+            reader.read_exact(&mut chunk).unwrap();
+            if size == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..size]);
+        }
+    } else {
+        reader.read_to_end(&mut body).unwrap();
+    }
+    serde_json::from_slice(&body).unwrap_or(Value::Null)
+}
+
+/// A WebDriver session.
+struct Browser {
+    driver: String,
+    session: String,
+    _chromedriver: Killed,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        for binary in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(binary).exists(),
+                "{binary} is missing: run .ci/run (it installs Debian's chromium and chromium-driver)"
+            );
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let chromedriver = Killed(
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let driver = format!("127.0.0.1:{port}");
+        let started = Instant::now();
+        while TcpStream::connect(&driver).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                         "--disable-component-update", "--no-first-run",
+                         format!("--user-data-dir={}", profile.path().display()),
+                         "--window-size=1100,900"],
+            }
+        }}});
+        let session = http(&driver, "POST", "/session", Some(&capabilities));
+        let id = session["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {session}"));
+        Browser { driver, session: id.to_string(), _chromedriver: chromedriver, _profile: profile }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let response = http(&self.driver, method, &format!("/session/{}{path}", self.session), body.as_ref());
+        assert!(response["value"].get("error").is_none(), "{method} {path}: {response}");
+        response["value"].clone()
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+    }
+
+    fn run(&self, script: &str, args: Value) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    fn run_async(&self, script: &str) -> Value {
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": []})))
+    }
+
+    fn element(&self, css: &str) -> String {
+        let found = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css);
+        self.call("POST", &format!("/element/{element}/value"), Some(json!({"text": text})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.run("return document.querySelector(arguments[0]).innerText;", json!([css]))
+            .as_str()
+            .unwrap()
+            .into()
+    }
+
+    fn wait_for(&self, what: &str, test: impl Fn(&Browser) -> bool) {
+        let started = Instant::now();
+        while !test(self) {
+            assert!(started.elapsed() < Duration::from_secs(10), "waited 10 s for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// axe-core's violations at WCAG 2.1 A and AA, as "rule: target" lines.
+    fn axe(&self) -> Vec<String> {
+        let path = common::root().join(".tools/axe/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}: run .ci/run (it installs axe-core 4.10.2)", path.display()));
+        self.run(&source, json!([]));
+        let result = self.run_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run({runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+        );
+        result.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    }
+
+    fn screenshot(&self, name: &str) {
+        if std::env::var("HANDOUTS_SCREENSHOTS").as_deref() != Ok("1") {
+            return;
+        }
+        let png = self.call("GET", "/screenshot", None);
+        let bytes = base64_decode(png.as_str().unwrap());
+        std::fs::write(common::root().join("docs").join(name), bytes).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = http(&self.driver, "DELETE", &format!("/session/{}", self.session), None);
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &c)| n | (u32::from(value(c)) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn serve(dir: &Path) -> (Killed, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["serve", "--port", "0"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    (Killed(child), url.trim().to_string())
+}
+
+#[test]
+fn the_desk_in_a_real_browser() {
+    let browser = Browser::start();
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["content", "templates"] {
+        copy_dir(&common::root().join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(common::root().join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
+    let (_server, url) = serve(dir.path());
+    let visible = |b: &Browser| -> usize {
+        b.run(
+            "return [...document.querySelectorAll('#results > li')]
+               .filter(e => e.offsetParent !== null).length;",
+            json!([]),
+        )
+        .as_u64()
+        .unwrap() as usize
+    };
+
+    // The catalogue: a word from a heading finds the handout; a filter narrows.
+    browser.go(&url);
+    browser.wait_for("the catalogue", |b| visible(b) > 0);
+    let all = visible(&browser);
+    assert!(all >= 4, "{all} handouts listed");
+    browser.screenshot("desk-catalogue.png");
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on the catalogue: {violations:#?}");
+    // "palliative" is in a heading of one handout only ("Support and Palliative Care").
+    browser.type_into("#search", "palliative");
+    browser.wait_for("the search to narrow the list", |b| visible(b) < all);
+    let found = browser.text("#results");
+    assert!(found.contains("Treatment of Metastatic Kidney Cancer"), "{found}");
+    assert_eq!(visible(&browser), 1, "{found}");
+    browser.go(&url);
+    browser.wait_for("the catalogue", |b| visible(b) == all);
+    let narrowed = browser.run(
+        "const select = document.querySelector('#filter-level');
+         const option = [...select.options].find(o => o.value === '1');
+         select.value = option.value;
+         select.dispatchEvent(new Event('change', {bubbles: true}));
+         return option.value;",
+        json!([]),
+    );
+    browser.wait_for(&format!("the filter {narrowed} to narrow the list"), |b| visible(b) < all);
+    assert!(browser.text("#results").contains("Checking your feet"));
+
+    // A handout page and its sections.
+    let page = format!("{url}{PAGE}.html");
+    browser.go(&page);
+    let main = browser.text("main");
+    for heading in ["How to check your feet", "What to look for", "When should I call"] {
+        assert!(main.contains(heading), "{heading} in {main}");
+    }
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on a handout page with the print form: {violations:#?}");
+    browser.run("document.querySelector('#desk').scrollIntoView();", json!([]));
+    browser.type_into("#desk-patient", "Zelda Quixotewright");
+    browser.type_into("#desk-note", "Bring your glucose meter");
+    browser.run("document.querySelector('#desk-section-2').scrollIntoView({block: 'center'});", json!([]));
+    browser.type_into("#desk-section-2", " ");
+    assert_eq!(
+        browser.run("return document.querySelector('#desk-section-2').checked;", json!([])),
+        json!(false)
+    );
+    browser.run(
+        "document.querySelector('#desk').scrollIntoView({block: 'start', behavior: 'instant'});",
+        json!([]),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    browser.screenshot("desk-print-form.png");
+
+    // The form as the browser sends it, fetched in the page so the PDF comes back.
+    let pdf = browser.run_async(
+        "const done = arguments[arguments.length - 1];
+         const form = document.querySelector('#desk form');
+         fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form))})
+           .then(r => r.arrayBuffer().then(b => done({type: r.headers.get('content-type'),
+              bytes: Array.from(new Uint8Array(b))})));",
+    );
+    assert_eq!(pdf["type"], "application/pdf");
+    let bytes: Vec<u8> = pdf["bytes"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect();
+    let text = common::pdf_text(&bytes);
+    assert!(text.contains("Zelda Quixotewright") && text.contains("Bring your glucose meter"), "{text}");
+    assert!(!text.contains("Look after your feet"), "the unticked section: {text}");
+    assert!(text.contains("When should I call"));
+
+    // Live reload: the open page follows a save, without a reload by hand. (A page with
+    // typing in its form is not reloaded, so start from a fresh one.)
+    browser.go(&page);
+    browser.wait_for("the live-reload worker", |b| {
+        b.run("return document.readyState === 'complete';", json!([])).as_bool().unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let article = dir.path().join("content/diabetes-foot-check.md");
+    let source = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, source.replace("How to check your feet", "How to look at your feet")).unwrap();
+    browser.wait_for("the page to show the saved article", |b| {
+        b.text("main").contains("How to look at your feet")
+    });
+}

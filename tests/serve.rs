@@ -1,0 +1,409 @@
+//! `handouts serve` (the handout desk) and `handouts print`, through the binary and a
+//! plain HTTP/1.1 client: files only from out/site, Host and token checks, live reload,
+//! and print for one patient, with nothing about the patient left anywhere.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+/// A name and a note no handout holds.
+const PATIENT: &str = "Zelda Quixotewright";
+const NOTE: &str = "Bring your glucose meter on Tuesday";
+
+/// A copy of the repository's handouts folder, a private temp folder for the server,
+/// and the running server.
+struct Desk {
+    dir: tempfile::TempDir,
+    tmp: PathBuf,
+    log: PathBuf,
+    child: Child,
+    /// `host:port`.
+    addr: String,
+    /// The printed address (with `?token=` under `--listen`).
+    url: String,
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["content", "templates"] {
+        copy_dir(&common::root().join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(common::root().join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
+    dir
+}
+
+fn start(extra: &[&str]) -> Desk {
+    let dir = project();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let log = dir.path().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .arg("serve")
+        .args(extra)
+        .arg("--verbose")
+        .current_dir(dir.path())
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://"),
+        "serve printed {url:?}; log:\n{}",
+        std::fs::read_to_string(&log).unwrap()
+    );
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    Desk { dir, tmp, log, child, addr, url }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request on its own connection; `headers` are extra header lines.
+fn request(addr: &str, method: &str, path: &str, headers: &[&str], body: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("host:")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for header in headers {
+        head.push_str(&format!("{header}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        head.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v == "chunked") {
+        body = dechunk(&body);
+    }
+    Response { status, headers, body }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+}
+
+fn get(desk: &Desk, path: &str) -> Response {
+    request(&desk.addr, "GET", path, &[], b"")
+}
+
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        for b in v.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+/// Every file under `dir` whose bytes hold `needle`.
+fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            std::fs::read(e.path()).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        })
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// The PDF's Info dictionary and XMP metadata, as text.
+fn pdf_metadata(pdf: &[u8]) -> String {
+    let document = lopdf::Document::load_mem(pdf).unwrap();
+    let mut text = String::new();
+    if let Ok(info) = document.trailer.get(b"Info").and_then(|i| i.as_reference()) {
+        text.push_str(&format!("{:?}", document.get_object(info).unwrap()));
+    }
+    let catalog = document.catalog().unwrap();
+    if let Ok(id) = catalog.get(b"Metadata").and_then(|m| m.as_reference())
+        && let Ok(stream) = document.get_object(id).and_then(|o| o.as_stream())
+    {
+        let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        text.push_str(&String::from_utf8_lossy(&content));
+    }
+    assert!(text.contains("Checking your feet"), "the metadata has the title: {text}");
+    text
+}
+
+#[test]
+fn serves_the_site_and_nothing_outside_it() {
+    let desk = start(&["--port", "0"]);
+    let index = get(&desk, "/");
+    assert_eq!(index.status, 200);
+    assert_eq!(index.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(index.header("x-content-type-options"), Some("nosniff"));
+    assert!(index.header("content-security-policy").is_some_and(|c| c.contains("script-src 'self'")));
+    assert!(index.text().contains("/_handouts/live.js"), "served pages get live reload");
+    let built = std::fs::read_to_string(desk.dir.path().join("out/site/index.html")).unwrap();
+    assert!(!built.contains("live.js"), "the built site is unchanged");
+
+    let page = get(&desk, &format!("/{PAGE}.html"));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<form method=\"post\" action=\"/print/"), "{html}");
+    assert!(html.contains("How to check your feet"));
+    assert!(html.contains("(always included)"), "the safety section cannot be unticked");
+    let css = get(&desk, "/assets/site.css");
+    assert_eq!((css.status, css.header("content-type")), (200, Some("text/css; charset=utf-8")));
+    assert_eq!(get(&desk, &format!("/pdf/{PAGE}.pdf")).header("content-type"), Some("application/pdf"));
+
+    // Outside out/site: never, however it is spelled.
+    std::os::unix::fs::symlink(
+        desk.dir.path().join("handouts.toml"),
+        desk.dir.path().join("out/site/link.toml"),
+    )
+    .unwrap();
+    for path in [
+        "/../handouts.toml",
+        "/%2e%2e/handouts.toml",
+        "/assets/..%2f..%2fhandouts.toml",
+        "/assets/%2e%2e/%2e%2e/handouts.toml",
+        "/link.toml",
+        "/..%5chandouts.toml",
+        "/json/../../handouts.toml",
+        "/pdf/../handouts.toml",
+        "/.handouts-manifest.json",
+    ] {
+        let response = get(&desk, path);
+        assert_eq!(response.status, 404, "{path}");
+        assert!(!response.text().contains("[brand]"), "{path}");
+    }
+    assert_eq!(request(&desk.addr, "GET", "/", &["Host: evil.example"], b"").status, 403);
+    let port = desk.addr.rsplit(':').next().unwrap();
+    assert_eq!(request(&desk.addr, "GET", "/", &[&format!("Host: evil.example:{port}")], b"").status, 403);
+    assert_eq!(request(&desk.addr, "GET", "/", &[&format!("Host: localhost:{port}")], b"").status, 200);
+    assert_eq!(request(&desk.addr, "PUT", "/index.html", &[], b"x").status, 405);
+    assert_eq!(request(&desk.addr, "DELETE", "/index.html", &[], b"").status, 405);
+    let head = request(&desk.addr, "HEAD", "/", &[], b"");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let form_page = get(&desk, &format!("/print/{PAGE}"));
+    assert_eq!(
+        (form_page.status, form_page.header("location")),
+        (303, Some(format!("/{PAGE}.html#desk").as_str()))
+    );
+    assert_eq!(get(&desk, "/print//evil.example").status, 404, "no redirect off the desk");
+    // A form posted from another site.
+    let foreign =
+        request(&desk.addr, "POST", &format!("/print/{PAGE}"), &["Origin: http://evil.example"], b"");
+    assert_eq!(foreign.status, 403);
+}
+
+#[test]
+fn listen_needs_the_printed_token() {
+    let desk = start(&["--listen", "127.0.0.1:0"]);
+    let token = desk.url.split("?token=").nth(1).expect("the address has the token").to_string();
+    assert_eq!(token.len(), 64);
+    assert_eq!(get(&desk, "/").status, 401);
+    assert_eq!(get(&desk, "/?token=wrong").status, 401);
+    assert_eq!(request(&desk.addr, "GET", "/", &["Cookie: handouts_token=wrong"], b"").status, 401);
+    assert_eq!(request(&desk.addr, "POST", &format!("/print/{PAGE}"), &[], b"patient=A").status, 401);
+    let entered = get(&desk, &format!("/?token={token}"));
+    assert_eq!(entered.status, 303);
+    assert_eq!(entered.header("location"), Some("/"), "the token leaves the address bar");
+    let cookie = entered.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie = format!("Cookie: {}", cookie.split(';').next().unwrap());
+    assert_eq!(request(&desk.addr, "GET", "/", &[&cookie], b"").status, 200);
+    // Request lines never hold the query.
+    let log = std::fs::read_to_string(&desk.log).unwrap();
+    assert!(log.lines().filter(|l| l.starts_with("GET ")).count() >= 4, "{log}");
+    assert!(!log.lines().any(|l| l.starts_with("GET ") && l.contains("token")), "{log}");
+}
+
+#[test]
+fn prints_for_one_patient_and_keeps_nothing() {
+    let desk = start(&["--port", "0"]);
+    let body = form(&[
+        ("patient", PATIENT),
+        ("clinician", "Dr Ruiz"),
+        ("note", NOTE),
+        ("choose", "1"),
+        ("section", "0"),
+        ("section", "1"),
+        // Section 2 ("Look after your feet") unticked; 3 is the safety section,
+        // left out here too: it is printed all the same.
+        ("paper", "a4"),
+    ]);
+    let response = request(&desk.addr, "POST", &format!("/print/{PAGE}"), &[], &body);
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.header("content-type"), Some("application/pdf"));
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        response.header("content-disposition"),
+        Some(format!("inline; filename=\"{PAGE}.pdf\"").as_str())
+    );
+    let text = common::pdf_text(&response.body);
+    assert!(text.contains(PATIENT), "{text}");
+    assert!(text.contains(NOTE), "{text}");
+    assert!(text.contains("Notes from your care team"));
+    assert!(text.contains("How to check your feet"));
+    assert!(!text.contains("Look after your feet"), "the unticked section is left out: {text}");
+    assert!(text.contains("When should I call"), "the safety section stays: {text}");
+    let metadata = pdf_metadata(&response.body);
+    assert!(!metadata.contains(PATIENT) && !metadata.contains("Zelda"), "{metadata}");
+    assert!(!metadata.contains("glucose meter"));
+
+    // Too long: a clear message, nothing typeset.
+    let long = "x".repeat(101);
+    let response = request(&desk.addr, "POST", &format!("/print/{PAGE}"), &[], &form(&[("patient", &long)]));
+    assert_eq!(response.status, 413);
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    assert!(response.text().contains("at most 100"), "{}", response.text());
+    assert!(response.text().contains("aria-describedby=\"desk-patient-error\""));
+    let response = request(&desk.addr, "POST", "/print/no-such-handout", &[], &form(&[("patient", PATIENT)]));
+    assert_eq!(response.status, 404);
+
+    let Desk { dir, tmp, log, .. } = &desk;
+    let log_text = std::fs::read_to_string(log).unwrap();
+    assert!(log_text.contains(&format!("POST /print/{PAGE} 200")), "{log_text}");
+    assert!(!log_text.contains("Zelda") && !log_text.contains("glucose"), "{log_text}");
+    assert_eq!(files_holding(&dir.path().join("out"), b"Zelda"), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(tmp, b"Zelda"), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(&dir.path().join("out"), b"glucose meter"), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn saving_an_article_reloads_open_pages() {
+    let desk = start(&["--port", "0"]);
+    let mut streams: Vec<BufReader<TcpStream>> = (0..3)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&desk.addr).unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+            write!(stream, "GET /_events HTTP/1.1\r\nHost: {}\r\n\r\n", desk.addr).unwrap();
+            BufReader::new(stream)
+        })
+        .collect();
+    // The streams are open before the save.
+    for stream in &mut streams {
+        let mut line = String::new();
+        stream.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    }
+    let article = desk.dir.path().join("content/diabetes-foot-check.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("How to check your feet", "How to look at your feet")).unwrap();
+    for stream in &mut streams {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(stream.read_line(&mut line).unwrap() > 0, "the stream ended");
+            if line.trim() == "event: reload" {
+                break;
+            }
+        }
+    }
+    let page = get(&desk, &format!("/{PAGE}.html"));
+    assert!(page.text().contains("How to look at your feet"));
+}
+
+#[test]
+fn print_command_writes_one_patients_copy() {
+    let dir = project();
+    let out = dir.path().join("copy.pdf");
+    let status = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["print", PAGE, "--patient", PATIENT, "--note", NOTE, "--section", "0", "--out"])
+        .arg(&out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let pdf = std::fs::read(&out).unwrap();
+    let text = common::pdf_text(&pdf);
+    assert!(text.contains(PATIENT) && text.contains(NOTE), "{text}");
+    assert!(text.contains("How to check your feet") && !text.contains("Look after your feet"), "{text}");
+    assert!(text.contains("When should I call"));
+    assert!(!pdf_metadata(&pdf).contains("Zelda"));
+    // Nothing else was written.
+    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!written.iter().any(|n| n == "out"), "{written:?}");
+
+    let long = "n".repeat(1001);
+    let refused = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["print", PAGE, "--note", &long, "--out", "x.pdf"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("at most 1000"), "{stderr}");
+    assert!(!dir.path().join("x.pdf").exists());
+}
