@@ -139,7 +139,8 @@ fn plain_source_words(text: &str) -> String {
         let marker_len = line.chars().take_while(char::is_ascii_digit).count();
         let marker_len = if (1..=3).contains(&marker_len) {
             marker_len
-        } else if line.starts_with(|c: char| c.is_ascii_lowercase()) {
+        } else if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            // "A." and "a)" open lettered list items; the letter is structure, like "1.".
             1
         } else {
             0
@@ -280,4 +281,14 @@ fn list_numbers_are_structure_not_words() {
     let article = ingest("content/a.txt", text).unwrap();
     common::assert_no_word_lost(&plain_source_words(text), &article);
     assert!(plain_source_words(text).contains(" Wash your hands."));
+}
+
+/// Found by CI: two lines with lettered markers, the first upper case, became a list
+/// whose letters are numbering; every word after the markers is kept.
+#[test]
+fn upper_case_letter_markers_are_structure_not_words() {
+    let text = "A. Aa,\na) .\n";
+    let article = ingest("content/pasted.txt", text).unwrap();
+    common::assert_no_word_lost(&plain_source_words(text), &article);
+    assert!(plain_source_words(text).starts_with(" Aa,\n"));
 }
