@@ -170,8 +170,7 @@ pub fn typeset(
     let sections = sections(article, labels);
     let article = select(article, &sections, request.sections.as_deref());
     let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
-    let inputs = typesetter.prepare_personal(&article, variant, request.paper, &request.personal)?;
-    Ok(typesetter.typeset_personal(&inputs)?.bytes)
+    Ok(typesetter.typeset_personal(&article, variant, request.paper, &request.personal)?.bytes)
 }
 
 #[cfg(test)]

@@ -310,9 +310,8 @@ impl Typesetter {
     }
 
     /// [`Typesetter::prepare`] for one patient's copy: `personal` goes to the template
-    /// as data, `paper` overrides the configured paper. Typeset it with
-    /// [`Typesetter::typeset_personal`].
-    pub fn prepare_personal(
+    /// as data, `paper` overrides the configured paper.
+    fn prepare_personal(
         &self,
         article: &Article,
         variant: Variant,
@@ -323,12 +322,41 @@ impl Typesetter {
         self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures, paper, Some(personal))
     }
 
-    /// Typesets one patient's copy, then evicts typst's memoized results: comemo keeps
-    /// them process-wide, and what this compile left there (the patient's text among
-    /// it) must not stay in memory, nor make it grow request after request.
-    pub fn typeset_personal(&self, inputs: &HandoutInputs) -> Result<Pdf> {
-        let pdf = self.typeset(inputs);
-        typst::comemo::evict(0);
+    /// Typesets one patient's copy of `article` (`paper` overrides the configured
+    /// paper), then evicts from typst's memoized results everything that copy alone
+    /// left there: comemo keeps them process-wide, and what holds the patient's text must
+    /// not stay in memory, nor make it grow request after request.
+    ///
+    /// Clearing the whole cache would make every request a cold compile (the template,
+    /// the fonts' shaping, every paragraph). Instead every result is aged by one, a copy
+    /// with a placeholder in place of the patient's text is laid out, and what it did not
+    /// use is evicted. A result built from the patient's text can only be hit by a
+    /// compile that reads that same text, so the placeholder never keeps one alive; what
+    /// both copies share (the template, the article, the paragraphs) is young again and
+    /// stays warm for the next request. The placeholder differs every time: a copy equal
+    /// to the last one would hit only its top-level result, and the results inside it
+    /// would age out. With several requests at once, each request's own results are gone
+    /// by the end of its own eviction, since nothing but its compile ever hits them.
+    pub fn typeset_personal(
+        &self,
+        article: &Article,
+        variant: Variant,
+        paper: Option<Paper>,
+        personal: &Personal,
+    ) -> Result<Pdf> {
+        static PLACEHOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let inputs = self.prepare_personal(article, variant, paper, personal)?;
+        let pdf = self.typeset(&inputs);
+        drop(inputs);
+        let n = PLACEHOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string();
+        let placeholder = Personal { patient: n.clone(), clinician: n.clone(), note: n };
+        typst::comemo::evict(usize::MAX);
+        // Should the placeholder fail, the patient's results are evicted all the same:
+        // only the shared ones miss out on staying warm.
+        if let Ok(inputs) = self.prepare_personal(article, variant, paper, &placeholder) {
+            let _ = self.layout(&inputs);
+        }
+        typst::comemo::evict(1);
         pdf
     }
 
@@ -521,6 +549,32 @@ impl Typesetter {
     /// layouts ([`REGULAR_FITS`], [`LARGE_PRINT_FITS`]) until one fits; when none does,
     /// the one with the fewest pages is kept (the build reports the page count).
     pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
+        let document = self.layout(inputs)?;
+        let world = HandoutWorld {
+            shared: &self.shared,
+            article_json: inputs.article_json.clone(),
+            options_json: inputs.options_json.clone(),
+            qr_svg: inputs.qr_svg.clone(),
+            pictures: &inputs.pictures,
+            today: inputs.date,
+        };
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
+            creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: inputs.date.map(Timestamp::new_utc),
+            page_ranges: None,
+            standards: pdf_standards(),
+            tagged: true,
+            pretty: false,
+        };
+        let bytes = typst_pdf::pdf(&document, &options)
+            .map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
+        Ok(Pdf { bytes, pages: document.pages().len() })
+    }
+
+    /// Lays out one handout: the designed layout, then tighter ones while it is over its
+    /// `max-pages` or its closing parts stand alone (see [`Typesetter::typeset`]).
+    fn layout(&self, inputs: &HandoutInputs) -> Result<PagedDocument> {
         let fits = match inputs.variant {
             Variant::Regular => REGULAR_FITS,
             Variant::LargePrint => LARGE_PRINT_FITS,
@@ -563,32 +617,10 @@ impl Typesetter {
                 break;
             }
         }
-        let Some((document, _)) = best else {
-            return Err(Error::Template {
-                article: Some(inputs.source.clone()),
-                message: "no layout to try".into(),
-            });
-        };
-        let world = HandoutWorld {
-            shared: &self.shared,
-            article_json: inputs.article_json.clone(),
-            options_json: inputs.options_json.clone(),
-            qr_svg: inputs.qr_svg.clone(),
-            pictures: &inputs.pictures,
-            today: inputs.date,
-        };
-        let options = PdfOptions {
-            ident: Smart::Custom(format!("handouts/{}", inputs.ident)),
-            creator: Smart::Custom(Some(format!("handouts {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: inputs.date.map(Timestamp::new_utc),
-            page_ranges: None,
-            standards: pdf_standards(),
-            tagged: true,
-            pretty: false,
-        };
-        let bytes = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
-        Ok(Pdf { bytes, pages: document.pages().len() })
+        best.map(|(document, _)| document).ok_or_else(|| Error::Template {
+            article: Some(inputs.source.clone()),
+            message: "no layout to try".into(),
+        })
     }
 
     /// Runs `each` over `work` on the threads of the current rayon pool and returns the
