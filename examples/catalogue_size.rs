@@ -36,10 +36,21 @@ impl Rng {
 
 fn main() {
     let count: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
-    // The seed articles' own words, so the text compresses like real handouts do.
     let mut vocabulary: Vec<String> = Vec::new();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/content")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    // The shipped articles and the web-paste corpus: about 5,000 different words in four
+    // languages, as a large collection would have (the shipped four alone have 800).
+    let mut seeds: Vec<std::path::PathBuf> = ["content", "tests/web"]
+        .iter()
+        .flat_map(|folder| {
+            std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)).unwrap()
+        })
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .collect();
+    // read_dir's order is the file system's; sorted, every run draws the same words.
+    seeds.sort();
+    for path in seeds {
+        let text = std::fs::read_to_string(path).unwrap();
         vocabulary
             .extend(text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).map(str::to_string));
     }

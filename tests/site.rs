@@ -52,6 +52,47 @@ fn catalogue_data(out: &Path) -> serde_json::Value {
     serde_json::from_str(json).expect("catalogue data is JSON")
 }
 
+/// The ids of the catalogue's list, in its order: the data file's handouts are in the
+/// same order and do not repeat them.
+fn listed_ids(out: &Path) -> Vec<String> {
+    read(out.join("site/index.html"))
+        .split("<li data-id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// The data file's entry for the handout `id`.
+fn entry<'a>(data: &'a serde_json::Value, out: &Path, id: &str) -> &'a serde_json::Value {
+    let position = listed_ids(out).iter().position(|listed| listed.as_str() == id).expect("listed");
+    &data["handouts"][position]
+}
+
+/// A handout's search words in `field` ("h" or "s") of the data file: word codes, each
+/// a run of digits from the upper half of the code alphabet ending in one from the
+/// lower half, numbering the words of `words`.
+fn search_words(data: &serde_json::Value, handout: &serde_json::Value, field: &str) -> String {
+    const DIGITS: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+    let vocabulary: Vec<&str> = data["words"].as_str().unwrap().split(' ').collect();
+    let mut words = Vec::new();
+    let mut n = 0;
+    for c in handout[field].as_str().unwrap_or("").chars() {
+        let digit = DIGITS.find(c).expect("a code digit");
+        n = n * 32 + digit % 32;
+        if digit < 32 {
+            words.push(vocabulary[n]);
+            n = 0;
+        }
+    }
+    words.join(" ")
+}
+
+/// A handout's topics, from the numbers in its `g`.
+fn topics(data: &serde_json::Value, handout: &serde_json::Value) -> Vec<String> {
+    let g = handout["g"].as_array().map(Vec::as_slice).unwrap_or_default();
+    g.iter().map(|n| data["topics"][n.as_u64().unwrap() as usize].as_str().unwrap().to_string()).collect()
+}
+
 /// Every `href="…"` and `src="…"` in `html`.
 fn links(html: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -159,16 +200,15 @@ fn the_catalogue_lists_every_handout_with_search_and_filters() {
     let count = index.split("id=\"result-count\"").nth(1).unwrap().split("</p>").next().unwrap();
     assert!(count.contains("aria-live=\"polite\"") && count.ends_with(">3 handouts found"), "{count}");
     let data = catalogue_data(out.path());
-    let listed: Vec<&str> =
-        data["handouts"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let listed = listed_ids(out.path());
+    assert_eq!(data["handouts"].as_array().unwrap().len(), listed.len());
     let mut sorted = listed.clone();
     sorted.sort();
     assert_eq!(sorted, ids);
-    let side_effects =
-        data["handouts"].as_array().unwrap().iter().find(|h| h["id"] == "managing-side-effects").unwrap();
+    let side_effects = entry(&data, out.path(), "managing-side-effects");
     // Heading words for search, folded, without the title's words.
-    assert_eq!(side_effects["h"], "nausea when should call my care team");
-    assert_eq!(side_effects["g"][0], "side effects");
+    assert_eq!(search_words(&data, side_effects, "h"), "nausea when should call my care team");
+    assert_eq!(topics(&data, side_effects)[0], "side effects");
     assert_eq!(side_effects["l"], "en");
     assert_eq!(data["files"]["large"], "../pdf/{id}-large.pdf");
 }
@@ -206,14 +246,9 @@ fn hostile_text_and_config_values_are_escaped_everywhere() {
     // The only scripts in the catalogue are the site's own.
     assert_eq!(texts[0].matches("<script").count(), 2);
     let data = catalogue_data(&out);
-    let hostile = data["handouts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["id"].as_str().unwrap().starts_with("fatigue"))
-        .unwrap();
+    let hostile = entry(&data, &out, "fatigue-script-alert-title-script-tiredness");
     assert_eq!(hostile["t"], "Fatigue <script>alert('title')</script> & tiredness");
-    assert_eq!(hostile["g"][0], "<script>alert('tag')</script>");
+    assert_eq!(topics(&data, hostile)[0], "<script>alert('tag')</script>");
 }
 
 #[test]
@@ -289,7 +324,7 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
         global.window = {};
         require(process.argv[2]);
         const data = window.HANDOUTS;
-        const index = search.prepare(data);
+        const index = search.prepare(data, JSON.parse(process.argv[3]));
         const run = (q, f) => search.search(index, q, f || {}).join(",");
         console.log(JSON.stringify({
             all: run(""),
@@ -309,6 +344,7 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
         .arg(script)
         .arg(common::root().join("templates/site/search.js"))
         .arg(out.path().join("site/assets/catalogue.js"))
+        .arg(serde_json::to_string(&listed_ids(out.path())).unwrap())
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -5,17 +5,26 @@
 //! handouts every byte per entry counts (bench/RESULTS.md, "Issue 16"):
 //!
 //! ```text
-//! { "v": 1,
+//! { "v": 2,
 //!   "files": { "page": "{id}.html", "pdf": "../pdf/{id}.pdf",
 //!              "large": "../pdf/{id}-large.pdf" (when built), "epub": "../<book>.epub" (when built) },
-//!   "handouts": [ { "id", "t": title, "h": "heading words", "s": "summary words",
-//!                   "g": [tags], "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3 } ] }
+//!   "stop": [words a query skips],
+//!   "words": "every search word, once, the most used first",
+//!   "topics": [every tag, once, in the catalogue's order],
+//!   "handouts": [ { "t": title, "h": heading word codes, "s": summary word codes,
+//!                   "g": [topic numbers], "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3 } ] }
 //! ```
+//!
+//! The handouts are in the order of the catalogue page's list, whose items carry their
+//! ids (`<li data-id>`): the ids are not repeated here.
 //!
 //! `h` and `s` are words for search, not text to show (the catalogue page shows the
 //! summary): folded as `search.js` folds (accents removed, lower case), each once, and
 //! only in the first field that has it (title, headings, summary), since a word counts
 //! only in its best field. That halves the file without changing a single result.
+//! Each word is then written as its number in `words` (see [`word_code`]): one
+//! character for the 32 most used words, two for the next 992, three up to 32,768, so
+//! the words a collection repeats are stored once (a quarter of the file, gzipped).
 //!
 //! `b` is the reading-level bucket: 1 easy (grade ≤ 6, INFLESZ ≥ 65), 2 average (grade
 //! ≤ 9, INFLESZ ≥ 55), 3 harder, 0 unknown. Inside a `<script>`, `</script>` or `<!--`
@@ -48,18 +57,40 @@ pub struct Entry {
 /// An entry as the data file has it (see the module docs).
 #[derive(Serialize)]
 struct DataEntry<'a> {
-    id: &'a str,
     t: &'a str,
     #[serde(skip_serializing_if = "String::is_empty")]
     h: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     s: String,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    g: &'a [String],
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    g: Vec<usize>,
     l: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     r: &'a str,
     b: u8,
+}
+
+/// The digits of a word's code: the first 32 end a code, the last 32 continue it.
+const CODE_DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// Appends word number `n`'s code to `out`: `n` in base 32, most significant digit
+/// first, every digit but the last taken from the continuing half of [`CODE_DIGITS`].
+/// Codes need no separator, and none needs escaping in JSON.
+pub fn word_code(n: usize, out: &mut String) {
+    let mut digits = vec![n % 32];
+    let mut rest = n / 32;
+    while rest > 0 {
+        digits.push(32 + rest % 32);
+        rest /= 32;
+    }
+    out.extend(digits.iter().rev().map(|&d| char::from(CODE_DIGITS[d])));
+}
+
+/// An entry's search words: heading words and summary words, each word only in its
+/// best field and never a stop word.
+struct SearchWords {
+    headings: Vec<String>,
+    summary: Vec<String>,
 }
 
 /// Words too common to search for, in English and Spanish (folded). They are left out
@@ -71,25 +102,15 @@ pub const STOP_WORDS: [&str; 48] = [
     "la", "las", "lo", "los", "o", "para", "por", "que", "se", "su", "sus", "un", "una", "y", "i", "e", "u",
 ];
 
-impl<'a> DataEntry<'a> {
-    fn new(entry: &'a Entry) -> DataEntry<'a> {
+impl SearchWords {
+    fn new(entry: &Entry) -> SearchWords {
         let mut seen: std::collections::HashSet<String> = words(&entry.title).collect();
         seen.extend(STOP_WORDS.iter().map(|w| w.to_string()));
-        let mut new_words = |text: &str| -> String {
-            words(text).filter(|word| seen.insert(word.clone())).collect::<Vec<_>>().join(" ")
-        };
-        let h = new_words(&entry.headings.join(" "));
-        let s = new_words(&entry.summary);
-        DataEntry {
-            id: &entry.id,
-            t: &entry.title,
-            h,
-            s,
-            g: &entry.tags,
-            l: &entry.lang,
-            r: &entry.level,
-            b: entry.bucket,
-        }
+        let mut new_words =
+            |text: &str| -> Vec<String> { words(text).filter(|word| seen.insert(word.clone())).collect() };
+        let headings = new_words(&entry.headings.join(" "));
+        let summary = new_words(&entry.summary);
+        SearchWords { headings, summary }
     }
 }
 
@@ -215,13 +236,57 @@ struct Data<'a> {
     v: u32,
     files: Files<'a>,
     stop: &'a [&'a str],
+    words: String,
+    topics: Vec<&'a str>,
     handouts: Vec<DataEntry<'a>>,
+}
+
+/// The catalogue's topics: every tag once, sorted as the catalogue's filter lists them.
+pub fn topics(entries: &[Entry]) -> Vec<&str> {
+    let mut topics: Vec<&str> = entries.iter().flat_map(|e| e.tags.iter().map(String::as_str)).collect();
+    topics.sort_by_cached_key(|t| (fold(t), t.to_string()));
+    topics.dedup();
+    topics
 }
 
 /// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs).
 pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Vec<u8> {
+    let search_words: Vec<SearchWords> = entries.iter().map(SearchWords::new).collect();
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for word in search_words.iter().flat_map(|w| w.headings.iter().chain(&w.summary)) {
+        *uses.entry(word.as_str()).or_default() += 1;
+    }
+    // The most used words get the shortest codes; ties go alphabetically, so the same
+    // entries always give the same file.
+    let mut vocabulary: Vec<(&str, usize)> = uses.into_iter().collect();
+    vocabulary.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let number: std::collections::HashMap<&str, usize> =
+        vocabulary.iter().enumerate().map(|(n, (word, _))| (*word, n)).collect();
+    let codes = |words: &[String]| {
+        let mut out = String::new();
+        for word in words {
+            word_code(number[word.as_str()], &mut out);
+        }
+        out
+    };
+    let topics = topics(entries);
+    let topic_number: std::collections::HashMap<&str, usize> =
+        topics.iter().enumerate().map(|(n, topic)| (*topic, n)).collect();
+    let handouts = entries
+        .iter()
+        .zip(&search_words)
+        .map(|(entry, words)| DataEntry {
+            t: &entry.title,
+            h: codes(&words.headings),
+            s: codes(&words.summary),
+            g: entry.tags.iter().map(|tag| topic_number[tag.as_str()]).collect(),
+            l: &entry.lang,
+            r: &entry.level,
+            b: entry.bucket,
+        })
+        .collect();
     let data = Data {
-        v: 1,
+        v: 2,
         files: Files {
             page: "{id}.html",
             pdf: "../pdf/{id}.pdf",
@@ -229,7 +294,9 @@ pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Ve
             epub: epub.map(|name| format!("../{name}.epub")),
         },
         stop: &STOP_WORDS,
-        handouts: entries.iter().map(DataEntry::new).collect(),
+        words: vocabulary.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" "),
+        topics,
+        handouts,
     };
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(json.len() + 32);
@@ -276,10 +343,36 @@ mod tests {
             reading: ReadingLevel::None,
             bucket: 0,
         };
-        let data = DataEntry::new(&entry);
-        assert_eq!(data.h, "coma poco");
-        assert_eq!(data.s, "nauseas beba agua mas");
+        let words = SearchWords::new(&entry);
+        assert_eq!(words.headings, ["coma", "poco"]);
+        assert_eq!(words.summary, ["nauseas", "beba", "agua", "mas"]);
         assert_eq!(fold("ÁÉÍÓÚ Ññ Ü ß"), "aeiou nn u ß");
+    }
+
+    #[test]
+    fn word_codes_need_no_separator_and_grow_with_the_number() {
+        let code = |n| {
+            let mut out = String::new();
+            word_code(n, &mut out);
+            out
+        };
+        assert_eq!([code(0), code(31), code(32), code(1023), code(1024)], ["0", "v", "x0", "_v", "xw0"]);
+        let mut all = String::new();
+        for n in 0..40_000 {
+            word_code(n, &mut all);
+        }
+        // Read back as search.js reads them: a digit below 32 ends a code.
+        let mut numbers = Vec::new();
+        let mut n = 0;
+        for c in all.bytes() {
+            let digit = CODE_DIGITS.iter().position(|&d| d == c).unwrap();
+            n = n * 32 + digit % 32;
+            if digit < 32 {
+                numbers.push(n);
+                n = 0;
+            }
+        }
+        assert_eq!(numbers, (0..40_000).collect::<Vec<_>>());
     }
 
     #[test]
@@ -298,7 +391,8 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(json).unwrap();
         // Titles are one line: the line separator is whitespace, collapsed away.
         assert_eq!(value["handouts"][0]["t"], "</script><script>alert(1)</script> &");
-        assert_eq!(value["handouts"][0]["g"][0], "<b>x</b>");
+        assert_eq!(value["handouts"][0]["g"][0], 0);
+        assert_eq!(value["topics"][0], "<b>x</b>");
         assert_eq!(value["files"]["epub"], "../book.epub");
     }
 }

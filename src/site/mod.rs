@@ -262,11 +262,10 @@ impl Site {
             .into_iter()
             .map(|l| minijinja::context! { value => l, label => self.language_name(l) })
             .collect();
-        let mut topics: Vec<&str> = entries.iter().flat_map(|e| e.tags.iter().map(String::as_str)).collect();
-        topics.sort_by_key(|t| (catalogue::fold(t), t.to_string()));
-        topics.dedup();
-        let topics: Vec<Value> =
-            topics.into_iter().map(|t| minijinja::context! { value => t, label => t }).collect();
+        let topics: Vec<Value> = catalogue::topics(&entries)
+            .into_iter()
+            .map(|t| minijinja::context! { value => t, label => t })
+            .collect();
         let levels: Vec<Value> = (1..=3)
             .filter(|b| entries.iter().any(|e| e.bucket == *b))
             .map(|b| minijinja::context! { value => b, label => catalogue::level_name(&labels, b) })

@@ -19,24 +19,46 @@
     return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
-  /* Search words as the data file has them: already folded, separated by spaces. */
-  function words(text) {
-    return typeof text === 'string' ? text.split(' ').filter(Boolean) : tokens([].concat(text || []).join(' '));
+  /* The digits of a word's code in the data file: a digit of the first half ends a
+     code, one of the second half continues it (src/site/catalogue.rs, word_code). */
+  var CODE_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+
+  /* The words of a field: word codes, numbers into `vocabulary` (already folded). */
+  function decode(codes, vocabulary) {
+    var out = [];
+    var n = 0;
+    for (var i = 0; i < (codes || '').length; i++) {
+      var digit = CODE_DIGITS.indexOf(codes.charAt(i));
+      if (digit < 0) continue;
+      n = n * 32 + (digit % 32);
+      if (digit < 32) {
+        if (vocabulary[n] !== undefined) out.push(vocabulary[n]);
+        n = 0;
+      }
+    }
+    return out;
   }
 
-  /* One entry per handout, its fields already split into folded words. The index
-     also keeps the words too common to search for (data.stop), which a query skips. */
-  function prepare(data) {
+  /* One entry per handout, its fields already split into folded words; `ids` are the
+     handouts' ids in the data's order, which is the order of the catalogue's list.
+     The index also keeps the words too common to search for (data.stop), which a
+     query skips. */
+  function prepare(data, ids) {
     var stop = {};
     (data.stop || []).forEach(function (word) { stop[word] = true; });
+    var vocabulary = String(data.words || '').split(' ');
+    var topics = data.topics || [];
     var index = data.handouts.map(function (h, position) {
+      var tags = (h.g || []).map(function (n) { return topics[n]; });
       return {
         handout: h,
+        id: ids[position],
         position: position,
         title: tokens(h.t),
-        headings: words(h.h),
-        summary: words(h.s),
-        tags: tokens((h.g || []).join(' '))
+        headings: decode(h.h, vocabulary),
+        summary: decode(h.s, vocabulary),
+        topics: tags,
+        tags: tokens(tags.join(' '))
       };
     });
     index.stop = stop;
@@ -75,10 +97,10 @@
     for (var i = 0; i < index.length; i++) {
       var entry = index[i], h = entry.handout;
       if (filters.lang && h.l !== filters.lang) continue;
-      if (filters.topic && (h.g || []).indexOf(filters.topic) < 0) continue;
+      if (filters.topic && entry.topics.indexOf(filters.topic) < 0) continue;
       if (filters.level && String(h.b) !== String(filters.level)) continue;
       var points = query.length ? score(entry, query) : 1;
-      if (points > 0) found.push({ id: h.id, points: points, position: entry.position });
+      if (points > 0) found.push({ id: entry.id, points: points, position: entry.position });
     }
     found.sort(function (a, b) { return b.points - a.points || a.position - b.position; });
     return found.map(function (f) { return f.id; });
@@ -104,7 +126,9 @@
       items[li.getAttribute('data-id')] = li;
       order.push(li.getAttribute('data-id'));
     });
-    var index = prepare(data);
+    // The data file lists the handouts in the order of this list (src/site/catalogue.rs).
+    if (order.length !== data.handouts.length) return;
+    var index = prepare(data, order);
     var labels = { many: count.getAttribute('data-many'), one: count.getAttribute('data-one'),
       none: count.getAttribute('data-none') };
     var timer = null;
