@@ -262,7 +262,7 @@ impl Site {
             .into_iter()
             .map(|l| minijinja::context! { value => l, label => self.language_name(l) })
             .collect();
-        let topics: Vec<Value> = catalogue::topics(&entries)
+        let topics: Vec<Value> = catalogue::topics(entries)
             .into_iter()
             .map(|t| minijinja::context! { value => t, label => t })
             .collect();
