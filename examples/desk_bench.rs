@@ -54,6 +54,21 @@ fn print_once(addr: &str, i: usize) -> Duration {
     elapsed
 }
 
+/// `requests` personalised PDFs from two clients at once, each waiting for its answer
+/// before it asks again; the latency of each.
+fn two_clients(addr: &str, requests: usize, first: usize) -> Vec<Duration> {
+    let per_client = requests / 2;
+    let clients: Vec<_> = (0..2)
+        .map(|c| {
+            let addr = addr.to_string();
+            std::thread::spawn(move || {
+                (0..per_client).map(|i| print_once(&addr, first + c * per_client + i)).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    clients.into_iter().flat_map(|c| c.join().unwrap()).collect()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index].as_secs_f64() * 1000.0
@@ -87,23 +102,17 @@ fn main() {
     let addr = url.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
     let pid = child.id();
 
-    for i in 0..20 {
-        print_once(&addr, i);
-    }
+    // Warm up as the run goes on: two clients at once, so the allocator's per-thread
+    // caches exist before the first RSS reading.
+    two_clients(&addr, 40, 0);
     let rss_before = rss_kib(pid);
     let started = Instant::now();
-    let per_client = requests / 2;
-    let clients: Vec<_> = (0..2)
-        .map(|c| {
-            let addr = addr.clone();
-            std::thread::spawn(move || {
-                (0..per_client).map(|i| print_once(&addr, c * per_client + i)).collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut times: Vec<Duration> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+    let mut times = two_clients(&addr, requests, 1_000);
     let wall = started.elapsed();
     let rss_after = rss_kib(pid);
+    // As many again: memory that keeps growing would show here.
+    two_clients(&addr, requests, 1_000 + requests);
+    let rss_after_twice = rss_kib(pid);
     times.sort();
     println!(
         "personalised PDF, {} requests, 2 concurrent clients, {:.1} s:",
@@ -117,10 +126,11 @@ fn main() {
         percentile(&times, 1.0)
     );
     println!(
-        "  RSS before {:.1} MiB, after {:.1} MiB, growth {:.1} MiB",
+        "  RSS before {:.1} MiB, after {:.1} MiB, growth {:.1} MiB; after as many again {:.1} MiB",
         rss_before as f64 / 1024.0,
         rss_after as f64 / 1024.0,
-        (rss_after as f64 - rss_before as f64) / 1024.0
+        (rss_after as f64 - rss_before as f64) / 1024.0,
+        rss_after_twice as f64 / 1024.0
     );
 
     // Save → reload, five saves.

@@ -281,7 +281,7 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
         error::Error::usage(lines.join("\n"))
     })?;
     let typesetter = Typesetter::new(&config)?;
-    let pdf = serve::print::typeset(&typesetter, &labels, article, &request)?;
+    let pdf = serve::print::typeset(&typesetter, &labels, article, &request, |pdf| pdf)?;
     if to_stdout {
         std::io::stdout()
             .write_all(&pdf)

@@ -668,10 +668,15 @@ async fn print_route(server: &Arc<Server>, id: String, body: Bytes) -> Response 
             return response;
         }
     };
-    let typeset = tokio::task::spawn_blocking(move || {
-        print::typeset(&desk.typesetter, &desk.labels, &article, &request)
+    // The PDF comes back as soon as it is made; the blocking task goes on to make typst
+    // forget the patient while the response is on its way.
+    let (send, made) = tokio::sync::oneshot::channel();
+    tokio::task::spawn_blocking(move || {
+        print::typeset(&desk.typesetter, &desk.labels, &article, &request, |pdf| {
+            let _ = send.send(pdf);
+        })
     });
-    let mut response = match typeset.await {
+    let mut response = match made.await {
         Ok(Ok(pdf)) => {
             let disposition = format!("inline; filename=\"{id}.pdf\"");
             let mut response = ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response();

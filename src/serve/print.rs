@@ -161,16 +161,21 @@ pub fn select(article: &Article, sections: &[Section], wanted: Option<&[usize]>)
 }
 
 /// Typesets one patient's copy of `article`; the request must have passed [`check`].
-pub fn typeset(
+/// `deliver` gets the PDF's bytes as soon as they are made; what it returns is returned
+/// once typst has forgotten the patient ([`Typesetter::typeset_personal`]).
+pub fn typeset<T>(
     typesetter: &Typesetter,
     labels: &LabelTable,
     article: &Article,
     request: &Request,
-) -> crate::Result<Vec<u8>> {
+    deliver: impl FnOnce(crate::Result<Vec<u8>>) -> T,
+) -> T {
     let sections = sections(article, labels);
     let article = select(article, &sections, request.sections.as_deref());
     let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
-    Ok(typesetter.typeset_personal(&article, variant, request.paper, &request.personal)?.bytes)
+    typesetter.typeset_personal(&article, variant, request.paper, &request.personal, |pdf| {
+        deliver(pdf.map(|pdf| pdf.bytes))
+    })
 }
 
 #[cfg(test)]

@@ -337,17 +337,27 @@ impl Typesetter {
     /// to the last one would hit only its top-level result, and the results inside it
     /// would age out. With several requests at once, each request's own results are gone
     /// by the end of its own eviction, since nothing but its compile ever hits them.
-    pub fn typeset_personal(
+    ///
+    /// `deliver` gets the PDF as soon as it is made, before the eviction (the desk sends
+    /// it to the browser while this thread forgets the patient); what it returns is
+    /// returned after the eviction.
+    pub fn typeset_personal<T>(
         &self,
         article: &Article,
         variant: Variant,
         paper: Option<Paper>,
         personal: &Personal,
-    ) -> Result<Pdf> {
+        deliver: impl FnOnce(Result<Pdf>) -> T,
+    ) -> T {
         static PLACEHOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let inputs = self.prepare_personal(article, variant, paper, personal)?;
-        let pdf = self.typeset(&inputs);
-        drop(inputs);
+        let delivered = match self.prepare_personal(article, variant, paper, personal) {
+            Ok(inputs) => {
+                let pdf = self.typeset(&inputs);
+                drop(inputs);
+                deliver(pdf)
+            }
+            Err(err) => deliver(Err(err)),
+        };
         let n = PLACEHOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string();
         let placeholder = Personal { patient: n.clone(), clinician: n.clone(), note: n };
         typst::comemo::evict(usize::MAX);
@@ -357,7 +367,7 @@ impl Typesetter {
             let _ = self.layout(&inputs);
         }
         typst::comemo::evict(1);
-        pdf
+        delivered
     }
 
     fn prepare_with_logo(
