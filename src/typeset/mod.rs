@@ -77,7 +77,25 @@ pub struct HandoutInputs {
     /// [`crate::pictures::fingerprint`] of them.
     pictures_hash: u128,
     date: Option<Datetime>,
+    /// What the closing parts' height depends on besides the options: the article's
+    /// language, and its web address when it has a QR code (see [`ClosingUrl`]).
+    closing_key: (String, ClosingUrl),
 }
+
+/// The web address beside the QR code, as far as the closing parts' height goes.
+#[derive(Debug, Clone, Hash)]
+enum ClosingUrl {
+    /// No QR code.
+    None,
+    /// At most [`SHORT_URL`] characters: a line or two of small text, never taller than
+    /// the QR code beside it, so all of them give the same height.
+    Short,
+    /// A longer one could wrap past the QR code's height: measured as it is.
+    Long(String),
+}
+
+/// The longest web address that is a [`ClosingUrl::Short`].
+const SHORT_URL: usize = 40;
 
 /// The per-compile settings the template reads from `/_handouts/options.json`.
 #[derive(Debug, Serialize)]
@@ -225,6 +243,8 @@ fn words_in(blocks: &[crate::model::Block]) -> usize {
 
 /// Where the template marks the end of the article, before the closing parts.
 const ARTICLE_END_LABEL: &str = "article-end";
+/// The template's label for the closing parts' height when `measure_closing` is set.
+const CLOSING_ZERO_LABEL: &str = "closing-zero";
 
 /// What the template reads from `/_handouts/brand.json`.
 #[derive(Debug, Serialize)]
@@ -251,6 +271,12 @@ pub struct Typesetter {
     pictures: std::sync::Arc<crate::pictures::PictureStore>,
     /// `[site]`: where a handout without a `url` points its QR code.
     site: crate::config::Site,
+    /// The height in points of the closing parts with no writing lines, by what it
+    /// depends on (see [`Typesetter::closing_height`]).
+    closing_heights: std::sync::Mutex<std::collections::HashMap<u128, Option<f64>>>,
+    /// Tests turn the shared measure off to compare with the template's own.
+    #[cfg(test)]
+    share_closing_height: bool,
 }
 
 impl Typesetter {
@@ -293,6 +319,9 @@ impl Typesetter {
             source_date_epoch: config.source_date_epoch,
             pictures: std::sync::Arc::new(crate::pictures::PictureStore::new(&config.content_dir)),
             site: config.site.clone(),
+            closing_heights: Default::default(),
+            #[cfg(test)]
+            share_closing_height: true,
         })
     }
 
@@ -420,6 +449,14 @@ impl Typesetter {
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
         let max_pages = options.max_pages;
+        let closing_key = (
+            article.meta.lang.clone(),
+            match (&qr_svg, &article.meta.url) {
+                (Some(_), Some(url)) if url.chars().count() <= SHORT_URL => ClosingUrl::Short,
+                (Some(_), Some(url)) => ClosingUrl::Long(url.clone()),
+                _ => ClosingUrl::None,
+            },
+        );
         let options = serde_json::to_value(&options).map_err(unserializable)?;
         Ok(HandoutInputs {
             ident: format!("{}{}", article.id, variant.suffix()),
@@ -433,6 +470,7 @@ impl Typesetter {
             pictures: served,
             pictures_hash: crate::pictures::fingerprint(pictures),
             date: self.creation_date(article),
+            closing_key,
         })
     }
 
@@ -582,6 +620,77 @@ impl Typesetter {
         Ok(Pdf { bytes, pages: document.pages().len() })
     }
 
+    /// The height in points of the closing parts with no writing lines (the questions
+    /// box's frame, the QR code, the website and the disclaimer), which the template
+    /// needs twice per compile (bench/RESULTS.md: measuring it was 5 % of a build).
+    /// It is the same for every handout with the same options, language and kind of
+    /// web address, so it is measured once per build for each: by compiling the
+    /// template with an empty article (and a made-up short address, or the long one),
+    /// so that the value depends on nothing else and every build gives the same PDFs
+    /// whichever handout comes first. `None` (the template then measures) if that
+    /// compile fails.
+    fn closing_height(&self, inputs: &HandoutInputs, options: &serde_json::Value) -> Option<f64> {
+        #[cfg(test)]
+        if !self.share_closing_height {
+            return None;
+        }
+        let mut measured = options.clone();
+        for per_article in ["actions", "long_actions", "glue_last", "max_pages", "personal"] {
+            if let Some(fields) = measured.as_object_mut() {
+                fields.remove(per_article);
+            }
+        }
+        measured["measure_closing"] = serde_json::json!(true);
+        let key = typst::utils::hash128(&(measured.to_string(), &inputs.closing_key));
+        let mut heights = self.closing_heights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(height) = heights.get(&key) {
+            return *height;
+        }
+        let (lang, url) = &inputs.closing_key;
+        let url = match url {
+            ClosingUrl::None => None,
+            ClosingUrl::Short => Some(format!("https://example.org/{}", "m".repeat(SHORT_URL - 20))),
+            ClosingUrl::Long(url) => Some(url.clone()),
+        };
+        let article = Article {
+            schema: crate::model::SCHEMA_VERSION,
+            id: "closing-parts".into(),
+            source: "(closing parts)".into(),
+            meta: crate::model::Meta {
+                title: "Closing parts".into(),
+                lang: lang.clone(),
+                url,
+                ..Default::default()
+            },
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            stats: None,
+            warnings: Vec::new(),
+        };
+        let qr = article.meta.url.as_deref().and_then(qr_svg).map(|svg| Bytes::new(svg.into_bytes()));
+        let height = serde_json::to_vec(&article).ok().and_then(|article_json| {
+            let world = HandoutWorld {
+                shared: &self.shared,
+                article_json: Bytes::new(article_json),
+                options_json: Bytes::new(measured.to_string().into_bytes()),
+                qr_svg: qr,
+                pictures: &[],
+                today: None,
+            };
+            let document = typst::compile::<PagedDocument>(&world).output.ok()?;
+            let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(CLOSING_ZERO_LABEL))?;
+            use typst::introspection::Introspector;
+            let introspector: &dyn Introspector = document.introspector().as_ref();
+            let element = introspector.query_label(label).ok()?;
+            match &element.to_packed::<typst::introspection::MetadataElem>()?.value {
+                typst::foundations::Value::Float(points) => Some(*points),
+                _ => None,
+            }
+        });
+        heights.insert(key, height);
+        height
+    }
+
     /// Lays out one handout: the designed layout, then tighter ones while it is over its
     /// `max-pages` or its closing parts stand alone (see [`Typesetter::typeset`]).
     fn layout(&self, inputs: &HandoutInputs) -> Result<PagedDocument> {
@@ -595,13 +704,12 @@ impl Typesetter {
             if fit.size.is_some() && inputs.max_pages.is_none() {
                 continue;
             }
-            let options_json = if fit == Fit::DESIGNED {
-                inputs.options_json.clone()
-            } else {
-                let mut options = inputs.options.clone();
-                options["fit"] = serde_json::json!(fit);
-                Bytes::new(serde_json::to_vec(&options).unwrap_or_default())
-            };
+            let mut options = inputs.options.clone();
+            options["fit"] = serde_json::json!(fit);
+            if let Some(height) = self.closing_height(inputs, &options) {
+                options["closing_zero"] = serde_json::json!(height);
+            }
+            let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
             let world = HandoutWorld {
                 shared: &self.shared,
                 article_json: inputs.article_json.clone(),
@@ -867,6 +975,39 @@ mod tests {
         let off = crate::config::Site { enabled: false, ..site.clone() };
         assert_eq!(with_page_url(&article, &off).meta.url, None);
         assert_eq!(with_page_url(&article, &Default::default()).meta.url, None);
+    }
+
+    /// The closing parts' height measured once for all handouts alike gives the very PDFs
+    /// the template's own measuring in each compile gives: regular and large print, with
+    /// and without a QR code, with a web address short and long, in two languages.
+    #[test]
+    fn the_shared_closing_height_gives_the_same_pdfs_as_measuring_each_time() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
+        let config = file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let shared = Typesetter::new(&config).unwrap();
+        let mut own = Typesetter::new(&config).unwrap();
+        own.share_closing_height = false;
+        let (sample, pictures) = sample_article().unwrap();
+        let long = format!("https://example.org/{}", "a/".repeat(140));
+        let short = "https://www.example.org/feet/check-40-ch";
+        assert_eq!(short.len(), SHORT_URL);
+        for (lang, url) in [("en", None), ("en", Some(short)), ("es", Some(long.as_str()))] {
+            let mut article = sample.clone();
+            article.meta.lang = lang.into();
+            article.meta.url = url.map(str::to_string);
+            for variant in [Variant::Regular, Variant::LargePrint] {
+                let pdf = |typesetter: &Typesetter| {
+                    let inputs =
+                        typesetter.prepare_with_logo(&article, variant, None, &pictures, None, None).unwrap();
+                    typesetter.typeset(&inputs).unwrap().bytes
+                };
+                assert!(pdf(&shared) == pdf(&own), "{lang} {url:?} {variant:?}: the PDFs differ");
+            }
+        }
+        // One per language, kind of address and print size, and one per tighter layout tried.
+        let measured = shared.closing_heights.lock().unwrap().values().filter(|h| h.is_some()).count();
+        assert!(measured >= 6, "{measured}");
     }
 
     /// Parallel jobs inside each item.
