@@ -267,11 +267,25 @@ fn rebuilding_gives_byte_identical_files_and_a_failed_article_keeps_its_page() {
 
     let page = first.join("site/managing-side-effects.html");
     let before = read(&page);
+    let (index, data) = (read(first.join("site/index.html")), read(first.join("site/assets/catalogue.js")));
+    let epub_path = std::fs::read_dir(&first)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("the build writes an EPUB");
+    let epub = std::fs::read(&epub_path).unwrap();
     std::fs::write(content.join("side-effects.md"), b"Caf\xe9 broken").unwrap();
     let err = build(&content, &first, None, 1);
     assert!(err.contains("invalid UTF-8"), "{err}");
     assert_eq!(read(&page), before, "the failed article's page was changed");
-    assert!(first.join("site/index.html").is_file());
+    // It stays in the catalogue (and the EPUB) as it last built.
+    assert!(index.contains("data-id=\"managing-side-effects\""));
+    assert_eq!(read(first.join("site/index.html")), index, "the catalogue lost the failed article");
+    assert_eq!(read(first.join("site/assets/catalogue.js")), data);
+    assert!(std::fs::read(&epub_path).unwrap() == epub, "the EPUB lost the failed article");
+    // A second failed build still keeps it.
+    build(&content, &first, None, 1);
+    assert_eq!(read(first.join("site/index.html")), index);
 
     // A build of one article leaves the catalogue of all of them alone.
     std::fs::copy(fixtures().join("side-effects.md"), content.join("side-effects.md")).unwrap();

@@ -392,8 +392,9 @@ fn build_in_pool(
     template_files.extend(typesetter.template_files());
     let mut new =
         Manifest { checked, template_files: template_files.into_iter().collect(), ..Manifest::default() };
-    let mut fingerprints = Vec::new();
-    let mut intermediates = Vec::new();
+    // Each article's intermediate form and its fingerprint, which the collection outputs
+    // are made from, by article file.
+    let mut members: Vec<(PathBuf, Option<String>, Option<String>)> = Vec::new();
     let mut article_failures = Vec::new();
     for built in results {
         for warning in &built.warnings {
@@ -407,11 +408,33 @@ fn build_in_pool(
         report.pdfs.extend(built.typeset);
         report.unchanged.extend(built.unchanged);
         report.articles.extend(built.report);
-        fingerprints.extend(built.fingerprint);
-        intermediates.extend(built.intermediate);
+        if built.fingerprint.is_some() || built.intermediate.is_some() {
+            members.push((PathBuf::from(&built.source), built.fingerprint, built.intermediate));
+        }
         new.articles.extend(built.entry);
     }
     report.failures.extend(print_failures(&article_failures));
+    // An article that failed before its intermediate form was made (unreadable, not
+    // UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it
+    // last built, in its place: a failed build must not take it out of them any more
+    // than it deletes its PDFs. Its manifest entry stays for the next build.
+    let made: HashSet<PathBuf> = members.iter().map(|(path, _, _)| path.clone()).collect();
+    for source in &failed {
+        let path = PathBuf::from(source);
+        if !present.contains(source) || made.contains(&path) {
+            continue;
+        }
+        if let Some(entry) = old.articles.get(source)
+            && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
+            && out.join(json).is_file()
+        {
+            members.push((path, Some(entry.fingerprint.clone()), Some(json.clone())));
+            new.articles.insert(source.clone(), entry.clone());
+        }
+    }
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    let fingerprints: Vec<String> = members.iter().filter_map(|(_, f, _)| f.clone()).collect();
+    let intermediates: Vec<String> = members.iter().filter_map(|(_, _, json)| json.clone()).collect();
 
     // Collection outputs with a fingerprint (the EPUB) are made when it changed. They
     // need every article at once, so the articles are loaded only then, from their
