@@ -275,7 +275,8 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
         large_print: args.large_print,
         paper: args.paper.map(Into::into),
     };
-    let request = serve::print::check(request, &sections).map_err(|problems| {
+    // The command's own words are English, like its options.
+    let request = serve::print::check(request, &sections, &labels.for_lang("en")).map_err(|problems| {
         let lines: Vec<String> =
             problems.into_iter().map(|p| format!("--{}: {}", p.field, p.message)).collect();
         error::Error::usage(lines.join("\n"))

@@ -581,8 +581,11 @@ fn render_form(server: &Server, desk: &Desk, article: &Article, state: &FormStat
         .iter()
         .map(|p| minijinja::context! { field => p.field, message => p.message })
         .collect();
+    let labels = desk.labels.for_lang(&article.meta.lang);
     let context = minijinja::context! {
         id => article.id,
+        t => labels.to_json(),
+        note_hint => labels.text("desk-note-hint").replace("{max}", &print::MAX_NOTE.to_string()),
         sections => sections,
         values => minijinja::context! {
             patient => request.personal.patient,
@@ -650,7 +653,8 @@ async fn print_route(server: &Arc<Server>, id: String, body: Bytes) -> Response 
     let desk = server.desk();
     let sections = print::sections(&article, &desk.labels);
     let checked = match parse_form(&body) {
-        Ok(request) => print::check(request.clone(), &sections).map_err(|problems| (request, problems)),
+        Ok(request) => print::check(request.clone(), &sections, &desk.labels.for_lang(&article.meta.lang))
+            .map_err(|problems| (request, problems)),
         Err(problem) => Err((print::Request::default(), vec![problem])),
     };
     let request = match checked {

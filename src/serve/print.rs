@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use crate::config::Paper;
-use crate::labels::LabelTable;
+use crate::labels::{LabelTable, Labels};
 use crate::model::{Article, Block, plain_text};
 use crate::typeset::{Personal, Typesetter, Variant};
 
@@ -92,37 +92,37 @@ pub struct Problem {
 }
 
 /// The request with its text cleaned (control characters dropped, line ends made
-/// `\n`, the name and clinician on one line), or what is wrong with it. Lengths are
-/// counted in characters after cleaning.
-pub fn check(mut request: Request, sections: &[Section]) -> Result<Request, Vec<Problem>> {
+/// `\n`, the name and clinician on one line), or what is wrong with it, in the words of
+/// `labels` (the handout's language). Lengths are counted in characters after cleaning.
+pub fn check(mut request: Request, sections: &[Section], labels: &Labels) -> Result<Request, Vec<Problem>> {
     let personal = &mut request.personal;
     personal.patient = one_line(&personal.patient);
     personal.clinician = one_line(&personal.clinician);
     personal.note = note_text(&personal.note);
     let mut problems = Vec::new();
-    for (field, text, max, what) in [
-        ("patient", &personal.patient, MAX_NAME, "The patient's name"),
-        ("clinician", &personal.clinician, MAX_NAME, "The clinician or team"),
-        ("note", &personal.note, MAX_NOTE, "The note"),
+    for (field, text, max, label) in [
+        ("patient", &personal.patient, MAX_NAME, "desk-patient"),
+        ("clinician", &personal.clinician, MAX_NAME, "desk-clinician"),
+        ("note", &personal.note, MAX_NOTE, "care-team-notes"),
     ] {
         let length = text.chars().count();
         if length > max {
-            problems.push(Problem {
-                field,
-                message: format!("{what} is {length} characters long; at most {max} fit on the handout."),
-            });
+            let message = labels
+                .text("desk-too-long")
+                .replace("{field}", labels.text(label))
+                .replace("{length}", &length.to_string())
+                .replace("{max}", &max.to_string());
+            problems.push(Problem { field, message });
         }
     }
     if let Some(wanted) = &request.sections
         && let Some(unknown) = wanted.iter().find(|&&i| i >= sections.len())
     {
-        problems.push(Problem {
-            field: "section",
-            message: format!(
-                "There is no section {unknown}: this handout has {} (numbered from 0).",
-                sections.len()
-            ),
-        });
+        let message = labels
+            .text("desk-no-section")
+            .replace("{number}", &unknown.to_string())
+            .replace("{count}", &sections.len().to_string());
+        problems.push(Problem { field: "section", message });
     }
     if problems.is_empty() { Ok(request) } else { Err(problems) }
 }
@@ -221,7 +221,14 @@ mod tests {
             sections: Some(vec![7]),
             ..Request::default()
         };
-        let problems = check(request, &[]).unwrap_err();
+        let spanish = LabelTable::load(None).unwrap().for_lang("es");
+        let problems = check(request.clone(), &[], &spanish).unwrap_err();
+        assert!(
+            problems[0].message.starts_with("Nombre del paciente: 101 caracteres"),
+            "{}",
+            problems[0].message
+        );
+        let problems = check(request, &[], &LabelTable::load(None).unwrap().for_lang("en")).unwrap_err();
         let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
         assert_eq!(fields, ["patient", "section"]);
         assert!(problems[0].message.contains("at most 100"), "{}", problems[0].message);
@@ -237,7 +244,7 @@ mod tests {
             },
             ..Request::default()
         };
-        let checked = check(request, &[]).unwrap();
+        let checked = check(request, &[], &LabelTable::load(None).unwrap().for_lang("en")).unwrap();
         assert_eq!(checked.personal.patient, "Ana María");
         assert_eq!(checked.personal.clinician, "Dr B");
         assert_eq!(checked.personal.note, "line one\nline two");
