@@ -339,8 +339,16 @@ fn max_pages_tightens_a_handout_onto_one_page_or_leaves_it_longer() {
 fn large_print_is_16_pt_or_more_everywhere() {
     let config = config(Paper::UsLetter);
     let typesetter = Typesetter::new(&config).expect("typesetter loads");
-    for path in handouts::ingest::discover(Path::new("content")).expect("content lists") {
-        let article = handouts::ingest::ingest_file(&path).expect("article ingests");
+    // A long link becomes a footnote, whose number is a superscript.
+    let footnoted = handouts::ingest::ingest_bytes(
+        Path::new("footnoted.md"),
+        b"# Foot care\n\nRead [the foot care guide](https://example.org/guides/feet/daily-checks-for-people-with-diabetes) \
+          every week.\n",
+    )
+    .expect("ingests");
+    let shipped = handouts::ingest::discover(Path::new("content")).expect("content lists");
+    let articles = shipped.iter().map(|path| handouts::ingest::ingest_file(path).expect("article ingests"));
+    for article in articles.chain([footnoted]) {
         let large = typesetter.typeset_pdf(&article, Variant::LargePrint).expect("typesets");
         let sizes = common::pdf_font_sizes(&large.bytes);
         let smallest = sizes.first().copied().unwrap_or(0);
