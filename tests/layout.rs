@@ -223,6 +223,11 @@ fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
 /// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
 /// the title is a heading's `/T`.
 fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
+    structure_tree(pdf).into_iter().map(|(kind, title, _)| (kind, title)).collect()
+}
+
+/// [`structure`] with each element's parent type ("" for the tree's root).
+fn structure_tree(pdf: &[u8]) -> Vec<(String, Option<String>, String)> {
     let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
     let deref = |object: &lopdf::Object| -> lopdf::Object {
         match object {
@@ -233,15 +238,17 @@ fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
     let catalog = document.catalog().expect("catalog");
     let root = deref(catalog.get(b"StructTreeRoot").expect("tagged PDF has a structure tree"));
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    let mut stack = vec![(root, String::new())];
+    while let Some((node, parent)) = stack.pop() {
         let lopdf::Object::Dictionary(dict) = node else { continue };
+        let mut kind_here = parent.clone();
         if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
             let title = dict.get(b"T").ok().map(&deref).and_then(|t| match t {
                 lopdf::Object::String(bytes, _) => Some(decode_pdf_string(&bytes)),
                 _ => None,
             });
-            out.push((String::from_utf8_lossy(kind).into_owned(), title));
+            kind_here = String::from_utf8_lossy(kind).into_owned();
+            out.push((kind_here.clone(), title, parent));
         }
         let kids = match dict.get(b"K").map(&deref) {
             Ok(lopdf::Object::Array(kids)) => kids,
@@ -250,7 +257,7 @@ fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
         };
         // Depth first, in order.
         for kid in kids.iter().rev() {
-            stack.push(deref(kid));
+            stack.push((deref(kid), kind_here.clone()));
         }
     }
     out
@@ -298,6 +305,29 @@ fn the_title_is_the_one_top_heading_and_sections_nest_under_it() {
         }
     }
     assert!(checked >= 8, "every shipped article in both prints: {checked}");
+}
+
+#[test]
+fn each_box_is_one_group_with_its_heading() {
+    let config = config(Paper::UsLetter);
+    let typesetter = Typesetter::new(&config).expect("typesets");
+    let article =
+        handouts::ingest::ingest_file(Path::new("content/diabetes-foot-check.md")).expect("article ingests");
+    for variant in [Variant::Regular, Variant::LargePrint] {
+        let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
+        let tree = structure_tree(&pdf.bytes);
+        let parent = |heading: &str| {
+            tree.iter().find(|(_, title, _)| title.as_deref() == Some(heading)).map(|(_, _, p)| p.as_str())
+        };
+        for boxed in ["Key points", "When should I call my care team?"] {
+            assert_eq!(parent(boxed), Some("Div"), "{variant:?}: {boxed:?} is not grouped with its box");
+        }
+        // The box's content is in the same group: the paragraph after the heading.
+        let at = tree.iter().position(|(_, title, _)| title.as_deref() == Some("Key points")).unwrap();
+        assert_eq!((tree[at + 1].0.as_str(), tree[at + 1].2.as_str()), ("P", "Div"), "{variant:?}");
+        // Section headings outside boxes stay directly under the document.
+        assert_eq!(parent("How to check your feet"), Some("Document"), "{variant:?}");
+    }
 }
 
 fn eating_article(parts: usize, max_pages: usize) -> Article {
