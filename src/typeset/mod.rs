@@ -641,7 +641,8 @@ impl Typesetter {
             }
         }
         measured["measure_closing"] = serde_json::json!(true);
-        let key = typst::utils::hash128(&(measured.to_string(), &inputs.closing_key));
+        let measured = measured.to_string();
+        let key = typst::utils::hash128(&(&measured, &inputs.closing_key));
         let mut heights = self.closing_heights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(height) = heights.get(&key) {
             return *height;
@@ -672,16 +673,13 @@ impl Typesetter {
             let world = HandoutWorld {
                 shared: &self.shared,
                 article_json: Bytes::new(article_json),
-                options_json: Bytes::new(measured.to_string().into_bytes()),
+                options_json: Bytes::new(measured.into_bytes()),
                 qr_svg: qr,
                 pictures: &[],
                 today: None,
             };
             let document = typst::compile::<PagedDocument>(&world).output.ok()?;
-            let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(CLOSING_ZERO_LABEL))?;
-            use typst::introspection::Introspector;
-            let introspector: &dyn Introspector = document.introspector().as_ref();
-            let element = introspector.query_label(label).ok()?;
+            let element = labelled(&document, CLOSING_ZERO_LABEL)?;
             match &element.to_packed::<typst::introspection::MetadataElem>()?.value {
                 typst::foundations::Value::Float(points) => Some(*points),
                 _ => None,
@@ -830,14 +828,19 @@ impl Typesetter {
 /// start on a page after the article's last: a page holding nothing of the article. A
 /// template without the label is not checked.
 fn closing_parts_alone(document: &PagedDocument) -> bool {
-    let Some(label) = typst::foundations::Label::new(typst::utils::PicoStr::intern(ARTICLE_END_LABEL)) else {
+    use typst::introspection::Introspector;
+    let Some(location) = labelled(document, ARTICLE_END_LABEL).and_then(|end| end.location()) else {
         return false;
     };
+    document.introspector().page(location).is_some_and(|page| page.get() < document.pages().len())
+}
+
+/// The element the template marked with `<name>`, if there is exactly one.
+fn labelled<'a>(document: &'a PagedDocument, name: &str) -> Option<&'a typst::foundations::Content> {
     use typst::introspection::Introspector;
+    let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(name))?;
     let introspector: &dyn Introspector = document.introspector().as_ref();
-    let Ok(end) = introspector.query_label(label) else { return false };
-    let Some(location) = end.location() else { return false };
-    introspector.page(location).is_some_and(|page| page.get() < document.pages().len())
+    introspector.query_label(label).ok()
 }
 
 fn pdf_standards() -> PdfStandards {
