@@ -80,6 +80,8 @@ pub struct HandoutInputs {
     /// What the closing parts' height depends on besides the options: the article's
     /// language, and its web address when it has a QR code (see [`ClosingUrl`]).
     closing_key: (String, ClosingUrl),
+    /// One patient's copy: what the care team typed, as JSON (see [`Options::personal`]).
+    personal_json: Option<Bytes>,
 }
 
 /// The web address beside the QR code, as far as the closing parts' height goes.
@@ -128,10 +130,14 @@ struct Options<'a> {
     long_actions: Vec<usize>,
     /// How far the layout is tightened (see [`Fit`]); set per compile.
     fit: Fit,
-    /// One patient's copy (`handouts serve`, `handouts print`): shown in the body only,
-    /// never in the document's metadata. Absent from every built handout's options.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    personal: Option<&'a Personal>,
+    /// One patient's copy (`handouts serve`, `handouts print`): the care team's fields
+    /// are in their own file, `/_handouts/personal.json`, which the template reads only
+    /// inside a `context` while laying out. The template's evaluation and everything it
+    /// builds are then the same for every patient and stay memoized between copies;
+    /// only the layout reads the patient's text. Absent from every built handout's
+    /// options.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    personal: bool,
 }
 
 /// What the care team adds to one patient's copy of a handout. It is data like the
@@ -367,6 +373,10 @@ impl Typesetter {
     /// would age out. With several requests at once, each request's own results are gone
     /// by the end of its own eviction, since nothing but its compile ever hits them.
     ///
+    /// The patient's fields reach typst in their own file, which the template reads only
+    /// while laying out: evaluating the template (16 % of a copy's instructions before,
+    /// bench/RESULTS.md) is the same for every patient and never repeated.
+    ///
     /// `deliver` gets the PDF as soon as it is made, before the eviction (the desk sends
     /// it to the browser while this thread forgets the patient); what it returns is
     /// returned after the eviction.
@@ -445,9 +455,13 @@ impl Typesetter {
             long_actions: KeepTogether::for_variant(variant).long_actions(article, &actions),
             actions,
             fit: Fit::DESIGNED,
-            personal,
+            personal: personal.is_some(),
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
+        let personal_json = personal
+            .map(|personal| serde_json::to_vec(personal).map(Bytes::new))
+            .transpose()
+            .map_err(unserializable)?;
         let max_pages = options.max_pages;
         let closing_key = (
             article.meta.lang.clone(),
@@ -471,6 +485,7 @@ impl Typesetter {
             pictures_hash: crate::pictures::fingerprint(pictures),
             date: self.creation_date(article),
             closing_key,
+            personal_json,
         })
     }
 
@@ -603,6 +618,7 @@ impl Typesetter {
             article_json: inputs.article_json.clone(),
             options_json: inputs.options_json.clone(),
             qr_svg: inputs.qr_svg.clone(),
+            personal_json: inputs.personal_json.clone(),
             pictures: &inputs.pictures,
             today: inputs.date,
         };
@@ -675,6 +691,7 @@ impl Typesetter {
                 article_json: Bytes::new(article_json),
                 options_json: Bytes::new(measured.into_bytes()),
                 qr_svg: qr,
+                personal_json: None,
                 pictures: &[],
                 today: None,
             };
@@ -713,6 +730,7 @@ impl Typesetter {
                 article_json: inputs.article_json.clone(),
                 options_json,
                 qr_svg: inputs.qr_svg.clone(),
+                personal_json: inputs.personal_json.clone(),
                 pictures: &inputs.pictures,
                 today: inputs.date,
             };
@@ -978,6 +996,37 @@ mod tests {
         let off = crate::config::Site { enabled: false, ..site.clone() };
         assert_eq!(with_page_url(&article, &off).meta.url, None);
         assert_eq!(with_page_url(&article, &Default::default()).meta.url, None);
+    }
+
+    /// What the care team types reaches typst only as `/_handouts/personal.json`: the
+    /// article and the options (which the template evaluates, memoized, once for every
+    /// patient) hold no trace of it, so evaluating the template never depends on it.
+    #[test]
+    fn the_patients_fields_reach_the_template_only_in_their_own_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
+        let config = file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let typesetter = Typesetter::new(&config).unwrap();
+        let article = article_with(vec![Block::Paragraph { content: text("Walk every day."), line: 3 }]);
+        let personal = Personal {
+            patient: "Zelda #Quist".into(),
+            clinician: "*Nurse* $Kim$".into(),
+            note: "Drink water.\n= Not a heading".into(),
+        };
+        let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
+        let everything_else = [inputs.article_json.as_slice(), inputs.options_json.as_slice()].concat();
+        for field in ["Zelda", "Nurse", "Drink water"] {
+            assert!(!String::from_utf8_lossy(&everything_else).contains(field), "{field}");
+        }
+        let personal_json = String::from_utf8_lossy(inputs.personal_json.as_deref().unwrap()).into_owned();
+        assert!(personal_json.contains("Zelda #Quist") && personal_json.contains("Not a heading"));
+        assert!(inputs.options["personal"] == true);
+        let pdf =
+            typesetter.typeset_personal(&article, Variant::Regular, None, &personal, |pdf| pdf).unwrap();
+        assert!(pdf.pages >= 1);
+        // A built handout has neither.
+        let built = typesetter.prepare(&article, Variant::Regular).unwrap();
+        assert!(built.personal_json.is_none() && built.options.get("personal").is_none());
     }
 
     /// The closing parts' height measured once for all handouts alike gives the very PDFs

@@ -26,6 +26,8 @@ pub const ARTICLE_PATH: &str = "/_handouts/article.json";
 pub const OPTIONS_PATH: &str = "/_handouts/options.json";
 pub const BRAND_PATH: &str = "/_handouts/brand.json";
 pub const QR_PATH: &str = "/_handouts/qr.svg";
+/// One patient's copy only: what the care team typed (see `Personal`).
+pub const PERSONAL_PATH: &str = "/_handouts/personal.json";
 /// Where a figure's picture is served: this folder + its `src` (relative to the
 /// content folder), e.g. `/_handouts/pictures/pictures/foot-check.svg`.
 pub const PICTURES_DIR: &str = "/_handouts/pictures/";
@@ -74,6 +76,7 @@ fn file_id(path: &str) -> FileId {
 
 static ARTICLE_ID: LazyLock<FileId> = LazyLock::new(|| file_id(ARTICLE_PATH));
 static OPTIONS_ID: LazyLock<FileId> = LazyLock::new(|| file_id(OPTIONS_PATH));
+static PERSONAL_ID: LazyLock<FileId> = LazyLock::new(|| file_id(PERSONAL_PATH));
 static QR_ID: LazyLock<FileId> = LazyLock::new(|| file_id(QR_PATH));
 
 /// Fonts, library and templates: loaded once, read by every compile.
@@ -385,6 +388,8 @@ pub struct HandoutWorld<'a> {
     pub article_json: Bytes,
     pub options_json: Bytes,
     pub qr_svg: Option<Bytes>,
+    /// One patient's copy: the care team's fields as JSON, at [`PERSONAL_PATH`].
+    pub personal_json: Option<Bytes>,
     /// The article's pictures, each at its [`picture_id`].
     pub pictures: &'a [(FileId, Bytes)],
     pub today: Option<Datetime>,
@@ -406,6 +411,9 @@ impl HandoutWorld<'_> {
         if id == *QR_ID {
             return self.qr_svg.clone().ok_or_else(|| FileError::NotFound(QR_PATH.into()));
         }
+        if id == *PERSONAL_ID {
+            return self.personal_json.clone().ok_or_else(|| FileError::NotFound(PERSONAL_PATH.into()));
+        }
         if let Some(bytes) = self.shared.data.get(&id) {
             return Ok(bytes.clone());
         }
@@ -423,6 +431,7 @@ impl HandoutWorld<'_> {
         id == *ARTICLE_ID
             || id == *OPTIONS_ID
             || id == *QR_ID
+            || id == *PERSONAL_ID
             || id.get().vpath().get_with_slash().starts_with(PICTURES_DIR)
     }
 }
