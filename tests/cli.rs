@@ -160,9 +160,9 @@ fn build_of_content_writes_everything_and_is_reproducible() {
         files
     };
     let (a, b) = (files(first.path()), files(second.path()));
-    // 5 articles: JSON, PDF and large-print PDF each, plus the EPUB, report.json and
-    // the incremental-build manifest.
-    assert_eq!(a.len(), 5 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    // 6 articles (one of them the Spanish translation of another): JSON, PDF and
+    // large-print PDF each, plus the EPUB, report.json and the incremental-build manifest.
+    assert_eq!(a.len(), 6 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
     for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(path_a, path_b);
         assert!(bytes_a == bytes_b, "{} differs between two builds", path_a.display());
@@ -215,12 +215,12 @@ fn names(value: &serde_json::Value) -> Vec<String> {
 fn incremental_rebuilds_do_only_what_changed() {
     let dir = content_copy();
     let (first, _) = build_in(dir.path(), &[]);
-    assert_eq!(names(&first["pdfs"]).len(), 10);
+    assert_eq!(names(&first["pdfs"]).len(), 12);
     assert!(first["epub"].is_string());
 
     let (second, err) = build_in(dir.path(), &[]);
     assert!(names(&second["pdfs"]).is_empty(), "{second}");
-    assert_eq!(names(&second["unchanged"]).len(), 10);
+    assert_eq!(names(&second["unchanged"]).len(), 12);
     assert!(second["epub"].is_null(), "the EPUB is only rebuilt when an input changed");
     assert!(err.contains("Nothing changed"), "{err}");
     // The report of a no-op build still knows every handout's page count.
@@ -258,7 +258,7 @@ fn incremental_rebuilds_do_only_what_changed() {
     assert!(!dir.path().join(format!("out/pdf/{id}.pdf")).exists());
 
     let (forced, _) = build_in(dir.path(), &["--force"]);
-    assert_eq!(names(&forced["pdfs"]).len(), 8);
+    assert_eq!(names(&forced["pdfs"]).len(), 10);
 }
 
 #[test]
