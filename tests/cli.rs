@@ -287,6 +287,9 @@ fn init_scaffolds_a_folder_that_builds() {
     let output = handouts().current_dir(dir.path()).args(["build", "--quiet"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("out/pdf/welcome-to-your-handouts.pdf").is_file());
+    // The desk's print form is the clinic's to edit, like the other site templates.
+    let form = std::fs::read_to_string(dir.path().join("templates/site/print-form.html")).unwrap();
+    assert!(form.contains("<form method=\"post\"") && form.contains("desk-languages"), "{form}");
     // A neutral scaffold: the clinic is named after the folder, not a cancer centre.
     let config = std::fs::read_to_string(dir.path().join("handouts.toml")).unwrap();
     assert!(!config.contains("Cancer"), "{config}");
