@@ -247,6 +247,17 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
     })?;
     // The key is compared with ids, as front matter's is; the translations are the
     // batch's to find, whatever the file says.
+    if let Some(key) = &article.meta.translation_key
+        && !key.chars().any(char::is_alphanumeric)
+    {
+        return Err(Error::input(
+            path,
+            None,
+            format!(
+                "meta.translation_key: \"{key}\" has no letters or digits; write the id of the article this one translates"
+            ),
+        ));
+    }
     let translation_key = article.meta.translation_key.as_deref().map(slugify);
     Ok(Article {
         id: slugify(&article.id),
@@ -685,7 +696,14 @@ mod tests {
         // Only the batch links: JSON read back as an article comes without translations.
         let json = serde_json::to_string(&articles[0]).unwrap();
         assert!(json.contains("\"translations\":[{\"id\":\"pies\",\"lang\":\"es\"}]"), "{json}");
-        assert!(ingest_bytes(Path::new("a.json"), json.as_bytes()).unwrap().meta.translations.is_empty());
+        let back = ingest_bytes(Path::new("a.json"), json.as_bytes()).unwrap();
+        assert!(back.meta.translations.is_empty());
+        let keyed = serde_json::to_string(&articles[1]).unwrap().replace("\"foot-care\"", "\"Foot Care\"");
+        let back = ingest_bytes(Path::new("b.json"), keyed.as_bytes()).unwrap();
+        assert_eq!(back.meta.translation_key.as_deref(), Some("foot-care"));
+        let unkeyed = keyed.replace("\"Foot Care\"", "\"--\"");
+        let err = ingest_bytes(Path::new("b.json"), unkeyed.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("b.json: meta.translation_key: \"--\" has no letters"), "{err}");
     }
 
     #[test]
