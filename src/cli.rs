@@ -244,6 +244,8 @@ Examples:
       --note \"Take the tablets with food.\" --out ana.pdf
   handouts print kidney-cancer --patient \"Ana López\" --section 0 --section 2 --out - | lp
   handouts print kidney-cancer --large-print --paper a4 --note-file note.txt --out ana.pdf
+  handouts print kidney-cancer --lang es --patient \"Ana López\" --out ana.pdf
+                        The Spanish translation (front matter translation-key)
 
 Sections are numbered from 0 in the order of the handout's top-level headings; a
 \"when to call\" section is always printed. The PDF is made in memory and written only
@@ -272,6 +274,10 @@ pub struct ServeArgs {
 pub struct PrintArgs {
     /// The handout's id (its file name without the extension).
     pub id: String,
+    /// Print the handout's translation in this language (a tag: `es`, `es-MX`); its
+    /// sections are that translation's.
+    #[arg(long, value_name = "TAG")]
+    pub lang: Option<String>,
     /// Folder of articles (.txt, .md, .json).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,

@@ -254,6 +254,15 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
             .map_err(|e| error::Error::usage(format!("{}: cannot read the note: {e}", path.display())))?,
         None => args.note.clone(),
     };
+    let lang = args
+        .lang
+        .as_deref()
+        .map(|lang| {
+            crate::validate::language_tag(lang).map_err(|problem| {
+                error::Error::usage(format!("--lang: {problem}; write `--lang {}`", problem.suggestion()))
+            })
+        })
+        .transpose()?;
     let batch = load_batch(&config, None)?;
     let Some(article) = batch.articles.iter().find(|a| a.id == args.id) else {
         let ids: Vec<&str> = batch.articles.iter().map(|a| a.id.as_str()).collect();
@@ -262,6 +271,16 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
             args.id,
             ids.join(", ")
         )));
+    };
+    let article = match &lang {
+        None => article,
+        Some(lang) => serve::print::in_language(article, &batch.articles, lang).ok_or_else(|| {
+            error::Error::usage(format!(
+                "`{}` has no translation in \"{lang}\"; it is in: {}",
+                args.id,
+                serve::print::languages_line(article)
+            ))
+        })?,
     };
     let labels = crate::labels::LabelTable::load(config.template_dir())?;
     let sections = serve::print::sections(article, &labels);

@@ -40,6 +40,8 @@ pub struct Labels {
 
 impl LabelTable {
     /// `labels.toml` in the template folder when there is one, else the built-in table.
+    /// A clinic's table written before a label existed gets that label in the built-in
+    /// English: templates print every label, and a page must not fail for lack of one.
     pub fn load(template_dir: Option<&Path>) -> Result<LabelTable> {
         match template_dir.map(|dir| dir.join("labels.toml")) {
             Some(path) if path.is_file() => {
@@ -48,9 +50,22 @@ impl LabelTable {
                     path: path.clone(),
                     source,
                 })?;
-                LabelTable::parse(&path, &text)
+                let mut table = LabelTable::parse(&path, &text)?;
+                table.add_missing_english(&LabelTable::builtin());
+                Ok(table)
             }
             _ => LabelTable::parse(Path::new("(built-in labels.toml)"), BUILTIN),
+        }
+    }
+
+    /// Adds to this table's `[en]` every label of `builtin`'s `[en]` it lacks.
+    fn add_missing_english(&mut self, builtin: &LabelTable) {
+        let (Some(own), Some(english)) = (self.languages.get_mut(FALLBACK), builtin.languages.get(FALLBACK))
+        else {
+            return;
+        };
+        for (key, value) in english {
+            own.entry(key.clone()).or_insert_with(|| value.clone());
         }
     }
 
@@ -238,6 +253,25 @@ mod tests {
             crate::ingest::ingest_bytes(Path::new("a.md"), b"---\nlang: de\n---\nTitel\n\nText.").unwrap();
         table.warn_missing(&mut article);
         assert!(article.warnings.iter().any(|w| w.message.contains("no labels for language \"de\"")));
+    }
+
+    #[test]
+    fn a_clinic_table_without_a_new_label_gets_it_in_built_in_english() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("labels.toml"),
+            "[en]\nkey-points = \"Main points\"\n[es]\nkey-points = \"Lo principal\"\n",
+        )
+        .unwrap();
+        let table = LabelTable::load(Some(dir.path())).unwrap();
+        let en = table.for_lang("en");
+        assert_eq!(en.text("key-points"), "Main points", "the clinic's own words win");
+        assert_eq!(en.text("desk-languages"), "Print in:");
+        assert!(en.to_json()["translations"].is_string());
+        // Spanish falls back to English for it, and says so as before.
+        let es = table.for_lang("es");
+        assert_eq!(es.text("translations"), "This handout in:");
+        assert!(es.missing.iter().any(|m| m == "translations"));
     }
 
     #[test]

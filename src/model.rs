@@ -62,6 +62,26 @@ pub struct Meta {
     /// Fit the handout on at most this many pages (front matter `max-pages`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<usize>,
+    /// Front matter `translation-key`, as an id (`a-z`, `0-9`, `-`): articles with the
+    /// same key are translations of each other. `None` means the article's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_key: Option<String>,
+    /// The same handout in other languages: the other articles of the batch with the
+    /// same translation key ([`Article::translation_key`]), in language-tag order.
+    /// Filled in by the build once every id is known (as the unique id is); empty
+    /// straight after ingest and for an article without translations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+}
+
+/// Another language's version of an article: what a page needs to link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// Its unique id: its outputs are `pdf/<id>.pdf`, `site/<id>.html`, ….
+    pub id: String,
+    /// Its BCP 47 language tag.
+    pub lang: String,
 }
 
 /// A block of body content. `line` is the 1-based line in the source file where the
@@ -122,6 +142,15 @@ pub enum Block {
         #[serde(default)]
         line: usize,
     },
+}
+
+impl Article {
+    /// The key that links the article to its translations: front matter
+    /// `translation-key`, else its own id (so a translation names the id of the
+    /// article it translates).
+    pub fn translation_key(&self) -> &str {
+        self.meta.translation_key.as_deref().unwrap_or(&self.id)
+    }
 }
 
 impl Block {

@@ -67,6 +67,7 @@ const FILES: &[(&str, &str)] = &[
     ("templates/site/index.html", include_str!("../templates/site/index.html")),
     ("templates/site/site.css", include_str!("../templates/site/site.css")),
     ("templates/site/search.js", include_str!("../templates/site/search.js")),
+    ("templates/site/print-form.html", include_str!("../templates/site/print-form.html")),
     ("content/welcome.txt", EXAMPLE_ARTICLE),
 ];
 

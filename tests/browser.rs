@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+/// Its Spanish translation (content/diabetes-foot-check.es.md).
+const SPANISH: &str = "como-revisar-sus-pies-si-tiene-diabetes";
 
 struct Killed(Child);
 
@@ -328,6 +330,20 @@ fn the_desk_in_a_real_browser() {
     assert!(text.contains("Zelda Quixotewright") && text.contains("Bring your glucose meter"), "{text}");
     assert!(!text.contains("Look after your feet"), "the unticked section: {text}");
     assert!(text.contains("When should I call"));
+
+    // "Print in: Español" leads to the Spanish translation's own form, which passes
+    // axe too (its language links among it).
+    browser.go(&page);
+    browser.run("document.querySelector('.desk-languages a[hreflang=\"es\"]').click();", json!([]));
+    let spanish = format!("/{SPANISH}.html#desk");
+    browser.wait_for("the Spanish form", |b| {
+        b.run("return location.pathname + location.hash;", json!([])).as_str() == Some(spanish.as_str())
+            && b.run("return document.readyState === 'complete';", json!([])).as_bool().unwrap()
+    });
+    let form = browser.text("#desk");
+    assert!(form.contains("Imprimir en:") && form.contains("Nombre del paciente"), "{form}");
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on the Spanish page with the print form: {violations:#?}");
 
     // Live reload: the open page follows a save, without a reload by hand. (A page with
     // typing in its form is not reloaded, so start from a fresh one.)

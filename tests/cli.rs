@@ -74,8 +74,9 @@ fn check_prints_the_grade_table_for_content() {
     assert!(table.contains("grade"), "{table}");
     assert!(table.contains("treatment-of-metastatic-kidney-cancer"), "{table}");
     assert!(stderr(&output).contains("ends mid-sentence"));
-    // handouts.toml sets max-grade = 8 and every cancer article reads above it (the foot-care one does not).
-    assert!(table.contains("* reads above grade 8 (max-grade in the config): 4 of 5"), "{table}");
+    // handouts.toml sets max-grade = 8 and every cancer article reads above it (the
+    // English foot-care one does not, and its Spanish translation is read on INFLESZ).
+    assert!(table.contains("* reads above grade 8 (max-grade in the config): 4 of 6"), "{table}");
     let marked = table.lines().filter(|line| line.contains("-cancer") && line.contains('*')).count();
     assert_eq!(marked, 4, "{table}");
     // Every seed reads well above grade 8, so --strict fails with max-grade = 8.
@@ -160,9 +161,9 @@ fn build_of_content_writes_everything_and_is_reproducible() {
         files
     };
     let (a, b) = (files(first.path()), files(second.path()));
-    // 5 articles: JSON, PDF and large-print PDF each, plus the EPUB, report.json and
-    // the incremental-build manifest.
-    assert_eq!(a.len(), 5 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    // 6 articles (one of them the Spanish translation of another): JSON, PDF and
+    // large-print PDF each, plus the EPUB, report.json and the incremental-build manifest.
+    assert_eq!(a.len(), 6 * 3 + 3, "{:?}", a.iter().map(|(p, _)| p).collect::<Vec<_>>());
     for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(path_a, path_b);
         assert!(bytes_a == bytes_b, "{} differs between two builds", path_a.display());
@@ -215,12 +216,12 @@ fn names(value: &serde_json::Value) -> Vec<String> {
 fn incremental_rebuilds_do_only_what_changed() {
     let dir = content_copy();
     let (first, _) = build_in(dir.path(), &[]);
-    assert_eq!(names(&first["pdfs"]).len(), 10);
+    assert_eq!(names(&first["pdfs"]).len(), 12);
     assert!(first["epub"].is_string());
 
     let (second, err) = build_in(dir.path(), &[]);
     assert!(names(&second["pdfs"]).is_empty(), "{second}");
-    assert_eq!(names(&second["unchanged"]).len(), 10);
+    assert_eq!(names(&second["unchanged"]).len(), 12);
     assert!(second["epub"].is_null(), "the EPUB is only rebuilt when an input changed");
     assert!(err.contains("Nothing changed"), "{err}");
     // The report of a no-op build still knows every handout's page count.
@@ -258,7 +259,7 @@ fn incremental_rebuilds_do_only_what_changed() {
     assert!(!dir.path().join(format!("out/pdf/{id}.pdf")).exists());
 
     let (forced, _) = build_in(dir.path(), &["--force"]);
-    assert_eq!(names(&forced["pdfs"]).len(), 8);
+    assert_eq!(names(&forced["pdfs"]).len(), 10);
 }
 
 #[test]
@@ -287,6 +288,9 @@ fn init_scaffolds_a_folder_that_builds() {
     let output = handouts().current_dir(dir.path()).args(["build", "--quiet"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("out/pdf/welcome-to-your-handouts.pdf").is_file());
+    // The desk's print form is the clinic's to edit, like the other site templates.
+    let form = std::fs::read_to_string(dir.path().join("templates/site/print-form.html")).unwrap();
+    assert!(form.contains("<form method=\"post\"") && form.contains("desk-languages"), "{form}");
     // A neutral scaffold: the clinic is named after the folder, not a cancer centre.
     let config = std::fs::read_to_string(dir.path().join("handouts.toml")).unwrap();
     assert!(!config.contains("Cancer"), "{config}");
@@ -384,7 +388,7 @@ fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
     // Nothing changed: nothing is typeset, and the report still has every article.
     let (again, _) = build_in(dir.path(), &["--no-epub"]);
     assert!(names(&again["pdfs"]).is_empty(), "{again}");
-    assert_eq!(again["articles"].as_array().unwrap().len(), 5);
+    assert_eq!(again["articles"].as_array().unwrap().len(), 6);
     assert!(again["articles"].as_array().unwrap().iter().all(|a| a["words"].as_u64().unwrap() > 300));
 
     // --verbose needs each article's warnings, so it reads them again (and typesets nothing).
@@ -400,7 +404,7 @@ fn unchanged_articles_are_reused_until_a_setting_or_an_output_changes() {
 
     // A different paper size changes every handout.
     let (a4, _) = build_in(dir.path(), &["--no-epub", "--paper", "a4"]);
-    assert_eq!(names(&a4["pdfs"]).len(), 10, "{a4}");
+    assert_eq!(names(&a4["pdfs"]).len(), 12, "{a4}");
 }
 
 /// The shipped articles, templates and handouts.toml in a fresh folder the test may change.
@@ -445,7 +449,7 @@ fn a_broken_template_keeps_every_earlier_pdf_byte_for_byte_and_is_one_error() {
     let output = run_in(dir.path(), &["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let before = pdfs(dir.path());
-    assert_eq!(before.len(), 10);
+    assert_eq!(before.len(), 12);
 
     // One stray line at the end of the template.
     let template = dir.path().join("templates/handout.typ");
@@ -500,7 +504,7 @@ fn a_template_failing_on_one_article_keeps_its_last_good_pdfs_and_names_it() {
     {
         assert!(after.get(name) == before.get(name), "{name} changed or went missing");
     }
-    assert_eq!(after.len(), 10);
+    assert_eq!(after.len(), 12);
 }
 
 #[test]
@@ -680,7 +684,8 @@ fn a_template_error_on_every_article_is_one_message() {
         1,
         "one error while building: {err}"
     );
-    assert!(err.contains("Typeset 2 PDFs, 8 failures (listed below)"), "{err}");
+    // The foot-care handout and its Spanish translation, twice each (regular and large).
+    assert!(err.contains("Typeset 4 PDFs, 8 failures (listed below)"), "{err}");
     assert!(err.contains("(the same template error in 4 handouts: "), "{err}");
     assert!(err.contains("\n1 problem:"), "{err}");
     assert_eq!(pdfs(dir.path()), before);
@@ -707,7 +712,7 @@ fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
             serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
         names(&report["pdfs"])
     };
-    assert_eq!(build().len(), 5);
+    assert_eq!(build().len(), 6);
     assert_eq!(build(), Vec::<String>::new(), "nothing changed but out/");
 
     let manifest = || -> serde_json::Value {
@@ -717,12 +722,12 @@ fn a_template_at_the_project_root_rebuilds_only_when_a_file_it_uses_changes() {
     assert_eq!(manifest()["template_files"], serde_json::json!(["theme.typ"]));
 
     std::fs::write(dir.path().join("theme.typ"), "#let accent = 2\n").unwrap();
-    assert_eq!(build().len(), 5, "an edited import typesets again");
+    assert_eq!(build().len(), 6, "an edited import typesets again");
     assert_eq!(build(), Vec::<String>::new());
 
     // Once the template no longer imports it, the theme is no longer one of its files.
     std::fs::write(dir.path().join("handout.typ"), &shipped).unwrap();
-    assert_eq!(build().len(), 5);
+    assert_eq!(build().len(), 6);
     assert_eq!(manifest()["template_files"], serde_json::json!([]));
     std::fs::write(dir.path().join("theme.typ"), "#let accent = 3\n").unwrap();
     assert_eq!(build(), Vec::<String>::new());

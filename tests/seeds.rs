@@ -1,5 +1,6 @@
 //! The user's four articles, as pasted from the web (verbatim copies in tests/seeds/):
-//! what ingest must make of them, that no word is lost, and snapshots of their JSON.
+//! what ingest must make of them, that no word is lost, and snapshots of their JSON;
+//! and a snapshot of the shipped Spanish translation's JSON, linked to its English one.
 
 mod common;
 
@@ -166,4 +167,25 @@ fn seed_json_snapshots() {
                 .raw()
         );
     }
+}
+
+/// The shipped Spanish handout as the batch makes it: its `translation_key` and the
+/// English article it is linked to in `meta.translations`, snapshotted like the seeds.
+#[test]
+fn shipped_translation_json_snapshot() {
+    let root = common::root();
+    let config = common::repo_config(&root.join("content"), &root.join("out"));
+    let batch = handouts::build::load_batch(&config, None).expect("the shipped articles load");
+    let mut spanish = batch
+        .articles
+        .into_iter()
+        .find(|a| a.source.ends_with("diabetes-foot-check.es.md"))
+        .expect("the Spanish translation is shipped");
+    // The source path depends on where the repository is checked out.
+    spanish.source = "content/diabetes-foot-check.es.md".into();
+    let json = serde_json::to_string_pretty(&spanish).unwrap() + "\n";
+    snapbox::assert_data_eq!(
+        json,
+        snapbox::Data::read_from(&root.join("tests/snapshots/diabetes-foot-check.es.json"), None).raw()
+    );
 }

@@ -11,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+/// Its Spanish translation (content/diabetes-foot-check.es.md).
+const SPANISH: &str = "como-revisar-sus-pies-si-tiene-diabetes";
 /// A name and a note no handout holds.
 const PATIENT: &str = "Zelda Quixotewright";
 const NOTE: &str = "Bring your glucose meter on Tuesday";
@@ -58,7 +60,11 @@ fn project() -> tempfile::TempDir {
 }
 
 fn start(extra: &[&str]) -> Desk {
-    let dir = project();
+    start_in(project(), extra)
+}
+
+/// Starts the desk in `dir`, a project the test may have changed.
+fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Desk {
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let log = dir.path().join("serve.log");
@@ -185,8 +191,15 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The PDF's Info dictionary and XMP metadata, as text.
+/// The PDF's Info dictionary and XMP metadata, as text, for the English handout.
 fn pdf_metadata(pdf: &[u8]) -> String {
+    let text = pdf_metadata_of(pdf);
+    assert!(text.contains("Checking your feet"), "the metadata has the title: {text}");
+    text
+}
+
+/// The PDF's Info dictionary and XMP metadata, as text.
+fn pdf_metadata_of(pdf: &[u8]) -> String {
     let document = lopdf::Document::load_mem(pdf).unwrap();
     let mut text = String::new();
     if let Ok(info) = document.trailer.get(b"Info").and_then(|i| i.as_reference()) {
@@ -199,7 +212,6 @@ fn pdf_metadata(pdf: &[u8]) -> String {
         let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
         text.push_str(&String::from_utf8_lossy(&content));
     }
-    assert!(text.contains("Checking your feet"), "the metadata has the title: {text}");
     text
 }
 
@@ -341,6 +353,78 @@ fn prints_for_one_patient_and_keeps_nothing() {
     assert_eq!(files_holding(&dir.path().join("out"), b"glucose meter"), Vec::<PathBuf>::new());
 }
 
+/// The form's "Print in:" paragraph on a served page.
+fn languages_line(html: &str) -> &str {
+    html.split("<p class=\"desk-languages\">").nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or("")
+}
+
+#[test]
+fn the_form_offers_the_translations_and_prints_the_spanish_copy() {
+    let dir = project();
+    // A clinic folder from before the form was a template: the built-in one is used.
+    std::fs::remove_file(dir.path().join("templates/site/print-form.html")).unwrap();
+    let desk = start_in(dir, &["--port", "0"]);
+    let english = get(&desk, &format!("/{PAGE}.html")).text();
+    assert_eq!(
+        languages_line(&english),
+        format!(
+            "<span>Print in:</span> <a href=\"{PAGE}.html#desk\" hreflang=\"en\" lang=\"en\" aria-current=\"page\">\
+             English</a><span aria-hidden=\"true\"> ·</span> <a href=\"{SPANISH}.html#desk\" hreflang=\"es\" \
+             lang=\"es\">Español</a>"
+        )
+    );
+    // The links come before the form's fields, and lead to pages with a form.
+    assert!(english.find("desk-languages").unwrap() < english.find("<form").unwrap());
+    let spanish = get(&desk, &format!("/{SPANISH}.html"));
+    assert_eq!(spanish.status, 200);
+    let spanish = spanish.text();
+    let line = languages_line(&spanish);
+    assert!(line.starts_with("<span>Imprimir en:</span>"), "{line}");
+    assert!(line.contains("lang=\"es\" aria-current=\"page\">Español</a>"), "{line}");
+    assert!(!line.contains("lang=\"en\" aria-current"), "{line}");
+    assert!(spanish.contains(&format!("action=\"/print/{SPANISH}\"")), "{spanish}");
+    // A handout without translations offers no choice.
+    let kidney = get(&desk, "/treatment-of-metastatic-kidney-cancer.html").text();
+    assert!(kidney.contains("<form") && !kidney.contains("desk-languages"), "{kidney}");
+
+    // The Spanish copy, printed from its own form: its sections, its labels.
+    let body =
+        form(&[("patient", PATIENT), ("note", NOTE), ("choose", "1"), ("section", "0"), ("section", "1")]);
+    let response = request(&desk.addr, "POST", &format!("/print/{SPANISH}"), &[], &body);
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    let text = common::pdf_text(&response.body);
+    assert!(text.contains(PATIENT) && text.contains(NOTE), "{text}");
+    assert!(text.contains("Preparado para:") && text.contains("Notas de su equipo de atención"), "{text}");
+    assert!(text.contains("Cómo revisar sus pies") && text.contains("Qué debe buscar"), "{text}");
+    assert!(!text.contains("Cuide sus pies"), "the unticked section is left out: {text}");
+    assert!(text.contains("¿Cuándo debo llamar"), "the safety section stays: {text}");
+    let metadata = pdf_metadata_of(&response.body);
+    assert!(metadata.contains("Cómo revisar sus pies") || metadata.contains("C\\363mo"), "{metadata}");
+    assert!(!metadata.contains("Zelda"), "{metadata}");
+
+    let Desk { dir, tmp, log, .. } = &desk;
+    let log_text = std::fs::read_to_string(log).unwrap();
+    assert!(log_text.contains(&format!("POST /print/{SPANISH} 200")), "{log_text}");
+    assert!(!log_text.contains("Zelda") && !log_text.contains("glucose"), "{log_text}");
+    assert_eq!(files_holding(&dir.path().join("out"), b"Zelda"), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(tmp, b"Zelda"), Vec::<PathBuf>::new());
+
+    // The clinic's own print-form.html, saved while the desk runs, is used from the
+    // next rebuild on.
+    let builtin = std::fs::read_to_string(common::root().join("templates/site/print-form.html")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/site/print-form.html"),
+        builtin.replace("<h2 id=\"desk-title\">", "<h2 id=\"desk-title\" class=\"our-clinic\">"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !get(&desk, &format!("/{PAGE}.html")).text().contains("class=\"our-clinic\"") {
+        assert!(std::time::Instant::now() < deadline, "the edited form never showed");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn saving_an_article_reloads_open_pages() {
     let desk = start(&["--port", "0"]);
@@ -406,4 +490,50 @@ fn print_command_writes_one_patients_copy() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("at most 1000"), "{stderr}");
     assert!(!dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn print_command_prints_a_translation_by_its_language() {
+    let dir = project();
+    let out = dir.path().join("copia.pdf");
+    let output = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["print", PAGE, "--lang", "es", "--patient", PATIENT, "--section", "1", "--out"])
+        .arg(&out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = common::pdf_text(&std::fs::read(&out).unwrap());
+    assert!(text.contains(PATIENT) && text.contains("Cómo revisar sus pies si tiene diabetes"), "{text}");
+    // The sections are the translation's: 1 is "Qué debe buscar", 0 is left out.
+    assert!(text.contains("Qué debe buscar") && !text.contains("Siéntese en un lugar"), "{text}");
+    // The handout's own language is the handout itself, from either side.
+    let output = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["print", SPANISH, "--lang", "en", "--out", "-"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(common::pdf_text(&output.stdout).contains("Checking your feet when you have diabetes"));
+
+    for (lang, message) in [
+        (
+            "fr",
+            format!("error: `{PAGE}` has no translation in \"fr\"; it is in: en ({PAGE}), es ({SPANISH})\n"),
+        ),
+        (
+            "spanish",
+            "error: --lang: \"spanish\" is not a language tag like \"en\" or \"es-MX\"; write `--lang es`\n"
+                .into(),
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_handouts"))
+            .args(["print", PAGE, "--lang", lang, "--out", "x.pdf"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&output.stderr), message);
+        assert!(!dir.path().join("x.pdf").exists());
+    }
 }

@@ -428,3 +428,110 @@ fn a_broken_site_template_is_one_error_before_any_handout() {
     assert_eq!(err.lines().filter(|line| line.starts_with("error:")).count(), 1, "{err}");
     assert!(!out.join("pdf").exists());
 }
+
+/// The handout's `<p class="translations">`, or "" without one.
+fn translations_line(html: &str) -> &str {
+    html.split("<p class=\"translations\">").nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or("")
+}
+
+#[test]
+fn a_handout_page_links_its_translations_and_a_new_translation_updates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, content.join(path.file_name().unwrap())).unwrap();
+    }
+    let config = dir.path().join("handouts.toml");
+    let template = common::root().join("templates/handout.typ");
+    std::fs::write(
+        &config,
+        format!("[handout]\ntemplate = {template:?}\n[site]\nbase-url = \"https://example.org/handouts/\"\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build(&content, &out, Some(&config), 0);
+    let english_page = out.join("site/managing-side-effects.html");
+    let alone = read(&english_page);
+    assert!(!alone.contains("class=\"translations\"") && !alone.contains("hreflang"), "{alone}");
+
+    // A Spanish translation names the English article's id; the next build (not forced)
+    // links both pages.
+    std::fs::write(
+        content.join("efectos.es.md"),
+        "---\ntitle: Cómo controlar los efectos secundarios\nlang: es\nreviewed: 2026-08-01\n\
+         translation-key: managing-side-effects\n---\nLa mayoría de los efectos secundarios se pueden tratar.\n",
+    )
+    .unwrap();
+    build(&content, &out, Some(&config), 0);
+    let english = read(&english_page);
+    let spanish = read(out.join("site/como-controlar-los-efectos-secundarios.html"));
+    assert_eq!(
+        translations_line(&english),
+        "<span>This handout in:</span> <a href=\"como-controlar-los-efectos-secundarios.html\" \
+         hreflang=\"es\" lang=\"es\">Español</a>"
+    );
+    assert_eq!(
+        translations_line(&spanish),
+        "<span>Este folleto en:</span> <a href=\"managing-side-effects.html\" hreflang=\"en\" \
+         lang=\"en\">English</a>"
+    );
+    // Every language's page, this one's too, at its published address, in the head.
+    for page in [&english, &spanish] {
+        let head = page.split("</head>").next().unwrap();
+        for (lang, id) in [("en", "managing-side-effects"), ("es", "como-controlar-los-efectos-secundarios")]
+        {
+            let link = format!(
+                "<link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org/handouts/{id}.html\">"
+            );
+            assert!(head.contains(&link), "no {link} in {head}");
+        }
+    }
+    for link in links(&english).into_iter().filter(|l| l.ends_with(".html") && !l.starts_with("http")) {
+        assert!(out.join("site").join(&link).is_file(), "{link}");
+    }
+    // A Spanish article that is no translation has none.
+    assert_eq!(translations_line(&read(out.join("site/el-cansancio-durante-el-tratamiento.html"))), "");
+    let json = read(out.join("json/managing-side-effects.json"));
+    assert!(json.contains("\"translations\": [\n      {\n        \"id\": \"como-controlar"), "{json}");
+
+    // Without it, the page is as it was.
+    std::fs::remove_file(content.join("efectos.es.md")).unwrap();
+    build(&content, &out, Some(&config), 0);
+    assert_eq!(read(&english_page), alone);
+}
+
+#[test]
+fn a_second_translation_in_one_language_is_a_warning_naming_both_files_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    std::fs::copy(fixtures().join("side-effects.md"), content.join("side-effects.md")).unwrap();
+    for name in ["a.es.md", "b.es.md"] {
+        std::fs::write(
+            content.join(name),
+            format!(
+                "---\ntitle: Efectos {name}\nlang: es\ntranslation-key: managing-side-effects\n---\nTexto de prueba.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let err = build(&content, &out, None, 0);
+    let (a, b) = (content.join("a.es.md"), content.join("b.es.md"));
+    let expected = format!(
+        "warning: {}:4: {}:4 is already the \"es\" article with the translation key \"managing-side-effects\": \
+         this one is linked to no translation (change its lang or translation-key)",
+        b.display(),
+        a.display()
+    );
+    assert!(err.contains(&expected), "{err}");
+    let english = read(out.join("site/managing-side-effects.html"));
+    assert!(english.contains("href=\"efectos-a-es-md.html\""), "{english}");
+    assert!(!english.contains("efectos-b-es-md"), "{english}");
+    // `handouts check` says the same, with the line.
+    let output = handouts().args(["check", "--content"]).arg(&content).output().unwrap();
+    let check = String::from_utf8_lossy(&output.stderr);
+    assert!(check.contains(&format!("{}:4: {}:4 is already", b.display(), a.display())), "{check}");
+}

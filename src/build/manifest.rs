@@ -53,6 +53,25 @@ pub struct ArticleEntry {
     /// again although its file did not change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pictures_hash: Option<String>,
+    /// What linking translations needs of the article besides its id. Absent in a
+    /// manifest from before translations were linked: the file is then parsed again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkFacts>,
+}
+
+/// An article's language and front matter `translation-key`: with its id, all that
+/// linking it to its translations needs ([`crate::ingest::translations`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkFacts {
+    pub lang: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_key: Option<String>,
+}
+
+impl LinkFacts {
+    pub fn of(article: &crate::model::Article) -> LinkFacts {
+        LinkFacts { lang: article.meta.lang.clone(), translation_key: article.meta.translation_key.clone() }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

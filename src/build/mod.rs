@@ -260,7 +260,8 @@ fn build_in_pool(
     let mut present: HashSet<String> = found.files.iter().map(|p| p.display().to_string()).collect();
     present.extend(failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()));
 
-    let (mut planned, unreadable) = plan::plan_ids(found.files, &old, max_bytes, options.quiet);
+    let (mut planned, unreadable) =
+        plan::plan_ids(found.files, &old, max_bytes, options.quiet, options.files.is_empty());
     failures.extend(unreadable);
     if !options.only.is_empty() {
         for id in &options.only {
@@ -286,11 +287,14 @@ fn build_in_pool(
         // The bytes the first pass read: taken first, so they are freed on reuse too.
         let kept = item.bytes.lock().ok().and_then(|mut bytes| bytes.take());
         let source = item.path.display().to_string();
-        let key = hex((&item.source_hash, &item.id, settings));
+        let key = reuse_key(item, settings);
         if !force
             && !options.verbose
-            && let Some(built) = reuse(&old, out, &source, &key, &progress, &outputs, &pictures)
+            && let Some(mut built) = reuse(&old, out, &source, &key, &progress, &outputs, &pictures)
         {
+            if let Some((_, entry)) = &mut built.entry {
+                entry.link = Some(item.link.clone());
+            }
             return built;
         }
         let mut built = Built { source: source.clone(), ..Built::default() };
@@ -312,6 +316,7 @@ fn build_in_pool(
             return built;
         }
         ingest::set_id(&mut article, item.id.clone(), &item.earlier);
+        ingest::set_translations(&mut article, item.translations.clone(), item.link_warning.clone());
         analyze::analyze(&mut article, &words);
         labels.warn_missing(&mut article);
         if options.verbose {
@@ -376,6 +381,7 @@ fn build_in_pool(
                 outputs: built.outputs.iter().map(|(relative, _)| relative.clone()).collect(),
                 report: article_report.clone(),
                 fingerprint: fingerprint.clone(),
+                link: Some(item.link.clone()),
             };
             built.entry = Some((source, entry));
         }
@@ -493,6 +499,19 @@ fn build_in_pool(
         }
     }
     Ok(report)
+}
+
+/// What decides whether the last build's outputs of `item` can be reused: its file's
+/// bytes, its unique id, its translations (a new translation changes its page) and
+/// every setting. An article without translations has the key it had before they were
+/// linked, so its outputs are reused from a manifest of then.
+fn reuse_key(item: &Planned, settings: u128) -> String {
+    let warning = item.link_warning.as_ref().map(|w| (w.line, &w.message));
+    if item.translations.is_empty() && warning.is_none() {
+        hex((&item.source_hash, &item.id, settings))
+    } else {
+        hex((&item.source_hash, &item.id, &item.translations, warning, settings))
+    }
 }
 
 /// The distinct pictures an article shows (`src`, relative to the content folder), in

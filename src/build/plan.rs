@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::Manifest;
+use super::manifest::{LinkFacts, Manifest};
 use crate::analyze::{self, PlainLanguage, WordLists};
 use crate::config::{Config, ConfigFile};
 use crate::error::{Error, Kind, Result};
 use crate::ingest;
-use crate::model::Article;
+use crate::model::{Article, Translation, Warning};
 
 /// Articles that were read, and the files that could not be.
 #[derive(Debug, Default)]
@@ -80,6 +80,7 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
         }
     }
     ingest::assign_unique_ids(&mut batch.articles);
+    ingest::link_translations(&mut batch.articles, files.is_none(), ingest::translation_key_line);
     let labels = crate::labels::LabelTable::load(config.template_dir())?;
     batch.articles.par_iter_mut().for_each(|article| {
         analyze::analyze(article, &words);
@@ -131,6 +132,12 @@ pub struct Planned {
     pub id: String,
     /// The first file in the batch whose id is `base_id`.
     pub earlier: String,
+    /// Its language and `translation-key`, which linking read (kept in the manifest).
+    pub link: LinkFacts,
+    /// Its translations in the batch, and the warning when its `translation-key`
+    /// links it to none.
+    pub translations: Vec<Translation>,
+    pub link_warning: Option<Warning>,
     /// The bytes the first pass read, for the worker that builds the article: a file is
     /// read once per build, and built from exactly the bytes its hash and id came from.
     /// Taken, and so freed, by the worker (also when it reuses the last build's outputs),
@@ -138,45 +145,59 @@ pub struct Planned {
     pub bytes: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
-/// Reads every file only for its id (ids are unique across the batch); a file whose
-/// bytes the last build saw is not parsed at all. Files that cannot be read are
-/// returned as failures; duplicate ids are warned about, naming both files.
+/// Reads every file only for its id (ids are unique across the batch), language and
+/// `translation-key`; a file whose bytes the last build saw is not parsed at all. Files
+/// that cannot be read are returned as failures; duplicate ids are warned about, naming
+/// both files, and so is a `translation-key` that links an article to none. Translations
+/// are linked here, before any article is built, so every page can list them.
+/// `whole_batch` is false when only some files were named (see
+/// [`ingest::translations::link`]).
 pub fn plan_ids(
     paths: Vec<PathBuf>,
     old: &Manifest,
     max_bytes: u64,
     quiet: bool,
+    whole_batch: bool,
 ) -> (Vec<Planned>, Vec<Error>) {
-    type Read = (String, String, Option<Vec<u8>>);
+    type Read = (String, String, LinkFacts, Option<Vec<u8>>);
     let read: Vec<Result<Read>> = paths
         .par_iter()
         .map(|path| {
             let bytes = ingest::read_limited(path, max_bytes)?;
             // The version is part of it: another version may derive another id.
             let source_hash = super::hex((env!("CARGO_PKG_VERSION"), &bytes));
-            let known =
-                old.articles.get(&path.display().to_string()).filter(|e| e.source_hash == source_hash);
-            let base_id = match known {
-                Some(entry) => entry.base_id.clone(),
-                None => ingest::ingest_bytes(path, &bytes)?.id,
+            let known = old
+                .articles
+                .get(&path.display().to_string())
+                .filter(|e| e.source_hash == source_hash)
+                .and_then(|e| Some((e.base_id.clone(), e.link.clone()?)));
+            let (base_id, link) = match known {
+                Some(known) => known,
+                None => {
+                    let article = ingest::ingest_bytes(path, &bytes)?;
+                    let link = LinkFacts::of(&article);
+                    (article.id, link)
+                }
             };
-            Ok((source_hash, base_id, Some(bytes)))
+            Ok((source_hash, base_id, link, Some(bytes)))
         })
         .collect();
     let mut readable = Vec::new();
     let mut failures = Vec::new();
     for (path, result) in paths.into_iter().zip(read) {
         match result {
-            Ok((source_hash, base_id, bytes)) => readable.push((path, source_hash, base_id, bytes)),
+            Ok((source_hash, base_id, link, bytes)) => {
+                readable.push((path, source_hash, base_id, link, bytes))
+            }
             Err(err) => failures.push(err),
         }
     }
-    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id, _)| id.as_str()).collect::<Vec<_>>());
+    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id, _, _)| id.as_str()).collect::<Vec<_>>());
     let mut first_with: HashMap<String, String> = HashMap::new();
-    let planned = readable
+    let mut planned: Vec<Planned> = readable
         .into_iter()
         .zip(ids)
-        .map(|((path, source_hash, base_id, bytes), id)| {
+        .map(|((path, source_hash, base_id, link, bytes), id)| {
             let earlier = first_with.entry(base_id.clone()).or_insert_with(|| path.display().to_string()).clone();
             if id != base_id && !quiet {
                 // Two handouts with one title confuse patients and staff alike: say so
@@ -186,10 +207,70 @@ pub fn plan_ids(
                     path.display()
                 );
             }
-            Planned { path, source_hash, base_id, id, earlier, bytes: std::sync::Mutex::new(bytes) }
+            Planned {
+                path,
+                source_hash,
+                base_id,
+                id,
+                earlier,
+                link,
+                translations: Vec::new(),
+                link_warning: None,
+                bytes: std::sync::Mutex::new(bytes),
+            }
         })
         .collect();
+    link_translations(&mut planned, whole_batch, quiet);
     (planned, failures)
+}
+
+/// Links the planned articles to their translations, printing (unless `quiet`) each
+/// warning the way duplicate ids are: on every build, as a patient could be handed the
+/// wrong language's copy.
+fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
+    let linked: Vec<(Vec<Translation>, Option<Warning>)> = {
+        let members: Vec<ingest::translations::Member> = planned
+            .iter()
+            .map(|p| ingest::translations::Member {
+                id: &p.id,
+                key: p.link.translation_key.as_deref(),
+                lang: &p.link.lang,
+            })
+            .collect();
+        // The line of `translation-key`, from the bytes the first pass kept.
+        let key_line = |p: &Planned| -> Option<usize> {
+            p.link.translation_key.as_ref()?;
+            let bytes = p.bytes.lock().ok()?;
+            ingest::line_of_key(&String::from_utf8_lossy(bytes.as_deref()?), "translation-key")
+        };
+        let place = |index: usize| {
+            let p = &planned[index];
+            match key_line(p) {
+                Some(line) => format!("{}:{line}", p.path.display()),
+                None => p.path.display().to_string(),
+            }
+        };
+        ingest::translations::link(&members, whole_batch)
+            .into_iter()
+            .enumerate()
+            .map(|(index, linked)| {
+                let warning = linked.problem.map(|problem| Warning {
+                    line: key_line(&planned[index]),
+                    message: ingest::translations::warning(&members, index, problem, place),
+                });
+                if let Some(warning) = &warning
+                    && !quiet
+                {
+                    eprintln!("warning: {}: {}", place(index), warning.message);
+                }
+                (linked.translations, warning)
+            })
+            .collect()
+    };
+    for (p, (translations, warning)) in planned.iter_mut().zip(linked) {
+        p.translations = translations;
+        p.link_warning = warning;
+    }
 }
 
 #[cfg(test)]
@@ -203,7 +284,8 @@ mod tests {
         std::fs::write(&a, "Hand Washing\n\nWash your hands with soap and water for twenty seconds.")
             .unwrap();
         std::fs::write(&b, "Hand Washing\n\nDry your hands on a clean towel after washing them.").unwrap();
-        let (planned, failures) = plan_ids(vec![a.clone(), b.clone()], &Manifest::default(), 1 << 20, true);
+        let (planned, failures) =
+            plan_ids(vec![a.clone(), b.clone()], &Manifest::default(), 1 << 20, true, true);
         assert!(failures.is_empty());
         assert_eq!(
             planned.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
@@ -213,5 +295,50 @@ mod tests {
         std::fs::remove_file(&a).unwrap();
         let kept = planned[0].bytes.lock().unwrap().take().expect("bytes kept for the worker");
         assert!(String::from_utf8(kept).unwrap().contains("twenty seconds"));
+    }
+
+    #[test]
+    fn translations_are_linked_before_any_article_is_built_and_from_the_manifest_when_unchanged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (en, es) = (dir.path().join("foot.md"), dir.path().join("pies.es.md"));
+        std::fs::write(&en, "---\ntitle: Foot care\nlang: en\n---\nWash your feet every day.").unwrap();
+        std::fs::write(&es, "---\ntitle: Pies\nlang: es\ntranslation-key: foot-care\n---\nLávese los pies.")
+            .unwrap();
+        let paths = vec![en.clone(), es.clone()];
+        let (planned, _) = plan_ids(paths.clone(), &Manifest::default(), 1 << 20, true, true);
+        let linked = |planned: &[Planned]| -> Vec<Vec<String>> {
+            planned
+                .iter()
+                .map(|p| p.translations.iter().map(|t| format!("{} {}", t.lang, t.id)).collect())
+                .collect()
+        };
+        assert_eq!(linked(&planned), [vec!["es pies"], vec!["en foot-care"]]);
+        assert_eq!(planned[1].link.translation_key.as_deref(), Some("foot-care"));
+
+        // A file the last build saw is not parsed again: what the manifest says is used
+        // (here a language the file does not have, to tell).
+        let mut old = Manifest::default();
+        for p in &planned {
+            let article = ingest::ingest_file(&p.path).unwrap();
+            let lang = if p.id == "pies" { "es-MX" } else { "en" };
+            let entry = super::super::manifest::ArticleEntry {
+                source_hash: p.source_hash.clone(),
+                base_id: p.base_id.clone(),
+                key: String::new(),
+                outputs: Vec::new(),
+                report: crate::output::ArticleReport::new(&article, None),
+                fingerprint: String::new(),
+                pictures: Vec::new(),
+                pictures_hash: None,
+                link: Some(LinkFacts { lang: lang.into(), translation_key: p.link.translation_key.clone() }),
+            };
+            old.articles.insert(p.path.display().to_string(), entry);
+        }
+        let (planned, _) = plan_ids(paths, &old, 1 << 20, true, true);
+        assert_eq!(linked(&planned), [vec!["es-MX pies"], vec!["en foot-care"]]);
+
+        // Some files only: the Spanish one alone links to nothing, and that is no problem.
+        let (planned, _) = plan_ids(vec![es], &Manifest::default(), 1 << 20, true, false);
+        assert!(planned[0].translations.is_empty() && planned[0].link_warning.is_none());
     }
 }

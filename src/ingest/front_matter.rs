@@ -31,6 +31,11 @@ pub struct FrontMatter {
     /// Fit this handout on at most this many pages (overrides `[handout] max-pages`).
     #[serde(rename = "max-pages")]
     pub max_pages: Option<std::num::NonZeroUsize>,
+    /// Articles with the same key are translations of each other (Hugo's
+    /// `translationKey`); without one, an article's key is its own id. Written as an id
+    /// once checked, so `Diabetes Foot Check` and `diabetes-foot-check` are one key.
+    #[serde(rename = "translation-key")]
+    pub translation_key: Option<String>,
 }
 
 /// Front matter `boilerplate:`.
@@ -141,6 +146,21 @@ impl FrontMatter {
                 return Err(Error::input(path, key_line(raw, key), format!("{key}: {problem}")));
             }
         }
+        if let Some(key) = &self.translation_key {
+            // Only an id can be compared with the ids of other articles: a key is
+            // written as one, the way a front-matter `id` is.
+            if !key.chars().any(char::is_alphanumeric) {
+                return Err(Error::input(
+                    path,
+                    key_line(raw, "translation-key"),
+                    format!(
+                        "translation-key: \"{key}\" has no letters or digits; write the id of the \
+                         article this one translates, like `translation-key: foot-care`"
+                    ),
+                ));
+            }
+            self.translation_key = Some(super::slugify(key));
+        }
         if let Some(lang) = &self.lang {
             match crate::validate::language_tag(lang) {
                 Ok(tag) => self.lang = Some(tag),
@@ -155,6 +175,18 @@ impl FrontMatter {
         }
         Ok(())
     }
+}
+
+/// The file line of `key` in the front matter at the top of `text` (a whole article
+/// file), if it has front matter that sets the key.
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let mut lines = text.lines();
+    let fence = lines.next()?.trim_start_matches('\u{FEFF}').trim_end();
+    if fence != "---" && fence != "+++" {
+        return None;
+    }
+    let raw: Vec<&str> = lines.take_while(|line| line.trim_end() != fence).collect();
+    key_line(&raw.join("\n"), key)
 }
 
 /// The file line of `key` in front matter `raw` (which starts on line 2, after the fence).
@@ -251,5 +283,37 @@ mod tests {
         );
         let (front, _, _) = split_ok("---\nlang: es-mx\n---\nBody");
         assert_eq!(front.lang.as_deref(), Some("es-MX"));
+    }
+
+    #[test]
+    fn a_translation_key_is_written_as_an_id() {
+        let (front, _, _) = split_ok("---\nlang: es\ntranslation-key: diabetes-foot-check\n---\nCuerpo");
+        assert_eq!(front.translation_key.as_deref(), Some("diabetes-foot-check"));
+        // The key is compared with ids: case, spaces and accents do not matter.
+        let (front, _, _) = split_ok("+++\ntranslation-key = \"Cuidado de los Pies\"\n+++\nCuerpo");
+        assert_eq!(front.translation_key.as_deref(), Some("cuidado-de-los-pies"));
+        let (front, _, _) = split_ok("---\ntitle: x\n---\nBody");
+        assert_eq!(front.translation_key, None, "no key: the article's id is its key");
+    }
+
+    #[test]
+    fn a_translation_key_without_letters_or_of_the_wrong_type_is_an_error_on_its_line() {
+        assert_eq!(
+            split_err("---\ntitle: x\ntranslation-key: \"--\"\n---\nBody"),
+            "a.md:3: translation-key: \"--\" has no letters or digits; write the id of the article \
+             this one translates, like `translation-key: foot-care`"
+        );
+        let err = split_err("---\ntitle: x\ntranslation-key: [a, b]\n---\nBody");
+        assert!(err.starts_with("a.md:3: malformed front matter: translation-key: invalid type"), "{err}");
+        assert!(split_err("---\ntranslation_key: x\n---\nBody").contains("unknown field `translation_key`"));
+    }
+
+    #[test]
+    fn the_line_of_a_key_is_found_in_a_whole_file() {
+        let text = "---\ntitle: x\ntranslation-key: y\n---\ntranslation-key: not front matter\n";
+        assert_eq!(line_of_key(text, "translation-key"), Some(3));
+        assert_eq!(line_of_key("+++\ntranslation-key = \"y\"\n+++\n", "translation-key"), Some(2));
+        assert_eq!(line_of_key("---\ntitle: x\n---\ntranslation-key: y\n", "translation-key"), None);
+        assert_eq!(line_of_key("Title\n\ntranslation-key: y\n", "translation-key"), None);
     }
 }

@@ -9,13 +9,14 @@ pub mod lang;
 pub mod markdown;
 pub mod page;
 pub mod text;
+pub mod translations;
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Warning};
+use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Translation, Warning};
 
-pub use front_matter::FrontMatter;
+pub use front_matter::{FrontMatter, line_of_key};
 
 /// File extensions read as articles.
 const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json", "html", "htm"];
@@ -244,7 +245,25 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
             format!("meta.lang: {problem}; write \"lang\": \"{}\"", problem.suggestion()),
         )
     })?;
-    Ok(Article { id: slugify(&article.id), meta: Meta { lang, ..article.meta }, ..article })
+    // The key is compared with ids, as front matter's is; the translations are the
+    // batch's to find, whatever the file says.
+    if let Some(key) = &article.meta.translation_key
+        && !key.chars().any(char::is_alphanumeric)
+    {
+        return Err(Error::input(
+            path,
+            None,
+            format!(
+                "meta.translation_key: \"{key}\" has no letters or digits; write the id of the article this one translates"
+            ),
+        ));
+    }
+    let translation_key = article.meta.translation_key.as_deref().map(slugify);
+    Ok(Article {
+        id: slugify(&article.id),
+        meta: Meta { lang, translation_key, translations: Vec::new(), ..article.meta },
+        ..article
+    })
 }
 
 /// Bytes → normalized text: UTF-8 checked, BOM dropped, CRLF and CR made LF.
@@ -342,6 +361,8 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             published: front.published,
             retrieved: front.retrieved,
             max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
+            translation_key: front.translation_key,
+            translations: Vec::new(),
         },
         blocks,
         removed,
@@ -486,6 +507,60 @@ pub fn set_id(article: &mut Article, id: String, earlier: &str) {
     }
 }
 
+/// Gives every article of the batch its translations ([`translations::link`]), and a
+/// warning to an article whose `translation-key` links it to none. `key_line` finds the
+/// line of an article's `translation-key` in its file; it is asked only for warnings.
+pub fn link_translations(
+    articles: &mut [Article],
+    whole_batch: bool,
+    key_line: impl Fn(&Article) -> Option<usize>,
+) {
+    let members: Vec<translations::Member> = articles
+        .iter()
+        .map(|a| translations::Member {
+            id: &a.id,
+            key: a.meta.translation_key.as_deref(),
+            lang: &a.meta.lang,
+        })
+        .collect();
+    let place = |index: usize| {
+        let article = &articles[index];
+        match key_line(article) {
+            Some(line) => format!("{}:{line}", article.source),
+            None => article.source.clone(),
+        }
+    };
+    let linked: Vec<(Vec<Translation>, Option<Warning>)> = translations::link(&members, whole_batch)
+        .into_iter()
+        .enumerate()
+        .map(|(index, linked)| {
+            let warning = linked.problem.map(|problem| Warning {
+                line: key_line(&articles[index]),
+                message: translations::warning(&members, index, problem, place),
+            });
+            (linked.translations, warning)
+        })
+        .collect();
+    for (article, (translations, warning)) in articles.iter_mut().zip(linked) {
+        set_translations(article, translations, warning);
+    }
+}
+
+/// Gives `article` the translations the batch found for it, and the warning when its
+/// `translation-key` links it to none.
+pub fn set_translations(article: &mut Article, translations: Vec<Translation>, warning: Option<Warning>) {
+    article.meta.translations = translations;
+    article.warnings.extend(warning);
+}
+
+/// The line of `translation-key` in the front matter of the article's file, read again:
+/// for warnings, which are rare, so the model need not carry front-matter lines.
+pub fn translation_key_line(article: &Article) -> Option<usize> {
+    article.meta.translation_key.as_ref()?;
+    let text = std::fs::read_to_string(&article.source).ok()?;
+    line_of_key(&text, "translation-key")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,6 +666,44 @@ mod tests {
         );
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(100), "100 bytes");
+    }
+
+    #[test]
+    fn translations_are_linked_across_the_batch_with_a_warning_for_a_second_spanish_one() {
+        let ingest = |path: &str, text: &str| ingest_bytes(Path::new(path), text.as_bytes()).unwrap();
+        let mut articles = vec![
+            ingest("foot.md", "---\ntitle: Foot care\nlang: en\n---\nWash your feet every day."),
+            ingest(
+                "pies.es.md",
+                "---\nlang: es\ntranslation-key: foot-care\n---\n# Pies\n\nLávese los pies.",
+            ),
+            ingest(
+                "pies-2.es.md",
+                "---\ntitle: Pies otra vez\nlang: es\ntranslation-key: Foot Care\n---\nOtra.",
+            ),
+        ];
+        assert_eq!(articles[2].meta.translation_key.as_deref(), Some("foot-care"));
+        link_translations(&mut articles, true, |a| (a.source != "foot.md").then_some(3));
+        let linked = |a: &Article| {
+            a.meta.translations.iter().map(|t| format!("{} {}", t.lang, t.id)).collect::<Vec<_>>()
+        };
+        assert_eq!(linked(&articles[0]), ["es pies"]);
+        assert_eq!(linked(&articles[1]), ["en foot-care"]);
+        assert!(linked(&articles[2]).is_empty());
+        let warning = articles[2].warnings.last().expect("a warning on the second Spanish article");
+        assert_eq!(warning.line, Some(3));
+        assert!(warning.message.starts_with("pies.es.md:3 is already the \"es\" article"), "{warning:?}");
+        // Only the batch links: JSON read back as an article comes without translations.
+        let json = serde_json::to_string(&articles[0]).unwrap();
+        assert!(json.contains("\"translations\":[{\"id\":\"pies\",\"lang\":\"es\"}]"), "{json}");
+        let back = ingest_bytes(Path::new("a.json"), json.as_bytes()).unwrap();
+        assert!(back.meta.translations.is_empty());
+        let keyed = serde_json::to_string(&articles[1]).unwrap().replace("\"foot-care\"", "\"Foot Care\"");
+        let back = ingest_bytes(Path::new("b.json"), keyed.as_bytes()).unwrap();
+        assert_eq!(back.meta.translation_key.as_deref(), Some("foot-care"));
+        let unkeyed = keyed.replace("\"Foot Care\"", "\"--\"");
+        let err = ingest_bytes(Path::new("b.json"), unkeyed.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("b.json: meta.translation_key: \"--\" has no letters"), "{err}");
     }
 
     #[test]

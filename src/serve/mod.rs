@@ -31,7 +31,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use minijinja::{AutoEscape, Environment};
 use tokio::sync::broadcast;
 
 use crate::config::{Config, Paper};
@@ -51,7 +50,6 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_WORKER_JS: &str = include_str!("live-worker.js");
-const FORM: &str = include_str!("print-form.html");
 /// How long a burst of saves may last before the rebuild starts (`watch` waits 300 ms).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(60);
 const COOKIE: &str = "handouts_token";
@@ -103,7 +101,6 @@ struct Server {
     /// `Host` values accepted; `None` accepts any (`--listen` on every interface, where
     /// the token guards the desk).
     hosts: Option<Vec<String>>,
-    form: Environment<'static>,
     out: PathBuf,
     verbose: bool,
 }
@@ -165,7 +162,6 @@ pub fn serve(
             events: events.clone(),
             token: token.clone(),
             hosts: allowed_hosts(bound, options.listen.is_some()),
-            form: form_environment(),
             out: options.out.clone(),
             verbose: options.verbose,
         });
@@ -223,13 +219,6 @@ fn allowed_hosts(bound: SocketAddr, listen: bool) -> Option<Vec<String>> {
     let mut hosts = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
     hosts.push(bound.to_string());
     Some(hosts)
-}
-
-fn form_environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.add_template("print-form.html", FORM).expect("the built-in print form parses");
-    env
 }
 
 /// Compares without stopping at the first difference.
@@ -540,7 +529,7 @@ fn desk_page(server: &Server, id: &str, state: Option<&FormState>) -> Option<Str
             return None;
         }
     };
-    let form = render_form(server, &desk, &article, state.unwrap_or(&FormState::default()))?;
+    let form = render_form(&desk, &article, state.unwrap_or(&FormState::default()))?;
     let page =
         match page.find("<section id=\"desk\"").and_then(|at| page[at..].find('>').map(|end| at + end + 1)) {
             Some(at) => format!("{}\n{form}{}", &page[..at], &page[at..]),
@@ -556,7 +545,9 @@ fn desk_page(server: &Server, id: &str, state: Option<&FormState>) -> Option<Str
     Some(with_live_reload(&page))
 }
 
-fn render_form(server: &Server, desk: &Desk, article: &Article, state: &FormState) -> Option<String> {
+/// The form (`templates/site/print-form.html`, else the built-in one, loaded with the
+/// site's templates after every rebuild), or `None` when it fails to render (logged).
+fn render_form(desk: &Desk, article: &Article, state: &FormState) -> Option<String> {
     let sections = print::sections(article, &desk.labels);
     let request = state.request.clone().unwrap_or_default();
     let paper = match request.paper.unwrap_or(desk.config.handout.paper) {
@@ -584,6 +575,7 @@ fn render_form(server: &Server, desk: &Desk, article: &Article, state: &FormStat
     let labels = desk.labels.for_lang(&article.meta.lang);
     let context = minijinja::context! {
         id => article.id,
+        languages => desk.site.languages(article),
         t => labels.to_json(),
         note_hint => labels.text("desk-note-hint").replace("{max}", &print::MAX_NOTE.to_string()),
         sections => sections,
@@ -599,10 +591,11 @@ fn render_form(server: &Server, desk: &Desk, article: &Article, state: &FormStat
         max_name => print::MAX_NAME,
         max_note => print::MAX_NOTE,
     };
-    match server.form.get_template("print-form.html").and_then(|t| t.render(context)) {
+    match desk.site.print_form(context) {
         Ok(html) => Some(html),
         Err(err) => {
-            eprintln!("error: the print form: {}", err.kind());
+            // The template's place and the kind of error: never what the form held.
+            eprintln!("error: the print form: {err}");
             None
         }
     }

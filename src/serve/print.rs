@@ -71,6 +71,33 @@ pub fn sections(article: &Article, labels: &LabelTable) -> Vec<Section> {
         .collect()
 }
 
+/// The version of `article` in the language `lang` (a checked tag): the article itself
+/// or one of its translations in `articles`, the batch that linked them. The same tag
+/// wins (case aside), else the first with the same primary language (`es` finds
+/// `es-MX`). `None` when there is none.
+pub fn in_language<'a>(article: &'a Article, articles: &'a [Article], lang: &str) -> Option<&'a Article> {
+    let versions: Vec<&Article> = std::iter::once(article)
+        .chain(
+            article.meta.translations.iter().filter_map(|t| articles.iter().find(|other| other.id == t.id)),
+        )
+        .collect();
+    let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    versions
+        .iter()
+        .find(|version| version.meta.lang.eq_ignore_ascii_case(lang))
+        .or_else(|| versions.iter().find(|version| primary(&version.meta.lang) == primary(lang)))
+        .copied()
+}
+
+/// The languages `article` can be printed in, as `en (its id), es (…)`, for an error.
+pub fn languages_line(article: &Article) -> String {
+    std::iter::once((&article.meta.lang, &article.id))
+        .chain(article.meta.translations.iter().map(|t| (&t.lang, &t.id)))
+        .map(|(lang, id)| format!("{lang} ({id})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What the care team asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -208,6 +235,27 @@ mod tests {
             .collect();
         assert_eq!(text, ["Intro.", "When to call your doctor", "Fever.", "Rest", "Sleep."]);
         assert_eq!(select(&article, &sections, None), article);
+    }
+
+    #[test]
+    fn a_language_picks_the_article_or_one_of_its_translations() {
+        let ingest = |path: &str, text: &str| {
+            crate::ingest::ingest_bytes(std::path::Path::new(path), text.as_bytes()).unwrap()
+        };
+        let mut articles = vec![
+            ingest("a.md", "---\ntitle: Feet\nlang: en\n---\nText."),
+            ingest("b.md", "---\ntitle: Pies\nlang: es-MX\ntranslation-key: feet\n---\nTexto."),
+            ingest("c.md", "---\ntitle: Other\nlang: fr\n---\nTexte."),
+        ];
+        crate::ingest::link_translations(&mut articles, true, |_| None);
+        let english = &articles[0];
+        let id = |lang: &str| in_language(english, &articles, lang).map(|a| a.id.as_str());
+        assert_eq!(id("en"), Some("feet"));
+        assert_eq!(id("es-mx"), Some("pies"));
+        assert_eq!(id("es"), Some("pies"), "the primary language finds es-MX");
+        assert_eq!(id("fr"), None, "a French article that is no translation is not one");
+        assert_eq!(in_language(&articles[1], &articles, "en").map(|a| a.id.as_str()), Some("feet"));
+        assert_eq!(languages_line(english), "en (feet), es-MX (pies)");
     }
 
     #[test]

@@ -27,13 +27,18 @@ use crate::render::{labels, xhtml};
 
 /// The site's template files: name, then the built-in text used when the template
 /// folder has no `site/<name>`.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
     ("base.html", include_str!("../../templates/site/base.html")),
     ("handout.html", include_str!("../../templates/site/handout.html")),
     ("index.html", include_str!("../../templates/site/index.html")),
     ("site.css", include_str!("../../templates/site/site.css")),
     ("search.js", include_str!("../../templates/site/search.js")),
+    (PRINT_FORM, include_str!("../../templates/site/print-form.html")),
 ];
+
+/// The "print for one patient" form, which only `handouts serve` shows (in the
+/// handout's page): never part of a built file.
+pub const PRINT_FORM: &str = "print-form.html";
 
 /// Everything the site needs besides the articles, loaded once per build.
 pub struct Site {
@@ -46,6 +51,20 @@ pub struct Site {
     logo: Option<(String, Vec<u8>)>,
     /// A hash of everything besides the articles that decides the site's files.
     settings: u128,
+}
+
+/// The handout in one of its languages: a link to its page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LanguageLink {
+    pub id: String,
+    /// Its page, relative to the handout's (`<id>.html`).
+    pub href: String,
+    /// Its language tag, for `lang` and `hreflang`.
+    pub lang: String,
+    /// The language's own name ("Español"), from `labels.toml`.
+    pub name: String,
+    /// Whether it is the page's own language.
+    pub current: bool,
 }
 
 /// A link to one of a handout's files.
@@ -95,9 +114,12 @@ impl Site {
             None => None,
         };
         let labels = LabelTable::load(config.template_dir())?;
+        // The print form is on no built page: editing it rebuilds nothing.
+        let built_files: Vec<&(String, String)> =
+            files.iter().filter(|(name, _)| name != PRINT_FORM).collect();
         let settings = typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
-            &files,
+            &built_files,
             format!("{:?}{:?}{:?}{:?}", config.brand, config.collection, config.site, labels),
             config.handout.large_print,
             &logo,
@@ -136,6 +158,23 @@ impl Site {
         let body = xhtml::body(article, &page_labels, &lang, &self.labels, &self.config.brand);
         let level = article.stats.as_ref().map(Stats::level).unwrap_or(crate::model::ReadingLevel::None);
         let bucket = catalogue::bucket(level);
+        let languages = self.languages(article);
+        let translations: Vec<&LanguageLink> = languages.iter().filter(|l| !l.current).collect();
+        // Search engines are told of every language's page, this one's too, at the
+        // address it is published at when `base-url` says.
+        let alternates: Vec<_> = if translations.is_empty() {
+            Vec::new()
+        } else {
+            languages
+                .iter()
+                .map(|l| {
+                    minijinja::context! {
+                        lang => l.lang,
+                        href => self.config.site.page_url(&l.id).unwrap_or_else(|| l.href.clone()),
+                    }
+                })
+                .collect()
+        };
         let toc: Vec<_> = body
             .toc
             .iter()
@@ -156,10 +195,59 @@ impl Site {
                 label => catalogue::level_label(&table, level),
             },
             downloads => self.downloads(&article.id, &table),
+            translations => translations,
+            alternates => alternates,
             desk => desk,
             ..self.common(&lang, &page_labels.lang)
         };
         self.render("handout.html", context)
+    }
+
+    /// The handout in each of its languages, its own among them, in language-tag order;
+    /// empty without translations. Two languages with one name ("Español" for es and
+    /// es-MX) are told apart by their tags.
+    pub fn languages(&self, article: &Article) -> Vec<LanguageLink> {
+        if article.meta.translations.is_empty() {
+            return Vec::new();
+        }
+        let own = crate::model::Translation { id: article.id.clone(), lang: self.lang(article) };
+        let mut all: Vec<&crate::model::Translation> =
+            article.meta.translations.iter().chain(std::iter::once(&own)).collect();
+        all.sort_by_key(|t| (t.lang.to_ascii_lowercase(), t.id.as_str()));
+        let mut links: Vec<LanguageLink> = all
+            .into_iter()
+            .map(|t| {
+                let lang = xml::lang_or(&t.lang, "und").to_string();
+                LanguageLink {
+                    id: t.id.clone(),
+                    href: format!("{}.html", t.id),
+                    name: self.language_name(&lang),
+                    current: t.id == article.id,
+                    lang,
+                }
+            })
+            .collect();
+        let names: Vec<String> = links.iter().map(|l| l.name.clone()).collect();
+        for link in &mut links {
+            if names.iter().filter(|name| **name == link.name).count() > 1 && link.name != link.lang {
+                link.name = format!("{} ({})", link.name, link.lang);
+            }
+        }
+        links
+    }
+
+    /// The print form for `handouts serve` (`print-form.html`), with `context` (the
+    /// form's fields and labels, which `serve` knows). An error names the template's
+    /// line and the kind of error only: its detail could quote what the form holds,
+    /// and errors are logged.
+    pub fn print_form(&self, context: Value) -> Result<String> {
+        let dir = self.config.template_dir().map(|dir| dir.join("site"));
+        self.env.get_template(PRINT_FORM).and_then(|template| template.render(context)).map_err(|err| {
+            Error::Template {
+                article: None,
+                message: format!("{}: error: {}", template_place(dir.as_deref(), &err), err.kind()),
+            }
+        })
     }
 
     /// The variables every page has: lang, labels, labels_lang, brand.
@@ -338,17 +426,22 @@ fn format_value(
 
 /// A template error as `templates/site/name.html:line: error: …`.
 fn template_error(dir: Option<&Path>, err: &minijinja::Error) -> Error {
+    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Error::Template {
+        article: None,
+        message: format!("{}: error: {}{detail}", template_place(dir, err), err.kind()),
+    }
+}
+
+/// Where a template error is: `templates/site/name.html:line`, or the built-in copy.
+fn template_place(dir: Option<&Path>, err: &minijinja::Error) -> String {
     let name = err.name().unwrap_or("template");
     let path = match dir {
         Some(dir) if dir.join(name).is_file() => dir.join(name),
         _ => PathBuf::from(format!("(built-in site/{name})")),
     };
     let line = err.line().map(|line| format!(":{line}")).unwrap_or_default();
-    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Error::Template {
-        article: None,
-        message: format!("{}{line}: error: {}{detail}", path.display(), err.kind()),
-    }
+    format!("{}{line}", path.display())
 }
 
 #[cfg(test)]
