@@ -1,7 +1,8 @@
 //! One patient's copy in a warm process, the way `handouts serve` makes it: typesets the
 //! given article N times with a different name and note each time
 //! ([`Typesetter::typeset_personal`], which also makes typst forget the patient), on one
-//! thread, and prints the median time per copy. Run under callgrind to count the
+//! thread (or `--threads N` at once, as the desk's clients do), and prints the median time
+//! per copy and the copies per second. Run under callgrind to count the
 //! instructions a copy costs whatever the machine's load (bench/RESULTS.md):
 //!
 //! ```sh
@@ -26,11 +27,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut file = None;
     let mut runs = 50usize;
     let mut large = false;
+    let mut threads = 1usize;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--runs" => runs = it.next().ok_or("--runs needs a value")?.parse()?,
             "--large" => large = true,
+            "--threads" => threads = it.next().ok_or("--threads needs a value")?.parse()?,
             _ => file = Some(PathBuf::from(arg)),
         }
     }
@@ -42,37 +45,67 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut article = ingest::ingest_file(&file)?;
     analyze::analyze(&mut article, &words);
     let variant = if large { Variant::LargePrint } else { Variant::Regular };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-    let mut times: Vec<Duration> = Vec::with_capacity(runs);
-    let mut pages = 0;
-    let mut size = 0;
-    pool.install(|| -> Result<(), handouts::Error> {
-        // The build before `serve` answers: the handout itself, then a first copy.
-        typesetter.typeset_pdf(&article, variant)?;
-        for i in 0..=runs {
-            let personal = Personal {
-                patient: format!("Patient {i}"),
-                clinician: "Dr Ruiz".into(),
-                note: format!("Walk every day, {i} minutes.\nCheck your feet."),
-            };
-            let start = Instant::now();
-            let pdf = typesetter.typeset_personal(&article, variant, None, &personal, |pdf| pdf)?;
-            if i > 0 {
-                times.push(start.elapsed());
-            }
-            pages = pdf.pages;
-            size = pdf.bytes.len();
-        }
-        Ok(())
-    })?;
+    // The build before `serve` answers: the handout itself.
+    typesetter.typeset_pdf(&article, variant)?;
+    let cpu_before = cpu_seconds();
+    let started = Instant::now();
+    // Like the desk's clients: each thread asks for its next copy as soon as it has one.
+    let results: Vec<Result<Worker, handouts::Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (typesetter, article) = (&typesetter, &article);
+                scope.spawn(move || {
+                    let (mut times, mut pages, mut size) = (Vec::new(), 0, 0);
+                    for i in 0..=runs / threads {
+                        let personal = Personal {
+                            patient: format!("Patient {t}-{i}"),
+                            clinician: "Dr Ruiz".into(),
+                            note: format!("Walk every day, {i} minutes.\nCheck your feet."),
+                        };
+                        let start = Instant::now();
+                        let pdf =
+                            typesetter.typeset_personal(article, variant, None, &personal, |pdf| pdf)?;
+                        if i > 0 {
+                            times.push(start.elapsed());
+                        }
+                        (pages, size) = (pdf.pages, pdf.bytes.len());
+                    }
+                    Ok((times, pages, size))
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a worker panicked")).collect()
+    });
+    let wall = started.elapsed();
+    let cpu = cpu_seconds() - cpu_before;
+    let (mut times, mut pages, mut size) = (Vec::new(), 0, 0);
+    for result in results {
+        let (mine, p, s) = result?;
+        times.extend(mine);
+        (pages, size) = (p, s);
+    }
     times.sort();
     let median = times[times.len() / 2].as_secs_f64() * 1000.0;
     println!(
-        "{} copies of {} ({pages} pages, {size} bytes): median {median:.2} ms each",
-        runs,
-        file.display()
+        "{} copies of {} ({pages} pages, {size} bytes), {threads} thread(s): median {median:.2} ms each, {:.1} copies/s, {:.2} ms of CPU each",
+        times.len(),
+        file.display(),
+        times.len() as f64 / wall.as_secs_f64(),
+        cpu * 1000.0 / times.len() as f64
     );
     Ok(())
+}
+
+/// What one thread made: the time of each copy, and the last copy's pages and bytes.
+type Worker = (Vec<Duration>, usize, usize);
+
+/// The process's CPU time so far (user and system, all threads), from /proc (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime, fields 14 and 15 of stat(5), counted from the state (field 3).
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn main() -> ExitCode {

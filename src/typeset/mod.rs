@@ -99,6 +99,14 @@ enum ClosingUrl {
 /// The longest web address that is a [`ClosingUrl::Short`].
 const SHORT_URL: usize = 40;
 
+/// Held shared while a patient's copy is made, exclusively while one is forgotten
+/// ([`Typesetter::typeset_personal`]). Forgetting while another copy is half made would
+/// evict that copy's own results before it uses them again (typst lays a document out
+/// more than once), and the two then rebuild each other's work: with two copies at
+/// once, each cost 65 % more CPU than alone (bench/RESULTS.md). A writer waiting here
+/// holds new copies back, so forgetting is never put off by a steady stream of them.
+static FORGETTING: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 /// The per-compile settings the template reads from `/_handouts/options.json`.
 #[derive(Debug, Serialize)]
 struct Options<'a> {
@@ -373,6 +381,9 @@ impl Typesetter {
     /// would age out. With several requests at once, each request's own results are gone
     /// by the end of its own eviction, since nothing but its compile ever hits them.
     ///
+    /// One copy forgets at a time, and while no other copy is being made
+    /// ([`FORGETTING`]).
+    ///
     /// The patient's fields reach typst in their own file, which the template reads only
     /// while laying out: evaluating the template (16 % of a copy's instructions before,
     /// bench/RESULTS.md) is the same for every patient and never repeated.
@@ -389,16 +400,20 @@ impl Typesetter {
         deliver: impl FnOnce(Result<Pdf>) -> T,
     ) -> T {
         static PLACEHOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let delivered = match self.prepare_personal(article, variant, paper, personal) {
-            Ok(inputs) => {
-                let pdf = self.typeset(&inputs);
-                drop(inputs);
-                deliver(pdf)
+        let delivered = {
+            let _compiling = FORGETTING.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match self.prepare_personal(article, variant, paper, personal) {
+                Ok(inputs) => {
+                    let pdf = self.typeset(&inputs);
+                    drop(inputs);
+                    deliver(pdf)
+                }
+                Err(err) => deliver(Err(err)),
             }
-            Err(err) => deliver(Err(err)),
         };
         let n = PLACEHOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string();
         let placeholder = Personal { patient: n.clone(), clinician: n.clone(), note: n };
+        let _forgetting = FORGETTING.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         typst::comemo::evict(usize::MAX);
         // Should the placeholder fail, the patient's results are evicted all the same:
         // only the shared ones miss out on staying warm.
