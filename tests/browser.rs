@@ -309,12 +309,21 @@ fn the_desk_in_a_real_browser() {
         browser.run("return document.querySelector('#desk-section-2').checked;", json!([])),
         json!(false)
     );
+    // The whole form from its title, for README: a taller window, room below the page
+    // to scroll the form's top to the window's, no smooth scrolling still under way, no
+    // focus ring on the last box touched.
+    browser.call("POST", "/window/rect", Some(json!({"width": 1100, "height": 1300})));
     browser.run(
-        "document.querySelector('#desk').scrollIntoView({block: 'start', behavior: 'instant'});",
+        "document.documentElement.style.scrollBehavior = 'auto';
+         document.body.style.paddingBottom = '400px';
+         document.activeElement.blur();
+         const top = document.querySelector('#desk').getBoundingClientRect().top;
+         window.scrollTo({top: window.scrollY + top - 16, behavior: 'instant'});",
         json!([]),
     );
     std::thread::sleep(Duration::from_millis(300));
     browser.screenshot("desk-print-form.png");
+    browser.call("POST", "/window/rect", Some(json!({"width": 1100, "height": 900})));
 
     // The form as the browser sends it, fetched in the page so the PDF comes back.
     let pdf = browser.run_async(
