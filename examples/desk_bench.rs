@@ -54,11 +54,11 @@ fn print_once(addr: &str, i: usize) -> Duration {
     elapsed
 }
 
-/// `requests` personalised PDFs from two clients at once, each waiting for its answer
-/// before it asks again; the latency of each.
-fn two_clients(addr: &str, requests: usize, first: usize) -> Vec<Duration> {
-    let per_client = requests / 2;
-    let clients: Vec<_> = (0..2)
+/// `requests` personalised PDFs from `clients` clients at once, each waiting for its
+/// answer before it asks again; the latency of each.
+fn run_clients(addr: &str, clients: usize, requests: usize, first: usize) -> Vec<Duration> {
+    let per_client = requests / clients;
+    let clients: Vec<_> = (0..clients)
         .map(|c| {
             let addr = addr.to_string();
             std::thread::spawn(move || {
@@ -76,10 +76,13 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 fn main() {
     let mut requests = 500;
+    let mut clients = 2;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--requests" {
-            requests = args.next().and_then(|n| n.parse().ok()).expect("--requests N");
+        match arg.as_str() {
+            "--requests" => requests = args.next().and_then(|n| n.parse().ok()).expect("--requests N"),
+            "--clients" => clients = args.next().and_then(|n| n.parse().ok()).expect("--clients N"),
+            other => panic!("unknown argument {other}; use --requests N, --clients N"),
         }
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -102,20 +105,20 @@ fn main() {
     let addr = url.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
     let pid = child.id();
 
-    // Warm up as the run goes on: two clients at once, so the allocator's per-thread
-    // caches exist before the first RSS reading.
-    two_clients(&addr, 40, 0);
+    // Warm up as the run goes on: the same clients at once, so the allocator's
+    // per-thread caches exist before the first RSS reading.
+    run_clients(&addr, clients, 40, 0);
     let rss_before = rss_kib(pid);
     let started = Instant::now();
-    let mut times = two_clients(&addr, requests, 1_000);
+    let mut times = run_clients(&addr, clients, requests, 1_000);
     let wall = started.elapsed();
     let rss_after = rss_kib(pid);
     // As many again: memory that keeps growing would show here.
-    two_clients(&addr, requests, 1_000 + requests);
+    run_clients(&addr, clients, requests, 1_000 + requests);
     let rss_after_twice = rss_kib(pid);
     times.sort();
     println!(
-        "personalised PDF, {} requests, 2 concurrent clients, {:.1} s:",
+        "personalised PDF, {} requests, {clients} concurrent clients, {:.1} s:",
         times.len(),
         wall.as_secs_f64()
     );
