@@ -138,14 +138,24 @@ struct Options<'a> {
     long_actions: Vec<usize>,
     /// How far the layout is tightened (see [`Fit`]); set per compile.
     fit: Fit,
-    /// One patient's copy (`handouts serve`, `handouts print`): the care team's fields
-    /// are in their own file, `/_handouts/personal.json`, which the template reads only
-    /// inside a `context` while laying out. The template's evaluation and everything it
-    /// builds are then the same for every patient and stay memoized between copies;
-    /// only the layout reads the patient's text. Absent from every built handout's
-    /// options.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    personal: bool,
+    /// One patient's copy (`handouts serve`, `handouts print`): see [`PersonalOption`].
+    /// Absent from every built handout's options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    personal: Option<PersonalOption<'a>>,
+}
+
+/// How the template gets one patient's copy's fields.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum PersonalOption<'a> {
+    /// `true`: the fields are in their own file, `/_handouts/personal.json`, which the
+    /// template reads only inside a `context` while laying out. The template's evaluation
+    /// and everything it builds are then the same for every patient and stay memoized
+    /// between copies; only the layout reads the patient's text.
+    InOwnFile(bool),
+    /// The fields themselves, for a template written before that file existed (it reads
+    /// `options.personal.patient`): its copies still print the patient, only slower.
+    Inline(&'a Personal),
 }
 
 /// What the care team adds to one patient's copy of a handout. It is data like the
@@ -470,10 +480,14 @@ impl Typesetter {
             long_actions: KeepTogether::for_variant(variant).long_actions(article, &actions),
             actions,
             fit: Fit::DESIGNED,
-            personal: personal.is_some(),
+            personal: personal.map(|personal| match self.shared.reads_personal_file {
+                true => PersonalOption::InOwnFile(true),
+                false => PersonalOption::Inline(personal),
+            }),
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
         let personal_json = personal
+            .filter(|_| self.shared.reads_personal_file)
             .map(|personal| serde_json::to_vec(personal).map(Bytes::new))
             .transpose()
             .map_err(unserializable)?;
@@ -1042,6 +1056,36 @@ mod tests {
         // A built handout has neither.
         let built = typesetter.prepare(&article, Variant::Regular).unwrap();
         assert!(built.personal_json.is_none() && built.options.get("personal").is_none());
+    }
+
+    /// A clinic's template from before `/_handouts/personal.json` reads the patient's
+    /// fields from `options.personal`: its copies still carry them.
+    #[test]
+    fn a_template_from_before_the_personal_file_still_prints_the_patient() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
+        let mut config =
+            file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let dir = tempfile::tempdir().unwrap();
+        config.template = dir.path().join("handout.typ");
+        std::fs::write(
+            &config.template,
+            "#set document(title: [T])\n\
+             #let options = json(\"/_handouts/options.json\")\n\
+             #let personal = options.at(\"personal\", default: none)\n\
+             #if personal != none [For #personal.patient]\n",
+        )
+        .unwrap();
+        let typesetter = Typesetter::new(&config).unwrap();
+        let article = article_with(vec![Block::Paragraph { content: text("Walk."), line: 3 }]);
+        let personal = Personal { patient: "Zelda Quist".into(), ..Default::default() };
+        let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
+        assert_eq!(inputs.options["personal"]["patient"], "Zelda Quist");
+        assert!(inputs.personal_json.is_none());
+        let pdf =
+            typesetter.typeset_personal(&article, Variant::Regular, None, &personal, |pdf| pdf).unwrap();
+        let text = pdf_extract::extract_text_from_mem(&pdf.bytes).unwrap();
+        assert!(text.contains("For Zelda Quist"), "{text}");
     }
 
     /// The closing parts' height measured once for all handouts alike gives the very PDFs

@@ -99,6 +99,9 @@ pub struct Shared {
     /// Hash of everything shared by all handouts (`base` and the pinned files), so an
     /// unchanged handout can be recognised without typesetting it.
     pub fingerprint: u128,
+    /// Whether the main template reads one patient's fields from [`PERSONAL_PATH`]; a
+    /// template written before that file existed reads them from `options.personal`.
+    pub reads_personal_file: bool,
 }
 
 /// The files under the template root, each read the first time typst asks for it
@@ -259,6 +262,7 @@ impl Shared {
         logo: Option<(&str, Vec<u8>)>,
     ) -> Shared {
         let base = typst::utils::hash128(&(EMBEDDED_FONTS, &brand_json, &logo, &main_text));
+        let reads_personal_file = main_text.contains(PERSONAL_PATH);
         template
             .bytes
             .lock()
@@ -284,6 +288,7 @@ impl Shared {
             base,
             pinned: Vec::new(),
             fingerprint: 0,
+            reads_personal_file,
         };
         shared.pin(&[]);
         shared
