@@ -344,13 +344,19 @@ fn prints_for_one_patient_and_keeps_nothing() {
     let response = request(&desk.addr, "POST", "/print/no-such-handout", &[], &form(&[("patient", PATIENT)]));
     assert_eq!(response.status, 404);
 
-    let Desk { dir, tmp, log, .. } = &desk;
+    assert_nothing_kept(&desk, PAGE);
+    assert_eq!(files_holding(&desk.dir.path().join("out"), b"glucose meter"), Vec::<PathBuf>::new());
+}
+
+/// The desk logged printing `page` but nothing the form held ("Zelda", "glucose"), and
+/// no file under `out/` or the temporary folder holds the patient's name.
+fn assert_nothing_kept(desk: &Desk, page: &str) {
+    let Desk { dir, tmp, log, .. } = desk;
     let log_text = std::fs::read_to_string(log).unwrap();
-    assert!(log_text.contains(&format!("POST /print/{PAGE} 200")), "{log_text}");
+    assert!(log_text.contains(&format!("POST /print/{page} 200")), "{log_text}");
     assert!(!log_text.contains("Zelda") && !log_text.contains("glucose"), "{log_text}");
     assert_eq!(files_holding(&dir.path().join("out"), b"Zelda"), Vec::<PathBuf>::new());
     assert_eq!(files_holding(tmp, b"Zelda"), Vec::<PathBuf>::new());
-    assert_eq!(files_holding(&dir.path().join("out"), b"glucose meter"), Vec::<PathBuf>::new());
 }
 
 /// The form's "Print in:" paragraph on a served page.
@@ -403,12 +409,8 @@ fn the_form_offers_the_translations_and_prints_the_spanish_copy() {
     assert!(metadata.contains("Cómo revisar sus pies") || metadata.contains("C\\363mo"), "{metadata}");
     assert!(!metadata.contains("Zelda"), "{metadata}");
 
-    let Desk { dir, tmp, log, .. } = &desk;
-    let log_text = std::fs::read_to_string(log).unwrap();
-    assert!(log_text.contains(&format!("POST /print/{SPANISH} 200")), "{log_text}");
-    assert!(!log_text.contains("Zelda") && !log_text.contains("glucose"), "{log_text}");
-    assert_eq!(files_holding(&dir.path().join("out"), b"Zelda"), Vec::<PathBuf>::new());
-    assert_eq!(files_holding(tmp, b"Zelda"), Vec::<PathBuf>::new());
+    assert_nothing_kept(&desk, SPANISH);
+    let dir = &desk.dir;
 
     // The clinic's own print-form.html, saved while the desk runs, is used from the
     // next rebuild on.

@@ -126,6 +126,18 @@ fn fixtures() -> PathBuf {
     common::root().join("tests/fixtures/site")
 }
 
+/// A fresh folder holding a copy of the fixtures as `content/`, for a test that edits them.
+fn fixtures_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, content.join(path.file_name().unwrap())).unwrap();
+    }
+    (dir, content)
+}
+
 #[test]
 fn every_handout_has_an_accessible_page_linking_files_that_exist() {
     let out = tempfile::tempdir().unwrap();
@@ -253,13 +265,7 @@ fn hostile_text_and_config_values_are_escaped_everywhere() {
 
 #[test]
 fn rebuilding_gives_byte_identical_files_and_a_failed_article_keeps_its_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    for entry in std::fs::read_dir(fixtures()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, content.join(path.file_name().unwrap())).unwrap();
-    }
+    let (dir, content) = fixtures_copy();
     let (first, second) = (dir.path().join("first"), dir.path().join("second"));
     build(&content, &first, None, 0);
     build(&content, &second, None, 0);
@@ -436,13 +442,7 @@ fn translations_line(html: &str) -> &str {
 
 #[test]
 fn a_handout_page_links_its_translations_and_a_new_translation_updates_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    std::fs::create_dir(&content).unwrap();
-    for entry in std::fs::read_dir(fixtures()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, content.join(path.file_name().unwrap())).unwrap();
-    }
+    let (dir, content) = fixtures_copy();
     let config = dir.path().join("handouts.toml");
     let template = common::root().join("templates/handout.typ");
     std::fs::write(

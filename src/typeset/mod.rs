@@ -977,6 +977,13 @@ mod tests {
         article
     }
 
+    /// The repository's own handouts.toml, templates and content.
+    fn repo_config() -> crate::config::Config {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
+        file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None)
+    }
+
     fn text(s: &str) -> Vec<Inline> {
         vec![Inline::Text { text: s.to_string() }]
     }
@@ -1032,9 +1039,7 @@ mod tests {
     /// patient) hold no trace of it, so evaluating the template never depends on it.
     #[test]
     fn the_patients_fields_reach_the_template_only_in_their_own_file() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
-        let config = file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let config = repo_config();
         let typesetter = Typesetter::new(&config).unwrap();
         let article = article_with(vec![Block::Paragraph { content: text("Walk every day."), line: 3 }]);
         let personal = Personal {
@@ -1062,10 +1067,7 @@ mod tests {
     /// fields from `options.personal`: its copies still carry them.
     #[test]
     fn a_template_from_before_the_personal_file_still_prints_the_patient() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
-        let mut config =
-            file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let mut config = repo_config();
         let dir = tempfile::tempdir().unwrap();
         config.template = dir.path().join("handout.typ");
         std::fs::write(
@@ -1093,9 +1095,7 @@ mod tests {
     /// and without a QR code, with a web address short and long, in two languages.
     #[test]
     fn the_shared_closing_height_gives_the_same_pdfs_as_measuring_each_time() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
-        let config = file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None);
+        let config = repo_config();
         let shared = Typesetter::new(&config).unwrap();
         let mut own = Typesetter::new(&config).unwrap();
         own.share_closing_height = false;
