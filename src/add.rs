@@ -109,7 +109,10 @@ fn write_article(
 
 /// Today's date (UTC), or `SOURCE_DATE_EPOCH`'s, as `YYYY-MM-DD`.
 fn today() -> String {
+    // `handouts add` refuses a bad value before fetching (`commands::add_command`).
     let date = crate::validate::source_date_epoch()
+        .ok()
+        .flatten()
         .and_then(crate::validate::from_unix)
         .map(|d| d.date())
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());

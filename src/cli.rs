@@ -150,18 +150,34 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// The config file read when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = "handouts.toml";
+
 /// Where to read from and write to.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
     /// Folder of articles (.txt, .md, .json, .html).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
-    /// Configuration file; missing means built-in defaults.
-    #[arg(long, value_name = "FILE", default_value = "handouts.toml")]
-    pub config: PathBuf,
+    /// Configuration file [default: handouts.toml, and built-in defaults when that is
+    /// missing]. A file named here must exist.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+}
+
+impl Paths {
+    /// The config file: `--config`, else [`DEFAULT_CONFIG`].
+    pub fn config_path(&self) -> &std::path::Path {
+        config_path(self.config.as_deref())
+    }
+}
+
+/// `--config FILE`, else [`DEFAULT_CONFIG`].
+pub fn config_path(named: Option<&std::path::Path>) -> &std::path::Path {
+    named.unwrap_or(std::path::Path::new(DEFAULT_CONFIG))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -213,9 +229,10 @@ pub struct CheckArgs {
 pub struct InspectArgs {
     /// The article file.
     pub file: PathBuf,
-    /// Configuration file; missing means built-in defaults.
-    #[arg(long, value_name = "FILE", default_value = "handouts.toml")]
-    pub config: PathBuf,
+    /// Configuration file [default: handouts.toml, and built-in defaults when that is
+    /// missing]. A file named here must exist.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -281,9 +298,10 @@ pub struct PrintArgs {
     /// Folder of articles (.txt, .md, .json).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
-    /// Configuration file; missing means built-in defaults.
-    #[arg(long, value_name = "FILE", default_value = "handouts.toml")]
-    pub config: PathBuf,
+    /// Configuration file [default: handouts.toml, and built-in defaults when that is
+    /// missing]. A file named here must exist.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The patient's name, printed at the top (at most 100 characters).
     #[arg(long, default_value = "")]
     pub patient: String,

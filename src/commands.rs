@@ -1,7 +1,7 @@
 //! The commands behind [`crate::run`]: each resolves the config, calls the stages and
 //! prints what a person needs; the stages themselves print nothing but progress.
 
-use crate::build::{self, BuildOptions, load_batch, load_config, summary_table};
+use crate::build::{self, BuildOptions, load_batch, load_named_config, summary_table};
 use crate::cli::{self, Cli, Command};
 use crate::error::{self, Failure, Kind, Result};
 use crate::model::{ReadingLevel, Stats};
@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 verbose: false,
             };
             let options = serve::Options {
-                config_path: args.paths.config.clone(),
+                config_path: args.paths.config_path().to_path_buf(),
                 content: args.paths.content.clone(),
                 out: args.paths.out.clone(),
                 port: args.port,
@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Check(args) => check_command(&args),
         Command::Inspect(args) => {
-            let config = load_config(&args.config, "content".into(), "out".into(), None)?;
+            let config = load_named_config(args.config.as_deref(), "content".into(), "out".into(), None)?;
             let batch = load_batch(&config, Some(std::slice::from_ref(&args.file)))?;
             if let Some(failure) = batch.failures.into_iter().next() {
                 return Err(failure);
@@ -78,7 +78,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Epub(args) => {
-            let config = load_config(&args.paths.config, args.paths.content, args.paths.out, None)?;
+            let config =
+                load_named_config(args.paths.config.as_deref(), args.paths.content, args.paths.out, None)?;
             let batch = load_batch(&config, None)?;
             let mut failures = batch.report_failures();
             match output::write_epub(&config, &batch.articles) {
@@ -97,7 +98,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// Everything `build` reads and checks, and nothing it writes: whatever would fail the
 /// build fails here, with the same exit code.
 fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
-    let config = load_config(&args.paths.config, args.paths.content.clone(), args.paths.out.clone(), None)?;
+    let paths = &args.paths;
+    let config = load_named_config(paths.config.as_deref(), paths.content.clone(), paths.out.clone(), None)?;
     for note in config.notes() {
         eprintln!("note: {note}");
     }
@@ -146,7 +148,7 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
 
 fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
     let paths = args.paths.clone();
-    let mut config = load_config(&paths.config, paths.content, paths.out, args.jobs)?;
+    let mut config = load_named_config(paths.config.as_deref(), paths.content, paths.out, args.jobs)?;
     if let Some(paper) = args.paper {
         config.handout.paper = paper.into();
     }
@@ -182,6 +184,8 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
 }
 
 fn add_command(args: &cli::AddArgs) -> Result<Outcome> {
+    // The `retrieved:` date of every article written comes from it.
+    crate::validate::source_date_epoch().map_err(error::Error::usage)?;
     let mut limits = crate::fetch::Limits { allow_private: args.allow_private, ..Default::default() };
     if let Some(seconds) = args.timeout.filter(|s| s.is_finite() && *s > 0.0) {
         limits.connect_timeout = std::time::Duration::from_secs_f64(seconds);
@@ -240,7 +244,7 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
     if to_stdout && std::io::stdout().is_terminal() {
         return Err(error::Error::usage("will not write a PDF to the terminal: give --out FILE, or pipe it"));
     }
-    let config = load_config(&args.config, args.content.clone(), "out".into(), None)?;
+    let config = load_named_config(args.config.as_deref(), args.content.clone(), "out".into(), None)?;
     let note = match &args.note_file {
         Some(path) if path.as_os_str() == "-" => {
             let mut note = String::new();

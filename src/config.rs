@@ -354,7 +354,8 @@ impl ConfigFile {
             site: self.site,
             jobs,
             max_file_bytes: self.content.max_file_mib.saturating_mul(1024 * 1024),
-            source_date_epoch: crate::validate::source_date_epoch(),
+            // A bad value is refused by `load_config` before any command gets here.
+            source_date_epoch: crate::validate::source_date_epoch().ok().flatten(),
             builtin_template,
             config_found: self.found,
         }

@@ -97,9 +97,22 @@ pub fn from_unix(seconds: i64) -> Option<time::PrimitiveDateTime> {
     Some(time::PrimitiveDateTime::new(moment.date(), moment.time()))
 }
 
-/// `SOURCE_DATE_EPOCH` (reproducible-builds.org), when set and valid.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): `None` when unset, an error naming
+/// the variable when it is set to anything but a whole number of seconds. A value that
+/// was silently ignored dated every handout with today's date instead of the one the
+/// operator asked for, so the commands that read it refuse it first
+/// ([`crate::build::load_config`]).
+pub fn source_date_epoch() -> Result<Option<i64>, String> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let text = value.to_string_lossy();
+    match text.trim().parse::<i64>() {
+        Ok(seconds) if from_unix(seconds).is_some() => Ok(Some(seconds)),
+        _ => Err(format!(
+            "SOURCE_DATE_EPOCH=\"{}\" is not a date: it must be a whole number of seconds since 1970-01-01 UTC \
+             (e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`), or unset",
+            text.escape_debug()
+        )),
+    }
 }
 
 /// The one URL policy: only `http` and `https` addresses become links, QR codes or the

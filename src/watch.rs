@@ -37,15 +37,16 @@ impl Watched {
     /// Reads the config again: its template may have moved. A config that does not
     /// parse keeps the last template folder, so fixing it is still noticed.
     fn resolve(args: &BuildArgs, previous: Option<&Watched>) -> Watched {
-        let base = args.paths.config.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let templates = match ConfigFile::load(&args.paths.config) {
+        let base =
+            args.paths.config_path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let templates = match ConfigFile::load(args.paths.config_path()) {
             Ok(config) => base.join(&config.handout.template).parent().filter(|d| d.is_dir()).map(absolute),
             Err(_) => previous.and_then(|p| p.templates.clone()),
         };
         Watched {
             content: absolute(&args.paths.content),
             templates,
-            config: absolute(&args.paths.config),
+            config: absolute(args.paths.config_path()),
             out: absolute(&args.paths.out),
         }
     }

@@ -30,7 +30,9 @@ use crate::typeset::Typesetter;
 pub use manifest::MANIFEST;
 use manifest::{ArticleEntry, Manifest, OutputEntry};
 use plan::Planned;
-pub use plan::{Batch, article_paths, load_batch, load_config, plain_language, print_skipped};
+pub use plan::{
+    Batch, article_paths, load_batch, load_config, load_named_config, plain_language, print_skipped,
+};
 use progress::Progress;
 pub use report::{check_rows, print_warnings, summary_line, summary_table};
 

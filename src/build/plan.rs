@@ -27,14 +27,37 @@ impl Batch {
     }
 }
 
-/// Loads the config and resolves it with the command-line paths.
+/// Loads the config and resolves it with the command-line paths. A `SOURCE_DATE_EPOCH`
+/// that is set but not a number is an error here, before any command reads it.
 pub fn load_config(
     config_path: &Path,
     content: PathBuf,
     out: PathBuf,
     jobs: Option<usize>,
 ) -> Result<Config> {
+    crate::validate::source_date_epoch().map_err(Error::usage)?;
     Ok(ConfigFile::load(config_path)?.resolve(config_path, content, out, jobs))
+}
+
+/// [`load_config`] for a command's `--config`: `named` is the file the command line
+/// gave, which must exist (a misspelt path built unbranded handouts with exit 0); without
+/// one, `handouts.toml` is read, and built-in defaults are used when it is missing.
+pub fn load_named_config(
+    named: Option<&Path>,
+    content: PathBuf,
+    out: PathBuf,
+    jobs: Option<usize>,
+) -> Result<Config> {
+    if let Some(path) = named
+        && !path.exists()
+    {
+        return Err(Error::config(
+            path,
+            None,
+            "config file not found (check the --config path; without --config, handouts.toml or the built-in defaults are used)",
+        ));
+    }
+    load_config(crate::cli::config_path(named), content, out, jobs)
 }
 
 /// The plain-language word lists: the built-in ones, each replaced by the clinic's own
