@@ -535,13 +535,16 @@ impl Typesetter {
 
     /// A hash of everything besides the article that decides a handout: the tool
     /// version, fonts, the main template and the pinned template files, brand, paper,
-    /// options and `SOURCE_DATE_EPOCH`.
+    /// options and `SOURCE_DATE_EPOCH`. Every `Typesetter` field that reaches a PDF's
+    /// bytes belongs here (the brand, disclaimer included, is in the shared fingerprint):
+    /// one left out makes a changed setting rebuild nothing (`max-pages` was).
     pub fn settings_fingerprint(&self) -> u128 {
         typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
             self.shared.fingerprint,
             self.paper.typst_name(),
             self.questions_box,
+            self.max_pages,
             &self.logo_vpath,
             self.source_date_epoch,
             self.site.enabled.then_some(&self.site.base_url),
