@@ -15,6 +15,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build_command(&args),
         Command::Watch(args) => {
+            // Held while watching, so no other run writes the folder between rebuilds.
+            let _lock = build::lock_out(&args.paths.out)?;
             watch::watch(&args, || {
                 // A broken config or template is what watch is for: keep watching.
                 if let Err(err) = build_command(&args) {
@@ -47,6 +49,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 verbose: args.verbose,
             };
             let rebuild_args = build_args.clone();
+            // Held while serving: a cron build into the folder the desk serves would
+            // mix another config's handouts into it.
+            let _lock = build::lock_out(&args.paths.out)?;
             serve::serve(options, build_args, move || {
                 if let Err(err) = build_command(&rebuild_args) {
                     eprintln!("error: {err}");
@@ -80,6 +85,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Epub(args) => {
             let config =
                 load_named_config(args.paths.config.as_deref(), args.paths.content, args.paths.out, None)?;
+            let _lock = build::lock_out(&config.out_dir)?;
             let batch = load_batch(&config, None)?;
             let mut failures = batch.report_failures();
             match output::write_epub(&config, &batch.articles) {

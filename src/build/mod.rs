@@ -12,6 +12,7 @@
 //! or logo, an unwritable output folder) are returned as `Err` before any work starts.
 
 mod failures;
+mod lock;
 mod manifest;
 mod plan;
 mod progress;
@@ -30,6 +31,7 @@ use crate::typeset::Typesetter;
 
 pub use failures::failure_lines;
 pub(crate) use failures::print_failures;
+pub use lock::{LOCK, OutLock, lock_out};
 pub use manifest::MANIFEST;
 use manifest::{ArticleEntry, Manifest, OutputEntry};
 use plan::Planned;
@@ -72,6 +74,8 @@ impl BuildOptions {
 /// all the batch holds). A stale EPUB, which needs every article at once, reads them
 /// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    // Before anything is read: a second run on this folder stops at once.
+    let _lock = lock_out(&config.out_dir)?;
     let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
     in_pool(config.jobs, || build_in_pool(&mut typesetter, config, options))
