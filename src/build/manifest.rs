@@ -83,6 +83,45 @@ pub struct OutputEntry {
     /// Page count, for the report of a skipped handout.
     #[serde(default)]
     pub pages: Option<usize>,
+    /// Size in bytes of the file as written, and [`file_hash`] of its bytes: an output
+    /// is up to date only while its file still holds exactly these bytes, so a file
+    /// another build (another clinic's config) or a person replaced is made again.
+    /// Absent in a manifest from before they were recorded: such a file cannot be told
+    /// from a replaced one, so it is made again, once (a size alone would pass another
+    /// clinic's PDF of the same length).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+/// The hash of an output's bytes that the manifest records.
+pub fn file_hash(bytes: &[u8]) -> String {
+    crate::output::hex(bytes)
+}
+
+impl OutputEntry {
+    /// The entry of an output just written as `bytes`.
+    pub fn written(fingerprint: String, source: String, pages: Option<usize>, bytes: &[u8]) -> OutputEntry {
+        OutputEntry {
+            fingerprint,
+            source,
+            pages,
+            size: Some(bytes.len() as u64),
+            hash: Some(file_hash(bytes)),
+        }
+    }
+
+    /// Whether the file at `path` holds the bytes this entry recorded: the size first,
+    /// from the file's metadata, and only when it matches, the bytes' hash.
+    pub fn matches_file(&self, path: &Path) -> bool {
+        let (Some(size), Some(hash)) = (self.size, &self.hash) else { return false };
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() && meta.len() == size => {}
+            _ => return false,
+        }
+        std::fs::read(path).is_ok_and(|bytes| file_hash(&bytes) == *hash)
+    }
 }
 
 impl Manifest {
@@ -94,8 +133,41 @@ impl Manifest {
             .unwrap_or_default()
     }
 
+    /// Whether the output at `relative` was built from `fingerprint` and its file still
+    /// holds the bytes that build wrote.
     pub fn is_current(&self, out_dir: &Path, relative: &str, fingerprint: &str) -> bool {
-        self.outputs.get(relative).is_some_and(|entry| entry.fingerprint == fingerprint)
-            && out_dir.join(relative).is_file()
+        self.outputs.get(relative).is_some_and(|entry| {
+            entry.fingerprint == fingerprint && entry.matches_file(&out_dir.join(relative))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_is_current_only_while_its_file_holds_the_recorded_bytes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bytes = b"%PDF-1.7 Riverside".as_slice();
+        std::fs::write(dir.path().join("a.pdf"), bytes).expect("write");
+        let mut manifest = Manifest::default();
+        let entry = OutputEntry::written("f".into(), "a.txt".into(), Some(1), bytes);
+        manifest.outputs.insert("a.pdf".into(), entry.clone());
+        assert!(manifest.is_current(dir.path(), "a.pdf", "f"));
+        assert!(!manifest.is_current(dir.path(), "a.pdf", "g"), "another fingerprint");
+        // The same size, other bytes (another clinic's name of the same length).
+        std::fs::write(dir.path().join("a.pdf"), b"%PDF-1.7 Lakeside!").expect("write");
+        assert!(!manifest.is_current(dir.path(), "a.pdf", "f"));
+        std::fs::write(dir.path().join("a.pdf"), b"%PDF-1.7 Lake").expect("write");
+        assert!(!manifest.is_current(dir.path(), "a.pdf", "f"));
+        std::fs::remove_file(dir.path().join("a.pdf")).expect("remove");
+        assert!(!manifest.is_current(dir.path(), "a.pdf", "f"));
+
+        // A manifest from before sizes and hashes were recorded cannot vouch for a file.
+        std::fs::write(dir.path().join("a.pdf"), bytes).expect("write");
+        let old = r#"{"outputs": {"a.pdf": {"fingerprint": "f", "source": "a.txt", "pages": 1}}}"#;
+        let old: Manifest = serde_json::from_str(old).expect("an old manifest still loads");
+        assert!(!old.is_current(dir.path(), "a.pdf", "f"));
     }
 }

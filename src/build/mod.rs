@@ -251,7 +251,7 @@ fn build_in_pool(
                 }
                 let rendered = prepared.render()?;
                 write_atomic(&out.join(&relative), &rendered.bytes)?;
-                Ok((OutputEntry { fingerprint, source: source.clone(), pages: rendered.pages }, true))
+                Ok((OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes), true))
             });
             let name = display_name(&relative);
             match made {
@@ -370,14 +370,20 @@ fn build_in_pool(
     for collection in cached {
         let relative = collection.path();
         let Some(fingerprint) = collection.fingerprint(&fingerprints) else { continue };
-        let entry = OutputEntry { fingerprint: fingerprint.clone(), source: String::new(), pages: None };
-        if !force && old.is_current(out, &relative, &fingerprint) {
-            new.outputs.insert(relative, entry);
+        if !force
+            && old.is_current(out, &relative, &fingerprint)
+            && let Some(entry) = old.outputs.get(&relative)
+        {
+            new.outputs.insert(relative, entry.clone());
             continue;
         }
         let input = Collection { articles: &load, report: &report };
-        match collection.render(&input).and_then(|bytes| write_atomic(&out.join(&relative), &bytes)) {
-            Ok(()) => {
+        let written = collection.render(&input).and_then(|bytes| {
+            write_atomic(&out.join(&relative), &bytes)?;
+            Ok(OutputEntry::written(fingerprint, String::new(), None, &bytes))
+        });
+        match written {
+            Ok(entry) => {
                 new.outputs.insert(relative.clone(), entry);
                 if relative.ends_with(".epub") {
                     report.epub = Some(relative.clone());
