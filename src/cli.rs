@@ -23,6 +23,14 @@ impl From<PaperArg> for Paper {
     }
 }
 
+/// `--max-removals`: a whole percentage, 0 to 100 (`10` or `10%`).
+fn percent(text: &str) -> Result<u8, String> {
+    match text.trim().trim_end_matches('%').trim().parse::<u8>() {
+        Ok(n) if n <= 100 => Ok(n),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
+}
+
 /// `--jobs`: a count of threads, at least one.
 fn jobs(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -55,7 +63,9 @@ Examples:
   handouts add https://example.org/health/foot-care
                                       Save a web page as content/<id>.md, pictures too
 
-Exit codes: 0 all good, 1 some articles failed, 2 usage or configuration error.";
+Exit codes: 0 all good, 1 some articles failed (the others were built), 2 nothing could be
+done: a usage or configuration error, a missing or empty content folder, another run
+writing the same --out, or more removals than --max-removals allows.";
 
 /// Turn a folder of health articles into branded, print-ready PDF handouts and one
 /// accessible EPUB for patients.
@@ -208,6 +218,11 @@ pub struct BuildArgs {
     /// Skip the EPUB.
     #[arg(long)]
     pub no_epub: bool,
+    /// Stop, removing nothing, when a build would remove more than PCT % of the files the
+    /// last build published and more than one article's files (deleting one handout
+    /// always works); `--max-removals 100` allows any.
+    #[arg(long, value_name = "PCT", default_value_t = crate::build::DEFAULT_MAX_REMOVALS, value_parser = percent)]
+    pub max_removals: u8,
     /// Print only errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,

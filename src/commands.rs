@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 large_print: false,
                 no_large_print: false,
                 no_epub: false,
+                max_removals: build::DEFAULT_MAX_REMOVALS,
                 quiet: false,
                 verbose: false,
             };
@@ -172,6 +173,7 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
         force: args.force,
         files: args.files.clone(),
         only: args.only.clone(),
+        max_removals: args.max_removals,
     };
     let started = std::time::Instant::now();
     let report = build::build(&config, &options)?;

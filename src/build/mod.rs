@@ -12,11 +12,13 @@
 //! or logo, an unwritable output folder) are returned as `Err` before any work starts.
 
 mod failures;
+mod guard;
 mod lock;
 mod manifest;
 mod plan;
 mod progress;
 pub mod report;
+mod stale;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -31,6 +33,7 @@ use crate::typeset::Typesetter;
 
 pub use failures::failure_lines;
 pub(crate) use failures::print_failures;
+pub use guard::DEFAULT_MAX_REMOVALS;
 pub use lock::{LOCK, OutLock, lock_out};
 pub use manifest::MANIFEST;
 use manifest::{ArticleEntry, Manifest, OutputEntry};
@@ -42,7 +45,7 @@ use progress::Progress;
 pub use report::{check_rows, print_warnings, summary_line, summary_table};
 
 /// What to build.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub epub: bool,
     pub quiet: bool,
@@ -54,6 +57,23 @@ pub struct BuildOptions {
     pub files: Vec<PathBuf>,
     /// Build only the articles with these ids.
     pub only: Vec<String>,
+    /// The share (in %) of the published outputs a full build may remove (see
+    /// [`guard::refuse_removals`]).
+    pub max_removals: u8,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            epub: false,
+            quiet: false,
+            verbose: false,
+            force: false,
+            files: Vec::new(),
+            only: Vec::new(),
+            max_removals: DEFAULT_MAX_REMOVALS,
+        }
+    }
 }
 
 impl BuildOptions {
@@ -74,6 +94,7 @@ impl BuildOptions {
 /// all the batch holds). A stale EPUB, which needs every article at once, reads them
 /// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    guard::refuse_out_inside_content(config)?;
     // Before anything is read: a second run on this folder stops at once.
     let _lock = lock_out(&config.out_dir)?;
     let mut typesetter = Typesetter::new(config)?;
@@ -306,6 +327,10 @@ fn build_in_pool(
         built.fingerprint = Some(fingerprint);
         built
     };
+    if !options.partial() {
+        let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
+        guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
+    }
     let results = Typesetter::typeset_batch(&planned, build_one);
     progress.clear();
 
@@ -406,7 +431,15 @@ fn build_in_pool(
             new.articles.entry(source.clone()).or_insert_with(|| entry.clone());
         }
     } else {
-        remove_stale_outputs(out, &old, &mut new, &present, &failed, &mut report);
+        let stale = stale::stale_outputs(&old, &mut new, &present, &failed, &report);
+        if let Err(err) = guard::refuse_removals(out, &stale, &old, options.max_removals) {
+            // Nothing is removed. The stale outputs stay in the manifest, so the next
+            // build asks again, and what this one made is not made again.
+            new.outputs.extend(stale.into_iter().map(|(relative, entry)| (relative.clone(), entry.clone())));
+            write_atomic(&out.join(MANIFEST), &to_json(&new))?;
+            return Err(err);
+        }
+        stale::remove_outputs(out, &stale, &mut report);
     }
     write_atomic(&out.join(MANIFEST), &to_json(&new))?;
 
@@ -506,38 +539,4 @@ fn reuse(
     built.fingerprint = Some(entry.fingerprint.clone());
     built.entry = Some((source.to_string(), entry.clone()));
     Some(built)
-}
-
-/// Deletes outputs the last build made that this one did not, only when their article
-/// is gone (deleted or renamed) or was built this time without them (a new id, large
-/// print turned off). The outputs of an article that is still there but failed, for
-/// whatever reason (a typo, a template that breaks on it, a character no font has),
-/// are kept: a failed build must never cost the last good handouts.
-fn remove_stale_outputs(
-    out: &Path,
-    old: &Manifest,
-    new: &mut Manifest,
-    present: &HashSet<String>,
-    failed: &HashSet<String>,
-    report: &mut BuildReport,
-) {
-    for (relative, entry) in &old.outputs {
-        if new.outputs.contains_key(relative) {
-            continue;
-        }
-        // Outputs of the whole collection go only when a new one was written instead.
-        let collection_replaced = entry.source.is_empty() && !report.collections.is_empty();
-        let article = !entry.source.is_empty();
-        let gone = article && !present.contains(&entry.source);
-        let rebuilt_without = article && !failed.contains(&entry.source);
-        if !(collection_replaced || gone || rebuilt_without) {
-            new.outputs.insert(relative.clone(), entry.clone());
-            continue;
-        }
-        match std::fs::remove_file(out.join(relative)) {
-            Ok(()) => report.removed.push(relative.clone()),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => report.failures.push(Failure::from(&Error::write(out.join(relative), err))),
-        }
-    }
 }

@@ -134,7 +134,9 @@ pub fn article_paths(config: &Config, files: Option<&[PathBuf]>) -> Result<inges
                     config.content_dir.display()
                 )));
             }
-            ingest::discover_all(&config.content_dir)
+            let found = ingest::discover_all(&config.content_dir)?;
+            super::guard::refuse_empty_content(&config.content_dir, &found)?;
+            Ok(found)
         }
     }
 }
