@@ -22,6 +22,9 @@ pub enum Kind {
     Config,
     /// The command line asked for something that is not there.
     Usage,
+    /// A bug in `handouts` met while working on one article: that article fails, the
+    /// rest of the batch builds.
+    Internal,
 }
 
 /// `path:line` or just `path`.
@@ -112,6 +115,10 @@ pub enum Error {
     /// The command line named something that does not exist.
     #[error("{message}")]
     Usage { message: String },
+
+    /// `handouts` itself failed (a panic) while working on the article at `path`.
+    #[error("internal error while {during} {}; please report it ({detail})", path.display())]
+    Internal { path: PathBuf, during: &'static str, detail: String },
 }
 
 impl Error {
@@ -147,6 +154,21 @@ impl Error {
         Error::Usage { message: message.into() }
     }
 
+    /// A panic caught while `during` ("reading", "building") the article at `path`,
+    /// with the panic's message when it has one.
+    pub fn internal(
+        path: impl Into<PathBuf>,
+        during: &'static str,
+        panic: &(dyn std::any::Any + Send),
+    ) -> Self {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into());
+        Error::Internal { path: path.into(), during, detail }
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
             Error::Io { kind, .. } => *kind,
@@ -156,6 +178,7 @@ impl Error {
             Error::Font { .. } => Kind::Font,
             Error::Output { .. } => Kind::Output,
             Error::Usage { .. } => Kind::Usage,
+            Error::Internal { .. } => Kind::Internal,
         }
     }
 
@@ -165,7 +188,8 @@ impl Error {
             Error::Io { path, .. }
             | Error::Input { path, .. }
             | Error::Picture { path, .. }
-            | Error::Output { path, .. } => Some(path),
+            | Error::Output { path, .. }
+            | Error::Internal { path, .. } => Some(path),
             Error::Config(e) => Some(&e.path),
             Error::Template { article, .. } => article.as_deref(),
             Error::Font { article, .. } => Some(article),

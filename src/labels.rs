@@ -183,17 +183,53 @@ impl Labels {
     /// which every output sets apart with the clinic's phone number. The article's own
     /// language's phrases and English ones both count: pasted pages mix them.
     pub fn is_action_heading(&self, text: &str, english: &Labels) -> bool {
-        let text = text.trim().trim_start_matches('¿').to_lowercase();
-        self.list("action-headings")
+        let text = fold(text);
+        [self, english]
             .into_iter()
-            .chain(english.list("action-headings"))
-            .any(|start| !start.is_empty() && text.starts_with(&start.to_lowercase()))
+            .flat_map(|labels| {
+                labels.list("action-headings").into_iter().chain(labels.list("safety-headings"))
+            })
+            .map(fold)
+            .any(|start| !start.is_empty() && text.starts_with(&start))
     }
 
     /// The labels as JSON, for templates.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.values).unwrap_or_default()
     }
+}
+
+/// How heading phrases are compared: lower case, accents and leading punctuation
+/// ("¿", a bullet) dropped, so "¿Cuándo llamar?" and a paste's "CUANDO LLAMAR" match.
+fn fold(text: &str) -> String {
+    deunicode::deunicode(text.trim_start_matches(|c: char| !c.is_alphanumeric())).to_lowercase()
+}
+
+/// Every language's `safety-headings` in the built-in table, folded.
+static SAFETY_PHRASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let table = LabelTable::builtin();
+    let mut phrases: Vec<String> = table
+        .languages
+        .keys()
+        .flat_map(|lang| {
+            table.for_lang(lang).list("safety-headings").into_iter().map(fold).collect::<Vec<_>>()
+        })
+        .filter(|phrase| !phrase.is_empty())
+        .collect();
+    phrases.sort();
+    phrases.dedup();
+    phrases
+});
+
+/// Whether `text` starts with a phrase that says when to get help, in any language the
+/// built-in labels know: a pasted article does not say its language line by line, and
+/// a Spanish page quotes "Call 911".
+pub fn starts_with_safety_phrase(text: &str) -> bool {
+    let text = fold(text);
+    SAFETY_PHRASES.iter().any(|phrase| {
+        // Whole words: "cuándo ir" is not "cuándo irritar".
+        text.strip_prefix(phrase.as_str()).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    })
 }
 
 /// Indices of the top-level blocks of `article` that are action-step headings.

@@ -13,6 +13,7 @@ mod commands;
 pub mod config;
 pub mod epub;
 pub mod error;
+mod failpoint;
 pub mod fetch;
 mod fsx;
 pub mod ingest;

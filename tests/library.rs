@@ -141,7 +141,12 @@ fn two_builds_started_together_on_one_out_leave_one_clinic_s_library() {
     let (won, lost, winner, loser) = match (a.status.code(), b.status.code()) {
         (Some(0), Some(2)) => (&a, &b, "Alpha Clinic", "Bravo Clinic"),
         (Some(2), Some(0)) => (&b, &a, "Bravo Clinic", "Alpha Clinic"),
-        codes => panic!("expected one build to stop: {codes:?}\n{}\n{}", stderr(&a), stderr(&b)),
+        codes => panic!(
+            "expected one build to stop: {codes:?}\nalpha:\n{}\nbravo:\n{}\nreport: {}",
+            stderr(&a),
+            stderr(&b),
+            std::fs::read_to_string(dir.path().join("out/report.json")).unwrap_or_default()
+        ),
     };
     let message = stderr(lost);
     assert_eq!(message.lines().count(), 1, "{message}");

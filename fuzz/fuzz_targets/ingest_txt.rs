@@ -11,7 +11,14 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(path: &Path, data: &[u8]) {
-    let Ok(article) = handouts::ingest::ingest_bytes(path, data) else { return };
+    let article = match handouts::ingest::ingest_bytes(path, data) {
+        Ok(article) => article,
+        // A panic inside is caught and reported as an internal error: still a bug.
+        Err(err) => {
+            assert!(err.kind() != handouts::error::Kind::Internal, "{err}");
+            return;
+        }
+    };
     let json = serde_json::to_vec(&article).expect("an ingested article serializes");
     let again = handouts::ingest::ingest_bytes(Path::new("content/fuzz.json"), &json)
         .expect("the JSON of an ingested article reads back");

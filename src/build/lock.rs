@@ -12,7 +12,7 @@
 //! inside a process that already holds the folder's lock goes ahead (see [`HELD`]).
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -66,8 +66,17 @@ pub fn lock_out(out: &Path) -> Result<OutLock> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
+            // The holder writes its details right after taking the lock: a run started
+            // at the same moment may look in between, so it looks again for a little.
             let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
+            for _ in 0..50 {
+                holder.clear();
+                let _ = file.seek(std::io::SeekFrom::Start(0)).and_then(|_| file.read_to_string(&mut holder));
+                if holder.contains("started=") {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
             return Err(Error::Output { path: out.to_path_buf(), message: in_use(&holder) });
         }
         Err(TryLockError::Error(err)) if err.kind() == std::io::ErrorKind::Unsupported => {

@@ -257,6 +257,7 @@ fn build_in_pool(
         ingest::set_translations(&mut article, item.translations.clone(), item.link_warning.clone());
         analyze::analyze(&mut article, &words);
         labels.warn_missing(&mut article);
+        crate::failpoint::hit("build", &item.path);
         if options.verbose {
             built.warnings = report::warning_lines(&article);
         }
@@ -331,7 +332,21 @@ fn build_in_pool(
         let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
         guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
     }
-    let results = Typesetter::typeset_batch(&planned, build_one);
+    // A panic while building one article (a bug met on its text, or in the template
+    // engine) is that article's error and the batch goes on. Unwind safety: what
+    // `build_one` shares is read-only (settings, the old manifest, the typesetter) or
+    // atomic (progress); an output it wrote before panicking is not in the new
+    // manifest, so the next build makes it again, and a failed article keeps its last
+    // good outputs like any other failure.
+    let results = Typesetter::typeset_batch(&planned, |item| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(item))).unwrap_or_else(|panic| {
+            Built {
+                source: item.path.display().to_string(),
+                failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
+                ..Built::default()
+            }
+        })
+    });
     progress.clear();
 
     // An article may read a template file the sample article did not (one imported for

@@ -7,11 +7,13 @@
 //! stays a paragraph, and nothing is ever dropped without an entry in `removed`.
 
 use crate::ingest::Body;
+use crate::ingest::lines::{
+    HEADING_MAX_WORDS, Line, ListMarker, MarkerKind, list_marker, looks_like_heading, starts_like_a_sentence,
+    word_count,
+};
 use crate::ingest::page;
 use crate::model::{Block, Inline, Removed, Warning};
 
-/// Lines at most this many words long may be titles or headings.
-const HEADING_MAX_WORDS: usize = 12;
 /// Titles may run a little longer than section headings.
 const TITLE_MAX_WORDS: usize = 16;
 /// A lead-in label ("Targeted Therapy:") has at most this many words.
@@ -22,18 +24,6 @@ const HARD_WRAP_MAX_CHARS: usize = 100;
 const WRAPPED_LINE_MIN_WORDS: usize = 10;
 /// A line after a lead-in ("Symptoms include:") of at most this many words is a list item.
 const ITEM_MAX_WORDS: usize = 30;
-
-/// One non-empty source line.
-#[derive(Debug, Clone)]
-pub(crate) struct Line {
-    /// 1-based line number in the source file.
-    pub number: usize,
-    pub text: String,
-    /// A blank line comes before it (or it is the first line).
-    pub blank_before: bool,
-    /// A blank line comes after it (or it is the last line).
-    pub blank_after: bool,
-}
 
 /// How to read a paste.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,7 +59,11 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
             if Some(index) == found.title {
                 if let Some(title) = &found.title_text {
                     // "Title | Site": the site's name is not printed, so it is listed.
-                    let site = line.text[title.len()..].trim_start_matches([' ', '|', '-', '–', '—', ':']);
+                    let site = line
+                        .text
+                        .strip_prefix(title.as_str())
+                        .unwrap_or_default()
+                        .trim_start_matches([' ', '|', '-', '–', '—', ':']);
                     out.removed.push(Removed {
                         reason: "site name".into(),
                         line: line.number,
@@ -92,7 +86,7 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         if !title_from_page
             && let Some(first) = article.first()
             && is_title_line(&first.text)
-            && page::classify(&first.text).is_none()
+            && crate::ingest::furniture::classify(&first.text).is_none()
         {
             out.title = Some(first.text.clone());
             article.remove(0);
@@ -156,9 +150,14 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
             index += used;
             continue;
         }
+        // Something follows it: a safety heading with nothing under it is a fragment.
+        let safety = next.is_some() && is_safety_heading(&line.text);
         if is_lead_in(&line.text) {
             let items = unmarked_items(&lines[index + 1..], spaced);
-            if is_label_heading(&line.text) && (items >= 2 || next.is_some_and(|n| is_body_text(&n.text))) {
+            if safety
+                || (is_label_heading(&line.text)
+                    && (items >= 2 || next.is_some_and(|n| is_body_text(&n.text))))
+            {
                 blocks.push(heading(&line.text, line.number));
             } else {
                 blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
@@ -182,7 +181,7 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
             }
             continue;
         }
-        if is_heading(lines, index) {
+        if safety || is_heading(lines, index) {
             blocks.push(heading(&line.text, line.number));
         } else {
             blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
@@ -288,7 +287,8 @@ fn unmarked_items(lines: &[Line], spaced: bool) -> usize {
     let mut all_unpunctuated = true;
     for (offset, line) in lines.iter().enumerate() {
         let text = &line.text;
-        if is_lead_in(text) || list_marker(text).is_some() || is_picture_line(text) {
+        if is_lead_in(text) || list_marker(text).is_some() || is_picture_line(text) || is_safety_heading(text)
+        {
             break;
         }
         if offset > 0 && tight && line.blank_before {
@@ -364,13 +364,17 @@ fn is_numbered_section_heading(lines: &[Line], index: usize, marker: &ListMarker
         && (word_count(&next.text) > HEADING_MAX_WORDS || is_lead_in(&next.text))
 }
 
-/// A line that reads as a heading in shape: short, no final sentence punctuation, starts
-/// like a sentence.
-pub(crate) fn looks_like_heading(text: &str) -> bool {
+/// A short line that says when to get help ("When to call your doctor", "CALL 911 IF:",
+/// "¿Cuándo debo llamar?", phrases in `templates/labels.toml`): a heading wherever it
+/// stands, never a list item or a paragraph, so every copy of the handout prints it
+/// with its call box and the desk cannot leave it out. A sentence ("Call 911 if it
+/// spreads.") stays a sentence; a marked item ("- Call 911") stays an item: its author
+/// marked it so.
+fn is_safety_heading(text: &str) -> bool {
     word_count(text) <= HEADING_MAX_WORDS
-        && text.chars().count() <= 100
-        && !text.ends_with(['.', ',', ';', ':', '!', '"', '”', '…', '。', '，', '；', '：', '！'])
-        && starts_like_a_sentence(text)
+        && !text.ends_with(['.', '!', ';', ',', '…', '。', '！'])
+        && list_marker(text).is_none()
+        && crate::labels::starts_with_safety_phrase(text)
 }
 
 /// A heading looks like one and heads body text (or a heading that does), so a stray
@@ -580,27 +584,12 @@ fn continues_wrapped_line(previous: &str, next: &str) -> bool {
         && previous.split_whitespace().count() > WRAPPED_LINE_MIN_WORDS
 }
 
-pub(crate) fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
-}
-
 /// A short first line with no sentence-ending period is the title.
 fn is_title_line(text: &str) -> bool {
     word_count(text) <= TITLE_MAX_WORDS
         && !text.ends_with(['.', ',', ';', ':', '。', '，', '；', '：'])
         && list_marker(text).is_none()
         && starts_like_a_sentence(text)
-}
-
-/// Starts with a capital letter or digit, after opening marks such as `¿`, `¡` or quotes.
-/// Scripts without case (Arabic, Hebrew, Chinese, Japanese, Korean, ...) have no capitals,
-/// so any letter of theirs counts: otherwise such an article could never have a title
-/// or a heading.
-fn starts_like_a_sentence(text: &str) -> bool {
-    text.trim_start_matches(['¿', '¡', '"', '“', '\'', '‘', '(', '「', '『', '（'])
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()))
 }
 
 /// `Targeted Therapy: This form of treatment …` → strong "Targeted Therapy:" + the rest.
@@ -626,84 +615,6 @@ fn ends_mid_sentence(text: &str) -> bool {
     !trimmed.ends_with([
         '.', '!', '?', '…', '"', '”', '’', '\'', ')', ']', '。', '！', '？', '」', '』', '）', '؟', '۔',
     ])
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MarkerKind {
-    Bullet,
-    Number,
-    Letter,
-}
-
-struct ListMarker<'a> {
-    kind: MarkerKind,
-    /// The number of a numbered item.
-    number: Option<u64>,
-    rest: &'a str,
-}
-
-/// Whether `text` starts with a list marker ([`list_marker`]).
-pub(crate) fn has_list_marker(text: &str) -> bool {
-    list_marker(text).is_some()
-}
-
-/// Bullet glyphs that start a list item, with or without a space after them.
-const BULLETS: &[char] = &[
-    '-', '–', '—', '•', '*', '·', '▪', '◦', '●', '○', '■', '□', '▫', '►', '▸', '‣', '⁃', '✓', '✔', '☐', '☑',
-    '➢', '➤', '→', '⇒', '❖', '◆', '◇', '♦',
-];
-
-/// `- x`, `• x`, `●x`, `✓ x`, `1. x`, `1) x`, `1.Avoid`, `a) x`, `A. x`, `A.Raise`.
-fn list_marker(text: &str) -> Option<ListMarker<'_>> {
-    let first = text.chars().next()?;
-    if BULLETS.contains(&first) {
-        let after = &text[first.len_utf8()..];
-        let rest = after.trim_start();
-        // ASCII dashes and stars need a space ("-5 °C", "*note"); the glyphs do not.
-        let spaced = after.starts_with(' ');
-        let needs_space = first.is_ascii() || matches!(first, '–' | '—' | '·');
-        if !rest.is_empty()
-            && (spaced || !needs_space)
-            && rest.chars().next().is_some_and(|c| !BULLETS.contains(&c))
-        {
-            return Some(ListMarker { kind: MarkerKind::Bullet, number: None, rest });
-        }
-        return None;
-    }
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    if !digits.is_empty() && digits.len() <= 3 {
-        let after = &text[digits.len()..];
-        if let Some(rest) = after.strip_prefix(['.', ')'])
-            && let Some(rest) = glued_or_spaced(rest)
-        {
-            return Some(ListMarker { kind: MarkerKind::Number, number: digits.parse().ok(), rest });
-        }
-    }
-    let mut chars = text.chars();
-    if let (Some(letter), Some(mark)) = (chars.next(), chars.next())
-        && letter.is_ascii_alphabetic()
-        && matches!(mark, ')' | '.')
-        && let Some(rest) = glued_or_spaced(chars.as_str())
-    {
-        // "U.S. adults" and "e. coli" are not items: after "A." the item starts a word.
-        let dotted_ok = mark == ')' || rest.chars().nth(1).is_some_and(char::is_lowercase);
-        if dotted_ok && (mark == ')' || letter.is_ascii_uppercase() || text[2..].starts_with(' ')) {
-            return Some(ListMarker { kind: MarkerKind::Letter, number: None, rest });
-        }
-    }
-    None
-}
-
-/// The item text after a number or letter marker: after a space, or glued to a capital
-/// ("1.Avoid"), never a decimal or a date ("1.5 mg", "2026. Year" is caught by length).
-fn glued_or_spaced(after_mark: &str) -> Option<&str> {
-    if let Some(rest) = after_mark.strip_prefix(' ') {
-        let rest = rest.trim_start();
-        return (!rest.is_empty()).then_some(rest);
-    }
-    let mut chars = after_mark.chars();
-    let (first, second) = (chars.next()?, chars.next()?);
-    (first.is_uppercase() && second.is_lowercase()).then_some(after_mark)
 }
 
 /// Consecutive items with the same kind of marker form one list. Returns the list and
@@ -899,6 +810,101 @@ Privacy Policy";
         assert_eq!(reason("© 2025 Lakeside Health. All rights reserved."), Some("page footer"));
         assert_eq!(reason("Caring for our community since 1920"), Some("outside the article"));
         assert_eq!(body.removed.len(), 16, "{:#?}", body.removed);
+    }
+
+    /// The "when to call" section must survive however the browser copied it: the
+    /// heading, then what follows it, never the last item of the list above.
+    #[test]
+    fn safety_headings_are_never_list_items() {
+        let cases = [
+            // One line per paragraph, no blank lines: how several browsers copy.
+            "Foot care\nCheck your feet every day after your bath, and look between your toes too.\nWatch for these signs:\nRedness\nSwelling\nA cut that does not heal\nNumbness\nWhen to call your doctor\nCall us the same day if you see any of these signs.",
+            // The same with blank lines.
+            "Foot care\n\nCheck your feet every day after your bath, and look between your toes too.\n\nWatch for these signs:\n\nRedness\n\nSwelling\n\nA cut that does not heal\n\nNumbness\n\nWhen to call your doctor\n\nCall us the same day if you see any of these signs.",
+            // In capitals, after the list, with a colon.
+            "Foot care\nCheck your feet every day after your bath, and look between your toes too.\nWatch for these signs:\nRedness\nSwelling\nA cut that does not heal\nNumbness\nWHEN TO CALL 911:\nCall us the same day if you see any of these signs.",
+        ];
+        for case in cases {
+            let body = parse(case, 1);
+            let blocks = texts(&body.blocks);
+            let heading = blocks.iter().position(|b| b.starts_with("H: When to call")).unwrap_or_else(|| {
+                panic!("no safety heading in {blocks:?} from {case:?}");
+            });
+            assert_eq!(blocks[heading - 1], "L: 4 items", "{blocks:?}");
+            assert_eq!(
+                blocks[heading + 1],
+                "P: Call us the same day if you see any of these signs.",
+                "{blocks:?}"
+            );
+            assert!(body.removed.is_empty(), "{:?}", body.removed);
+        }
+    }
+
+    #[test]
+    fn spanish_safety_headings_are_headings_with_or_without_accents() {
+        for (line, heading) in [
+            ("¿Cuándo debo llamar al médico?", "H: ¿Cuándo debo llamar al médico?"),
+            ("CUANDO LLAMAR AL 911", "H: Cuando llamar al 911"),
+            ("Llame al 911 si tiene:", "H: Llame al 911 si tiene"),
+        ] {
+            let text = format!(
+                "Cuidado de los pies\nRevise sus pies todos los días después del baño y mire entre los dedos.\nFíjese en estas señales:\nEnrojecimiento\nHinchazón\nUna herida que no sana\n{line}\nDolor en el pecho que no se quita.\nFalta de aire."
+            );
+            let blocks = texts(&parse(&text, 1).blocks);
+            let at =
+                blocks.iter().position(|b| b == heading).unwrap_or_else(|| panic!("{heading} in {blocks:?}"));
+            assert_eq!(blocks[at - 1], "L: 3 items", "{blocks:?}");
+        }
+    }
+
+    #[test]
+    fn a_sentence_or_a_marked_item_about_calling_stays_what_it_is() {
+        let blocks = texts(&parse("Title\n\nRest at home for two days and drink plenty of water every day.\n\nCall 911 if the pain spreads to your arm.\n\nSigns:\n- Call 911 now\n- Chest pain", 1).blocks);
+        assert!(blocks.contains(&"P: Call 911 if the pain spreads to your arm.".to_string()), "{blocks:?}");
+        assert!(blocks.contains(&"L: 2 items".to_string()), "{blocks:?}");
+        // A safety phrase at the very end, with nothing under it, is not a heading.
+        let blocks = texts(
+            &parse(
+                "Title\n\nRest at home for two days and drink plenty of water every day.\nWhen to call",
+                1,
+            )
+            .blocks,
+        );
+        assert_eq!(blocks.last().map(String::as_str), Some("P: When to call"), "{blocks:?}");
+    }
+
+    /// A file staff wrote, with no page around it, keeps every line: separators and a
+    /// fenced block are not signs of a web page.
+    #[test]
+    fn a_plain_article_keeps_every_line_with_words() {
+        let text = "Taking your blood pressure at home\n\nSit quietly for five minutes before you measure, with your back supported and your feet flat.\n\nWrite down both numbers each time, and bring the notebook to every visit with us.\n\n* * *\n\n```\nMorning: 128/82\nEvening: 131/85\n```\n\nThank you for taking part.";
+        let body = parse(text, 1);
+        let reasons: Vec<(&str, &str)> =
+            body.removed.iter().map(|r| (r.text.as_str(), r.reason.as_str())).collect();
+        assert!(
+            reasons.iter().all(|(text, reason)| *reason == "separator line without words"
+                && !text.chars().any(char::is_alphanumeric)),
+            "{reasons:?}"
+        );
+        let printed = texts(&body.blocks).join("\n");
+        for kept in ["Morning: 128/82", "Evening: 131/85", "Thank you for taking part."] {
+            assert!(printed.contains(kept), "{kept} missing from {printed}");
+        }
+    }
+
+    #[test]
+    fn a_byline_with_a_no_break_space_is_a_byline() {
+        for byline in [
+            "By\u{a0}Dana Ortiz, RN",
+            "Por\u{a0}la Dra.\u{a0}Ana Ruiz",
+            "\u{200f}By\u{a0}\u{a0}Émile Zoë Ortiz",
+        ] {
+            let text = format!(
+                "Skip to main content\nHome\nCaring for Your Feet\n{byline}\nCheck your feet every day for cuts and blisters, and call us when one does not heal."
+            );
+            let body = parse(&text, 1);
+            assert!(body.removed.iter().any(|r| r.text == byline), "{byline:?}: {:?}", body.removed);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::dom::{Dom, NodeId};
 use super::extract::{Analysis, classify_in, is_block, is_img};
+use crate::ingest::furniture::{Furniture, classify};
 use crate::model::{Block, Inline, Removed, Warning, plain_text};
 
 /// Why an `<img>` that only the web has is left out of the handout.
@@ -288,12 +289,8 @@ impl<'a> Mapper<'a> {
                     return;
                 }
                 let level = heading_level(tag).unwrap_or(2);
-                if let Some(kind) = super::super::page::classify(&text)
-                    && !matches!(
-                        kind,
-                        super::super::page::Furniture::OutsideArticle
-                            | super::super::page::Furniture::PageTitle
-                    )
+                if let Some(kind) = classify(&text)
+                    && !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle)
                     && text.split_whitespace().count() <= 6
                 {
                     self.removed.push(Removed { reason: kind.reason().to_string(), line, text });
@@ -407,13 +404,8 @@ impl<'a> Mapper<'a> {
         if lead.split_whitespace().count() > 6 {
             return None;
         }
-        match super::super::page::classify(lead) {
-            Some(kind)
-                if !matches!(
-                    kind,
-                    super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle
-                ) =>
-            {
+        match classify(lead) {
+            Some(kind) if !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle) => {
                 Some(kind.reason())
             }
             _ => None,
@@ -426,11 +418,8 @@ impl<'a> Mapper<'a> {
         let content = tidy(std::mem::take(&mut p.inlines));
         let text = plain_text(&content);
         if text.split_whitespace().count() <= 12
-            && let Some(kind) = super::super::page::classify(&text)
-            && !matches!(
-                kind,
-                super::super::page::Furniture::OutsideArticle | super::super::page::Furniture::PageTitle
-            )
+            && let Some(kind) = classify(&text)
+            && !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle)
         {
             self.removed.push(Removed { reason: kind.reason().to_string(), line: self.line_of(node), text });
             out.append(&mut self.pending);

@@ -204,7 +204,7 @@ fn json_ld(value: &serde_json::Value, depth: usize) -> (Option<String>, Option<S
 }
 
 /// "Foot care | Lakeside Health" → "Foot care": the site's name when the page gives
-/// it, else [`super::page::split_site_name`].
+/// it, else [`super::furniture::split_site_name`].
 fn without_site_name(title: &str, site: Option<&str>) -> String {
     if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
         for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", ": "] {
@@ -219,7 +219,7 @@ fn without_site_name(title: &str, site: Option<&str>) -> String {
     // "Title - Section - Site": split as long as what is left still names a title.
     let mut title = title.trim();
     for _ in 0..3 {
-        match super::page::split_site_name(title) {
+        match super::furniture::split_site_name(title) {
             Some(rest) if rest != title => title = rest.trim(),
             _ => break,
         }
