@@ -457,8 +457,17 @@ fn saving_an_article_reloads_open_pages() {
             }
         }
     }
-    let page = get(&desk, &format!("/{PAGE}.html"));
-    assert!(page.text().contains("How to look at your feet"));
+    // A save can reach the watcher as two events (the file emptied, then written): the
+    // first rebuild may have read it half-written, and the second sends another reload.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let page = get(&desk, &format!("/{PAGE}.html"));
+        if page.text().contains("How to look at your feet") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the page never showed the saved text");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
