@@ -356,8 +356,15 @@ fn is_date_line(key: &str) -> bool {
         })
 }
 
-/// `Home > Health A-Z > Asthma`, `Inicio / Salud / Asma`, `Home » Blog`.
+/// `Home > Health A-Z > Asthma`, `Inicio / Salud / Asma`, `Home » Blog`, and one step of
+/// a trail pasted one per line, ending with its separator (`- Accueil /`, `Health A-Z ›`).
 fn is_breadcrumb(text: &str) -> bool {
+    let step = text.trim_end();
+    if [" /", " >", " »", " ›", " →"].iter().any(|sep| step.ends_with(sep))
+        && (1..=5).contains(&step.split_whitespace().count().saturating_sub(1))
+    {
+        return true;
+    }
     let separators = [" > ", " / ", " » ", " › ", " → ", " >> "];
     separators.iter().filter(|sep| text.contains(*sep)).any(|sep| {
         let parts: Vec<&str> = text.split(sep).collect();
@@ -472,6 +479,10 @@ mod tests {
             ("Home", Furniture::Navigation),
             ("Home > Health A-Z > Asthma", Furniture::Breadcrumbs),
             ("Inicio / Salud / Asma", Furniture::Breadcrumbs),
+            ("- Accueil /", Furniture::Breadcrumbs),
+            ("Health A-Z ›", Furniture::Breadcrumbs),
+            ("- Rédaction faite par le Centre de chirurgie", Furniture::Byline),
+            ("- Date de mise à jour le 23/12/2024", Furniture::ReviewDate),
             ("By Dana Ortiz, RN | Updated May 3, 2024", Furniture::Byline),
             ("Medically reviewed by Sam Lee, MD", Furniture::Byline),
             ("Last Reviewed: 03/2024", Furniture::ReviewDate),

@@ -70,7 +70,13 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
                         text: site.into(),
                     });
                 }
-                out.title = Some(found.title_text.clone().unwrap_or_else(|| line.text.clone()));
+                let title = found.title_text.clone().unwrap_or_else(|| line.text.clone());
+                // A trail's last step repeats the title as a bullet ("- Quand dois-je…").
+                let title = match list_marker(&title) {
+                    Some(marker) if marker.kind == MarkerKind::Bullet => marker.rest.to_string(),
+                    _ => title,
+                };
+                out.title = Some(title);
                 title_from_page = true;
                 continue;
             }
@@ -846,6 +852,7 @@ Privacy Policy";
             ("¿Cuándo debo llamar al médico?", "H: ¿Cuándo debo llamar al médico?"),
             ("CUANDO LLAMAR AL 911", "H: Cuando llamar al 911"),
             ("Llame al 911 si tiene:", "H: Llame al 911 si tiene"),
+            ("¿Cuándo debe pedir ayuda?", "H: ¿Cuándo debe pedir ayuda?"),
         ] {
             let text = format!(
                 "Cuidado de los pies\nRevise sus pies todos los días después del baño y mire entre los dedos.\nFíjese en estas señales:\nEnrojecimiento\nHinchazón\nUna herida que no sana\n{line}\nDolor en el pecho que no se quita.\nFalta de aire."
