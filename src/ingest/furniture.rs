@@ -479,7 +479,7 @@ mod tests {
             ("Home", Furniture::Navigation),
             ("Home > Health A-Z > Asthma", Furniture::Breadcrumbs),
             ("Inicio / Salud / Asma", Furniture::Breadcrumbs),
-            ("- Accueil /", Furniture::Breadcrumbs),
+            ("- Conseils santé /", Furniture::Breadcrumbs),
             ("Health A-Z ›", Furniture::Breadcrumbs),
             ("- Rédaction faite par le Centre de chirurgie", Furniture::Byline),
             ("- Date de mise à jour le 23/12/2024", Furniture::ReviewDate),
