@@ -480,7 +480,7 @@ mod tests {
             ("Home > Health A-Z > Asthma", Furniture::Breadcrumbs),
             ("Inicio / Salud / Asma", Furniture::Breadcrumbs),
             ("- Conseils santé /", Furniture::Breadcrumbs),
-            ("Health A-Z ›", Furniture::Breadcrumbs),
+            ("Heart and lungs ›", Furniture::Breadcrumbs),
             ("- Rédaction faite par le Centre de chirurgie", Furniture::Byline),
             ("- Date de mise à jour le 23/12/2024", Furniture::ReviewDate),
             ("By Dana Ortiz, RN | Updated May 3, 2024", Furniture::Byline),
