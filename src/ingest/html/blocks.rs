@@ -294,7 +294,11 @@ impl<'a> Mapper<'a> {
                     && text.split_whitespace().count() <= 6
                 {
                     self.removed.push(Removed { reason: kind.reason().to_string(), line, text });
-                    *run = Some((level, kind.reason()));
+                    // "Related articles" heads a box of them; "Posted on Tue, Jan. 8" heads
+                    // nothing but itself, and the story below it stays.
+                    if kind.opens_run() {
+                        *run = Some((level, kind.reason()));
+                    }
                     return;
                 }
                 out.push(Block::Heading { level: level.clamp(2, 4), content, line });
@@ -417,6 +421,11 @@ impl<'a> Mapper<'a> {
     fn flush_short_checked(&mut self, p: &mut Para, out: &mut Vec<Block>, node: NodeId) {
         let content = tidy(std::mem::take(&mut p.inlines));
         let text = plain_text(&content);
+        if text.trim().is_empty() {
+            // An empty `<p>` (a spacer): nothing to print, nothing to list.
+            out.append(&mut self.pending);
+            return;
+        }
         if text.split_whitespace().count() <= 12
             && let Some(kind) = classify(&text)
             && !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle)

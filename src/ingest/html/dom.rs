@@ -382,9 +382,28 @@ impl TreeSink for Sink {
     }
 }
 
+/// A `<title>` that is never closed (a site that wrote its ad code into it) makes the
+/// whole rest of the page the title's text, as the HTML standard reads it: the page would
+/// have no body at all. Lenient parsers end the title at the next tag; so does this, by
+/// closing it there. The offsets are of ASCII characters (`<`, `>`), found in an
+/// ASCII-lowercased copy that has the same bytes elsewhere, so each is a char boundary
+/// of `text`; no line break is added, so line numbers stay.
+fn close_unclosed_title(text: &str) -> std::borrow::Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    let Some(open) = lower.find("<title") else { return text.into() };
+    if lower[open..].contains("</title") {
+        return text.into();
+    }
+    let Some(tag_end) = lower[open..].find('>').map(|i| open + i + 1) else { return text.into() };
+    let close_at = lower[tag_end..].find('<').map_or(text.len(), |i| tag_end + i);
+    format!("{}</title>{}", &text[..close_at], &text[close_at..]).into()
+}
+
 /// Parses decoded page text. Fed in pieces so that a page nested absurdly deep is refused
 /// soon after the depth passes [`MAX_DEPTH`], before the parser grinds through the rest.
 pub fn parse(path: &Path, text: &str) -> Result<Dom> {
+    let text = close_unclosed_title(text);
+    let text = text.as_ref();
     const PIECE: usize = 16 * 1024;
     let sink = Sink {
         nodes: RefCell::new(Vec::with_capacity(text.len() / 40 + 16)),

@@ -156,6 +156,12 @@ fn class_words(dom: &Dom, id: NodeId) -> Vec<String> {
                 }
                 // BEM: `layout--sidebar` is a layout (with a sidebar beside it), and
                 // `share-tools__list` belongs to the share tools.
+                // `has-sidebar`, `with-comments`, `no-ads`: a layout beside it, not the thing.
+                if ["has-", "with-", "no-", "without-", "show-", "hide-"].iter().any(|p| token.starts_with(p))
+                {
+                    words.push(token);
+                    continue;
+                }
                 let block = token.split("__").next().unwrap_or(&token);
                 let block = block.split("--").next().unwrap_or(block);
                 words.extend(block.split(['-', '_']).filter(|p| !p.is_empty()).map(str::to_string));
@@ -283,6 +289,31 @@ fn non_space_chars(text: &str) -> u32 {
     u32::try_from(text.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
 }
 
+/// Kinds of furniture that are a line or a short box: a byline, a writer's bio, tags, a
+/// share bar. An element named so that holds pages of prose is the article itself with
+/// a misleading class: blogs mark the whole post `entry-author-NAME`, `post-meta-…`.
+fn is_short_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "byline"
+            | "author bio"
+            | "tags"
+            | "page tools"
+            | "share buttons"
+            | "call to action"
+            | "site alert"
+            | "feedback prompt"
+            | "breadcrumbs"
+    )
+}
+
+/// More text than any byline or share bar holds (about 270 words), mostly not links.
+const SHORT_FURNITURE_MAX_CHARS: u32 = 1500;
+
+fn holds_prose(chars: u32, link_chars: u32) -> bool {
+    chars >= SHORT_FURNITURE_MAX_CHARS && link_chars.saturating_mul(4) < chars
+}
+
 /// A `<form>` holding at least this much prose is a page wrapped in a form (ASP.NET),
 /// read like a `<div>`; a smaller one is a search box or a sign-up form, never output.
 const FORM_PROSE: u32 = 400;
@@ -310,15 +341,6 @@ pub fn analyse(dom: &Dom) -> Analysis {
         in_article_element[id] = parent.is_some_and(|p| in_article_element[p])
             || tag == "article"
             || dom.attr(id, "itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articleBody"));
-        let inherited = parent.and_then(|p| furniture[p]);
-        furniture[id] = inherited.or_else(|| {
-            if matches!(dom.nodes[id].data, Data::Element { .. }) {
-                let strict = parent.is_some_and(|p| in_article[p]);
-                classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p]))
-            } else {
-                None
-            }
-        });
     }
     // Bottom-up: text, link text and block content.
     let mut chars = vec![0u32; n];
@@ -354,6 +376,22 @@ pub fn analyse(dom: &Dom) -> Analysis {
                 at = dom.parent(p);
             }
         }
+    }
+    // Top-down again, now that each element's text is known: furniture comes from
+    // ancestors, and a weak sign is not trusted on an element that holds an article's
+    // worth of prose.
+    for &id in &order {
+        let parent = dom.parent(id);
+        let inherited = parent.and_then(|p| furniture[p]);
+        furniture[id] = inherited.or_else(|| {
+            if matches!(dom.nodes[id].data, Data::Element { .. }) {
+                let strict = parent.is_some_and(|p| in_article[p]);
+                classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p]))
+                    .filter(|kind| !(is_short_kind(kind) && holds_prose(chars[id], link_chars[id])))
+            } else {
+                None
+            }
+        });
     }
     let roots = find_roots(dom, &order, &skipped, &chars, &link_chars, &furniture);
     Analysis { skipped, chars, has_block, furniture, in_article_element, roots }

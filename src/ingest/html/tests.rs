@@ -241,3 +241,20 @@ fn a_picture_missing_beside_a_page_on_disk_was_not_saved_with_it() {
     assert!(a.removed.iter().any(|r| r.reason == NOT_SAVED && r.text == "Gone"));
     assert!(a.warnings.iter().any(|w| w.message.contains("page_files/gone.png is not beside the page")));
 }
+
+#[test]
+fn a_page_whose_title_is_never_closed_still_has_its_body() {
+    // Ad code written into the `<title>` without a closing tag: read by the standard,
+    // the rest of the page would be the title.
+    let page_html = "<html><head><title>Flood relief ' + ad + '\"><\\/SCRIPT>');\n//-->\n</SCRIPT>\n<script>var x = 1;</script>\n<div><h1>Flood relief reaches the valley</h1><p>Relief crews reached the flooded valley on Tuesday, bringing water, food and blankets to the families whose homes were swamped.</p><p>More help is expected this week, officials said.</p></div></body></html>";
+    let article = page(page_html);
+    let text: Vec<String> = article
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph { content, .. } => Some(plain_text(content)),
+            _ => None,
+        })
+        .collect();
+    assert!(text.iter().any(|t| t.starts_with("Relief crews reached")), "{text:?} {:?}", article.warnings);
+}
