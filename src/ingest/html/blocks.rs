@@ -4,7 +4,7 @@
 //! everything outside it, goes to `removed` with its kind.
 
 use super::dom::{Dom, NodeId};
-use super::extract::{Analysis, classify_in, is_block, is_img};
+use super::extract::{Analysis, classify_in, is_block, is_img, is_link_list};
 use crate::ingest::furniture::{Furniture, classify};
 use crate::model::{Block, Inline, Removed, Warning, plain_text};
 
@@ -261,6 +261,7 @@ impl<'a> Mapper<'a> {
             && self.an.chars[child].saturating_mul(2) < self.root_chars
             && let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
                 .or_else(|| self.labelled_furniture(child))
+                .or_else(|| is_link_list(dom, self.an, child).then_some("list of links"))
         {
             self.flush(para, out);
             self.remove(child, reason);

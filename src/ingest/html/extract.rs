@@ -133,6 +133,8 @@ pub struct Analysis {
     pub skipped: Vec<bool>,
     /// Non-space characters of visible text under the node.
     pub chars: Vec<u32>,
+    /// Of those, the characters inside links.
+    pub link_chars: Vec<u32>,
     /// Whether a block-level element is under the node.
     pub has_block: Vec<bool>,
     /// The kind of page furniture the node or an ancestor is, if any.
@@ -314,6 +316,24 @@ fn holds_prose(chars: u32, link_chars: u32) -> bool {
     chars >= SHORT_FURNITURE_MAX_CHARS && link_chars.saturating_mul(4) < chars
 }
 
+/// Text outside links in a box that is mostly links: at most a label or two ("Most
+/// recent", "1.", a comment count).
+const LINK_LIST_MAX_PLAIN_CHARS: u32 = 150;
+
+/// A box of links inside the article's part of the page (a blog's "Most recent" list,
+/// a tag cloud, a list of other stories) rather than the article: mostly link text,
+/// little else, as Readability's conditional cleaning finds it.
+pub fn is_link_list(dom: &Dom, an: &Analysis, id: NodeId) -> bool {
+    let (chars, links) = (an.chars[id], an.link_chars[id]);
+    // Three links at least: a sentence that is one long link ("Learn more at …") is
+    // the article's, and stays.
+    matches!(dom.tag(id), "div" | "section" | "ul" | "ol" | "dl" | "table" | "aside" | "nav")
+        && links >= 40
+        && links.saturating_mul(10) >= chars.saturating_mul(6)
+        && chars.saturating_sub(links) <= LINK_LIST_MAX_PLAIN_CHARS
+        && dom.descendants(id).filter(|&d| dom.tag(d) == "a").nth(2).is_some()
+}
+
 /// A `<form>` holding at least this much prose is a page wrapped in a form (ASP.NET),
 /// read like a `<div>`; a smaller one is a search box or a sign-up form, never output.
 const FORM_PROSE: u32 = 400;
@@ -394,7 +414,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
         });
     }
     let roots = find_roots(dom, &order, &skipped, &chars, &link_chars, &furniture);
-    Analysis { skipped, chars, has_block, furniture, in_article_element, roots }
+    Analysis { skipped, chars, link_chars, has_block, furniture, in_article_element, roots }
 }
 
 fn find_roots(
