@@ -410,6 +410,13 @@ impl<'a> Mapper<'a> {
             return None;
         }
         match classify(lead) {
+            // A post that opens with its comment count or "Related" link ("Comments ·
+            // Tweet · More") and then tells its story: the story is the article.
+            Some(Furniture::Comments | Furniture::RelatedLinks)
+                if self.an.chars[node].saturating_sub(self.an.link_chars[node]) >= STORY_MIN_PLAIN_CHARS =>
+            {
+                None
+            }
             Some(kind) if !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle) => {
                 Some(kind.reason())
             }
@@ -785,6 +792,10 @@ impl<'a> Mapper<'a> {
 
 /// Labels of boxes that pasted text does not show the same way, so the paste tables lack
 /// them.
+/// Text outside links that makes a small box labelled "Comments" or "Related" a story
+/// rather than a list of them (about 40 words).
+const STORY_MIN_PLAIN_CHARS: u32 = 250;
+
 fn extra_label(lead: &str) -> Option<&'static str> {
     let lower = lead.to_lowercase();
     const LABELS: &[(&str, &str)] = &[
