@@ -27,6 +27,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Whether `name` is one of [`write_atomic`]'s temporary files (`.NAME.PID.tmp`) or
+/// [`ensure_writable_dir`]'s probe.
+fn is_temp_name(name: &str) -> bool {
+    if name.starts_with(".handouts-write-test.") {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix('.').and_then(|rest| rest.strip_suffix(".tmp")) else { return false };
+    rest.rsplit_once('.').is_some_and(|(file, pid)| {
+        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Removes the temporary files a killed run left anywhere in `dir`. Only for a folder
+/// no other run is writing (its lock is held): their files are in flight.
+pub fn remove_temp_files(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(|entry| entry.ok()) {
+        if entry.file_type().is_file() && entry.file_name().to_str().is_some_and(is_temp_name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Creates `dir` and proves it is writable before any work starts.
 pub fn ensure_writable_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
@@ -34,4 +56,27 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<()> {
     std::fs::write(&probe, b"").map_err(|e| Error::write(dir, e))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_run_s_temporary_files_are_told_from_outputs() {
+        for temp in [".feet.pdf.4242.tmp", ".index.html.1.tmp", ".handouts-write-test.77"] {
+            assert!(is_temp_name(temp), "{temp}");
+        }
+        for kept in ["feet.pdf", ".feet.pdf.tmp", ".pdf.x1.tmp", "feet.4242.tmp", ".handouts-lock", "..1.tmp"]
+        {
+            assert!(!is_temp_name(kept), "{kept}");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("site/pictures")).expect("dirs");
+        std::fs::write(dir.path().join("site/pictures/.a.png.12.tmp"), b"half").expect("write");
+        std::fs::write(dir.path().join("site/a.png"), b"whole").expect("write");
+        remove_temp_files(dir.path());
+        assert!(!dir.path().join("site/pictures/.a.png.12.tmp").exists());
+        assert!(dir.path().join("site/a.png").exists());
+    }
 }

@@ -8,7 +8,9 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
+use super::journal::Journal;
 use super::manifest::{ArticleEntry, Manifest, OutputEntry};
 use super::plan::Planned;
 use super::progress::Progress;
@@ -38,6 +40,10 @@ pub struct Context<'a> {
     /// Every setting besides the article, hashed: part of each article's reuse key.
     pub settings: u128,
     pub progress: &'a Progress,
+    /// Where each finished article is recorded at once, so a crash keeps it.
+    pub journal: Option<&'a Journal>,
+    /// Whether a journal error was printed.
+    pub journal_warned: AtomicBool,
 }
 
 /// What building one article produced.
@@ -184,11 +190,26 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
             fingerprint: fingerprint.clone(),
             link: Some(item.link.clone()),
         };
+        // Every output is in place (written atomically): from now on the article is
+        // finished work, whatever becomes of this build.
+        if let Some(journal) = cx.journal
+            && let Err(err) = journal.append(&source, &entry, &built.outputs)
+        {
+            unjournaled(cx, err);
+        }
         built.entry = Some((source, entry));
     }
     built.report = Some(article_report);
     built.fingerprint = Some(fingerprint);
     built
+}
+
+/// A journal that cannot be written costs only what a crash would then redo: the
+/// build goes on, and says so once.
+fn unjournaled(cx: &Context, err: Error) {
+    if !cx.journal_warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("warning: {err}; a crash of this build would make its handouts again");
+    }
 }
 
 /// An article file, its intermediate form's fingerprint and its intermediate output:
@@ -408,6 +429,8 @@ mod tests {
             words: &words,
             settings: 7,
             progress: &progress,
+            journal: None,
+            journal_warned: AtomicBool::new(false),
         };
         let results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
         let (mut new, mut report) = (Manifest::default(), BuildReport::default());

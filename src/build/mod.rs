@@ -14,6 +14,7 @@
 mod article;
 mod failures;
 mod guard;
+mod journal;
 mod lock;
 mod manifest;
 mod plan;
@@ -27,13 +28,14 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::error::{Error, Failure, Result};
 use crate::fsx::{ensure_writable_dir, write_atomic};
-use crate::output::{self, BuildReport, Collection, hex, to_json};
+use crate::output::{self, BuildReport, Collection, hex};
 use crate::typeset::Typesetter;
 
 use article::Context;
 pub use failures::failure_lines;
 pub(crate) use failures::print_failures;
 pub use guard::DEFAULT_MAX_REMOVALS;
+pub use journal::JOURNAL;
 pub use lock::{LOCK, OutLock, lock_out};
 pub use manifest::MANIFEST;
 use manifest::{Manifest, OutputEntry};
@@ -95,7 +97,11 @@ impl BuildOptions {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     guard::refuse_out_inside_content(config)?;
     // Before anything is read: a second run on this folder stops at once.
-    let _lock = lock_out(&config.out_dir)?;
+    let lock = lock_out(&config.out_dir)?;
+    if lock.after_killed_run() {
+        // Its temporary files are litter in a published folder (`site/` is served).
+        crate::fsx::remove_temp_files(&config.out_dir);
+    }
     let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
     in_pool(config.jobs, || build_in_pool(&mut typesetter, config, options))
@@ -151,7 +157,10 @@ fn build_in_pool(
         &pictures,
     )?;
     let out = &config.out_dir;
-    let old = Manifest::load(out);
+    // What the last build finished, and what builds killed since then finished.
+    let mut old = Manifest::load(out);
+    journal::fold(out, &mut old);
+    let journal = journal::Journal::new(out);
     let checked = check_outputs(typesetter, config, &old, options.force)?;
     let typesetter = &*typesetter;
     let outputs = output::article_outputs(config, typesetter);
@@ -203,6 +212,8 @@ fn build_in_pool(
         words: &words,
         settings,
         progress: &progress,
+        journal: Some(&journal),
+        journal_warned: Default::default(),
     };
     if !options.partial() {
         let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
@@ -273,12 +284,12 @@ fn build_in_pool(
             // Nothing is removed. The stale outputs stay in the manifest, so the next
             // build asks again, and what this one made is not made again.
             new.outputs.extend(stale.into_iter().map(|(relative, entry)| (relative.clone(), entry.clone())));
-            write_atomic(&out.join(MANIFEST), &to_json(&new))?;
+            journal::write_manifest(out, &new)?;
             return Err(err);
         }
         stale::remove_outputs(out, &stale, &mut report);
     }
-    write_atomic(&out.join(MANIFEST), &to_json(&new))?;
+    journal::write_manifest(out, &new)?;
 
     // Outputs written on every build (the report) record the build, so they come last.
     for collection in always {
