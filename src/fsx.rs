@@ -18,6 +18,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
+        if let Some(err) = crate::failpoint::write_error() {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(err);
+        }
         file.write_all(bytes)?;
         std::fs::rename(&temp, path)
     })();

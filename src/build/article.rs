@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 
 use super::journal::Journal;
@@ -44,6 +45,23 @@ pub struct Context<'a> {
     pub journal: Option<&'a Journal>,
     /// Whether a journal error was printed.
     pub journal_warned: AtomicBool,
+    /// Set by the first write that failed because the disk is full or read-only
+    /// ([`Error::disk_full`]): no article starts after it, so the build stops with one
+    /// error instead of one per handout it would still try.
+    pub stopped: OnceLock<std::io::ErrorKind>,
+}
+
+impl Context<'_> {
+    /// Stops the build when `err` is a full or read-only disk; whether it was.
+    fn stop_on(&self, err: &Error) -> bool {
+        match err.disk_full() {
+            Some(kind) => {
+                let _ = self.stopped.set(kind);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// What building one article produced.
@@ -88,6 +106,9 @@ pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
 
 /// Builds every output of one article, or reuses what the last build made of it.
 pub fn build_article(cx: &Context, item: &Planned) -> Built {
+    if cx.stopped.get().is_some() {
+        return Built { source: item.path.display().to_string(), ..Built::default() };
+    }
     let options = cx.options;
     let force = options.force;
     // The bytes the first pass read: taken first, so they are freed on reuse too.
@@ -166,7 +187,11 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
                 if output.is_handout() {
                     cx.progress.finished(name, "failed");
                 }
+                let stop = cx.stop_on(&err);
                 built.failures.push(err);
+                if stop {
+                    break;
+                }
             }
         }
     }
@@ -194,6 +219,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         // finished work, whatever becomes of this build.
         if let Some(journal) = cx.journal
             && let Err(err) = journal.append(&source, &entry, &built.outputs)
+            && !cx.stop_on(&err)
         {
             unjournaled(cx, err);
         }
@@ -431,6 +457,7 @@ mod tests {
             progress: &progress,
             journal: None,
             journal_warned: AtomicBool::new(false),
+            stopped: OnceLock::new(),
         };
         let results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
         let (mut new, mut report) = (Manifest::default(), BuildReport::default());

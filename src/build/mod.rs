@@ -214,13 +214,26 @@ fn build_in_pool(
         progress: &progress,
         journal: Some(&journal),
         journal_warned: Default::default(),
+        stopped: Default::default(),
     };
     if !options.partial() {
         let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
         guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
     }
-    let results = Typesetter::typeset_batch(&planned, |item| article::build_guarded(&cx, item));
+    let mut results = Typesetter::typeset_batch(&planned, |item| article::build_guarded(&cx, item));
     progress.clear();
+    if let Some(&kind) = cx.stopped.get() {
+        // A full or read-only disk: one error for the build, not one per handout it
+        // was writing. Nothing more is written (the manifest would fail the same way):
+        // the journal keeps the finished articles for the next build.
+        for built in &mut results {
+            built.failures.retain(|err| err.disk_full().is_none());
+        }
+        let done = results.iter().map(|built| built.typeset.len() + built.unchanged.len()).sum();
+        let mut failed = HashSet::new();
+        article::collect(&cx, results, &present, &mut failed, &mut Manifest::default(), &mut report);
+        return Err(Error::disk_stopped(out, kind, done, planned.len() * handouts));
+    }
 
     // An article may read a template file the sample article did not (one imported for
     // its language): the next build pins it too.
