@@ -15,7 +15,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    // Unique per write, not only per process: two workers may write the same file at
+    // once (a picture two translations show), and with one temporary name the second
+    // rename found it gone ("No such file or directory").
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         if let Some(err) = crate::failpoint::write_error() {
@@ -31,16 +36,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Whether `name` is one of [`write_atomic`]'s temporary files (`.NAME.PID.tmp`) or
-/// [`ensure_writable_dir`]'s probe.
+/// Whether `name` is one of [`write_atomic`]'s temporary files (`.NAME.PID.N.tmp`, or
+/// `.NAME.PID.tmp` from before N was added) or [`ensure_writable_dir`]'s probe.
 fn is_temp_name(name: &str) -> bool {
     if name.starts_with(".handouts-write-test.") {
         return true;
     }
-    let Some(rest) = name.strip_prefix('.').and_then(|rest| rest.strip_suffix(".tmp")) else { return false };
-    rest.rsplit_once('.').is_some_and(|(file, pid)| {
-        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-    })
+    let Some(mut rest) = name.strip_prefix('.').and_then(|rest| rest.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let mut numbers = 0;
+    while let Some((file, last)) = rest.rsplit_once('.')
+        && number(last)
+        && numbers < 2
+    {
+        rest = file;
+        numbers += 1;
+    }
+    numbers > 0 && !rest.is_empty()
 }
 
 /// Removes the temporary files a killed run left anywhere in `dir`. Only for a folder
@@ -68,7 +82,9 @@ mod tests {
 
     #[test]
     fn a_killed_run_s_temporary_files_are_told_from_outputs() {
-        for temp in [".feet.pdf.4242.tmp", ".index.html.1.tmp", ".handouts-write-test.77"] {
+        for temp in
+            [".feet.pdf.4242.7.tmp", ".feet.pdf.4242.tmp", ".index.html.1.0.tmp", ".handouts-write-test.77"]
+        {
             assert!(is_temp_name(temp), "{temp}");
         }
         for kept in ["feet.pdf", ".feet.pdf.tmp", ".pdf.x1.tmp", "feet.4242.tmp", ".handouts-lock", "..1.tmp"]
