@@ -197,6 +197,37 @@ impl Error {
         }
     }
 
+    /// When writing an output failed because the disk is full, over its quota or
+    /// read-only: what no later write in the build can escape, so the build stops.
+    pub fn disk_full(&self) -> Option<std::io::ErrorKind> {
+        use std::io::ErrorKind::{QuotaExceeded, ReadOnlyFilesystem, StorageFull};
+        match self {
+            Error::Io { kind: Kind::Output, source, .. }
+                if matches!(source.kind(), StorageFull | QuotaExceeded | ReadOnlyFilesystem) =>
+            {
+                Some(source.kind())
+            }
+            _ => None,
+        }
+    }
+
+    /// The one error of a build stopped by [`Error::disk_full`] of `kind` in `out`,
+    /// after `done` of `total` handouts were in place.
+    pub fn disk_stopped(out: &Path, kind: std::io::ErrorKind, done: usize, total: usize) -> Self {
+        let (what, fix) = match kind {
+            std::io::ErrorKind::ReadOnlyFilesystem => ("the file system is read-only", "make it writable"),
+            std::io::ErrorKind::QuotaExceeded => ("disk quota exceeded", "free space (or raise the quota)"),
+            _ => ("no space left on device", "free space"),
+        };
+        Error::Output {
+            path: out.to_path_buf(),
+            message: format!(
+                "{what} after {done} of {total} handouts; {fix} and run `handouts build` again: \
+                 finished handouts are kept"
+            ),
+        }
+    }
+
     /// The 1-based line in [`Error::file`], when known.
     pub fn line(&self) -> Option<usize> {
         match self {
@@ -228,3 +259,32 @@ impl From<&Error> for Failure {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    #[test]
+    fn a_full_or_read_only_disk_is_told_from_other_write_errors_and_named_in_one_line() {
+        for kind in [ErrorKind::StorageFull, ErrorKind::QuotaExceeded, ErrorKind::ReadOnlyFilesystem] {
+            assert_eq!(Error::write("out/pdf/a.pdf", kind.into()).disk_full(), Some(kind));
+        }
+        // Another write error, or a full disk met reading an article, stops nothing.
+        assert_eq!(Error::write("out/pdf/a.pdf", ErrorKind::PermissionDenied.into()).disk_full(), None);
+        assert_eq!(Error::read("content/a.txt", ErrorKind::StorageFull.into()).disk_full(), None);
+
+        let full = Error::disk_stopped(Path::new("out"), ErrorKind::StorageFull, 53, 600).to_string();
+        assert_eq!(
+            full,
+            "out: no space left on device after 53 of 600 handouts; free space and run `handouts build` again: \
+             finished handouts are kept"
+        );
+        let read_only =
+            Error::disk_stopped(Path::new("out"), ErrorKind::ReadOnlyFilesystem, 0, 2).to_string();
+        assert!(
+            read_only
+                .starts_with("out: the file system is read-only after 0 of 2 handouts; make it writable")
+        );
+    }
+}

@@ -5,6 +5,9 @@
 //! (what `cargo test` runs) `HANDOUTS_FAILPOINT=STAGE:NAME` panics at `STAGE` while
 //! working on the article file named `NAME`. Release builds compile it to nothing, so
 //! no environment can make the shipped binary fail.
+//!
+//! `HANDOUTS_FAILPOINT=disk-full:N` makes every output write after the first `N` fail
+//! as a full disk does (`ENOSPC`), halfway through writing the file.
 
 use std::path::Path;
 
@@ -19,4 +22,19 @@ pub fn hit(stage: &str, path: &Path) {
     {
         panic!("failpoint {stage} reached on {name}");
     }
+}
+
+/// Writes [`crate::fsx::write_atomic`] made in this process, for `disk-full:N`.
+static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The error a full disk gives, when `HANDOUTS_FAILPOINT=disk-full:N` and `N` writes
+/// were already made (debug builds only).
+pub fn write_error() -> Option<std::io::Error> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let point = std::env::var("HANDOUTS_FAILPOINT").ok()?;
+    let allowed: usize = point.strip_prefix("disk-full:")?.parse().ok()?;
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    (n >= allowed).then(|| std::io::Error::from(std::io::ErrorKind::StorageFull))
 }

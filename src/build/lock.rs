@@ -31,6 +31,17 @@ static HELD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 pub struct OutLock {
     /// `None` when this process already held the lock, or the file system has no locks.
     held: Option<(File, PathBuf)>,
+    /// Whether the file still named a holder when the lock was taken: that run was
+    /// killed holding it (a run that ends empties it).
+    after_killed: bool,
+}
+
+impl OutLock {
+    /// Whether the last run that held this lock was killed (or crashed) while holding
+    /// it, and so may have left temporary files behind.
+    pub fn after_killed_run(&self) -> bool {
+        self.after_killed
+    }
 }
 
 impl Drop for OutLock {
@@ -52,7 +63,7 @@ pub fn lock_out(out: &Path) -> Result<OutLock> {
     let dir = std::fs::canonicalize(out).map_err(|e| Error::write(out, e))?;
     let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
     if held.contains(&dir) {
-        return Ok(OutLock { held: None });
+        return Ok(OutLock { held: None, after_killed: false });
     }
     let path = out.join(LOCK);
     let mut file = OpenOptions::new()
@@ -86,13 +97,14 @@ pub fn lock_out(out: &Path) -> Result<OutLock> {
                 "note: {}: this file system cannot lock files; make sure no other build writes this folder at the same time",
                 out.display()
             );
-            return Ok(OutLock { held: None });
+            return Ok(OutLock { held: None, after_killed: false });
         }
         Err(TryLockError::Error(err)) => return Err(Error::write(&path, err)),
     }
+    let after_killed = file.metadata().is_ok_and(|meta| meta.len() > 0);
     file.set_len(0).and_then(|()| file.write_all(holder().as_bytes())).map_err(|e| Error::write(&path, e))?;
     held.push(dir.clone());
-    Ok(OutLock { held: Some((file, dir)) })
+    Ok(OutLock { held: Some((file, dir)), after_killed })
 }
 
 /// What the lock file says about this process: `key=value` lines.
@@ -179,7 +191,12 @@ mod tests {
         // The holder's details are left as they were.
         assert!(std::fs::read_to_string(dir.path().join(LOCK)).expect("read").contains("4242"));
         drop(holder);
-        drop(lock_out(dir.path()).expect("free"));
+        // Its details are still there: that run was killed holding the lock.
+        let lock = lock_out(dir.path()).expect("free");
+        assert!(lock.after_killed_run());
+        drop(lock);
+        // A run that ended emptied the file.
+        assert!(!lock_out(dir.path()).expect("free").after_killed_run());
         assert_eq!(in_use(""), in_use("pid=1\n"));
     }
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use handouts::config::{Config, ConfigFile};
@@ -174,4 +175,101 @@ pub fn pdf_font_sizes(pdf: &[u8]) -> std::collections::BTreeSet<i64> {
         }
     }
     sizes
+}
+
+// Generated libraries and what a build leaves in `out/`, for tests/crash.rs and
+// tests/disk_full.rs.
+
+/// xorshift64*: the same numbers on every run, without a dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A folder with `content/` holding `articles` small generated articles of 2–3 paragraphs.
+pub fn generated_folder(articles: usize) -> tempfile::TempDir {
+    let words = [
+        "rest", "water", "sleep", "walk", "heart", "lungs", "blood", "sugar", "doctor", "nurse", "medicine",
+        "dose", "morning", "evening", "pain", "fever", "cough", "hands", "food", "fruit", "salt", "breathe",
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).expect("content");
+    let mut rng = Rng(0x00c0_ffee);
+    for n in 0..articles {
+        let mut text = format!("Handout {n} about {}\n", words[n % words.len()]);
+        for _ in 0..2 + n % 2 {
+            text.push('\n');
+            for _ in 0..3 {
+                let sentence: Vec<&str> = (0..10)
+                    .map(|_| words[(rng.unit() * words.len() as f64) as usize % words.len()])
+                    .collect();
+                text.push_str(&format!("Take care of your {}. ", sentence.join(" ")));
+            }
+            text.push('\n');
+        }
+        std::fs::write(content.join(format!("a{n:02}.txt")), text).expect("write");
+    }
+    dir
+}
+
+/// Every file under `dir`, by path relative to it.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().map(|e| e.expect("walk")) {
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("inside").display().to_string();
+            files.insert(relative, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+/// The handouts the manifest and the journal's complete lines hold (what the next
+/// build may reuse), as `pdf/…` paths.
+pub fn held_pdfs(out: &Path) -> BTreeSet<String> {
+    let mut held = BTreeSet::new();
+    let mut take = |value: &serde_json::Value| {
+        if let Some(outputs) = value.get("outputs").and_then(|o| o.as_object()) {
+            held.extend(outputs.keys().filter(|k| k.starts_with("pdf/")).cloned());
+        }
+    };
+    if let Ok(bytes) = std::fs::read(out.join(".handouts-manifest.json")) {
+        take(&serde_json::from_slice(&bytes).expect("the manifest is whole: it is written atomically"));
+    }
+    let journal = std::fs::read(out.join(".handouts-journal.jsonl")).unwrap_or_default();
+    let complete = journal.iter().rposition(|&b| b == b'\n').map_or(&[][..], |end| &journal[..end]);
+    for line in complete.split(|&b| b == b'\n') {
+        if let Ok(line) = serde_json::from_slice::<serde_json::Value>(line) {
+            take(&line);
+        }
+    }
+    held
+}
+
+/// Every PDF in `out/pdf` is a whole PDF.
+pub fn assert_whole_pdfs(out: &Path, when: &str) {
+    let Ok(entries) = std::fs::read_dir(out.join("pdf")) else { return };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        if name.ends_with(".tmp") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read");
+        let end = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(16)..]).trim_end().to_string();
+        assert!(bytes.starts_with(b"%PDF-") && end.ends_with("%%EOF"), "{when}: {name} is not a whole PDF");
+        lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{when}: {name} does not parse: {e}"));
+    }
+}
+
+/// The temporary files (`*.tmp`) anywhere under `out`.
+pub fn temp_files(out: &Path) -> Vec<String> {
+    files(out).into_keys().filter(|path| path.ends_with(".tmp")).collect()
 }

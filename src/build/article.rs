@@ -1,0 +1,514 @@
+//! One article's build, and the step that gathers every article's results into the new
+//! manifest and the report.
+//!
+//! [`build_article`] reads only the [`Context`], which is the same for every article
+//! and read-only (the progress counter aside, which is atomic): that is what lets the
+//! workers run it in parallel, and a panic in it stay that article's error
+//! ([`build_guarded`]).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+
+use super::journal::Journal;
+use super::manifest::{ArticleEntry, Manifest, OutputEntry};
+use super::plan::Planned;
+use super::progress::Progress;
+use super::{BuildOptions, report};
+use crate::analyze::{self, WordLists};
+use crate::error::Error;
+use crate::fsx::write_atomic;
+use crate::ingest;
+use crate::labels::LabelTable;
+use crate::output::{ArticleOutput, ArticleReport, BuildReport, hex, to_json};
+use crate::pictures::PictureStore;
+
+/// What every article's build reads: the same for the whole batch.
+pub struct Context<'a> {
+    pub options: &'a BuildOptions,
+    /// The output folder.
+    pub out: &'a Path,
+    /// The largest article file read.
+    pub max_bytes: u64,
+    /// What the last build made (see [`super::MANIFEST`]).
+    pub old: &'a Manifest,
+    /// The outputs made per article, in the order they are made.
+    pub outputs: &'a [Box<dyn ArticleOutput + 'a>],
+    pub pictures: &'a PictureStore,
+    pub labels: &'a LabelTable,
+    pub words: &'a WordLists,
+    /// Every setting besides the article, hashed: part of each article's reuse key.
+    pub settings: u128,
+    pub progress: &'a Progress,
+    /// Where each finished article is recorded at once, so a crash keeps it.
+    pub journal: Option<&'a Journal>,
+    /// Whether a journal error was printed.
+    pub journal_warned: AtomicBool,
+    /// Set by the first write that failed because the disk is full or read-only
+    /// ([`Error::disk_full`]): no article starts after it, so the build stops with one
+    /// error instead of one per handout it would still try.
+    pub stopped: OnceLock<std::io::ErrorKind>,
+}
+
+impl Context<'_> {
+    /// Stops the build when `err` is a full or read-only disk; whether it was.
+    fn stop_on(&self, err: &Error) -> bool {
+        match err.disk_full() {
+            Some(kind) => {
+                let _ = self.stopped.set(kind);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// What building one article produced.
+#[derive(Default)]
+pub struct Built {
+    /// The article file.
+    pub source: String,
+    pub report: Option<ArticleReport>,
+    /// Manifest entries of this article's outputs, written or up to date.
+    pub outputs: Vec<(String, OutputEntry)>,
+    pub typeset: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// The fingerprint of the article's intermediate form.
+    pub fingerprint: Option<String>,
+    /// The intermediate output, written or up to date, that collection outputs read the
+    /// article back from.
+    pub intermediate: Option<String>,
+    /// Each problem, printed and reported at the end (in batch order).
+    pub failures: Vec<Error>,
+    /// `warning: file:line: message` lines, for `--verbose`.
+    pub warnings: Vec<String>,
+    /// What the next build may reuse, when everything of this article was built.
+    pub entry: Option<(String, ArticleEntry)>,
+}
+
+/// [`build_article`], with a panic while building the article (a bug met on its text,
+/// or in the template engine) made that article's error, so the batch goes on.
+///
+/// Unwind safety: what `build_article` shares is read-only (settings, the old manifest,
+/// the typesetter) or atomic (progress); an output it wrote before panicking is not in
+/// the new manifest, so the next build makes it again, and a failed article keeps its
+/// last good outputs like any other failure.
+pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item))).unwrap_or_else(
+        |panic| Built {
+            source: item.path.display().to_string(),
+            failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
+            ..Built::default()
+        },
+    )
+}
+
+/// Builds every output of one article, or reuses what the last build made of it.
+pub fn build_article(cx: &Context, item: &Planned) -> Built {
+    if cx.stopped.get().is_some() {
+        return Built { source: item.path.display().to_string(), ..Built::default() };
+    }
+    let options = cx.options;
+    let force = options.force;
+    // The bytes the first pass read: taken first, so they are freed on reuse too.
+    let kept = item.bytes.lock().ok().and_then(|mut bytes| bytes.take());
+    let source = item.path.display().to_string();
+    let key = reuse_key(item, cx.settings);
+    if !force
+        && !options.verbose
+        && let Some(mut built) = reuse(cx, &source, &key)
+    {
+        if let Some((_, entry)) = &mut built.entry {
+            entry.link = Some(item.link.clone());
+        }
+        return built;
+    }
+    let mut built = Built { source: source.clone(), ..Built::default() };
+    let ingested = match kept {
+        Some(bytes) => ingest::ingest_bytes(&item.path, &bytes),
+        None => ingest::ingest_file_limited(&item.path, cx.max_bytes),
+    };
+    let mut article = match ingested {
+        Ok(article) => article,
+        Err(err) => {
+            built.failures.push(err);
+            return built;
+        }
+    };
+    // Pictures are checked (and read, once per build) before any output: a picture
+    // path leaving the content folder or a missing file fails this article only.
+    if let Err(err) = cx.pictures.resolve(&mut article) {
+        built.failures.push(err);
+        return built;
+    }
+    ingest::set_id(&mut article, item.id.clone(), &item.earlier);
+    ingest::set_translations(&mut article, item.translations.clone(), item.link_warning.clone());
+    analyze::analyze(&mut article, cx.words);
+    cx.labels.warn_missing(&mut article);
+    crate::failpoint::hit("build", &item.path);
+    if options.verbose {
+        built.warnings = report::warning_lines(&article);
+    }
+    let mut pages = None;
+    for output in cx.outputs {
+        let relative = output.path(&article.id);
+        let made = output.prepare(&article).and_then(|prepared| {
+            let fingerprint = prepared.fingerprint();
+            if let Some(entry) = cx.old.outputs.get(&relative).filter(|_| !force)
+                && cx.old.is_current(cx.out, &relative, &fingerprint)
+            {
+                return Ok((entry.clone(), false));
+            }
+            let rendered = prepared.render()?;
+            write_atomic(&cx.out.join(&relative), &rendered.bytes)?;
+            Ok((OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes), true))
+        });
+        let name = display_name(&relative);
+        match made {
+            Ok((entry, written)) => {
+                if output.is_handout() {
+                    pages = pages.or(entry.pages);
+                    if written {
+                        let n = entry.pages.unwrap_or(0);
+                        cx.progress.finished(name, &format!("{n} page{}", if n == 1 { "" } else { "s" }));
+                        built.typeset.push(relative.clone());
+                    } else {
+                        cx.progress.skipped(name);
+                        built.unchanged.push(relative.clone());
+                    }
+                }
+                if output.is_intermediate() {
+                    built.intermediate = Some(relative.clone());
+                }
+                built.outputs.push((relative, entry));
+            }
+            Err(err) => {
+                if output.is_handout() {
+                    cx.progress.finished(name, "failed");
+                }
+                let stop = cx.stop_on(&err);
+                built.failures.push(err);
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    // The pictures' bytes are part of what collection outputs (the EPUB) show.
+    let shown = picture_sources(&article);
+    let pictures_hash = pictures_hash(cx.pictures, &article.source, &shown);
+    let fingerprint = match &pictures_hash {
+        None => hex(to_json(&article)),
+        Some(hash) => hex((to_json(&article), hash)),
+    };
+    let article_report = ArticleReport::new(&article, pages);
+    if built.failures.is_empty() {
+        let entry = ArticleEntry {
+            pictures: shown,
+            pictures_hash,
+            source_hash: item.source_hash.clone(),
+            base_id: item.base_id.clone(),
+            key,
+            outputs: built.outputs.iter().map(|(relative, _)| relative.clone()).collect(),
+            report: article_report.clone(),
+            fingerprint: fingerprint.clone(),
+            link: Some(item.link.clone()),
+        };
+        // Every output is in place (written atomically): from now on the article is
+        // finished work, whatever becomes of this build.
+        if let Some(journal) = cx.journal
+            && let Err(err) = journal.append(&source, &entry, &built.outputs)
+            && !cx.stop_on(&err)
+        {
+            unjournaled(cx, err);
+        }
+        built.entry = Some((source, entry));
+    }
+    built.report = Some(article_report);
+    built.fingerprint = Some(fingerprint);
+    built
+}
+
+/// A journal that cannot be written costs only what a crash would then redo: the
+/// build goes on, and says so once.
+fn unjournaled(cx: &Context, err: Error) {
+    if !cx.journal_warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("warning: {err}; a crash of this build would make its handouts again");
+    }
+}
+
+/// An article file, its intermediate form's fingerprint and its intermediate output:
+/// what the collection outputs are made from.
+pub type Member = (PathBuf, Option<String>, Option<String>);
+
+/// Gathers the articles' results (in batch order) into `new` and `report`, printing
+/// each article's warnings and failures; adds to `failed` the files that failed.
+/// Returns the collection's members, sorted by file.
+///
+/// `present` holds every article file that exists, read or not.
+pub fn collect(
+    cx: &Context,
+    results: Vec<Built>,
+    present: &HashSet<String>,
+    failed: &mut HashSet<String>,
+    new: &mut Manifest,
+    report: &mut BuildReport,
+) -> Vec<Member> {
+    let mut members: Vec<Member> = Vec::new();
+    let mut article_failures = Vec::new();
+    for built in results {
+        for warning in &built.warnings {
+            eprintln!("{warning}");
+        }
+        if !built.failures.is_empty() {
+            failed.insert(built.source.clone());
+        }
+        article_failures.extend(built.failures);
+        new.outputs.extend(built.outputs);
+        report.pdfs.extend(built.typeset);
+        report.unchanged.extend(built.unchanged);
+        report.articles.extend(built.report);
+        if built.fingerprint.is_some() || built.intermediate.is_some() {
+            members.push((PathBuf::from(&built.source), built.fingerprint, built.intermediate));
+        }
+        new.articles.extend(built.entry);
+    }
+    report.failures.extend(super::print_failures(&article_failures));
+    // An article that failed before its intermediate form was made (unreadable, not
+    // UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it
+    // last built, in its place: a failed build must not take it out of them any more
+    // than it deletes its PDFs. Its manifest entry stays for the next build.
+    let made: HashSet<PathBuf> = members.iter().map(|(path, _, _)| path.clone()).collect();
+    for source in failed.iter() {
+        let path = PathBuf::from(source);
+        if !present.contains(source) || made.contains(&path) {
+            continue;
+        }
+        if let Some(entry) = cx.old.articles.get(source)
+            && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
+            && cx.out.join(json).is_file()
+        {
+            members.push((path, Some(entry.fingerprint.clone()), Some(json.clone())));
+            new.articles.insert(source.clone(), entry.clone());
+        }
+    }
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    members
+}
+
+/// The file name of an output without extension, for progress lines.
+fn display_name(relative: &str) -> &str {
+    Path::new(relative).file_stem().and_then(|s| s.to_str()).unwrap_or(relative)
+}
+
+/// What decides whether the last build's outputs of `item` can be reused: its file's
+/// bytes, its unique id, its translations (a new translation changes its page) and
+/// every setting. An article without translations has the key it had before they were
+/// linked, so its outputs are reused from a manifest of then.
+fn reuse_key(item: &Planned, settings: u128) -> String {
+    let warning = item.link_warning.as_ref().map(|w| (w.line, &w.message));
+    if item.translations.is_empty() && warning.is_none() {
+        hex((&item.source_hash, &item.id, settings))
+    } else {
+        hex((&item.source_hash, &item.id, &item.translations, warning, settings))
+    }
+}
+
+/// The distinct pictures an article shows (`src`, relative to the content folder), in
+/// reading order.
+fn picture_sources(article: &crate::model::Article) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::new();
+    for (src, _) in crate::pictures::figures(&article.blocks) {
+        if !sources.iter().any(|s| s == src) {
+            sources.push(src.to_string());
+        }
+    }
+    sources
+}
+
+/// The hash of the pictures `sources` of the article file `source` as they are now
+/// (from the store: read once per build); `None` without pictures, and a hash that
+/// matches nothing when one cannot be read (the article is then built, and fails).
+fn pictures_hash(store: &PictureStore, source: &str, sources: &[String]) -> Option<String> {
+    if sources.is_empty() {
+        return None;
+    }
+    let root = store.root_for(Path::new(source));
+    let pictures: Option<Vec<_>> = sources.iter().map(|src| store.load(&root, src).ok()).collect();
+    Some(match pictures {
+        Some(pictures) => hex(crate::pictures::fingerprint(&pictures)),
+        None => "unreadable".to_string(),
+    })
+}
+
+/// What the last build made of an article, when its file, id, pictures and every
+/// setting are unchanged and all its outputs are still there: nothing to read or
+/// typeset.
+fn reuse(cx: &Context, source: &str, key: &str) -> Option<Built> {
+    let old = cx.old;
+    let entry = old.articles.get(source).filter(|entry| entry.key == key)?;
+    // An edited picture makes its handouts again although the article file is the same.
+    if entry.pictures_hash != pictures_hash(cx.pictures, source, &entry.pictures) {
+        return None;
+    }
+    let mut built = Built { source: source.to_string(), ..Built::default() };
+    for relative in &entry.outputs {
+        let output = old.outputs.get(relative)?;
+        if !old.is_current(cx.out, relative, &output.fingerprint) {
+            return None;
+        }
+        built.outputs.push((relative.clone(), output.clone()));
+    }
+    let handouts: HashSet<String> =
+        cx.outputs.iter().filter(|o| o.is_handout()).map(|o| o.path(&entry.report.id)).collect();
+    let intermediate: HashSet<String> =
+        cx.outputs.iter().filter(|o| o.is_intermediate()).map(|o| o.path(&entry.report.id)).collect();
+    for (relative, _) in &built.outputs {
+        if intermediate.contains(relative) {
+            built.intermediate = Some(relative.clone());
+        }
+        if handouts.contains(relative) {
+            cx.progress.skipped(display_name(relative));
+            built.unchanged.push(relative.clone());
+        }
+    }
+    built.report = Some(entry.report.clone());
+    built.fingerprint = Some(entry.fingerprint.clone());
+    built.entry = Some((source.to_string(), entry.clone()));
+    Some(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Prepared, Rendered};
+
+    /// A handout made of the article's title: what the build does with an output,
+    /// without typst.
+    struct Fake;
+
+    struct FakePrepared(Vec<u8>);
+
+    impl Prepared for FakePrepared {
+        fn fingerprint(&self) -> String {
+            hex(&self.0)
+        }
+        fn render(&self) -> crate::error::Result<Rendered> {
+            Ok(Rendered { bytes: self.0.clone(), pages: Some(1) })
+        }
+    }
+
+    impl ArticleOutput for Fake {
+        fn path(&self, id: &str) -> String {
+            format!("pdf/{id}.pdf")
+        }
+        fn is_handout(&self) -> bool {
+            true
+        }
+        fn settings(&self) -> u128 {
+            1
+        }
+        fn prepare<'a>(
+            &'a self,
+            article: &crate::model::Article,
+        ) -> crate::error::Result<Box<dyn Prepared + 'a>> {
+            Ok(Box::new(FakePrepared(format!("%PDF-{}", article.meta.title).into_bytes())))
+        }
+    }
+
+    /// A content folder of `articles` (file name, text) and an output folder beside it.
+    fn folder(articles: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("content")).expect("content");
+        for (name, text) in articles {
+            std::fs::write(dir.path().join("content").join(name), text).expect("write");
+        }
+        dir
+    }
+
+    /// One batch over `dir/content` with the fake output, from `old`: the build loop
+    /// without the collection outputs.
+    fn batch(dir: &Path, old: &Manifest) -> (Manifest, BuildReport) {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("content"))
+            .expect("content")
+            .map(|entry| entry.expect("entry").path())
+            .collect();
+        paths.sort();
+        let (planned, failures) = super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true);
+        let present = paths.iter().map(|p| p.display().to_string()).collect();
+        // As the build does: a file the first pass could not read has failed.
+        let mut failed: HashSet<String> =
+            failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()).collect();
+        let outputs: Vec<Box<dyn ArticleOutput>> = vec![Box::new(Fake)];
+        let (options, out) = (BuildOptions::default(), dir.join("out"));
+        let (pictures, labels) = (PictureStore::new(&dir.join("content")), LabelTable::builtin());
+        let (words, progress) = (WordLists::builtin(), Progress::new(0, true));
+        let cx = Context {
+            options: &options,
+            out: &out,
+            max_bytes: 1 << 20,
+            old,
+            outputs: &outputs,
+            pictures: &pictures,
+            labels: &labels,
+            words: &words,
+            settings: 7,
+            progress: &progress,
+            journal: None,
+            journal_warned: AtomicBool::new(false),
+            stopped: OnceLock::new(),
+        };
+        let results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
+        let (mut new, mut report) = (Manifest::default(), BuildReport::default());
+        report.failures = super::super::print_failures(&failures);
+        collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+        (new, report)
+    }
+
+    const FEET: (&str, &str) =
+        ("feet.txt", "Checking your feet\n\nLook at your feet every day after your bath.");
+    const WALK: (&str, &str) = ("walk.txt", "Walking every day\n\nA short walk after each meal helps you.");
+
+    #[test]
+    fn an_article_is_built_once_then_reused_until_its_output_changes() {
+        let dir = folder(&[FEET, WALK]);
+        let (first, report) = batch(dir.path(), &Manifest::default());
+        assert_eq!(report.pdfs, ["pdf/checking-your-feet.pdf", "pdf/walking-every-day.pdf"]);
+        assert_eq!(first.articles.len(), 2);
+        let pdf = dir.path().join("out/pdf/checking-your-feet.pdf");
+        assert_eq!(std::fs::read(&pdf).expect("written"), b"%PDF-Checking your feet");
+
+        let (second, report) = batch(dir.path(), &first);
+        assert!(report.pdfs.is_empty() && report.unchanged.len() == 2, "{:?}", report.pdfs);
+        assert_eq!(second.outputs.len(), 2);
+
+        // A file that no longer holds what the manifest recorded is made again.
+        std::fs::write(&pdf, b"%PDF-Checking your feeT").expect("write");
+        let (_, report) = batch(dir.path(), &second);
+        assert_eq!(report.pdfs, ["pdf/checking-your-feet.pdf"]);
+        assert_eq!(std::fs::read(&pdf).expect("written"), b"%PDF-Checking your feet");
+    }
+
+    #[test]
+    fn a_failed_article_keeps_its_place_in_the_collection_as_it_last_built() {
+        let dir = folder(&[FEET, WALK]);
+        let (mut first, _) = batch(dir.path(), &Manifest::default());
+        // What the last build made of walk.txt, with an intermediate output; then the
+        // file becomes unreadable.
+        let source = dir.path().join("content/walk.txt").display().to_string();
+        std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
+        std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
+        let entry = first.articles.get_mut(&source).expect("walk.txt built");
+        entry.outputs.push("json/walking-every-day.json".into());
+        std::fs::write(&source, b"\xff\xfe not text").expect("write");
+
+        let (new, report) = batch(dir.path(), &first);
+        assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+        let kept = new.articles.get(&source).expect("its entry stays for the next build");
+        assert_eq!(kept.fingerprint, first.articles[&source].fingerprint);
+        // Its handout is neither made nor removed: the stale step keeps it.
+        assert!(!new.outputs.contains_key("pdf/walking-every-day.pdf"));
+        assert!(dir.path().join("out/pdf/walking-every-day.pdf").is_file());
+    }
+}
