@@ -183,6 +183,11 @@ impl Labels {
     /// which every output sets apart with the clinic's phone number. The article's own
     /// language's phrases and English ones both count: pasted pages mix them.
     pub fn is_action_heading(&self, text: &str, english: &Labels) -> bool {
+        // A safety phrase of any language counts: ingest made the line a heading by it,
+        // whatever language the article was then found to be in.
+        if starts_with_safety_phrase(text) {
+            return true;
+        }
         let text = fold(text);
         [self, english]
             .into_iter()
@@ -317,5 +322,7 @@ mod tests {
         assert!(es.is_action_heading("¿Cuándo debo llamar al médico?", &en));
         assert!(es.is_action_heading("When should I call?", &en));
         assert!(!en.is_action_heading("What is cancer?", &en));
+        // A Spanish safety heading in an article read as English still gets its box.
+        assert!(en.is_action_heading("Cuando llamar al 911", &en));
     }
 }

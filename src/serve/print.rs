@@ -237,6 +237,38 @@ mod tests {
         assert_eq!(select(&article, &sections, None), article);
     }
 
+    /// The paste of issue 23: one line per paragraph, no blank lines, the safety heading
+    /// right after an unmarked list. It must be a section the desk always prints.
+    #[test]
+    fn a_pasted_when_to_call_after_a_list_is_a_section_the_desk_always_prints() {
+        let labels = LabelTable::load(None).unwrap();
+        for (name, text, heading) in [
+            (
+                "a.txt",
+                "Foot care\nCheck your feet every day after your bath, and look between your toes too.\nWatch for these signs:\nRedness\nSwelling\nA cut that does not heal\nNumbness\nWhen to call your doctor\nCall us the same day if you see any of these signs.",
+                "When to call your doctor",
+            ),
+            (
+                "b.txt",
+                "Cuidado de los pies\nRevise sus pies todos los días después del baño y mire entre los dedos.\nFíjese en estas señales:\nEnrojecimiento\nHinchazón\nUna herida que no sana\nCUANDO LLAMAR AL 911\nLlame si tiene dolor en el pecho o le falta el aire.",
+                "Cuando llamar al 911",
+            ),
+        ] {
+            let article = crate::ingest::ingest_bytes(std::path::Path::new(name), text.as_bytes()).unwrap();
+            let sections = sections(&article, &labels);
+            let safety: Vec<&str> = sections.iter().filter(|s| s.safety).map(|s| s.title.as_str()).collect();
+            assert_eq!(safety, [heading], "{name}");
+            // Asking for no section at all still prints it.
+            let none = select(&article, &sections, Some(&[]));
+            assert!(
+                none.blocks
+                    .iter()
+                    .any(|b| matches!(b, Block::Heading { content, .. } if plain_text(content) == heading)),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn a_language_picks_the_article_or_one_of_its_translations() {
         let ingest = |path: &str, text: &str| {
