@@ -221,6 +221,9 @@ pub fn classify(text: &str) -> Option<Furniture> {
         if is_pipe_menu(text) {
             return Some(Furniture::ShareButtons);
         }
+        if is_comment_count(&key) {
+            return Some(Furniture::Comments);
+        }
     }
     if words <= tables.limits.contains_max_words {
         if let Some(found) = tables.contains.find(&key) {
@@ -376,6 +379,34 @@ fn is_breadcrumb(text: &str) -> bool {
     })
 }
 
+/// "Comments (5 of 12)", "12 Comments", "Comentarios (3)", "Leave a reply": the head of a
+/// comment section, whatever its count.
+fn is_comment_count(key: &str) -> bool {
+    const COMMENT_WORDS: &[&str] = &[
+        "comment",
+        "comments",
+        "response",
+        "responses",
+        "reply",
+        "replies",
+        "comentario",
+        "comentarios",
+        "commentaire",
+        "commentaires",
+        "comentário",
+        "comentários",
+        "kommentare",
+    ];
+    const FILLER: &[&str] =
+        &["of", "de", "a", "all", "view", "show", "read", "leave", "add", "your", "los", "les", "todos"];
+    let words: Vec<&str> = key
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    words.iter().any(|w| COMMENT_WORDS.contains(w))
+        && words.iter().all(|w| COMMENT_WORDS.contains(w) || FILLER.contains(w))
+}
+
 /// `Print | Email | Share`, `Facebook · X · Email`: three or more short parts.
 fn is_pipe_menu(text: &str) -> bool {
     ['|', '·', '•'].iter().filter(|&&sep| text.contains(sep)).any(|&sep| {
@@ -496,6 +527,9 @@ mod tests {
             ("5 min read", Furniture::Byline),
             ("Jamie Lee is a registered nurse who writes about heart health.", Furniture::AuthorBio),
             ("Artículos relacionados", Furniture::RelatedLinks),
+            ("Comments (5 of 12)", Furniture::Comments),
+            ("12 Comments", Furniture::Comments),
+            ("Comentarios (3)", Furniture::Comments),
         ] {
             assert_eq!(classify(text), Some(kind), "{text}");
         }
@@ -506,6 +540,7 @@ mod tests {
             "Symptoms include:",
             "When to call your doctor",
             "Home care after surgery",
+            "Add your comments to the chart below.",
         ] {
             assert_eq!(classify(text), None, "{text}");
         }
