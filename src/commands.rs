@@ -177,6 +177,11 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
     };
     let started = std::time::Instant::now();
     let report = build::build(&config, &options)?;
+    if args.quiet && !report.failures.is_empty() {
+        // A quiet run that failed: one summary line, then each problem once.
+        eprintln!("{}", build::summary_line(&report, &config, started.elapsed()));
+        return finish(&report.failures);
+    }
     if !args.quiet {
         if !report.articles.is_empty() {
             let hint = if args.verbose {

@@ -767,3 +767,21 @@ fn the_build_epub_is_the_epub_command_epub() {
     let built = std::fs::read(&epub).unwrap();
     assert!(epub_command(&epub) == built, "an EPUB of reused articles differs from `handouts epub`'s");
 }
+
+/// A quiet run (cron, CI) prints nothing when all is well, and on failure one summary
+/// line and each problem once (issue 28).
+#[test]
+fn a_quiet_build_prints_each_problem_once_and_one_summary_line() {
+    let out = tempfile::tempdir().unwrap();
+    let output = handouts()
+        .args(["build", "--quiet", "--content", "tests/fixtures/broken", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let problem = "tests/fixtures/broken/bad-encoding.txt:3: invalid UTF-8 at byte offset 34";
+    assert_eq!(err.matches(problem).count(), 1, "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("Typeset ")).count(), 1, "{err}");
+    assert!(output.stdout.is_empty());
+}

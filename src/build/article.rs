@@ -274,7 +274,7 @@ pub fn collect(
         }
         new.articles.extend(built.entry);
     }
-    report.failures.extend(super::print_failures(&article_failures));
+    report.failures.extend(super::print_failures(&article_failures, cx.options.quiet));
     // An article that failed before its intermediate form was made (unreadable, not
     // UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it
     // last built, in its place: a failed build must not take it out of them any more
@@ -461,7 +461,7 @@ mod tests {
         };
         let results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
         let (mut new, mut report) = (Manifest::default(), BuildReport::default());
-        report.failures = super::super::print_failures(&failures);
+        report.failures = super::super::print_failures(&failures, false);
         collect(&cx, results, &present, &mut failed, &mut new, &mut report);
         (new, report)
     }

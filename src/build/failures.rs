@@ -5,11 +5,14 @@ use std::collections::HashSet;
 
 use crate::error::{Error, Failure};
 
-/// Prints each failure as `error: …` and returns them for the summary.
-pub(crate) fn print_failures(failures: &[Error]) -> Vec<Failure> {
+/// Prints each failure as `error: …` (unless `quiet`: a quiet run lists them once, at
+/// its end) and returns them for the summary.
+pub(crate) fn print_failures(failures: &[Error], quiet: bool) -> Vec<Failure> {
     let failures: Vec<Failure> = failures.iter().map(Failure::from).collect();
-    for line in failure_lines(&failures) {
-        eprintln!("error: {line}");
+    if !quiet {
+        for line in failure_lines(&failures) {
+            eprintln!("error: {line}");
+        }
     }
     failures
 }

@@ -189,7 +189,7 @@ fn build_in_pool(
         }
         planned.retain(|p| options.only.contains(&p.id));
     }
-    let mut report = BuildReport { failures: print_failures(&failures), ..Default::default() };
+    let mut report = BuildReport { failures: print_failures(&failures, options.quiet), ..Default::default() };
     let mut failed: HashSet<String> =
         failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()).collect();
 

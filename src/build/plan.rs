@@ -23,7 +23,7 @@ impl Batch {
     /// Prints each file that could not be read as `error: …` and returns them for the
     /// end-of-run summary.
     pub fn report_failures(&self) -> Vec<crate::error::Failure> {
-        super::print_failures(&self.failures)
+        super::print_failures(&self.failures, false)
     }
 }
 
