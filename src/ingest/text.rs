@@ -537,8 +537,13 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
     // paragraphs to join. Without this check, lower-case list items would be glued
     // together as one "wrapped" paragraph.
     let hard_wrapped = body.split('\n').all(|line| line.chars().count() <= HARD_WRAP_MAX_CHARS);
+    let block_widths = wrapped_blocks(body);
     let mut lines: Vec<Line> = Vec::new();
     let mut blank_before = true;
+    // The width of the wrapped block the previous line is in, if it is in one, and that
+    // line's length as written.
+    let mut previous_wrapped: Option<usize> = None;
+    let mut previous_chars = 0;
     for (offset, raw) in body.split('\n').enumerate() {
         let text = tidy_whitespace(raw);
         if text.is_empty() {
@@ -546,19 +551,30 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
             if let Some(last) = lines.last_mut() {
                 last.blank_after = true;
             }
+            previous_wrapped = None;
             continue;
         }
+        let wrapped_here = block_widths.get(offset).copied().flatten();
+        let chars_here = raw.trim().chars().count();
         if let Some(last) = lines.last_mut()
-            && hard_wrapped
             && !blank_before
-            && continues_wrapped_line(&last.text, &text)
+            && ((hard_wrapped && continues_wrapped_line(&last.text, &text))
+                || previous_wrapped.is_some_and(|width| {
+                    !ends_a_sentence(&last.text)
+                        && list_marker(&text).is_none()
+                        && !next_word_fits(previous_chars, &text, width)
+                }))
         {
+            previous_wrapped = wrapped_here;
+            previous_chars = chars_here;
             last.text.push(' ');
             last.text.push_str(&text);
             continue;
         }
         lines.push(Line { number: first_line + offset, text, blank_before, blank_after: false });
         blank_before = false;
+        previous_wrapped = wrapped_here;
+        previous_chars = chars_here;
     }
     if let Some(last) = lines.last_mut() {
         last.blank_after = true;
@@ -579,6 +595,52 @@ fn tidy_whitespace(raw: &str) -> String {
         out.push_str(word);
     }
     out.trim().to_string()
+}
+
+/// A wrapped line is at least this long: a wrap width is 60 to 80 characters.
+const WRAPPED_LINE_MIN_CHARS: usize = 55;
+/// Lines of a wrapped block in a row, at least: a heading and one line of body are not.
+const WRAPPED_BLOCK_MIN_LINES: usize = 3;
+
+/// For each source line, whether it belongs to a block of text hard-wrapped at a fixed
+/// width (a press release or an email inside a whole pasted page): three or more lines
+/// in a row, each 55 to 100 characters long. In such a block a line that stops
+/// mid-sentence goes on on the next line, whatever its first letter ("…at the
+/// Consumer Electronic Show (CES) in" / "Las Vegas, Microsoft…"). Elsewhere on a pasted
+/// page, where paragraphs are single long lines, a short line is a heading or an item.
+///
+/// Each line of a block gets the block's width (its longest line): a line was wrapped
+/// only where the next line's first word would not have fitted on it, which tells a
+/// wrapped sentence from a list of long items, each on its own line.
+fn wrapped_blocks(body: &str) -> Vec<Option<usize>> {
+    let lengths: Vec<usize> = body.split('\n').map(|raw| raw.trim().chars().count()).collect();
+    let long = |index: usize| {
+        lengths.get(index).is_some_and(|len| (WRAPPED_LINE_MIN_CHARS..=HARD_WRAP_MAX_CHARS).contains(len))
+    };
+    let mut widths = vec![None; lengths.len()];
+    let mut start = 0;
+    for index in 0..=lengths.len() {
+        if long(index) {
+            continue;
+        }
+        if index - start >= WRAPPED_BLOCK_MIN_LINES {
+            let width = lengths[start..index].iter().copied().max();
+            widths[start..index].iter_mut().for_each(|w| *w = width);
+        }
+        start = index + 1;
+    }
+    widths
+}
+
+/// Whether `next`'s first word would have fitted within `width` after a line of
+/// `previous_chars` characters.
+fn next_word_fits(previous_chars: usize, next: &str, width: usize) -> bool {
+    let first_word = next.split_whitespace().next().map_or(0, |w| w.chars().count());
+    previous_chars + 1 + first_word <= width
+}
+
+fn ends_a_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '?', ':', ';', '"', '”', ')', '。', '！', '？'])
 }
 
 fn continues_wrapped_line(previous: &str, next: &str) -> bool {
@@ -1067,6 +1129,25 @@ Privacy Policy";
         // Text around the syntax: an ordinary paragraph.
         let body = parse("Title\n\nSee ![a](x.png) here, it is a sentence of some length.\n", 1);
         assert!(matches!(body.blocks[0], Block::Paragraph { .. }), "{:?}", body.blocks);
+    }
+
+    /// A press release wrapped at 80 columns inside a whole pasted page (its menus are
+    /// longer lines): the wrapped lines join however the next one starts.
+    #[test]
+    fn a_wrapped_block_inside_a_page_is_joined_into_paragraphs() {
+        let menu = "Home / News / Health / Events / About us / Contact us / Careers / Donate / Volunteer / Newsletter";
+        let text = format!(
+            "{menu}\nClinic opens a new foot care service\n    RIVERTON, Jan. 6 - Today at the Riverton health fair the\nclinic said that its new foot care service opens in March for all\nadults with diabetes. Nurses will check feet, trim nails and teach\nRiverton families how to look after their feet at home.\n    \"We want every patient to keep walking,\" said the head nurse.\nShort line"
+        );
+        let body = parse(&text, 1);
+        let joined = "RIVERTON, Jan. 6 - Today at the Riverton health fair the clinic said that its new foot care service opens in March for all adults with diabetes. Nurses will check feet, trim nails and teach Riverton families how to look after their feet at home.";
+        assert!(texts(&body.blocks).contains(&format!("P: {joined}")), "{:#?}", texts(&body.blocks));
+        // A heading above one line of body is no wrapped block.
+        let body = parse(
+            "Title\n\nHow to look after the wound at home in the first week\nKeep it dry and clean, and change the dressing every day as the nurse showed you.",
+            1,
+        );
+        assert_eq!(texts(&body.blocks)[0], "H: How to look after the wound at home in the first week");
     }
 
     #[test]
