@@ -555,7 +555,8 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
             continue;
         }
         let wrapped_here = block_widths.get(offset).copied().flatten();
-        let chars_here = raw.trim().chars().count();
+        // Measured with the indentation: a paragraph's first line is often indented.
+        let chars_here = raw.trim_end().chars().count();
         if let Some(last) = lines.last_mut()
             && !blank_before
             && ((hard_wrapped && continues_wrapped_line(&last.text, &text))
@@ -613,7 +614,7 @@ const WRAPPED_BLOCK_MIN_LINES: usize = 3;
 /// only where the next line's first word would not have fitted on it, which tells a
 /// wrapped sentence from a list of long items, each on its own line.
 fn wrapped_blocks(body: &str) -> Vec<Option<usize>> {
-    let lengths: Vec<usize> = body.split('\n').map(|raw| raw.trim().chars().count()).collect();
+    let lengths: Vec<usize> = body.split('\n').map(|raw| raw.trim_end().chars().count()).collect();
     let long = |index: usize| {
         lengths.get(index).is_some_and(|len| (WRAPPED_LINE_MIN_CHARS..=HARD_WRAP_MAX_CHARS).contains(len))
     };
@@ -636,8 +637,14 @@ fn wrapped_blocks(body: &str) -> Vec<Option<usize>> {
 /// `previous_chars` characters.
 fn next_word_fits(previous_chars: usize, next: &str, width: usize) -> bool {
     let first_word = next.split_whitespace().next().map_or(0, |w| w.chars().count());
-    previous_chars + 1 + first_word <= width
+    // Some slack: wrappers break a little short of the width, and the longest line is
+    // only an estimate of it. A first letter says nothing: French and Spanish list items
+    // start in lower case.
+    previous_chars + 1 + first_word + WRAP_SLACK_CHARS <= width
 }
+
+/// How far short of the block's width a wrapper may break a line.
+const WRAP_SLACK_CHARS: usize = 10;
 
 fn ends_a_sentence(text: &str) -> bool {
     text.ends_with(['.', '!', '?', ':', ';', '"', '”', ')', '。', '！', '？'])
