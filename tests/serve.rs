@@ -285,6 +285,10 @@ fn listen_needs_the_printed_token() {
     let token = desk.url.split("?token=").nth(1).expect("the address has the token").to_string();
     assert_eq!(token.len(), 64);
     assert_eq!(get(&desk, "/").status, 401);
+    // The health check needs no token, and tells nothing but that the desk answers.
+    let health = get(&desk, "/healthz");
+    assert_eq!((health.status, health.text().trim()), (200, "ok"));
+    assert_eq!(get(&desk, "/healthz/../").status, 401);
     assert_eq!(get(&desk, "/?token=wrong").status, 401);
     assert_eq!(request(&desk.addr, "GET", "/", &["Cookie: handouts_token=wrong"], b"").status, 401);
     assert_eq!(request(&desk.addr, "POST", &format!("/print/{PAGE}"), &[], b"patient=A").status, 401);
