@@ -175,22 +175,8 @@ fn build_of_content_writes_everything_and_is_reproducible() {
 fn content_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("content")).unwrap();
-    copy_tree(&common::root().join("content"), &dir.path().join("content"));
+    common::copy_tree(&common::root().join("content"), &dir.path().join("content"));
     dir
-}
-
-/// Copies a folder with its subfolders (the shipped content has `pictures/`).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn build_in(dir: &Path, extra: &[&str]) -> (serde_json::Value, String) {

@@ -35,14 +35,6 @@ fn run_to_end(dir: &Path) -> Output {
     output
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for (relative, bytes) in common::files(from) {
-        let target = to.join(relative);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::write(target, bytes).expect("write");
-    }
-}
-
 #[test]
 fn killed_builds_keep_finished_handouts_and_end_byte_identical_to_an_uninterrupted_build() {
     let started = Instant::now();
@@ -83,7 +75,7 @@ fn killed_builds_keep_finished_handouts_and_end_byte_identical_to_an_uninterrupt
         }
         // What the next build does from here, on a copy: exactly the unfinished ones.
         let probe = tempfile::tempdir().expect("temp dir");
-        copy_tree(work.path(), probe.path());
+        common::copy_tree(work.path(), probe.path());
         run_to_end(probe.path());
         let report: serde_json::Value =
             serde_json::from_slice(&std::fs::read(probe.path().join("out/report.json")).expect("report"))

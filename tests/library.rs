@@ -19,26 +19,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Copies a folder with its subfolders.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// A folder with `content/` holding the shipped articles, or only those whose file
 /// name starts with one of `only` (pictures are always copied).
 fn project(only: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
-    copy_tree(&common::root().join("content"), &content);
+    common::copy_tree(&common::root().join("content"), &content);
     if !only.is_empty() {
         for entry in std::fs::read_dir(&content).unwrap() {
             let path = entry.unwrap().path();

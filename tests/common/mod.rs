@@ -273,3 +273,17 @@ pub fn assert_whole_pdfs(out: &Path, when: &str) {
 pub fn temp_files(out: &Path) -> Vec<String> {
     files(out).into_keys().filter(|path| path.ends_with(".tmp")).collect()
 }
+
+/// Copies a folder with its subfolders (the shipped content has `pictures/`).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
