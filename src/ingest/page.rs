@@ -142,7 +142,12 @@ pub(crate) fn find_article(lines: &[Line]) -> Found {
     // Untagged lines outside the body are only left out on a side of it where the page
     // shows furniture: an article pasted on its own keeps its opening and closing lines.
     let menus = menu_runs(lines);
-    let shows_page = |i: usize| tags[i].is_some_and(|tag| tag != Furniture::Separator) || menus[i];
+    // A run of short lines is a site's menu only on a page that shows some other
+    // furniture: in a file staff wrote, it is a list without a colon ("Medicines to
+    // avoid" / "Aspirin" / "Ibuprofen"), and it stays.
+    let tagged = |i: usize| tags[i].is_some_and(|tag| tag != Furniture::Separator);
+    let any_tagged = (0..lines.len()).any(tagged);
+    let shows_page = |i: usize| tagged(i) || (menus[i] && any_tagged);
     let tagged_before = (0..start).rev().find(|&i| shows_page(i));
     let tagged_after = (end + 1..lines.len()).any(shows_page);
     if tagged_after {

@@ -187,6 +187,24 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
             }
             continue;
         }
+        let items = heading_over_short_items(lines, index);
+        if items >= SHORT_LIST_MIN_ITEMS && !safety {
+            // "Medicines to avoid" over "Aspirin" / "Ibuprofen" / "Naproxen": a heading
+            // and its list, written without a colon.
+            blocks.push(heading(&line.text, line.number));
+            let slice = &lines[index + 1..index + 1 + items];
+            blocks.push(Block::List {
+                ordered: false,
+                start: None,
+                items: slice
+                    .iter()
+                    .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
+                    .collect(),
+                line: slice[0].number,
+            });
+            index += 1 + items;
+            continue;
+        }
         if safety || is_heading(lines, index) {
             blocks.push(heading(&line.text, line.number));
         } else {
@@ -368,6 +386,37 @@ fn is_numbered_section_heading(lines: &[Line], index: usize, marker: &ListMarker
         && !next_is_item
         && !previous_is_item
         && (word_count(&next.text) > HEADING_MAX_WORDS || is_lead_in(&next.text))
+}
+
+/// Items of a list under a heading without a colon, at least.
+const SHORT_LIST_MIN_ITEMS: usize = 3;
+/// Words of such an item, at most: a name, a short phrase.
+const SHORT_ITEM_MAX_WORDS: usize = 5;
+
+/// How many short lines (one to five words, no sentence punctuation, no marker) follow a
+/// heading-shaped line at `index` without a blank line between them, when they are all
+/// the rest of its section: the list under a heading that has no colon. 0 otherwise.
+fn heading_over_short_items(lines: &[Line], index: usize) -> usize {
+    if !looks_like_heading(&lines[index].text) {
+        return 0;
+    }
+    let short = |l: &Line| {
+        (1..=SHORT_ITEM_MAX_WORDS).contains(&word_count(&l.text))
+            && !l.text.ends_with(['.', ':', '!', '?', ';', '。', '：'])
+            && list_marker(&l.text).is_none()
+    };
+    let mut count = 0;
+    for (offset, next) in lines[index + 1..].iter().enumerate() {
+        if (offset > 0 && next.blank_before) || !short(next) {
+            break;
+        }
+        count += 1;
+    }
+    // The run ends the section: at the end of the text, before a blank line, or before
+    // a line of body text. A run followed by more short lines is something else.
+    let after = lines.get(index + 1 + count);
+    let closes = after.is_none_or(|a| a.blank_before || is_body_text(&a.text));
+    if closes { count } else { 0 }
 }
 
 /// A short line that says when to get help ("When to call your doctor", "CALL 911 IF:",
@@ -966,6 +1015,17 @@ Privacy Policy";
         for kept in ["Morning: 128/82", "Evening: 131/85", "Thank you for taking part."] {
             assert!(printed.contains(kept), "{kept} missing from {printed}");
         }
+    }
+
+    /// A list without a colon at the end of a file staff wrote: three short lines read
+    /// like a site's menu, and must not be left out as one.
+    #[test]
+    fn a_plain_article_ending_in_a_short_list_keeps_it() {
+        let text = "Taking care of your back\n\nRest for a day or two, then start walking a little more each day. Gentle movement helps your back heal.\n\nUse a heating pad for 20 minutes at a time, a few times a day, to ease sore muscles.\n\nMedicines to avoid\nAspirin\nIbuprofen\nNaproxen\n";
+        let body = parse(text, 1);
+        assert!(body.removed.is_empty(), "{:?}", body.removed);
+        let blocks = texts(&body.blocks);
+        assert_eq!(blocks[blocks.len() - 2..], ["H: Medicines to avoid", "L: 3 items"], "{blocks:?}");
     }
 
     #[test]
