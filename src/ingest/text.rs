@@ -151,6 +151,21 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
                 index += 1;
                 continue;
             }
+            // "- Uso seguro dos medicamentos:" over items of its own: the label heads the
+            // list rather than being its first item.
+            let (_, used) = collect_list(&lines[index..], marker.kind);
+            if marker.kind == MarkerKind::Bullet
+                && used >= 3
+                && is_lead_in(marker.rest)
+                && word_count(marker.rest) <= LEAD_IN_MAX_WORDS
+                && !lines[index + 1..index + used].iter().any(|l| l.text.ends_with([':', '：']))
+            {
+                blocks.push(Block::Paragraph { content: paragraph_inlines(marker.rest), line: line.number });
+                let (list, used) = collect_list(&lines[index + 1..], marker.kind);
+                blocks.push(list);
+                index += 1 + used;
+                continue;
+            }
             let (list, used) = collect_list(&lines[index..], marker.kind);
             blocks.push(list);
             index += used;
@@ -1048,6 +1063,16 @@ Privacy Policy";
         assert!(body.removed.is_empty(), "{:?}", body.removed);
         let blocks = texts(&body.blocks);
         assert_eq!(blocks[blocks.len() - 2..], ["H: Medicines to avoid", "L: 3 items"], "{blocks:?}");
+    }
+
+    #[test]
+    fn a_bulleted_label_over_its_items_leads_the_list_in() {
+        let text = "Title\n\nAfter a stay in hospital, take your medicines the way the team showed you before you went home.\n- Using your medicines safely:\n- Take them with water;\n- Keep them away from heat;\n- Never take a double dose.";
+        let blocks = texts(&parse(text, 1).blocks);
+        assert_eq!(blocks[1..], ["P: Using your medicines safely:", "L: 3 items"], "{blocks:?}");
+        // Items that are all labels stay one list.
+        let text = "Title\n\nWhat to bring on the day of your visit to the clinic, in one bag.\n- Papers:\n- Medicines:\n- Glasses:";
+        assert_eq!(texts(&parse(text, 1).blocks)[1..], ["L: 3 items"]);
     }
 
     #[test]
