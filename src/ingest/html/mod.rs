@@ -230,7 +230,7 @@ fn without_site_name(title: &str, site: Option<&str>) -> String {
 /// The parts of a `<title>` between separators.
 fn title_parts(title: &str) -> Vec<String> {
     let mut parts = vec![title.to_string()];
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " : ", " · "] {
         parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
     parts
@@ -271,8 +271,16 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         }
         None => true,
     };
-    let first_h1 =
-        analysis.roots.iter().find_map(|&root| d.descendants(root).find(|&id| h1(id))).or_else(|| {
+    // Of several `<h1>` in the article (a section's name above the story's headline),
+    // the one the `<title>` agrees with.
+    let article_h1s: Vec<usize> =
+        analysis.roots.iter().flat_map(|&root| d.descendants(root).filter(|&id| h1(id))).collect();
+    let first_h1 = article_h1s
+        .iter()
+        .copied()
+        .find(|&id| meta.title.is_some() && agrees(id))
+        .or_else(|| article_h1s.first().copied())
+        .or_else(|| {
             d.descendants(dom::Dom::ROOT)
                 .find(|&id| h1(id) && analysis.furniture[id].is_none())
                 .filter(|&id| agrees(id))

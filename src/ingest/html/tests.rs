@@ -258,3 +258,13 @@ fn a_page_whose_title_is_never_closed_still_has_its_body() {
         .collect();
     assert!(text.iter().any(|t| t.starts_with("Relief crews reached")), "{text:?} {:?}", article.warnings);
 }
+
+#[test]
+fn of_two_h1_in_the_article_the_title_is_the_one_the_title_tag_names() {
+    let html = format!(
+        "<html><head><title>Valley Herald : Flood relief reaches the valley</title></head><body>\
+         <div><h1>Nation</h1><div><h1>Flood relief reaches the valley</h1><p>{PROSE}</p><p>{PROSE}</p></div></div>\
+         </body></html>"
+    );
+    assert_eq!(page(&html).meta.title, "Flood relief reaches the valley");
+}
