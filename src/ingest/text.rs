@@ -184,18 +184,7 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
                 blocks.push(Block::Paragraph { content: paragraph_inlines(&line.text), line: line.number });
             }
             if items >= 2 {
-                let slice = &lines[index + 1..index + 1 + items];
-                blocks.push(Block::List {
-                    ordered: false,
-                    start: None,
-                    items: slice
-                        .iter()
-                        .map(|l| {
-                            vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }]
-                        })
-                        .collect(),
-                    line: slice[0].number,
-                });
+                blocks.push(unmarked_list(&lines[index + 1..index + 1 + items]));
                 index += 1 + items;
             } else {
                 index += 1;
@@ -207,16 +196,7 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
             // "Medicines to avoid" over "Aspirin" / "Ibuprofen" / "Naproxen": a heading
             // and its list, written without a colon.
             blocks.push(heading(&line.text, line.number));
-            let slice = &lines[index + 1..index + 1 + items];
-            blocks.push(Block::List {
-                ordered: false,
-                start: None,
-                items: slice
-                    .iter()
-                    .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
-                    .collect(),
-                line: slice[0].number,
-            });
+            blocks.push(unmarked_list(&lines[index + 1..index + 1 + items]));
             index += 1 + items;
             continue;
         }
@@ -228,6 +208,20 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
         index += 1;
     }
     blocks
+}
+
+/// Lines without markers as one bulleted list, an item each. `lines` is never empty:
+/// callers pass at least two.
+fn unmarked_list(lines: &[Line]) -> Block {
+    Block::List {
+        ordered: false,
+        start: None,
+        items: lines
+            .iter()
+            .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
+            .collect(),
+        line: lines.first().map_or(0, |l| l.number),
+    }
 }
 
 /// A line [`crate::pictures::parse_line`] may read as a picture (the cheap test).
