@@ -3,6 +3,7 @@
 //! Each file is handled on its own and fails on its own: a bad article is an
 //! [`Error::Input`] naming the file (and line), and the rest of the batch goes on.
 
+pub mod docx;
 mod front_matter;
 pub mod furniture;
 pub mod html;
@@ -21,7 +22,13 @@ use crate::model::{Article, Block, Inline, Meta, Removed, SCHEMA_VERSION, Transl
 pub use front_matter::{FrontMatter, line_of_key};
 
 /// File extensions read as articles.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "json", "html", "htm"];
+const ARTICLE_EXTENSIONS: &[&str] =
+    &["txt", "md", "markdown", "json", "html", "htm", "docx", "doc", "odt", "rtf"];
+
+/// Largest Word document read: its pictures are inside it, and a handout with a few
+/// photos straight off a phone is tens of MiB. Its text is still limited when unpacked
+/// (see [`docx::package`]).
+pub const MAX_WORD_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What the format-specific parsers return: the body, plus a title if the body has one.
 #[derive(Debug, Default)]
@@ -133,6 +140,13 @@ pub fn is_article_path(path: &Path) -> bool {
         .is_some_and(|ext| ARTICLE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
+/// Whether `path` is read by the Word reader (by extension).
+fn is_word_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| docx::EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
 /// Reads and ingests one article file, refusing files over [`DEFAULT_MAX_FILE_BYTES`].
 pub fn ingest_file(path: &Path) -> Result<Article> {
     ingest_file_limited(path, DEFAULT_MAX_FILE_BYTES)
@@ -149,6 +163,7 @@ pub fn ingest_file_limited(path: &Path, max_bytes: u64) -> Result<Article> {
 pub fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     use std::io::Read;
 
+    let max_bytes = if is_word_path(path) { max_bytes.max(MAX_WORD_FILE_BYTES) } else { max_bytes };
     let file = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
     let metadata = file.metadata().map_err(|e| Error::read(path, e))?;
     if !metadata.is_file() {
@@ -201,6 +216,9 @@ fn read_article(path: &Path, bytes: &[u8]) -> Result<Article> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext == "html" || ext == "htm" {
         return html::ingest(path, bytes, &html::Options::default());
+    }
+    if is_word_path(path) {
+        return docx::ingest(path, bytes);
     }
     let text = decode(path, bytes)?;
     if ext == "json" {

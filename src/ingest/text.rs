@@ -434,7 +434,7 @@ fn heading_over_short_items(lines: &[Line], index: usize) -> usize {
 /// with its call box and the desk cannot leave it out. A sentence ("Call 911 if it
 /// spreads.") stays a sentence; a marked item ("- Call 911") stays an item: its author
 /// marked it so.
-fn is_safety_heading(text: &str) -> bool {
+pub(crate) fn is_safety_heading(text: &str) -> bool {
     word_count(text) <= HEADING_MAX_WORDS
         && !text.ends_with(['.', '!', ';', ',', '…', '。', '！'])
         && list_marker(text).is_none()
