@@ -95,7 +95,12 @@ pub enum Error {
     /// the file is missing, too big, or not the PNG, JPEG or SVG it claims to be.
     /// `path` is the article, `line` the line of the picture in it.
     #[error("{}: picture \"{src}\": {problem}", at(path, line))]
-    Picture { path: PathBuf, line: Option<usize>, src: String, problem: crate::pictures::PictureProblem },
+    Picture {
+        path: PathBuf,
+        line: Option<usize>,
+        src: String,
+        problem: crate::pictures::problem::PictureProblem,
+    },
 
     /// The template failed to compile; `message` holds typst's diagnostics, each as
     /// `file:line:column: error: text`. `article` is the handout it failed on, when the

@@ -1,0 +1,260 @@
+//! Pictures in articles: the one syntax both article formats share, where a picture
+//! file may live, and reading each file once per build.
+//!
+//! The API other stages use:
+//!
+//! - **Ingest** (a parser for a new input format): [`parse_line`] reads the syntax
+//!   `![alt](path "caption")` on a line of its own (the plain-text rule), and
+//!   [`figure`] turns what an article wrote into a [`Block::Figure`], warning at the
+//!   line about a missing description or a web address. The Markdown parser gets the
+//!   same three parts from pulldown-cmark and calls [`figure`] too.
+//! - **The build** (and `check`, `inspect`): one [`PictureStore`] per run, made with the
+//!   content folder. [`PictureStore::resolve`] checks every figure of a freshly ingested
+//!   article (inside the content folder, there, a PNG, JPEG or SVG file that really is
+//!   one, under [`MAX_PICTURE_BYTES`]), rewrites its `src` to the path relative to the
+//!   content folder with `/` separators, and reads its bytes. A problem is an
+//!   [`Error::Picture`] naming the article's file and line: that article fails, the
+//!   rest of the batch goes on.
+//! - **Outputs** (PDF, EPUB, an HTML site): [`PictureStore::pictures`] gives an
+//!   article's pictures (each once, in reading order) with their bytes and format, from
+//!   the store's cache: every file is read once per build whatever the number of
+//!   outputs and handouts that show it. [`fingerprint`] is the hash an output puts in
+//!   its own fingerprint, so editing a picture remakes what shows it.
+//!
+//! Nothing is ever fetched from the network: a picture given as a web address stays
+//! its alt text, with a warning.
+//!
+//! The parts, each with its rules and their tests: `problem.rs` (why a picture cannot
+//! be used; it imports nothing from the crate, so [`crate::error`] can hold it without
+//! the two modules importing each other), `format.rs` (PNG, JPEG, SVG by extension and
+//! by bytes), `syntax.rs` (the syntax and the figure it makes), `paths.rs` (where a
+//! picture may be) and here the store, which puts them together.
+
+mod format;
+mod paths;
+pub mod problem;
+mod syntax;
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use typst::foundations::Bytes;
+
+use crate::error::{Error, Result};
+use crate::model::{Article, Block};
+
+pub use format::{PICTURE_EXTENSIONS, is_picture_path};
+use paths::{article_folder, relative_src};
+pub use problem::{Format, PictureProblem};
+pub use syntax::{NO_ALT_WARNING, PictureSyntax, WEB_ADDRESS_WARNING, figure, parse_line};
+
+/// Largest picture file read: a photo straight off a phone is a few MB; anything near
+/// this is a mistake that would make every handout showing it huge.
+pub const MAX_PICTURE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A picture file, read and checked.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// The path relative to the root it was resolved against (the content folder), with
+    /// `/` separators: what [`Block::Figure`]'s `src` holds after [`PictureStore::resolve`].
+    pub src: String,
+    pub format: Format,
+    /// The file's bytes. typst's `Bytes` caches its hash, so handing the same `Bytes`
+    /// to every compile lets typst decode the picture once per build.
+    pub bytes: Bytes,
+}
+
+/// Every figure in `blocks` (in lists and quotes too), in reading order, as `(src, line)`.
+pub fn figures(blocks: &[Block]) -> Vec<(&str, usize)> {
+    fn walk<'a>(blocks: &'a [Block], out: &mut Vec<(&'a str, usize)>) {
+        for block in blocks {
+            match block {
+                Block::Figure { src, line, .. } => out.push((src, *line)),
+                Block::List { items, .. } => items.iter().for_each(|item| walk(item, out)),
+                Block::Quote { blocks, .. } => walk(blocks, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(blocks, &mut out);
+    out
+}
+
+fn figures_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut String, usize) -> Result<()>) -> Result<()> {
+    for block in blocks {
+        match block {
+            Block::Figure { src, line, .. } => f(src, *line)?,
+            Block::List { items, .. } => {
+                for item in items {
+                    figures_mut(item, f)?;
+                }
+            }
+            Block::Quote { blocks, .. } => figures_mut(blocks, f)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A hash of pictures' paths and bytes, for an output's fingerprint: equal means the
+/// same pictures.
+pub fn fingerprint(pictures: &[Picture]) -> u128 {
+    let parts: Vec<(&str, &Bytes)> = pictures.iter().map(|p| (p.src.as_str(), &p.bytes)).collect();
+    typst::utils::hash128(&parts)
+}
+
+/// The picture files of one build: each checked and read once, whatever the number of
+/// articles, handouts and outputs that show it. Shared by reference (it is `Sync`).
+pub struct PictureStore {
+    /// The content folder as given.
+    content_dir: PathBuf,
+    /// The content folder, canonical; `None` when it does not exist.
+    content_root: Option<PathBuf>,
+    /// Absolute path (canonical root + src) → the picture or why it cannot be used.
+    files: Mutex<HashMap<PathBuf, std::result::Result<Picture, PictureProblem>>>,
+    /// Files read from disk so far, for tests and benchmarks.
+    reads: AtomicUsize,
+}
+
+impl std::fmt::Debug for PictureStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PictureStore").field("content_dir", &self.content_dir).finish_non_exhaustive()
+    }
+}
+
+impl PictureStore {
+    /// A store for pictures under `content_dir` (the build's content folder).
+    pub fn new(content_dir: &Path) -> PictureStore {
+        PictureStore {
+            content_dir: content_dir.to_path_buf(),
+            content_root: std::fs::canonicalize(content_dir).ok(),
+            files: Mutex::default(),
+            reads: AtomicUsize::new(0),
+        }
+    }
+
+    /// The content folder the store was made with.
+    pub fn content_dir(&self) -> &Path {
+        &self.content_dir
+    }
+
+    /// How many picture files were read from disk so far.
+    pub fn files_read(&self) -> usize {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    /// The folder an article's pictures are confined to and their `src` is relative to:
+    /// the content folder, or for an article file outside it (`handouts inspect
+    /// ~/draft.md`) the file's own folder. Canonical.
+    pub fn root_for(&self, article_source: &Path) -> PathBuf {
+        let folder = article_folder(article_source);
+        match &self.content_root {
+            Some(root) if folder.starts_with(root) => root.clone(),
+            _ => folder,
+        }
+    }
+
+    /// Checks every figure of a freshly ingested article and reads its picture: the
+    /// path, relative to the article's folder, must stay inside the content folder
+    /// (symlinks included) and name a PNG, JPEG or SVG file of at most
+    /// [`MAX_PICTURE_BYTES`] whose bytes are what its extension says. Each `src` becomes
+    /// the path relative to the content folder with `/` separators. The first problem
+    /// is an [`Error::Picture`] naming the article's file and the figure's line.
+    pub fn resolve(&self, article: &mut Article) -> Result<()> {
+        let source = PathBuf::from(&article.source);
+        let root = self.root_for(&source);
+        let folder = article_folder(&source);
+        figures_mut(&mut article.blocks, &mut |src, line| {
+            let fail = |problem| Error::Picture {
+                path: source.clone(),
+                line: (line > 0).then_some(line),
+                src: src.clone(),
+                problem,
+            };
+            let relative = relative_src(&folder, &root, src).map_err(fail)?;
+            self.load(&root, &relative).map_err(fail)?;
+            *src = relative;
+            Ok(())
+        })
+    }
+
+    /// The pictures of a [resolved](PictureStore::resolve) article, each once, in
+    /// reading order, from the store (read from disk only if this store has not yet).
+    pub fn pictures(&self, article: &Article) -> Result<Vec<Picture>> {
+        let source = PathBuf::from(&article.source);
+        let root = self.root_for(&source);
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (src, line) in figures(&article.blocks) {
+            if !seen.insert(src) {
+                continue;
+            }
+            let picture = self.load(&root, src).map_err(|problem| Error::Picture {
+                path: source.clone(),
+                line: (line > 0).then_some(line),
+                src: src.to_string(),
+                problem,
+            })?;
+            out.push(picture);
+        }
+        Ok(out)
+    }
+
+    /// The picture at `src` (relative to `root`, `/` separators, no `..`), checked and
+    /// read the first time it is asked for and kept for the life of the store. The lock
+    /// is held while reading, so two threads asking at once cannot read a file twice.
+    pub fn load(&self, root: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
+        let relative = Path::new(src);
+        if src.is_empty() {
+            return Err(PictureProblem::Empty);
+        }
+        if relative.has_root() || relative.is_absolute() {
+            return Err(PictureProblem::Absolute);
+        }
+        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(PictureProblem::OutsideContent);
+        }
+        let path = root.join(relative);
+        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+        files.entry(path.clone()).or_insert_with(|| self.read(root, &path, src)).clone()
+    }
+
+    fn read(&self, root: &Path, path: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
+        use std::io::Read;
+
+        let format = Format::from_path(path).ok_or(PictureProblem::Extension)?;
+        let real = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
+            _ => PictureProblem::Unreadable(e.to_string()),
+        })?;
+        // A symlink inside the folder may lead out of it.
+        if !real.starts_with(root) {
+            return Err(PictureProblem::OutsideContent);
+        }
+        let file = std::fs::File::open(&real).map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+        let metadata = file.metadata().map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+        if !metadata.is_file() {
+            return Err(PictureProblem::NotAFile);
+        }
+        let too_big = |size| PictureProblem::TooBig { size, max: MAX_PICTURE_BYTES };
+        if metadata.len() > MAX_PICTURE_BYTES {
+            return Err(too_big(metadata.len()));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+        file.take(MAX_PICTURE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        if bytes.len() as u64 > MAX_PICTURE_BYTES {
+            return Err(too_big(bytes.len() as u64));
+        }
+        let found = Format::sniff(&bytes);
+        if found != Some(format) {
+            return Err(PictureProblem::WrongContent { expected: format, found });
+        }
+        Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+    }
+}
