@@ -53,9 +53,12 @@ pub fn add(source: &str, options: &AddOptions) -> Result<Added> {
     } else {
         let path = PathBuf::from(source);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if crate::ingest::docx::EXTENSIONS.contains(&ext.as_str()) {
+            return add_word(&path, options);
+        }
         if ext != "html" && ext != "htm" {
             return Err(Error::usage(format!(
-                "{source}: not a web address (https://…) or a saved page (.html, .htm)"
+                "{source}: not a web address (https://…), a saved page (.html, .htm) or a Word document (.docx)"
             )));
         }
         let bytes = crate::ingest::read_limited(&path, options.limits.max_bytes)?;
@@ -65,9 +68,39 @@ pub fn add(source: &str, options: &AddOptions) -> Result<Added> {
     write_article(article, base_dir.as_deref(), page_url.as_deref(), options)
 }
 
+/// A Word document: its pictures come out of the document into `content/pictures/`.
+fn add_word(path: &Path, options: &AddOptions) -> Result<Added> {
+    let bytes = crate::ingest::read_limited(path, options.limits.max_bytes)?;
+    let (article, properties) = crate::ingest::docx::ingest_with_properties(path, &bytes)?;
+    let mut added = write_article_from(article, Source::Word(&bytes), None, options)?;
+    if let Some(saved) = properties.modified {
+        added.notes.push(format!(
+            "Word last saved the document on {saved}: that is not a review date, so `reviewed:` stays empty"
+        ));
+    }
+    Ok(added)
+}
+
+/// Where an article's pictures are read from when `add` saves them.
+enum Source<'a> {
+    /// A saved page's folder (`None` for a page fetched from the web).
+    Folder(Option<&'a Path>),
+    /// The bytes of the Word document that holds them.
+    Word(&'a [u8]),
+}
+
 fn write_article(
-    mut article: Article,
+    article: Article,
     base_dir: Option<&Path>,
+    page_url: Option<&str>,
+    options: &AddOptions,
+) -> Result<Added> {
+    write_article_from(article, Source::Folder(base_dir), page_url, options)
+}
+
+fn write_article_from(
+    mut article: Article,
+    source: Source,
     page_url: Option<&str>,
     options: &AddOptions,
 ) -> Result<Added> {
@@ -88,7 +121,7 @@ fn write_article(
     }
     std::fs::create_dir_all(&options.content).map_err(|e| Error::write(&options.content, e))?;
     let mut notes = Vec::new();
-    let mut saver = Pictures { id: article.id.clone(), options, base_dir, count: 0, notes: &mut notes };
+    let mut saver = Pictures { id: article.id.clone(), options, source, count: 0, notes: &mut notes };
     article.blocks = saver.blocks(std::mem::take(&mut article.blocks));
     let pictures = saver.count;
     let retrieved = page_url.map(|_| today());
@@ -126,7 +159,7 @@ const MAX_PICTURES: usize = 50;
 struct Pictures<'a> {
     id: String,
     options: &'a AddOptions,
-    base_dir: Option<&'a Path>,
+    source: Source<'a>,
     count: usize,
     notes: &'a mut Vec<String>,
 }
@@ -179,8 +212,12 @@ impl Pictures<'_> {
         let bytes = if crate::validate::is_web_url(src) {
             let fetched = fetch::get(src, &self.options.limits).map_err(|e| e.to_string())?;
             fetched.bytes
+        } else if let Source::Word(document) = self.source {
+            let (_, part) = crate::ingest::docx::split_picture_src(src).ok_or("not in the document")?;
+            crate::ingest::docx::read_part(document, part).map_err(|e| e.to_string())?
         } else {
-            let dir = self.base_dir.ok_or("no folder to find it in")?;
+            let Source::Folder(dir) = self.source else { return Err("no folder to find it in".into()) };
+            let dir = dir.ok_or("no folder to find it in")?;
             let path = dir.join(src);
             if src.split('/').any(|part| part == "..") {
                 return Err("it lies outside the page's folder".into());

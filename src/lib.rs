@@ -11,6 +11,7 @@ pub mod build;
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod docx_package;
 pub mod epub;
 pub mod error;
 mod failpoint;

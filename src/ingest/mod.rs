@@ -25,10 +25,8 @@ pub use front_matter::{FrontMatter, line_of_key};
 const ARTICLE_EXTENSIONS: &[&str] =
     &["txt", "md", "markdown", "json", "html", "htm", "docx", "doc", "odt", "rtf"];
 
-/// Largest Word document read: its pictures are inside it, and a handout with a few
-/// photos straight off a phone is tens of MiB. Its text is still limited when unpacked
-/// (see [`docx::package`]).
-pub const MAX_WORD_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest Word document read (see [`crate::docx_package`]).
+pub const MAX_WORD_FILE_BYTES: u64 = crate::docx_package::MAX_DOCUMENT_BYTES;
 
 /// What the format-specific parsers return: the body, plus a title if the body has one.
 #[derive(Debug, Default)]

@@ -226,7 +226,13 @@ impl PictureStore {
         use std::io::Read;
 
         let format = Format::from_path(path).ok_or(PictureProblem::Extension)?;
-        let real = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+        // A picture inside a Word document: `low-salt.docx/word/media/image1.png`.
+        let inside_word = crate::docx_package::split_picture_src(src);
+        let path = match inside_word {
+            Some((document, _)) => root.join(document),
+            None => path.to_path_buf(),
+        };
+        let real = std::fs::canonicalize(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
             _ => PictureProblem::Unreadable(e.to_string()),
         })?;
@@ -239,6 +245,9 @@ impl PictureStore {
         if !metadata.is_file() {
             return Err(PictureProblem::NotAFile);
         }
+        if let Some((_, part)) = inside_word {
+            return self.read_from_word(file, part, src, format);
+        }
         let too_big = |size| PictureProblem::TooBig { size, max: MAX_PICTURE_BYTES };
         if metadata.len() > MAX_PICTURE_BYTES {
             return Err(too_big(metadata.len()));
@@ -250,6 +259,37 @@ impl PictureStore {
         self.reads.fetch_add(1, Ordering::Relaxed);
         if bytes.len() as u64 > MAX_PICTURE_BYTES {
             return Err(too_big(bytes.len() as u64));
+        }
+        let found = Format::sniff(&bytes);
+        if found != Some(format) {
+            return Err(PictureProblem::WrongContent { expected: format, found });
+        }
+        Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+    }
+
+    /// Part `part` of the Word document open as `file`, checked as a picture file is.
+    fn read_from_word(
+        &self,
+        file: std::fs::File,
+        part: &str,
+        src: &str,
+        format: Format,
+    ) -> std::result::Result<Picture, PictureProblem> {
+        use std::io::Read;
+
+        let limit = crate::docx_package::MAX_DOCUMENT_BYTES;
+        let mut document = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut document)
+            .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        if document.len() as u64 > limit {
+            return Err(PictureProblem::TooBig { size: document.len() as u64, max: limit });
+        }
+        let bytes = crate::docx_package::read_part(&document, part)
+            .map_err(|problem| PictureProblem::Unreadable(problem.to_string()))?;
+        if bytes.len() as u64 > MAX_PICTURE_BYTES {
+            return Err(PictureProblem::TooBig { size: bytes.len() as u64, max: MAX_PICTURE_BYTES });
         }
         let found = Format::sniff(&bytes);
         if found != Some(format) {

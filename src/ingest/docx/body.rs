@@ -13,9 +13,9 @@ use std::collections::HashMap;
 use roxmltree::Node;
 
 use super::inlines::{Format, Runs};
-use super::package::Target;
 use super::styles::{LevelKind, Numbering, NumberingRef, Styles};
 use super::xml::{attr, child, is_on, local, rel_attr};
+use crate::docx_package::Target;
 use crate::model::{Block, Inline, Removed, Warning};
 
 /// What one paragraph (or table) of the document is.
@@ -34,9 +34,13 @@ pub enum Item {
         content: Vec<Inline>,
         line: usize,
     },
+    /// `indent` orders nesting: Word nests by level (`w:ilvl`) and also by style
+    /// (`List Bullet 2` is its own list, set further in), so items nest by how far in
+    /// they are set, in twips.
     ListItem {
         reference: NumberingRef,
         ordered: bool,
+        indent: i64,
         content: Vec<Inline>,
         line: usize,
     },
@@ -182,12 +186,14 @@ impl<'a> Reader<'a> {
         } else if let Some(outline) = outline {
             Item::Heading { outline, content, line }
         } else if let Some((reference, level)) = numbering.filter(|(_, l)| l.kind != LevelKind::Plain) {
-            Item::ListItem { reference, ordered: level.kind == LevelKind::Numbered, content, line }
+            let indent = ppr
+                .and_then(super::styles::left_indent)
+                .or(level.indent)
+                .unwrap_or(360 + 720 * i64::from(reference.level));
+            Item::ListItem { reference, ordered: level.kind == LevelKind::Numbered, indent, content, line }
         } else if style.caption {
             Item::Caption { content, line }
-        } else if crate::ingest::text::is_safety_heading(&plain)
-            && (all_bold || style.bold || is_short(&plain))
-        {
+        } else if crate::ingest::text::is_safety_heading(&plain) && (all_bold || style.bold) {
             Item::Heading { outline: 0, content, line }
         } else {
             Item::Paragraph { content, line }
@@ -482,11 +488,6 @@ impl<'a> Reader<'a> {
         }
         vec![Item::Block(Block::Table { header, rows: body, line })]
     }
-}
-
-/// Short enough to be a heading typed as body text.
-fn is_short(text: &str) -> bool {
-    text.split_whitespace().count() <= 8
 }
 
 /// `HYPERLINK "https://…" \o "tip"` → the address (an internal `\l` bookmark has none).

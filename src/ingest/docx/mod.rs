@@ -7,7 +7,8 @@
 //! tables, pictures. This is `zip` (already a dependency) and `roxmltree` (already
 //! built for typst's SVG) and about a thousand lines.
 //!
-//! - `package`: the zip, read with limits, and what a file is when it is not a `.docx`;
+//! - `crate::docx_package`: the zip, read with limits, and what a file is when it is not
+//!   a `.docx` (outside this module, as the picture store reads pictures through it);
 //! - `styles`: what a style or a list level makes a paragraph;
 //! - `body`: paragraphs and tables → items; `structure`: items → blocks;
 //! - this file: notes, headers, footers, comments and properties, and the front matter.
@@ -18,7 +19,6 @@
 
 mod body;
 mod inlines;
-pub mod package;
 mod structure;
 mod styles;
 mod xml;
@@ -27,9 +27,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Body, FrontMatter};
+use crate::docx_package::{self as package, Package, PackageProblem};
+pub use crate::docx_package::{read_part, split_picture_src};
 use crate::error::{Error, Result};
 use crate::model::{Article, Removed, Warning};
-use package::{Package, PackageProblem};
 use xml::{attr, local};
 
 /// File extensions read by this module: `.docx`, and the formats it names to say
@@ -46,8 +47,14 @@ pub struct Properties {
 
 /// Reads a Word document into an article.
 pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Article> {
-    let (front, body, _) = parse(path, bytes)?;
-    super::assemble(path, front, body)
+    Ok(ingest_with_properties(path, bytes)?.0)
+}
+
+/// Reads a Word document into an article, with the properties the article has no
+/// place for.
+pub fn ingest_with_properties(path: &Path, bytes: &[u8]) -> Result<(Article, Properties)> {
+    let (front, body, properties) = parse(path, bytes)?;
+    Ok((super::assemble(path, front, body)?, properties))
 }
 
 /// The document's front matter (from its properties), body and other properties.

@@ -26,8 +26,8 @@ pub fn build(items: Vec<Item>, numbering: &Numbering) -> Structure {
     let starts_with_heading = matches!(items.first(), Some(Item::Heading { .. }));
     let has_title = items.iter().any(|item| matches!(item, Item::Title { .. }));
     for (index, item) in items.into_iter().enumerate() {
-        if let Item::ListItem { reference, ordered, content, line } = item {
-            list.push(reference, ordered, content, line);
+        if let Item::ListItem { reference, ordered, indent, content, line } = item {
+            list.push(reference, ordered, indent, content, line);
             continue;
         }
         blocks.extend(list.finish());
@@ -63,7 +63,8 @@ pub fn build(items: Vec<Item>, numbering: &Numbering) -> Structure {
 struct Open {
     /// Which of Word's counters numbers it: another counter is another list.
     key: (bool, u32),
-    level: u8,
+    /// How far in its items are set, in twips.
+    indent: i64,
     ordered: bool,
     start: Option<u64>,
     line: usize,
@@ -93,23 +94,29 @@ impl<'a> ListBuilder<'a> {
         }
     }
 
-    fn push(&mut self, reference: NumberingRef, ordered: bool, content: Vec<Inline>, line: usize) {
+    fn push(
+        &mut self,
+        reference: NumberingRef,
+        ordered: bool,
+        indent: i64,
+        content: Vec<Inline>,
+        line: usize,
+    ) {
         let number = self.count(reference);
         let key = self.numbering.counter_key(reference);
-        let depth = reference.level;
-        while self.open.last().is_some_and(|top| top.level > depth) {
+        while self.open.last().is_some_and(|top| top.indent > indent) {
             self.close_top();
         }
         let same = self
             .open
             .last()
-            .is_some_and(|top| top.level == depth && top.ordered == ordered && top.key == key);
+            .is_some_and(|top| top.indent == indent && top.ordered == ordered && top.key == key);
         if !same {
-            if self.open.last().is_some_and(|top| top.level == depth) {
+            if self.open.last().is_some_and(|top| top.indent == indent) {
                 self.close_top();
             }
             let start = ordered.then_some(number).filter(|&n| n != 1);
-            self.open.push(Open { key, level: depth, ordered, start, line, items: Vec::new() });
+            self.open.push(Open { key, indent, ordered, start, line, items: Vec::new() });
         }
         if let Some(top) = self.open.last_mut() {
             top.items.push(vec![Block::Paragraph { content, line }]);

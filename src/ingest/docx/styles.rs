@@ -143,6 +143,12 @@ pub fn outline_level(ppr: Node) -> Option<u8> {
         .filter(|&l| l < 9)
 }
 
+/// `w:ind` in paragraph properties: the left indent in twips.
+pub fn left_indent(ppr: Node) -> Option<i64> {
+    let ind = child(ppr, "ind")?;
+    attr(ind, "left").or_else(|| attr(ind, "start")).and_then(|v| v.parse().ok())
+}
+
 /// `w:numPr` in paragraph properties.
 pub fn numbering_ref(ppr: Node) -> Option<NumberingRef> {
     let num_pr = child(ppr, "numPr")?;
@@ -156,6 +162,8 @@ pub fn numbering_ref(ppr: Node) -> Option<NumberingRef> {
 pub struct Level {
     pub kind: LevelKind,
     pub start: u64,
+    /// Left indent in twips (`w:ind w:left` or `w:start`), when the level sets one.
+    pub indent: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +222,7 @@ impl Numbering {
         let (abstract_id, _) = self.nums.get(&reference.num_id)?;
         let levels = self.abstracts.get(abstract_id);
         let level = levels.and_then(|l| l.get(&reference.level)).copied();
-        Some(level.unwrap_or(Level { kind: LevelKind::Bullet, start: 1 }))
+        Some(level.unwrap_or(Level { kind: LevelKind::Bullet, start: 1, indent: None }))
     }
 
     /// The counter a list's numbers come from: lists made from the same definition
@@ -252,7 +260,8 @@ fn parse_level(lvl: Node) -> Option<(u8, Level)> {
         _ => LevelKind::Numbered,
     };
     let start = child(lvl, "start").and_then(|s| attr(s, "val")).and_then(|v| v.parse().ok()).unwrap_or(1);
-    Some((index, Level { kind, start }))
+    let indent = child(lvl, "pPr").and_then(left_indent);
+    Some((index, Level { kind, start, indent }))
 }
 
 #[cfg(test)]

@@ -303,3 +303,16 @@ fn bad_documents_get_a_clear_error() {
     assert!(bomb.len() < 1024 * 1024, "the bomb is small: {}", bomb.len());
     assert!(message(&bomb).contains("unpacks to more than 64 MiB"), "{}", message(&bomb));
 }
+
+#[test]
+fn picture_paths_name_the_document_and_the_part() {
+    assert_eq!(
+        split_picture_src("sub/Low Salt.DOCX/word/media/image1.png"),
+        Some(("sub/Low Salt.DOCX", "word/media/image1.png"))
+    );
+    assert_eq!(split_picture_src("pictures/a.png"), None);
+    assert_eq!(split_picture_src("a.docx/"), None);
+    assert_eq!(split_picture_src(".docx/x.png"), None);
+    let bytes = docx(&p("", "Text"), &[("word/media/image1.png", "not really a png")]);
+    assert_eq!(read_part(&bytes, "word/media/image1.png").unwrap(), b"not really a png");
+}

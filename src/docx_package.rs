@@ -1,5 +1,7 @@
 //! The zip package a `.docx` is: its parts read with limits, its relationships, and
-//! what to tell a person whose file is not one.
+//! what to tell a person whose file is not one. It imports nothing else of the crate:
+//! the Word reader (`ingest::docx`) and the picture store (which reads a document's
+//! pictures out of it) both stand on it.
 //!
 //! Nothing here trusts the sizes a zip declares: every part is read through a limit, and
 //! the whole document through another, so a zip bomb stops at the limit rather than
@@ -7,6 +9,11 @@
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+
+/// Largest Word document read: its pictures are inside it, and a handout with a few
+/// photos straight off a phone is tens of MiB. What it unpacks to is limited too
+/// ([`MAX_PART_BYTES`], [`MAX_TOTAL_BYTES`]).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Most entries a Word document is allowed: a real one has tens (a few hundred with many
 /// pictures).
@@ -161,6 +168,28 @@ impl<'a> Package<'a> {
         }
         Ok(out)
     }
+}
+
+/// A picture's `src` as the reader writes it (`sub/low-salt.docx/word/media/image1.png`)
+/// → the document's path and the part inside it; `None` for any other path.
+pub fn split_picture_src(src: &str) -> Option<(&str, &str)> {
+    let mut offset = 0;
+    for component in src.split('/') {
+        offset += component.len();
+        if component.len() > 5 && component.to_ascii_lowercase().ends_with(".docx") {
+            // `offset` is at the end of this component, a char boundary (it ends in
+            // ASCII), and the part after it is past the `/` that follows.
+            let part = src.get(offset + 1..).filter(|p| !p.is_empty())?;
+            return Some((&src[..offset], part));
+        }
+        offset += 1;
+    }
+    None
+}
+
+/// Part `part` of the Word document `bytes` (a picture), read with the package's limits.
+pub fn read_part(bytes: &[u8], part: &str) -> std::result::Result<Vec<u8>, PackageProblem> {
+    Package::open(bytes)?.bytes(part)?.ok_or_else(|| PackageProblem::Damaged(format!("{part} is missing")))
 }
 
 /// Where a relationship leads.
