@@ -358,13 +358,15 @@ def save_docx(document, name):
 
 
 def write_normalised(data, path):
-    """The same zip with fixed entry times, so an unchanged source gives the same bytes."""
+    """The same zip entries, in the same order and with the same compression (an
+    ODT's "mimetype" stays first and stored), with fixed times: an unchanged source
+    then gives the same bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 3, 2, 9, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.compress_type = info.compress_type
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     with open(path, "wb") as f:
@@ -440,12 +442,134 @@ def make_en_twenty_pages():
     save_docx(render(out), "en-twenty-pages.docx")
 
 
+# ---------------------------------------------------------------------------
+# LibreOffice
+# ---------------------------------------------------------------------------
+
+def soffice_convert(source, target_ext, filter_name=None):
+    """Converts source with `soffice --headless --convert-to`; returns the bytes.
+
+    A private, throw-away user profile keeps this from touching (or waiting for) any
+    LibreOffice that someone else runs."""
+    with tempfile.TemporaryDirectory(prefix="docx-fixtures-lo-") as tmp:
+        convert_to = f"{target_ext}:{filter_name}" if filter_name else target_ext
+        subprocess.run(
+            ["nice", "soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+             "--convert-to", convert_to, "--outdir", tmp, source],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        out = os.path.join(tmp, os.path.splitext(os.path.basename(source))[0] + "." + target_ext)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def make_en_libreoffice_asthma():
+    source = os.path.join(SOURCES, "en-libreoffice-asthma.fodt")
+    write_normalised(soffice_convert(source, "docx", "MS Word 2007 XML"),
+                     os.path.join(OUT, "en-libreoffice-asthma.docx"))
+    write_normalised(soffice_convert(source, "odt", "writer8"),
+                     os.path.join(OUT, "en-libreoffice-asthma.odt"))
+    with open(os.path.join(OUT, "en-libreoffice-asthma.doc"), "wb") as f:
+        f.write(soffice_convert(source, "doc", "MS Word 97"))
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def w(tag):
+    return f"{{{W_NS}}}{tag}"
+
+
+# What LibreOffice 7.4 calls a style (id) -> (the id a Spanish Word writes, the
+# w:name Word writes). Word builds a style id from the style's *localised* name with
+# everything but ASCII letters and digits left out ("Título 1" -> "Ttulo1"), and
+# writes the English built-in name in w:name, lowercase for the old built-ins
+# ("heading 1", "caption", "footnote text"). Seen in styles.xml of Spanish Word 365
+# documents in public repositories: Ttulo, Ttulo1, Ttulo2, Prrafodelista,
+# Fuentedeprrafopredeter, Textonotapie, Refdenotaalpie, Hipervnculo, Descripcin.
+SPANISH_WORD_STYLES = {
+    "Title": ("Ttulo", "Title"),
+    "Heading1": ("Ttulo1", "heading 1"),
+    "Heading2": ("Ttulo2", "heading 2"),
+    "TextBody": ("Textoindependiente", "Body Text"),
+    "ListParagraph": ("Prrafodelista", "List Paragraph"),
+    "Caption": ("Descripcin", "caption"),
+    "Footnote": ("Textonotapie", "footnote text"),
+    "FootnoteAnchor": ("Refdenotaalpie", "footnote reference"),
+    "InternetLink": ("Hipervnculo", "Hyperlink"),
+}
+CUSTOM_OUTLINE_STYLE = "Subttuloclnica"  # "Subtítulo clínica": LibreOffice drops the
+# accented letters from the id as Word does.
+STYLE_REFERENCES = ("pStyle", "rStyle", "basedOn", "next", "link", "tblStyle", "numStyleLink",
+                    "styleLink")
+
+
+def spanish_word_styles(data):
+    """LibreOffice's .docx with the styles as a Spanish Word names them (lxml only):
+    ids and names from SPANISH_WORD_STYLES, references to them renamed in every
+    part; the clinic's custom style marked custom, based on Normal, and given the
+    outline level 1 (Word's "Nivel 2") in its pPr, which LibreOffice 7.4 leaves out
+    of the style (it keeps a non-heading style's outline level only in the ODT)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {}
+    for info in src.infolist():
+        blob = src.read(info.filename)
+        if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+            root = etree.fromstring(blob)
+            changed = False
+            for el in root.iter(*(w(t) for t in STYLE_REFERENCES)):
+                old = el.get(w("val"))
+                if old in SPANISH_WORD_STYLES:
+                    el.set(w("val"), SPANISH_WORD_STYLES[old][0])
+                    changed = True
+            if info.filename == "word/styles.xml":
+                for style in root.iter(w("style")):
+                    old = style.get(w("styleId"))
+                    if old in SPANISH_WORD_STYLES:
+                        new_id, new_name = SPANISH_WORD_STYLES[old]
+                        style.set(w("styleId"), new_id)
+                        style.find(w("name")).set(w("val"), new_name)
+                    elif old == CUSTOM_OUTLINE_STYLE:
+                        style.set(w("customStyle"), "1")
+                        if style.find(w("basedOn")) is None:
+                            based = etree.Element(w("basedOn"))
+                            based.set(w("val"), "Normal")
+                            style.find(w("name")).addnext(based)
+                        ppr = style.find(w("pPr"))
+                        outline = etree.SubElement(ppr, w("outlineLvl"))
+                        outline.set(w("val"), "1")
+                changed = True
+            if changed:
+                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+        parts[info.filename] = blob
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, parts[info.filename])
+    return out.getvalue()
+
+
+def make_es_pies_diabetes():
+    with open(os.path.join(SOURCES, "es-pies-diabetes.fodt"), encoding="utf-8") as f:
+        source = f.read()
+    picture = base64.b64encode(foot_png()).decode("ascii")
+    with tempfile.TemporaryDirectory(prefix="docx-fixtures-src-") as tmp:
+        filled = os.path.join(tmp, "es-pies-diabetes.fodt")
+        with open(filled, "w", encoding="utf-8") as f:
+            f.write(source.replace("@FOOT_PNG_BASE64@", picture))
+        data = soffice_convert(filled, "docx", "MS Word 2007 XML")
+    write_normalised(spanish_word_styles(data), os.path.join(OUT, "es-pies-diabetes.docx"))
+
+
 MAKERS = {
     "en-low-salt": make_en_low_salt,
     "en-empty": make_en_empty,
     "en-protected": make_en_protected,
     "en-big-photo": make_en_big_photo,
     "en-twenty-pages": make_en_twenty_pages,
+    "en-libreoffice-asthma": make_en_libreoffice_asthma,
+    "es-pies-diabetes": make_es_pies_diabetes,
 }
 
 
