@@ -18,6 +18,15 @@ fn clean(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+#[derive(Default)]
+struct Found {
+    headings: Vec<Value>,
+    items: Vec<Value>,
+    tables: Vec<Value>,
+    alts: Vec<Value>,
+    links: Vec<Value>,
+}
+
 /// Our reader's structure in the oracle's shape (see tests/docx/structure.py). Heading
 /// levels are pandoc's (Heading 1 → 1): the handout's title is level 1, so its
 /// headings start at 2.
@@ -42,26 +51,21 @@ fn our_structure(article: &Article, footnotes: &[String]) -> Value {
             }
         }
     }
-    fn walk(
-        blocks: &[Block],
-        depth: usize,
-        strip: &dyn Fn(String) -> String,
-        out: &mut (Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>),
-    ) {
+    fn walk(blocks: &[Block], depth: usize, strip: &dyn Fn(String) -> String, out: &mut Found) {
         for block in blocks {
             match block {
                 Block::Heading { level, content, .. } => {
-                    out.0.push(json!([level - 1, strip(plain_text(content))]));
-                    walk_links(content, &mut out.4);
+                    out.headings.push(json!([level - 1, strip(plain_text(content))]));
+                    walk_links(content, &mut out.links);
                 }
-                Block::Paragraph { content, .. } => walk_links(content, &mut out.4),
+                Block::Paragraph { content, .. } => walk_links(content, &mut out.links),
                 Block::List { ordered, items, .. } => {
                     for item in items {
                         let first = match item.first() {
                             Some(Block::Paragraph { content, .. }) => strip(plain_text(content)),
                             _ => String::new(),
                         };
-                        out.1.push(json!([depth + 1, ordered, first]));
+                        out.items.push(json!([depth + 1, ordered, first]));
                         walk(item, depth + 1, strip, out);
                     }
                 }
@@ -69,22 +73,22 @@ fn our_structure(article: &Article, footnotes: &[String]) -> Value {
                     let cells = |row: &Vec<Vec<Inline>>| -> Vec<String> {
                         row.iter().map(|cell| strip(plain_text(cell))).collect()
                     };
-                    out.2.push(
+                    out.tables.push(
                         json!({"header": cells(header), "rows": rows.iter().map(cells).collect::<Vec<_>>()}),
                     );
                     for cell in header.iter().chain(rows.iter().flatten()) {
-                        walk_links(cell, &mut out.4);
+                        walk_links(cell, &mut out.links);
                     }
                 }
-                Block::Figure { alt, .. } => out.3.push(json!(alt)),
+                Block::Figure { alt, .. } => out.alts.push(json!(alt)),
                 Block::Quote { blocks, .. } => walk(blocks, depth, strip, out),
                 Block::CodeBlock { .. } => {}
             }
         }
     }
-    let mut out = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut out = Found::default();
     walk(&article.blocks, 0, &strip, &mut out);
-    let (headings, items, tables, alts, links) = out;
+    let Found { headings, items, tables, alts, links } = out;
     json!({
         "title": article.meta.title,
         "headings": headings,

@@ -37,7 +37,7 @@ pub enum Item {
     /// `indent` orders nesting: Word nests by level (`w:ilvl`) and also by style
     /// (`List Bullet 2` is its own list, set further in), so items nest by how far in
     /// they are set, in twips.
-    ListItem {
+    ListEntry {
         reference: NumberingRef,
         ordered: bool,
         indent: i64,
@@ -190,7 +190,7 @@ impl<'a> Reader<'a> {
                 .and_then(super::styles::left_indent)
                 .or(level.indent)
                 .unwrap_or(360 + 720 * i64::from(reference.level));
-            Item::ListItem { reference, ordered: level.kind == LevelKind::Numbered, indent, content, line }
+            Item::ListEntry { reference, ordered: level.kind == LevelKind::Numbered, indent, content, line }
         } else if style.caption {
             Item::Caption { content, line }
         } else if crate::ingest::text::is_safety_heading(&plain) && (all_bold || style.bold) {
@@ -289,9 +289,11 @@ impl<'a> Reader<'a> {
                 "footnoteReference" | "endnoteReference" => {
                     let key =
                         (local(node) == "footnoteReference", attr(node, "id").unwrap_or("").to_string());
-                    self.cx.notes.get(&key).map(|note| format!(" ({note})")).map(|note| {
-                        paragraph.runs.push_text(&Format { link: None, ..format.clone() }, &note);
-                    });
+                    if let Some(note) = self.cx.notes.get(&key) {
+                        paragraph
+                            .runs
+                            .push_text(&Format { link: None, ..format.clone() }, &format!(" ({note})"));
+                    }
                     continue;
                 }
                 "drawing" | "pict" => {

@@ -26,7 +26,7 @@ pub fn build(items: Vec<Item>, numbering: &Numbering) -> Structure {
     let starts_with_heading = matches!(items.first(), Some(Item::Heading { .. }));
     let has_title = items.iter().any(|item| matches!(item, Item::Title { .. }));
     for (index, item) in items.into_iter().enumerate() {
-        if let Item::ListItem { reference, ordered, indent, content, line } = item {
+        if let Item::ListEntry { reference, ordered, indent, content, line } = item {
             list.push(reference, ordered, indent, content, line);
             continue;
         }
@@ -52,7 +52,7 @@ pub fn build(items: Vec<Item>, numbering: &Numbering) -> Structure {
                 _ => blocks.push(Block::Paragraph { content, line }),
             },
             Item::Block(block) => blocks.push(block),
-            Item::ListItem { .. } => {}
+            Item::ListEntry { .. } => {}
         }
     }
     blocks.extend(list.finish());
@@ -135,9 +135,7 @@ impl<'a> ListBuilder<'a> {
             counters[level] = self.numbering.start(reference);
             started[level] = true;
         }
-        for deeper in level + 1..9 {
-            started[deeper] = false;
-        }
+        started[level + 1..].fill(false);
         counters[level]
     }
 
