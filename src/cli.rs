@@ -88,7 +88,7 @@ pub enum Command {
     Epub(EpubArgs),
     /// Rebuild what changed whenever a file in the content or template folder changes.
     Watch(BuildArgs),
-    /// Save web pages (or pages saved from a browser) as editable articles in content/.
+    /// Save web pages (or pages saved from a browser) and Word documents as editable articles in content/.
     Add(AddArgs),
     /// The handout desk: serve the site, rebuild on save, reload open pages, and print
     /// a handout for one patient.
@@ -110,6 +110,9 @@ Examples:
                         its pictures under content/pictures/
   handouts add saved/foot-care.html
                         The same for a page saved with the browser's \"Save page as…\"
+  handouts add ~/Documents/low-salt.docx
+                        A Word document: its headings, lists, tables and pictures
+                        (out of the document, into content/pictures/)
   handouts add --no-pictures --force https://example.org/a https://example.org/b
                         Two pages, alt text instead of pictures, replacing articles
 
@@ -120,7 +123,7 @@ fetched, never one on this computer or the local network unless --allow-private.
 #[derive(Debug, Args)]
 #[command(after_help = ADD_EXAMPLES)]
 pub struct AddArgs {
-    /// Web addresses (https://…) or saved pages (.html, .htm).
+    /// Web addresses (https://…), saved pages (.html, .htm) or Word documents (.docx).
     #[arg(required = true, value_name = "URL|FILE")]
     pub sources: Vec<String>,
     /// Folder the article is written to.
@@ -166,7 +169,7 @@ pub const DEFAULT_CONFIG: &str = "handouts.toml";
 /// Where to read from and write to.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Folder of articles (.txt, .md, .json, .html).
+    /// Folder of articles (.txt, .md, .json, .html, .docx).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
     /// Configuration file [default: handouts.toml, and built-in defaults when that is
@@ -310,7 +313,7 @@ pub struct PrintArgs {
     /// sections are that translation's.
     #[arg(long, value_name = "TAG")]
     pub lang: Option<String>,
-    /// Folder of articles (.txt, .md, .json).
+    /// Folder of articles (.txt, .md, .json, .html, .docx).
     #[arg(long, value_name = "DIR", default_value = "content")]
     pub content: PathBuf,
     /// Configuration file [default: handouts.toml, and built-in defaults when that is

@@ -620,7 +620,7 @@ fn a_bare_content_folder_builds_with_built_in_defaults() {
     let content = dir.path().join("content");
     std::fs::create_dir(&content).unwrap();
     std::fs::write(content.join("b.txt"), "Рак почки\n\nЭто статья о раке почки.\n").unwrap();
-    std::fs::write(content.join("report.docx"), "not an article").unwrap();
+    std::fs::write(content.join("report.xlsx"), "not an article").unwrap();
     let build = |dir: &Path| {
         handouts().current_dir(dir).args(["build", "--no-epub"]).env("NO_COLOR", "1").output().unwrap()
     };
@@ -628,7 +628,7 @@ fn a_bare_content_folder_builds_with_built_in_defaults() {
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
     assert!(err.contains("handouts.toml not found: using built-in defaults (`handouts init`"), "{err}");
-    assert!(err.contains("skipped content/report.docx: not an article"), "{err}");
+    assert!(err.contains("skipped content/report.xlsx: not an article"), "{err}");
     assert!(dir.path().join("out/pdf/rak-pochki.pdf").is_file(), "{err}");
     // A file added before it in the folder does not change its id.
     std::fs::write(content.join("a.txt"), "Ελληνικά\n\nΚείμενο.\n").unwrap();

@@ -247,7 +247,7 @@ fn an_emptied_or_missing_content_folder_is_an_error_that_deletes_nothing() {
             std::fs::remove_file(path).unwrap();
         }
     }
-    std::fs::write(dir.path().join("content/notes.docx"), "not an article").unwrap();
+    std::fs::write(dir.path().join("content/notes.xlsx"), "not an article").unwrap();
     for command in ["build", "check"] {
         let output = run(dir.path(), command, None, &[]);
         let err = stderr(&output);

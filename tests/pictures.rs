@@ -295,11 +295,11 @@ fn pictures_in_the_content_folder_are_not_skipped_files() {
         "<svg xmlns='http://www.w3.org/2000/svg'/>",
     )
     .unwrap();
-    std::fs::write(dir.path().join("content/notes.docx"), "x").unwrap();
+    std::fs::write(dir.path().join("content/notes.xlsx"), "x").unwrap();
     let found = handouts::ingest::discover_all(&dir.path().join("content")).unwrap();
     let skipped: Vec<PathBuf> =
         found.skipped.iter().map(|p| p.strip_prefix(dir.path()).unwrap().to_path_buf()).collect();
-    assert_eq!(skipped, [PathBuf::from("content/notes.docx")]);
+    assert_eq!(skipped, [PathBuf::from("content/notes.xlsx")]);
     assert_eq!(found.files.len(), 1);
 }
 

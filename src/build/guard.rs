@@ -72,11 +72,11 @@ pub fn refuse_out_inside_content(config: &Config) -> Result<()> {
 /// Refuses a content folder in which discovery found no article at all (neither one to
 /// read nor one it refused): an empty folder is what a failed mount or sync looks like,
 /// and building it would remove every published handout. Files that are not articles
-/// (`notes.docx`) do not count.
+/// (`notes.xlsx`) do not count.
 pub fn refuse_empty_content(content: &Path, found: &Discovery) -> Result<()> {
     if found.files.is_empty() && found.refused.is_empty() {
         return Err(Error::usage(format!(
-            "{}: no articles in the content folder (.txt, .md, .json, .html); nothing was built or removed. \
+            "{}: no articles in the content folder (.txt, .md, .json, .html, .docx); nothing was built or removed. \
              If it should hold articles, check that it is mounted or synced",
             content.display()
         )));
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn a_folder_without_articles_is_refused_and_one_with_a_refused_file_is_not() {
-        let mut found = Discovery { skipped: vec!["notes.docx".into()], ..Discovery::default() };
+        let mut found = Discovery { skipped: vec!["notes.xlsx".into()], ..Discovery::default() };
         let err = refuse_empty_content(Path::new("content"), &found).expect_err("refused");
         assert!(err.to_string().starts_with("content: no articles"), "{err}");
         found.refused.push(Error::input("content/link.md", None, "leads outside"));

@@ -44,7 +44,7 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = crate::config::DEFAULT_MAX_FILE_MIB * 10
 
 /// What [`discover_all`] found: article files to read, entries it refused, each an
 /// [`Error::Input`] naming the path, for the batch to report like any unreadable article,
-/// and files that are not articles at all (`report.docx`), to be listed as skipped.
+/// and files that are not articles at all (`report.xlsx`), to be listed as skipped.
 /// Pictures (`.png`, `.jpg`, `.jpeg`, `.svg`) are neither: articles show them.
 #[derive(Debug, Default)]
 pub struct Discovery {
