@@ -129,8 +129,8 @@ pub fn summary_table(
     let removed: usize = rows.iter().map(|row| row.removed).sum();
     if removed > 0 {
         out.push_str(&format!(
-            "{removed} line{} of web-page furniture left out (menus, bylines, ads, footers): \
-             each is listed under \"removed\" in out/json/<id>.json\n",
+            "{removed} passage{} left out (web-page menus, bylines and ads; Word headers, footers and comments): \
+             each is listed with why under \"removed\" in out/json/<id>.json\n",
             if removed == 1 { "" } else { "s" }
         ));
     }
