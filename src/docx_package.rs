@@ -44,6 +44,8 @@ pub enum PackageProblem {
         "not a Word document (a .docx file is a zip package, and this is not one); save it from Word as .docx"
     )]
     NotZip,
+    #[error("the file is empty; save the document from Word again")]
+    Empty,
     #[error("the document's zip package is damaged ({0}); open it in Word and save it again")]
     Damaged(String),
     #[error("the zip package holds {0} entries, more than the {MAX_ENTRIES} a Word document may have")]
@@ -73,6 +75,9 @@ pub struct Package<'a> {
 impl<'a> Package<'a> {
     /// Opens `bytes` as a Word document, or says what the file is instead.
     pub fn open(bytes: &'a [u8]) -> Result<Package<'a>, PackageProblem> {
+        if bytes.is_empty() {
+            return Err(PackageProblem::Empty);
+        }
         if bytes.starts_with(OLE_MAGIC) {
             return Err(if holds_utf16(bytes, "EncryptedPackage") {
                 PackageProblem::Encrypted
@@ -86,10 +91,10 @@ impl<'a> Package<'a> {
         if !bytes.starts_with(b"PK") {
             return Err(PackageProblem::NotZip);
         }
-        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
-            zip::result::ZipError::InvalidArchive(_) => PackageProblem::NotZip,
-            other => PackageProblem::Damaged(other.to_string()),
-        })?;
+        // It starts as a zip does: whatever is wrong, the zip is damaged (cut short, most
+        // often, by a copy or a download that did not finish).
+        let archive =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| PackageProblem::Damaged(e.to_string()))?;
         if archive.len() > MAX_ENTRIES {
             return Err(PackageProblem::TooManyEntries(archive.len()));
         }
@@ -258,6 +263,6 @@ mod tests {
         assert_eq!(Package::open(&encrypted).err(), Some(PackageProblem::Encrypted));
         assert_eq!(Package::open(b"{\\rtf1\\ansi hello}").err(), Some(PackageProblem::Rtf));
         assert_eq!(Package::open(b"hello").err(), Some(PackageProblem::NotZip));
-        assert_eq!(Package::open(b"PK\x03\x04 broken").err(), Some(PackageProblem::NotZip));
+        assert!(matches!(Package::open(b"PK\x03\x04 broken").err(), Some(PackageProblem::Damaged(_))));
     }
 }

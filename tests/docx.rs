@@ -311,3 +311,64 @@ fn add_turns_a_word_document_into_an_editable_article_with_its_pictures() {
     assert_eq!(common::article_words(&from_markdown), common::article_words(&from_word));
     assert_eq!(from_markdown.meta.title, from_word.meta.title);
 }
+
+/// Damaged documents (cut short, bytes changed, in each part) are an error of their
+/// own, never a panic: the reader's code has no path that panics on input.
+#[test]
+fn damaged_word_documents_are_errors_not_panics() {
+    let bytes = std::fs::read(fixture("es-pies-diabetes.docx")).unwrap();
+    let path = Path::new("content/damaged.docx");
+    let mut outcomes = std::collections::BTreeMap::new();
+    let mut check = |damaged: &[u8]| {
+        let outcome = match handouts::ingest::ingest_bytes(path, damaged) {
+            Ok(_) => "read".to_string(),
+            Err(err) => {
+                assert_ne!(err.kind(), handouts::error::Kind::Internal, "a panic: {err}");
+                let message = err.to_string();
+                message.split(": ").nth(1).unwrap_or(&message).chars().take(40).collect()
+            }
+        };
+        *outcomes.entry(outcome).or_insert(0) += 1;
+    };
+    for cut in (0..bytes.len()).step_by(97) {
+        check(&bytes[..cut]);
+    }
+    // Uncompressed copies of the parts, changed byte by byte: XML that is cut, tags
+    // that do not close, attributes that are not numbers.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut parts = Vec::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        parts.push((entry.name().unwrap().to_string(), data));
+    }
+    let rebuild = |changed: usize, at: usize, byte: u8| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (index, (name, data)) in parts.iter().enumerate() {
+            let mut data = data.clone();
+            if index == changed && at < data.len() {
+                data[at] = byte;
+            }
+            zip.start_file(name.as_str(), options).unwrap();
+            std::io::Write::write_all(&mut zip, &data).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    };
+    for (changed, (name, data)) in parts.iter().enumerate() {
+        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+            continue;
+        }
+        for at in (0..data.len()).step_by((data.len() / 40).max(1)) {
+            for byte in [b'<', b'"', b'9', b'-', 0xFF] {
+                check(&rebuild(changed, at, byte));
+            }
+        }
+    }
+    println!("{outcomes:#?}");
+    assert!(outcomes.contains_key("read"), "most small changes still read");
+}

@@ -144,7 +144,10 @@ pub fn article_paths(config: &Config, files: Option<&[PathBuf]>) -> Result<inges
 /// Prints one line per file in the content folder that is not an article.
 pub fn print_skipped(skipped: &[PathBuf]) {
     for path in skipped {
-        eprintln!("note: skipped {}: not an article (articles are .txt, .md, .json, .html or .docx files)", path.display());
+        eprintln!(
+            "note: skipped {}: not an article (articles are .txt, .md, .json, .html or .docx files)",
+            path.display()
+        );
     }
 }
 

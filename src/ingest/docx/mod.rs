@@ -145,21 +145,38 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
     parts.sort_by_key(|name| (name.len(), name.clone()));
     let mut seen = std::collections::HashSet::new();
     for part in parts {
-        let Some(text) = xml(&mut package, &part)? else { continue };
-        let doc = package::parse_xml(&part, &text).map_err(problem)?;
+        // Nothing of these is printed: a damaged one is a warning, as its words cannot
+        // be listed in `removed`.
+        let parsed = package.text(&part).and_then(|text| {
+            let text = text.unwrap_or_default();
+            package::parse_xml(&part, &text).map(|doc| around.texts(doc.root_element()))
+        });
+        let texts = match parsed {
+            Ok(texts) => texts,
+            Err(damaged) => {
+                warnings.push(Warning::general(format!("{damaged}; its text is not printed and not listed")));
+                continue;
+            }
+        };
         let reason = match part.as_str() {
             "word/comments.xml" => "comment in Word",
             name if name.starts_with("word/header") => "page header in Word",
             _ => "page footer in Word",
         };
-        for text in around.texts(doc.root_element()) {
+        for text in texts {
             if seen.insert((reason, text.clone())) {
                 removed.push(Removed { reason: reason.to_string(), line: 1, text });
             }
         }
     }
 
-    let core = read_core(&mut package).map_err(problem)?;
+    // The properties only fill in front matter: a damaged part costs them, not the text.
+    let core = read_core(&mut package).unwrap_or_else(|damaged| {
+        warnings.push(Warning::general(format!(
+            "{damaged}; the document's title and author are not read from it"
+        )));
+        Core::default()
+    });
     if structure.blocks.is_empty() && structure.title.is_none() {
         return Err(Error::input(
             path,
