@@ -1,6 +1,6 @@
 //! A saved web page (`.html`, `.htm`) as an article.
 //!
-//! 1. [`dom::decode`]: the bytes' encoding (BOM, `<meta charset>`, else UTF-8, else
+//! 1. [`charset::decode`]: the bytes' encoding (BOM, `<meta charset>`, else UTF-8, else
 //!    windows-1252), then [`dom::parse`]: html5ever builds a small arena DOM that knows
 //!    the source line of every node.
 //! 2. [`extract::analyse`]: what is never output (scripts, styles, forms, frames, hidden
@@ -14,6 +14,7 @@
 //! No address in the page is ever fetched here. Linear in the size of the page.
 
 mod blocks;
+mod charset;
 mod dom;
 mod extract;
 
@@ -243,7 +244,7 @@ fn day(text: &str) -> Option<String> {
 }
 
 pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(FrontMatter, Body)> {
-    let (text, mut warnings) = dom::decode(path, bytes)?;
+    let (text, mut warnings) = charset::decode(path, bytes)?;
     let d = dom::parse(path, &text)?;
     drop(text);
     let meta = page_meta(&d);
