@@ -4,7 +4,9 @@
 //! adoption agency) and tells the sink the tokenizer's line before each token; the sink
 //! records it on the nodes it creates, so blocks and removed text can name their line.
 //! Nodes live in one `Vec` and point at each other by index: no `Rc`, no recursion on
-//! drop, and a tree 100,000 elements deep costs nothing special to free.
+//! drop, and a tree 100,000 elements deep costs nothing special to free. The tree can be
+//! edited after parsing ([`Dom::detach`], [`Dom::append`], …): the Word rules turn list
+//! paragraphs into lists that way. A node's `depth` stays as parsed.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -33,6 +35,13 @@ pub enum Data {
         template: Option<NodeId>,
     },
     Text(StrTendril),
+    /// An Office conditional comment that opens a part written for other browsers,
+    /// `<![if !supportLists]>` or `<!--[if !vml]-->`, with its condition (`!supportLists`).
+    /// What follows, up to the [`Data::EndIf`], is ordinary page; only the Word rules
+    /// read the condition.
+    If(Box<str>),
+    /// `<![endif]>`, `<!--[endif]-->`.
+    EndIf,
     /// Comments, doctypes, processing instructions: never read.
     Other,
 }
@@ -48,6 +57,21 @@ pub struct Node {
     pub line: usize,
     pub depth: usize,
     pub data: Data,
+}
+
+impl Node {
+    fn new(data: Data, line: usize) -> Node {
+        Node {
+            parent: None,
+            first_child: None,
+            last_child: None,
+            prev: None,
+            next: None,
+            line,
+            depth: 0,
+            data,
+        }
+    }
 }
 
 /// The parsed page.
@@ -100,6 +124,48 @@ impl Dom {
     /// Every node under `id` (itself first) in document order, without recursion.
     pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
         Descendants { dom: self, root: id, next: Some(id) }
+    }
+
+    /// A new element, not yet in the tree, made at `line`.
+    pub fn new_element(&mut self, local: &str, attrs: &[(&str, &str)], line: usize) -> NodeId {
+        let name = QualName::new(None, ns!(html), LocalName::from(local));
+        let attrs = attrs
+            .iter()
+            .map(|(k, v)| Attribute {
+                name: QualName::new(None, ns!(), LocalName::from(*k)),
+                value: (*v).into(),
+            })
+            .collect();
+        self.nodes.push(Node::new(Data::Element { name, attrs, template: None }, line));
+        self.nodes.len() - 1
+    }
+
+    /// A new text node, not yet in the tree, made at `line`.
+    pub fn new_text(&mut self, text: &str, line: usize) -> NodeId {
+        self.nodes.push(Node::new(Data::Text(text.into()), line));
+        self.nodes.len() - 1
+    }
+
+    /// Gives an HTML element another name (`p` → `li`), keeping its attributes.
+    pub fn rename(&mut self, id: NodeId, local: &str) {
+        if let Data::Element { name, .. } = &mut self.nodes[id].data {
+            *name = QualName::new(None, ns!(html), LocalName::from(local));
+        }
+    }
+
+    /// Takes the node (with what it holds) out of the tree.
+    pub fn detach(&mut self, id: NodeId) {
+        detach(&mut self.nodes, id);
+    }
+
+    /// Makes `child` the last child of `parent`, moving it from where it was.
+    pub fn append(&mut self, parent: NodeId, child: NodeId) {
+        link_last(&mut self.nodes, parent, child);
+    }
+
+    /// Puts `child` just before `sibling`, moving it from where it was.
+    pub fn insert_before(&mut self, sibling: NodeId, child: NodeId) {
+        link_before(&mut self.nodes, sibling, child);
     }
 }
 
@@ -175,37 +241,8 @@ struct Sink {
 impl Sink {
     fn new_node(&self, data: Data) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node {
-            parent: None,
-            first_child: None,
-            last_child: None,
-            prev: None,
-            next: None,
-            line: self.line.get(),
-            depth: 0,
-            data,
-        });
+        nodes.push(Node::new(data, self.line.get()));
         nodes.len() - 1
-    }
-
-    fn detach(nodes: &mut [Node], id: NodeId) {
-        let (parent, prev, next) = (nodes[id].parent.take(), nodes[id].prev.take(), nodes[id].next.take());
-        match next {
-            Some(next) => nodes[next].prev = prev,
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].last_child = prev;
-                }
-            }
-        }
-        match prev {
-            Some(prev) => nodes[prev].next = next,
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].first_child = next;
-                }
-            }
-        }
     }
 
     fn set_depth(&self, nodes: &mut [Node], id: NodeId, depth: usize) {
@@ -220,38 +257,14 @@ impl Sink {
 
     fn append_node(&self, parent: NodeId, child: NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        Self::detach(&mut nodes, child);
-        nodes[child].parent = Some(parent);
-        match nodes[parent].last_child {
-            Some(last) => {
-                nodes[last].next = Some(child);
-                nodes[child].prev = Some(last);
-            }
-            None => nodes[parent].first_child = Some(child),
-        }
-        nodes[parent].last_child = Some(child);
+        link_last(&mut nodes, parent, child);
         let depth = nodes[parent].depth + 1;
         self.set_depth(&mut nodes, child, depth);
     }
 
     fn insert_before(&self, sibling: NodeId, child: NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        Self::detach(&mut nodes, child);
-        let parent = nodes[sibling].parent;
-        nodes[child].parent = parent;
-        nodes[child].next = Some(sibling);
-        match nodes[sibling].prev {
-            Some(prev) => {
-                nodes[prev].next = Some(child);
-                nodes[child].prev = Some(prev);
-            }
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].first_child = Some(child);
-                }
-            }
-        }
-        nodes[sibling].prev = Some(child);
+        link_before(&mut nodes, sibling, child);
         let depth = nodes[sibling].depth;
         self.set_depth(&mut nodes, child, depth);
     }
@@ -298,8 +311,8 @@ impl TreeSink for Sink {
         self.new_node(Data::Element { name, attrs, template })
     }
 
-    fn create_comment(&self, _text: StrTendril) -> NodeId {
-        self.new_node(Data::Other)
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.new_node(comment_data(&text))
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
@@ -365,7 +378,7 @@ impl TreeSink for Sink {
     }
 
     fn remove_from_parent(&self, target: &NodeId) {
-        Self::detach(&mut self.nodes.borrow_mut(), *target);
+        detach(&mut self.nodes.borrow_mut(), *target);
     }
 
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
@@ -378,6 +391,73 @@ impl TreeSink for Sink {
 
     fn set_current_line(&self, line_number: u64) {
         self.line.set(usize::try_from(line_number).unwrap_or(usize::MAX));
+    }
+}
+
+/// Takes `id` out of its parent's children (it keeps its own).
+fn detach(nodes: &mut [Node], id: NodeId) {
+    let (parent, prev, next) = (nodes[id].parent.take(), nodes[id].prev.take(), nodes[id].next.take());
+    match (next, parent) {
+        (Some(next), _) => nodes[next].prev = prev,
+        (None, Some(parent)) => nodes[parent].last_child = prev,
+        (None, None) => {}
+    }
+    match (prev, parent) {
+        (Some(prev), _) => nodes[prev].next = next,
+        (None, Some(parent)) => nodes[parent].first_child = next,
+        (None, None) => {}
+    }
+}
+
+/// Makes `child` the last child of `parent`, taking it from where it was.
+fn link_last(nodes: &mut [Node], parent: NodeId, child: NodeId) {
+    detach(nodes, child);
+    nodes[child].parent = Some(parent);
+    match nodes[parent].last_child {
+        Some(last) => {
+            nodes[last].next = Some(child);
+            nodes[child].prev = Some(last);
+        }
+        None => nodes[parent].first_child = Some(child),
+    }
+    nodes[parent].last_child = Some(child);
+}
+
+/// Puts `child` just before `sibling`, taking it from where it was.
+fn link_before(nodes: &mut [Node], sibling: NodeId, child: NodeId) {
+    detach(nodes, child);
+    let parent = nodes[sibling].parent;
+    nodes[child].parent = parent;
+    nodes[child].next = Some(sibling);
+    match (nodes[sibling].prev, parent) {
+        (Some(prev), _) => {
+            nodes[prev].next = Some(child);
+            nodes[child].prev = Some(prev);
+        }
+        (None, Some(parent)) => nodes[parent].first_child = Some(child),
+        (None, None) => {}
+    }
+    nodes[sibling].prev = Some(child);
+}
+
+/// `[if !supportLists]` → [`Data::If`], `[endif]` → [`Data::EndIf`]; any other comment
+/// (a whole `<!--[if gte vml 1]>…<![endif]-->` block among them) is [`Data::Other`].
+fn comment_data(text: &str) -> Data {
+    let Some(inner) = text.trim().strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+        return Data::Other;
+    };
+    if inner.trim().eq_ignore_ascii_case("endif") {
+        return Data::EndIf;
+    }
+    match inner.strip_prefix("if ").map(str::trim) {
+        Some(condition)
+            if !condition.is_empty()
+                && condition.len() < 100
+                && !condition.contains(['<', '>', '[', ']']) =>
+        {
+            Data::If(condition.into())
+        }
+        _ => Data::Other,
     }
 }
 

@@ -268,3 +268,5 @@ fn of_two_h1_in_the_article_the_title_is_the_one_the_title_tag_names() {
     );
     assert_eq!(page(&html).meta.title, "Flood relief reaches the valley");
 }
+
+mod word;
