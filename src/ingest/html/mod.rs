@@ -312,6 +312,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         title.as_deref().unwrap_or(""),
     );
     mapper.web_base = web_base.is_some();
+    mapper.document = word.body.is_some();
     mapper.page_dir = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file)

@@ -303,6 +303,27 @@ fn numbered_headings_keep_their_number() {
 }
 
 #[test]
+fn nothing_in_a_word_document_is_page_furniture() {
+    let body = "<p class=MsoTitle>Cast care</p>\n<h1>Contact us</h1>\n<p class=MsoNormal>Updated May 2, 2025</p>\n\
+        <p class=MsoNormal>Share this with your family.</p>\n<h1>Related topics</h1>\n\
+        <p class=MsoNormal><a href=\"https://example.org/a\">Broken bones in children</a></p>\n\
+        <p class=MsoNormal><a href=\"https://example.org/b\">Splints and slings</a></p>\n";
+    let a = page(&saved(body));
+    assert_eq!(
+        outline(&a.blocks),
+        [
+            "## Contact us",
+            "Updated May 2, 2025",
+            "Share this with your family.",
+            "## Related topics",
+            "Broken bones in children",
+            "Splints and slings"
+        ]
+    );
+    assert!(a.removed.is_empty(), "{:?}", a.removed);
+}
+
+#[test]
 fn word_text_pasted_into_a_site() {
     // No generator and no Office namespaces: the site's headline is the title, and the
     // site's furniture is still found; the Word lists in the post are lists.
