@@ -402,12 +402,14 @@ impl<'a> Mapper<'a> {
         {
             return None;
         }
+        // The first words: a text of signs alone (a bullet "•" in its own span) labels
+        // nothing.
         let lead = self
             .dom
             .descendants(node)
             .filter(|&d| !self.an.skipped[d])
             .filter_map(|d| self.dom.text(d))
-            .find(|t| !t.trim().is_empty())?;
+            .find(|t| t.chars().any(char::is_alphanumeric))?;
         let lead = lead.trim().trim_end_matches(':').trim();
         if let Some(reason) = extra_label(lead) {
             return Some(reason);
