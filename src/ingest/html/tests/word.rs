@@ -163,6 +163,27 @@ fn lists_part_by_list_and_instance_and_by_kind() {
 }
 
 #[test]
+fn a_list_indented_under_another_list_nests_under_its_item() {
+    // Word 2003: a Wingdings list (`l0`) indented under item 1 of a numbered list (`l1`),
+    // which then goes on at 2.
+    let indented = |list: &str, margin: &str, marker: &str, text: &str| {
+        item("MsoNormal", list, marker, text).replace("style='", &format!("style='margin-left:{margin};"))
+    };
+    let body = [
+        indented("l1 level1 lfo2", ".25in", "1.", "Before you come"),
+        indented("l0 level1 lfo4", "49.65pt", "v", "Bring your medicines"),
+        indented("l0 level1 lfo4", "49.65pt", "v", "Bring your card"),
+        indented("l1 level1 lfo2", ".25in", "2.", "On the day"),
+    ]
+    .concat();
+    let a = page(&saved(&body));
+    assert_eq!(
+        outline(&a.blocks),
+        ["1. Before you come", "  - Bring your medicines", "  - Bring your card", "2. On the day"]
+    );
+}
+
+#[test]
 fn the_filtered_save_nests_by_indent() {
     let body = [
         "<p class=MsoTitle>Caring for a Cast</p>\n<h1>Keep it dry</h1>\n".to_string(),

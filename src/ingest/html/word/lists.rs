@@ -172,11 +172,30 @@ fn marked_paragraphs(dom: &mut Dom, parent: NodeId, markers: &[Option<String>]) 
 struct Open {
     list: NodeId,
     level: u8,
+    /// The level its paragraphs name (`mso-list: … level2`).
+    named: u8,
     ordered: bool,
     id: Option<(u32, u32)>,
     /// `margin-left` of its first item.
     indent: f32,
     last: Option<NodeId>,
+}
+
+/// The level of an item whose paragraph names one: counted from the open list of the
+/// same `l` and `lfo` (which may itself sit under another list), else one below the open
+/// list when the item is indented further and belongs to another list (Word nests lists
+/// of different `l` by their indent alone).
+fn nested_level(open: &[Open], item: &Item, named: u8) -> u8 {
+    let same = open.iter().rev().find(|o| item.list.is_some() && o.id == item.list && o.named <= named);
+    if let Some(o) = same {
+        return (o.level + (named - o.named)).min(MAX_LEVEL);
+    }
+    match open.last() {
+        Some(top) if top.id != item.list && item.indent > top.indent + INDENT_SLACK => {
+            (top.level + 1).min(MAX_LEVEL)
+        }
+        _ => named,
+    }
 }
 
 /// Turns a run of list paragraphs into nested lists, in place.
@@ -200,15 +219,18 @@ fn build(dom: &mut Dom, run: Vec<Entry>) {
             }
             Entry::Item(item) => item,
         };
-        let level = item.level.unwrap_or_else(|| {
-            while indents.last().is_some_and(|&top| item.indent < top - INDENT_SLACK) {
-                indents.pop();
+        let level = match item.level {
+            Some(named) => nested_level(&open, &item, named),
+            None => {
+                while indents.last().is_some_and(|&top| item.indent < top - INDENT_SLACK) {
+                    indents.pop();
+                }
+                if indents.last().is_none_or(|&top| item.indent > top + INDENT_SLACK) {
+                    indents.push(item.indent);
+                }
+                u8::try_from(indents.len()).unwrap_or(MAX_LEVEL).min(MAX_LEVEL)
             }
-            if indents.last().is_none_or(|&top| item.indent > top + INDENT_SLACK) {
-                indents.push(item.indent);
-            }
-            u8::try_from(indents.len()).unwrap_or(MAX_LEVEL).min(MAX_LEVEL)
-        });
+        };
         let numbered = number(&item.marker);
         while open.last().is_some_and(|o| o.level > level) {
             open.pop();
@@ -232,6 +254,7 @@ fn build(dom: &mut Dom, run: Vec<Entry>) {
             open.push(Open {
                 list,
                 level,
+                named: item.level.unwrap_or(level),
                 ordered: numbered.is_some(),
                 id: item.list,
                 indent: item.indent,
