@@ -27,9 +27,11 @@
 //!   an empty sizing row), are taken out; the `!vml` part stays, because it is the one
 //!   copy of a picture left in the tree (the VML drawing of the same picture sits in a
 //!   `<!--[if gte vml 1]>` comment, which is never read), and so does `!supportEmptyParas`;
-//! - `MsoTitle` becomes the article's title (on a page Word saved) or an `<h1>` (in Word
-//!   text pasted into a site, whose own headline may be the title); `MsoHeadingN` becomes
-//!   `<hN>`; an `MsoCaption` beside a picture becomes the `<figcaption>` of a `<figure>`.
+//! - `MsoTitle` becomes the article's title (on a page Word saved; else the first `<h1>`
+//!   is, as on any page) or an `<h1>` (in Word text pasted into a site, whose own
+//!   headline may be the title); `MsoHeadingN` becomes `<hN>`; on a page Word saved, the
+//!   headings then move one level down, since its `<h1>` are sections, not the title;
+//! - an `MsoCaption` beside a picture becomes the `<figcaption>` of a `<figure>`.
 //!
 //! `MsoSubtitle` stays a paragraph, printed under the title: a handout's subtitle ("For
 //! patients going home after heart surgery") is part of what the writer means the reader
@@ -300,7 +302,8 @@ fn typed_markers(dom: &mut Dom, markers: &mut [Option<String>]) {
 }
 
 /// Word's paragraph styles: the title, and headings named `MsoHeadingN`. Returns the
-/// title of a page Word saved, its paragraphs taken out of the body.
+/// title of a page Word saved (its `MsoTitle` lines, else its first `<h1>`), taken out of
+/// the body; the headings left move one level down.
 fn styles(dom: &mut Dom, saved: bool) -> Option<String> {
     let paragraphs: Vec<NodeId> = dom.descendants(Dom::ROOT).filter(|&id| dom.tag(id) == "p").collect();
     let mut title: Vec<NodeId> = Vec::new();
@@ -318,8 +321,29 @@ fn styles(dom: &mut Dom, saved: bool) -> Option<String> {
             }
         }
     }
+    if !saved {
+        return None;
+    }
+    // No title paragraph: the first `<h1>`, as on any page.
+    if title.is_empty()
+        && let Some(h1) =
+            dom.descendants(Dom::ROOT).find(|&id| dom.tag(id) == "h1" && !text(dom, id).is_empty())
+    {
+        title.push(h1);
+    }
     let words: Vec<String> = title.iter().map(|&id| text(dom, id)).filter(|t| !t.is_empty()).collect();
     title.into_iter().for_each(|id| dom.detach(id));
+    // Word's `<h1>` are the sections under the title, `<h2>` their parts: one level
+    // down, so that they do not all print as one level as a site's `<h1>` and `<h2>` do.
+    let headings: Vec<(NodeId, u8)> = dom
+        .descendants(Dom::ROOT)
+        .filter_map(|id| {
+            Some((id, dom.tag(id).strip_prefix('h')?.parse::<u8>().ok().filter(|n| (1..=6).contains(n))?))
+        })
+        .collect();
+    for (id, level) in headings {
+        dom.rename(id, &format!("h{}", (level + 1).min(6)));
+    }
     (!words.is_empty()).then(|| words.join(" "))
 }
 

@@ -314,13 +314,26 @@ fn the_title_paragraph_wins_over_the_first_heading() {
 }
 
 #[test]
+fn sections_and_their_parts_keep_two_levels() {
+    // No title paragraph: the first `<h1>` is the title; the other `<h1>` are sections.
+    let body = "<h1>Cast care</h1>\n<h1>Keep it dry</h1>\n<h2>In the shower</h2>\n<p class=MsoNormal>Use a bag.</p>\n\
+        <h3>Bags</h3>\n<h1>Keep it clean</h1>\n";
+    let a = page(&saved(body));
+    assert_eq!(a.meta.title, "Cast care");
+    assert_eq!(
+        outline(&a.blocks),
+        ["## Keep it dry", "### In the shower", "Use a bag.", "#### Bags", "## Keep it clean"]
+    );
+}
+
+#[test]
 fn numbered_headings_keep_their_number() {
     let body = "<p class=MsoTitle>Cast care</p>\n<h1 style='margin-left:.25in;text-indent:-.25in;mso-list:l0 level1 lfo1'><![if !supportLists]><span\n\
         style='mso-list:Ignore'>1.<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp;&nbsp;\n\
         </span></span><![endif]>Keep it dry<o:p></o:p></h1>\n\
         <h2><span>2.<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp; </span></span>Keep it clean</h2>\n";
     let a = page(&saved(body));
-    assert_eq!(outline(&a.blocks), ["## 1. Keep it dry", "## 2. Keep it clean"]);
+    assert_eq!(outline(&a.blocks), ["## 1. Keep it dry", "### 2. Keep it clean"]);
 }
 
 #[test]
