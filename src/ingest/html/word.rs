@@ -172,6 +172,8 @@ fn conditional_parts(dom: &mut Dom, markers: &mut [Option<String>]) {
                 let block = block_of(dom, open);
                 if block.is_some_and(|b| is_heading(dom.tag(b))) {
                     let spacers: Vec<NodeId> = part(dom, open)
+                        .map(|(nodes, _)| nodes)
+                        .unwrap_or_default()
                         .into_iter()
                         .flat_map(|node| dom.descendants(node).collect::<Vec<_>>())
                         .filter(|&node| is_spacer(dom, node))
@@ -191,26 +193,27 @@ fn conditional_parts(dom: &mut Dom, markers: &mut [Option<String>]) {
     }
 }
 
-/// The siblings after the `If` node `open`, up to its `EndIf`; empty when there is none.
-fn part(dom: &Dom, open: NodeId) -> Vec<NodeId> {
+/// The siblings after the `If` node `open`, and its `EndIf`; `None` when it has no end
+/// among them.
+fn part(dom: &Dom, open: NodeId) -> Option<(Vec<NodeId>, NodeId)> {
     let mut nodes = Vec::new();
     let mut at = dom.nodes[open].next;
     while let Some(node) = at {
         match dom.nodes[node].data {
-            Data::EndIf => return nodes,
-            Data::If(_) => return Vec::new(),
+            Data::EndIf => return Some((nodes, node)),
+            Data::If(_) => return None,
             _ => nodes.push(node),
         }
         at = dom.nodes[node].next;
     }
-    Vec::new()
+    None
 }
 
 /// Takes a short conditional part out of the tree, with its comments; its words, or
-/// `None` when there is no end or the part is more than a marker.
+/// `None` (and the tree as it was) when there is no end or the part is more than a
+/// marker.
 fn take_part(dom: &mut Dom, open: NodeId) -> Option<String> {
-    let nodes = part(dom, open);
-    let close = nodes.last().map_or(dom.nodes[open].next, |&last| dom.nodes[last].next)?;
+    let (nodes, close) = part(dom, open)?;
     let words: Vec<String> = nodes.iter().map(|&n| text(dom, n)).filter(|t| !t.is_empty()).collect();
     let words = words.join(" ");
     let pictures = nodes.iter().any(|&n| dom.descendants(n).any(|d| dom.tag(d) == "img"));

@@ -292,6 +292,18 @@ fn parts_for_old_browsers_that_repeat_something_are_dropped() {
 }
 
 #[test]
+fn a_part_for_old_browsers_without_its_end_is_left_alone() {
+    let body = "<p class=MsoNormal>Rest today.<![if !supportLineBreakNewLine]>Walk tomorrow.</p>\n\
+        <p class=MsoNormal><![if !supportLists]>Sleep well.</p>\n\
+        <p class=MsoNormal><![if !supportLists]>This part is far too long to be a marker.<![endif]>Eat well.</p>\n";
+    let a = page(&saved(body));
+    assert_eq!(
+        outline(&a.blocks),
+        ["Rest today.Walk tomorrow.", "Sleep well.", "This part is far too long to be a marker.Eat well."]
+    );
+}
+
+#[test]
 fn the_title_paragraph_wins_over_the_first_heading() {
     // Even when `<title>` names the first heading, which then stays a heading.
     let body = "<p class=MsoTitleCxSpFirst>Caring for a Cast<o:p></o:p></p>\n\
