@@ -60,7 +60,7 @@ fn list_item(dom: &Dom, id: NodeId, markers: &[Option<String>]) -> Option<Item> 
         return None;
     }
     let mso = style(dom, id, "mso-list").and_then(mso_list);
-    let marker = markers[id].clone();
+    let marker = markers.get(id).cloned().flatten();
     if mso.is_none() && marker.is_none() {
         return None;
     }
