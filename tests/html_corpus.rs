@@ -92,7 +92,11 @@ fn markdown_text(md: &str) -> String {
                 out.push_str(titles.pop().as_deref().unwrap_or(""));
                 out.push(' ');
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            // A nested list starts right after its parent item's last word.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(_)
+            | Event::Start(pulldown_cmark::Tag::List(_) | pulldown_cmark::Tag::Item) => out.push(' '),
             _ => {}
         }
     }
@@ -243,11 +247,33 @@ fn decode_page(bytes: &[u8]) -> String {
     encoding.decode(bytes).0.into_owned()
 }
 
-/// Visible words missing from the title, the body and `removed` (as a multiset).
+/// The numbers a handout prints in front of the items of its numbered lists (a page
+/// that types them, as Word does, shows them as words).
+fn list_numbers(blocks: &[Block], out: &mut Vec<String>) {
+    for block in blocks {
+        match block {
+            Block::List { ordered, start, items, .. } => {
+                let first = start.unwrap_or(1);
+                for (i, item) in items.iter().enumerate() {
+                    if *ordered {
+                        out.push((first + i as u64).to_string());
+                    }
+                    list_numbers(item, out);
+                }
+            }
+            Block::Quote { blocks, .. } => list_numbers(blocks, out),
+            _ => {}
+        }
+    }
+}
+
+/// Visible words missing from the title, the body (with its list numbers) and `removed`
+/// (as a multiset).
 fn lost_words(html: &str, article: &Article) -> (usize, usize, Vec<String>) {
     let mut have: HashMap<String, usize> = HashMap::new();
     let mut printed = words(&article.meta.title);
     printed.extend(words(&body_text(article)));
+    list_numbers(&article.blocks, &mut printed);
     for removed in &article.removed {
         printed.extend(words(&removed.text));
     }

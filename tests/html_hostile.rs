@@ -172,3 +172,79 @@ fn many_sibling_candidates_stay_linear() {
         large.len() / 1024
     );
 }
+
+/// A page from Word: list paragraphs with their markers in conditional comments, nested
+/// levels, pictures with captions; many of them, and conditional comments that never
+/// end. Linear, like any page.
+#[test]
+fn a_long_word_document_stays_linear() {
+    let item = |level: u8, marker: &str| {
+        format!(
+            "<p class=MsoListParagraphCxSpMiddle style='margin-left:{level}.0in;text-indent:-.25in;mso-list:l0 level{level} lfo1'>\
+             <![if !supportLists]><span style='font-family:Symbol'><span style='mso-list:Ignore'>{marker}<span \
+             style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span></span><![endif]>Take a short walk after each meal.<o:p></o:p></p>\n"
+        )
+    };
+    let unit = format!(
+        "<h1>Part<o:p></o:p></h1>\n{PROSE}{}{}{}<p class=MsoNormal><![if !vml]><img src=\"a_files/image002.jpg\" alt=\"A walk\"><![endif]></p>\n\
+         <p class=MsoCaption>Figure 1. A walk</p>\n<![if !supportLists]><span>·</span>\n<![if !supportLineBreakNewLine]><br>\n",
+        item(1, "·"),
+        item(2, "o"),
+        item(3, "§")
+    );
+    let page = |n: usize| {
+        format!(
+            "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head><meta name=Generator content=\"Microsoft Word 15\"></head>\
+             <body><div class=WordSection1><p class=MsoTitle>Walking</p>\n{}</div></body></html>",
+            unit.repeat(n)
+        )
+    };
+    let (small, large) = (page(500), page(8_000));
+    let (result_small, _) = ingest("small.htm", small.as_bytes());
+    let t_small = fastest("small.htm", small.as_bytes());
+    let (result_large, t_large) = ingest("large.htm", large.as_bytes());
+    let article = result_large.unwrap();
+    assert!(result_small.is_ok());
+    assert_eq!(article.meta.title, "Walking");
+    assert!(article.blocks.iter().any(|b| matches!(b, handouts::model::Block::List { .. })));
+    let ratio = (t_large.as_secs_f64() / large.len() as f64) / (t_small.as_secs_f64() / small.len() as f64);
+    assert!(
+        ratio < 4.0,
+        "{t_small:?} for {} KiB, {t_large:?} for {} KiB",
+        small.len() / 1024,
+        large.len() / 1024
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Word's pieces in any order (list paragraphs of any level, markers, spacers,
+    /// conditional comments that open and never close, titles, captions, pictures):
+    /// no panic, and no marker part or comment text in what is printed.
+    #[test]
+    fn any_word_soup_reads_without_panicking(parts in proptest::collection::vec(proptest::prop_oneof![
+        proptest::strategy::Just("<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'>".to_string()),
+        proptest::strategy::Just("<p class=MsoListParagraph style='margin-left:1.5in;mso-list:l1 level9 lfo2'>".to_string()),
+        proptest::strategy::Just("<p class=MsoNormal style='margin-left:2.0in'>".to_string()),
+        proptest::strategy::Just("<p class=MsoNormal>&nbsp;</p>".to_string()),
+        proptest::strategy::Just("<![if !supportLists]>".to_string()), proptest::strategy::Just("<![endif]>".to_string()),
+        proptest::strategy::Just("<!--[if !supportLists]-->".to_string()), proptest::strategy::Just("<!--[endif]-->".to_string()),
+        proptest::strategy::Just("<![if !supportLineBreakNewLine]><br>".to_string()),
+        proptest::strategy::Just("<span style='mso-list:Ignore'>1.</span>".to_string()),
+        proptest::strategy::Just("<span style='font:7.0pt \"Times New Roman\"'>&nbsp;</span>".to_string()),
+        proptest::strategy::Just("<p class=MsoTitle>".to_string()), proptest::strategy::Just("<p class=MsoCaption>".to_string()),
+        proptest::strategy::Just("<h1 style='mso-list:l0 level1 lfo1'>".to_string()), proptest::strategy::Just("</p>".to_string()),
+        proptest::strategy::Just("<img src=\"a_files/image001.png\" alt=\"x\">".to_string()),
+        proptest::strategy::Just("<table><tr><td>".to_string()), proptest::strategy::Just("</td></tr></table>".to_string()),
+        proptest::strategy::Just("<o:p></o:p>".to_string()), proptest::strategy::Just("·".to_string()),
+        proptest::strategy::Just("iv.".to_string()),
+        "[a-zA-Z ,.]{0,40}",
+    ], 0..60)) {
+        let page = format!("<html><head><meta name=Generator content=\"Microsoft Word 15\"></head><body>{}</body></html>", parts.concat());
+        if let Ok(article) = ingest_bytes(Path::new("word.htm"), page.as_bytes()) {
+            let json = serde_json::to_string(&article.blocks).unwrap();
+            proptest::prop_assert!(!json.contains("supportLists") && !json.contains("endif"), "{}", json);
+        }
+    }
+}

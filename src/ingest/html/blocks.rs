@@ -24,6 +24,9 @@ pub struct Mapper<'a> {
     pub web_base: bool,
     /// The article's title: an `<h1>` that repeats it is not printed again.
     pub title: &'a str,
+    /// The page is a document (saved by Word), not a site: nothing in it is page
+    /// furniture, so no box, heading or short line is taken for a menu or a byline.
+    pub document: bool,
     pub removed: Vec<Removed>,
     pub warnings: Vec<Warning>,
     /// Pictures met inside a paragraph, placed after it.
@@ -68,6 +71,7 @@ impl<'a> Mapper<'a> {
             remote_pictures,
             web_base: false,
             title,
+            document: false,
             removed: Vec::new(),
             warnings: Vec::new(),
             pending: Vec::new(),
@@ -257,7 +261,8 @@ impl<'a> Mapper<'a> {
         }
         // Furniture inside the article (a share bar, a related-links box), unless it
         // holds most of the article's text.
-        if self.an.chars[child] > 0
+        if !self.document
+            && self.an.chars[child] > 0
             && self.an.chars[child].saturating_mul(2) < self.root_chars
             && let Some(reason) = classify_in(dom, child, true, self.an.in_article_element[child])
                 .or_else(|| self.labelled_furniture(child))
@@ -290,7 +295,8 @@ impl<'a> Mapper<'a> {
                     return;
                 }
                 let level = heading_level(tag).unwrap_or(2);
-                if let Some(kind) = classify(&text)
+                if !self.document
+                    && let Some(kind) = classify(&text)
                     && !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle)
                     && text.split_whitespace().count() <= 6
                 {
@@ -396,12 +402,14 @@ impl<'a> Mapper<'a> {
         {
             return None;
         }
+        // The first words: a text of signs alone (a bullet "•" in its own span) labels
+        // nothing.
         let lead = self
             .dom
             .descendants(node)
             .filter(|&d| !self.an.skipped[d])
             .filter_map(|d| self.dom.text(d))
-            .find(|t| !t.trim().is_empty())?;
+            .find(|t| t.chars().any(char::is_alphanumeric))?;
         let lead = lead.trim().trim_end_matches(':').trim();
         if let Some(reason) = extra_label(lead) {
             return Some(reason);
@@ -434,7 +442,8 @@ impl<'a> Mapper<'a> {
             out.append(&mut self.pending);
             return;
         }
-        if text.split_whitespace().count() <= 12
+        if !self.document
+            && text.split_whitespace().count() <= 12
             && let Some(kind) = classify(&text)
             && !matches!(kind, Furniture::OutsideArticle | Furniture::PageTitle)
         {

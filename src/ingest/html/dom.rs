@@ -1,10 +1,12 @@
-//! Bytes → a small arena DOM built by html5ever, with the source line of every node.
+//! Page text → a small arena DOM built by html5ever, with the source line of every node.
 //!
 //! html5ever does the HTML5 tree construction (misnested tags, implied elements, the
 //! adoption agency) and tells the sink the tokenizer's line before each token; the sink
 //! records it on the nodes it creates, so blocks and removed text can name their line.
 //! Nodes live in one `Vec` and point at each other by index: no `Rc`, no recursion on
-//! drop, and a tree 100,000 elements deep costs nothing special to free.
+//! drop, and a tree 100,000 elements deep costs nothing special to free. The tree can be
+//! edited after parsing ([`Dom::detach`], [`Dom::append`], …): the Word rules turn list
+//! paragraphs into lists that way. A node's `depth` stays as parsed.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -16,7 +18,6 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
 
 use crate::error::{Error, Result};
-use crate::model::Warning;
 
 /// Elements nested deeper than this make the page refused: no browser shows such a page
 /// sensibly, and html5ever's scope checks walk the stack of open elements, so depth
@@ -34,6 +35,13 @@ pub enum Data {
         template: Option<NodeId>,
     },
     Text(StrTendril),
+    /// An Office conditional comment that opens a part written for other browsers,
+    /// `<![if !supportLists]>` or `<!--[if !vml]-->`, with its condition (`!supportLists`).
+    /// What follows, up to the [`Data::EndIf`], is ordinary page; only the Word rules
+    /// read the condition.
+    If(Box<str>),
+    /// `<![endif]>`, `<!--[endif]-->`.
+    EndIf,
     /// Comments, doctypes, processing instructions: never read.
     Other,
 }
@@ -49,6 +57,21 @@ pub struct Node {
     pub line: usize,
     pub depth: usize,
     pub data: Data,
+}
+
+impl Node {
+    fn new(data: Data, line: usize) -> Node {
+        Node {
+            parent: None,
+            first_child: None,
+            last_child: None,
+            prev: None,
+            next: None,
+            line,
+            depth: 0,
+            data,
+        }
+    }
 }
 
 /// The parsed page.
@@ -101,6 +124,48 @@ impl Dom {
     /// Every node under `id` (itself first) in document order, without recursion.
     pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
         Descendants { dom: self, root: id, next: Some(id) }
+    }
+
+    /// A new element, not yet in the tree, made at `line`.
+    pub fn new_element(&mut self, local: &str, attrs: &[(&str, &str)], line: usize) -> NodeId {
+        let name = QualName::new(None, ns!(html), LocalName::from(local));
+        let attrs = attrs
+            .iter()
+            .map(|(k, v)| Attribute {
+                name: QualName::new(None, ns!(), LocalName::from(*k)),
+                value: (*v).into(),
+            })
+            .collect();
+        self.nodes.push(Node::new(Data::Element { name, attrs, template: None }, line));
+        self.nodes.len() - 1
+    }
+
+    /// A new text node, not yet in the tree, made at `line`.
+    pub fn new_text(&mut self, text: &str, line: usize) -> NodeId {
+        self.nodes.push(Node::new(Data::Text(text.into()), line));
+        self.nodes.len() - 1
+    }
+
+    /// Gives an HTML element another name (`p` → `li`), keeping its attributes.
+    pub fn rename(&mut self, id: NodeId, local: &str) {
+        if let Data::Element { name, .. } = &mut self.nodes[id].data {
+            *name = QualName::new(None, ns!(html), LocalName::from(local));
+        }
+    }
+
+    /// Takes the node (with what it holds) out of the tree.
+    pub fn detach(&mut self, id: NodeId) {
+        detach(&mut self.nodes, id);
+    }
+
+    /// Makes `child` the last child of `parent`, moving it from where it was.
+    pub fn append(&mut self, parent: NodeId, child: NodeId) {
+        link_last(&mut self.nodes, parent, child);
+    }
+
+    /// Puts `child` just before `sibling`, moving it from where it was.
+    pub fn insert_before(&mut self, sibling: NodeId, child: NodeId) {
+        link_before(&mut self.nodes, sibling, child);
     }
 }
 
@@ -176,37 +241,8 @@ struct Sink {
 impl Sink {
     fn new_node(&self, data: Data) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node {
-            parent: None,
-            first_child: None,
-            last_child: None,
-            prev: None,
-            next: None,
-            line: self.line.get(),
-            depth: 0,
-            data,
-        });
+        nodes.push(Node::new(data, self.line.get()));
         nodes.len() - 1
-    }
-
-    fn detach(nodes: &mut [Node], id: NodeId) {
-        let (parent, prev, next) = (nodes[id].parent.take(), nodes[id].prev.take(), nodes[id].next.take());
-        match next {
-            Some(next) => nodes[next].prev = prev,
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].last_child = prev;
-                }
-            }
-        }
-        match prev {
-            Some(prev) => nodes[prev].next = next,
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].first_child = next;
-                }
-            }
-        }
     }
 
     fn set_depth(&self, nodes: &mut [Node], id: NodeId, depth: usize) {
@@ -221,38 +257,14 @@ impl Sink {
 
     fn append_node(&self, parent: NodeId, child: NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        Self::detach(&mut nodes, child);
-        nodes[child].parent = Some(parent);
-        match nodes[parent].last_child {
-            Some(last) => {
-                nodes[last].next = Some(child);
-                nodes[child].prev = Some(last);
-            }
-            None => nodes[parent].first_child = Some(child),
-        }
-        nodes[parent].last_child = Some(child);
+        link_last(&mut nodes, parent, child);
         let depth = nodes[parent].depth + 1;
         self.set_depth(&mut nodes, child, depth);
     }
 
     fn insert_before(&self, sibling: NodeId, child: NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        Self::detach(&mut nodes, child);
-        let parent = nodes[sibling].parent;
-        nodes[child].parent = parent;
-        nodes[child].next = Some(sibling);
-        match nodes[sibling].prev {
-            Some(prev) => {
-                nodes[prev].next = Some(child);
-                nodes[child].prev = Some(prev);
-            }
-            None => {
-                if let Some(parent) = parent {
-                    nodes[parent].first_child = Some(child);
-                }
-            }
-        }
-        nodes[sibling].prev = Some(child);
+        link_before(&mut nodes, sibling, child);
         let depth = nodes[sibling].depth;
         self.set_depth(&mut nodes, child, depth);
     }
@@ -299,8 +311,8 @@ impl TreeSink for Sink {
         self.new_node(Data::Element { name, attrs, template })
     }
 
-    fn create_comment(&self, _text: StrTendril) -> NodeId {
-        self.new_node(Data::Other)
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.new_node(comment_data(&text))
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
@@ -366,7 +378,7 @@ impl TreeSink for Sink {
     }
 
     fn remove_from_parent(&self, target: &NodeId) {
-        Self::detach(&mut self.nodes.borrow_mut(), *target);
+        detach(&mut self.nodes.borrow_mut(), *target);
     }
 
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
@@ -379,6 +391,73 @@ impl TreeSink for Sink {
 
     fn set_current_line(&self, line_number: u64) {
         self.line.set(usize::try_from(line_number).unwrap_or(usize::MAX));
+    }
+}
+
+/// Takes `id` out of its parent's children (it keeps its own).
+fn detach(nodes: &mut [Node], id: NodeId) {
+    let (parent, prev, next) = (nodes[id].parent.take(), nodes[id].prev.take(), nodes[id].next.take());
+    match (next, parent) {
+        (Some(next), _) => nodes[next].prev = prev,
+        (None, Some(parent)) => nodes[parent].last_child = prev,
+        (None, None) => {}
+    }
+    match (prev, parent) {
+        (Some(prev), _) => nodes[prev].next = next,
+        (None, Some(parent)) => nodes[parent].first_child = next,
+        (None, None) => {}
+    }
+}
+
+/// Makes `child` the last child of `parent`, taking it from where it was.
+fn link_last(nodes: &mut [Node], parent: NodeId, child: NodeId) {
+    detach(nodes, child);
+    nodes[child].parent = Some(parent);
+    match nodes[parent].last_child {
+        Some(last) => {
+            nodes[last].next = Some(child);
+            nodes[child].prev = Some(last);
+        }
+        None => nodes[parent].first_child = Some(child),
+    }
+    nodes[parent].last_child = Some(child);
+}
+
+/// Puts `child` just before `sibling`, taking it from where it was.
+fn link_before(nodes: &mut [Node], sibling: NodeId, child: NodeId) {
+    detach(nodes, child);
+    let parent = nodes[sibling].parent;
+    nodes[child].parent = parent;
+    nodes[child].next = Some(sibling);
+    match (nodes[sibling].prev, parent) {
+        (Some(prev), _) => {
+            nodes[prev].next = Some(child);
+            nodes[child].prev = Some(prev);
+        }
+        (None, Some(parent)) => nodes[parent].first_child = Some(child),
+        (None, None) => {}
+    }
+    nodes[sibling].prev = Some(child);
+}
+
+/// `[if !supportLists]` → [`Data::If`], `[endif]` → [`Data::EndIf`]; any other comment
+/// (a whole `<!--[if gte vml 1]>…<![endif]-->` block among them) is [`Data::Other`].
+fn comment_data(text: &str) -> Data {
+    let Some(inner) = text.trim().strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+        return Data::Other;
+    };
+    if inner.trim().eq_ignore_ascii_case("endif") {
+        return Data::EndIf;
+    }
+    match inner.strip_prefix("if ").map(str::trim) {
+        Some(condition)
+            if !condition.is_empty()
+                && condition.len() < 100
+                && !condition.contains(['<', '>', '[', ']']) =>
+        {
+            Data::If(condition.into())
+        }
+        _ => Data::Other,
     }
 }
 
@@ -442,130 +521,4 @@ fn too_deep(path: &Path, line: usize) -> Error {
             "elements nested more than {MAX_DEPTH} deep; this is not a page a browser can show (save the page again, or paste its text into a .txt file)"
         ),
     )
-}
-
-/// Bytes → text: a byte-order mark wins, then a `<meta charset>` (or `http-equiv`) in
-/// the first 1,024 bytes, then UTF-8 if the bytes are valid UTF-8, else windows-1252 as
-/// browsers do. An unknown label is read as UTF-8 when the bytes are UTF-8 (with a
-/// warning), and refused otherwise.
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Warning>)> {
-    let mut warnings = Vec::new();
-    if bytes.is_empty() {
-        return Err(Error::input(path, None, "file is empty"));
-    }
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        if had_errors {
-            warnings.push(Warning::general(format!(
-                "some bytes are not valid {}; they show as \u{FFFD}",
-                encoding.name()
-            )));
-        }
-        return Ok((text.into_owned(), warnings));
-    }
-    let head = &bytes[..bytes.len().min(1024)];
-    if let Some(offset) = head.iter().position(|&b| b == 0) {
-        return Err(Error::input(
-            path,
-            None,
-            format!("binary data (NUL byte at byte offset {offset}); a saved web page is text"),
-        ));
-    }
-    let utf8 = std::str::from_utf8(bytes).ok();
-    let (encoding, line) = match declared_charset(head) {
-        Some((label, offset)) => {
-            let line = head[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            match encoding_rs::Encoding::for_label(label.as_bytes()) {
-                // The HTML standard: a page that says UTF-16 in ASCII is not UTF-16.
-                Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
-                    (encoding_rs::UTF_8, line)
-                }
-                Some(e) if e == encoding_rs::X_USER_DEFINED => (encoding_rs::WINDOWS_1252, line),
-                Some(e) => (e, line),
-                None => match utf8 {
-                    Some(text) => {
-                        warnings.push(Warning::at(
-                            line,
-                            format!("the page declares charset \"{label}\", which is not an encoding; read as UTF-8"),
-                        ));
-                        return Ok((text.to_string(), warnings));
-                    }
-                    None => {
-                        return Err(Error::input(
-                            path,
-                            Some(line),
-                            format!(
-                                "the page declares charset \"{label}\", which is not an encoding, and it is not UTF-8; save the page as UTF-8"
-                            ),
-                        ));
-                    }
-                },
-            }
-        }
-        None => match utf8 {
-            Some(text) => return Ok((text.to_string(), warnings)),
-            None => {
-                warnings.push(Warning::general(
-                    "the page declares no charset and is not UTF-8; read as windows-1252, as browsers do",
-                ));
-                (encoding_rs::WINDOWS_1252, 1)
-            }
-        },
-    };
-    if encoding == encoding_rs::UTF_8
-        && let Some(text) = utf8
-    {
-        return Ok((text.to_string(), warnings));
-    }
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    if had_errors {
-        warnings.push(Warning::at(
-            line,
-            format!(
-                "some bytes are not valid {} as the page declares; they show as \u{FFFD}",
-                encoding.name()
-            ),
-        ));
-    }
-    Ok((text.into_owned(), warnings))
-}
-
-/// The charset label a `<meta>` in `head` declares, and its byte offset: a simplified
-/// form of the HTML standard's prescan (`charset=` inside a `<meta` tag, quoted or not).
-fn declared_charset(head: &[u8]) -> Option<(String, usize)> {
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let mut from = 0;
-    while let Some(start) = find(&lower[from..], b"<meta").map(|i| i + from) {
-        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |i| i + start);
-        let tag = &lower[start..end];
-        if let Some(at) = find(tag, b"charset") {
-            let mut i = at + "charset".len();
-            while i < tag.len() && tag[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if tag.get(i) == Some(&b'=') {
-                i += 1;
-                while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'"' || tag[i] == b'\'') {
-                    i += 1;
-                }
-                let value_end = tag[i..]
-                    .iter()
-                    .position(|&b| b.is_ascii_whitespace() || b"\"';/>".contains(&b))
-                    .map_or(tag.len(), |j| i + j);
-                let label = String::from_utf8_lossy(&head[start + i..start + value_end]).into_owned();
-                if !label.is_empty() {
-                    return Some((label, start));
-                }
-            }
-        }
-        from = end.max(start + 1);
-        if from >= lower.len() {
-            break;
-        }
-    }
-    None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }

@@ -354,7 +354,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
         let in_heading =
             parent.is_some_and(|p| matches!(dom.tag(p), "h2" | "h3" | "h4" | "h5" | "h6" | "summary" | "dt"));
         skipped[id] = parent_skipped
-            || matches!(dom.nodes[id].data, Data::Other)
+            || matches!(dom.nodes[id].data, Data::Other | Data::If(_) | Data::EndIf)
             || (matches!(dom.nodes[id].data, Data::Element { .. })
                 && ((never_output(tag) && !(tag == "button" && in_heading)) || footnote_marker(dom, id)));
         in_article[id] = parent.is_some_and(|p| in_article[p]) || marks_article(dom, id);

@@ -1,21 +1,26 @@
 //! A saved web page (`.html`, `.htm`) as an article.
 //!
-//! 1. [`dom::decode`]: the bytes' encoding (BOM, `<meta charset>`, else UTF-8, else
+//! 1. [`charset::decode`]: the bytes' encoding (BOM, `<meta charset>`, else UTF-8, else
 //!    windows-1252), then [`dom::parse`]: html5ever builds a small arena DOM that knows
 //!    the source line of every node.
-//! 2. [`extract::analyse`]: what is never output (scripts, styles, forms, frames, hidden
+//! 2. [`word::prepare`]: a page written by Microsoft Word gets its lists, title,
+//!    headings and captions as plain HTML (Word writes lists as paragraphs with the
+//!    bullet typed in front); a page Word saved is all article, with no furniture.
+//! 3. [`extract::analyse`]: what is never output (scripts, styles, forms, frames, hidden
 //!    elements), what is page furniture and of which kind, and where the article is.
-//! 3. [`blocks::Mapper`]: the article's elements → [`Block`]s, and everything else →
+//! 4. [`blocks::Mapper`]: the article's elements → [`Block`]s, and everything else →
 //!    `removed` with its kind and line.
-//! 4. Metadata from the head: title (`og:title`, the first `<h1>`, `<title>`, with the
-//!    site name split off), language (`<html lang>`, checked against the text), author,
+//! 5. Metadata from the head: title (Word's `MsoTitle`, `og:title`, the first `<h1>`,
+//!    `<title>`, with the site name split off), language (`<html lang>`, checked against the text), author,
 //!    date published and canonical address.
 //!
 //! No address in the page is ever fetched here. Linear in the size of the page.
 
 mod blocks;
+mod charset;
 mod dom;
 mod extract;
+mod word;
 
 use std::path::Path;
 
@@ -243,11 +248,15 @@ fn day(text: &str) -> Option<String> {
 }
 
 pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(FrontMatter, Body)> {
-    let (text, mut warnings) = dom::decode(path, bytes)?;
-    let d = dom::parse(path, &text)?;
+    let (text, mut warnings) = charset::decode(path, bytes)?;
+    let mut d = dom::parse(path, &text)?;
     drop(text);
+    let word = word::prepare(&mut d).unwrap_or_default();
     let meta = page_meta(&d);
-    let analysis = extract::analyse(&d);
+    let mut analysis = extract::analyse(&d);
+    if let Some(body) = word.body {
+        analysis.roots = vec![body];
+    }
 
     // The page's address: given (add URL), else canonical, else og:url.
     let page_url = options
@@ -287,10 +296,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         });
     let h1_text = first_h1.map(|id| mapper_probe.subtree_text(id)).filter(|t| !t.is_empty());
     drop(mapper_probe);
-    let title = meta
-        .og_title
-        .as_deref()
-        .map(|t| without_site_name(t, meta.site_name.as_deref()))
+    let title = word
+        .title
+        .clone()
+        .or_else(|| meta.og_title.as_deref().map(|t| without_site_name(t, meta.site_name.as_deref())))
         .or(h1_text)
         .or_else(|| meta.title.as_deref().map(|t| without_site_name(t, meta.site_name.as_deref())))
         .filter(|t| !t.is_empty());
@@ -303,6 +312,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
         title.as_deref().unwrap_or(""),
     );
     mapper.web_base = web_base.is_some();
+    mapper.document = word.body.is_some();
     mapper.page_dir = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file)
@@ -315,7 +325,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8], options: &Options) -> Result<(Fro
     // No `og:title` and no `<h1>`: the part of `<title>` that the page also shows at the
     // top of the article ("Clinic - Handouts - Low Back Pain") is the title.
     let title = match (&meta.og_title, first_h1, &meta.title) {
-        (None, None, Some(head_title)) => {
+        (None, None, Some(head_title)) if word.title.is_none() => {
             let shown = blocks.iter().take(5).position(|b| match b {
                 Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
                     let text = crate::model::plain_text(content);

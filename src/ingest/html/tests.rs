@@ -268,3 +268,15 @@ fn of_two_h1_in_the_article_the_title_is_the_one_the_title_tag_names() {
     );
     assert_eq!(page(&html).meta.title, "Flood relief reaches the valley");
 }
+
+#[test]
+fn a_paragraph_that_opens_with_a_bullet_sign_is_kept() {
+    // The box's first text is "•": its label is the words after it, not a separator.
+    let body =
+        format!("<p>{PROSE}</p><p><span class=\"dot\">•</span> Eat more fruit</p><p>★ Drink water</p>");
+    let a = page(&article_page(&body));
+    let text = serde_json::to_string(&a.blocks).unwrap();
+    assert!(text.contains("Eat more fruit") && text.contains("Drink water"), "{text} {:?}", a.removed);
+}
+
+mod word;
