@@ -269,6 +269,10 @@ Examples:
   handouts serve --listen 0.0.0.0:8000
                                       On the clinic network: prints an address with
                                       ?token=; requests without the token get 401
+  HANDOUTS_TOKEN=$(cat /etc/handouts/token) handouts serve --listen 0.0.0.0:8000
+                                      A token that stays the same across restarts and is
+                                      never printed (or --token-file FILE); GET /healthz
+                                      answers without it, for health checks
 
 Nothing typed into the print form is stored: not on disk, in a cache, a log or the PDF's
 metadata.";
@@ -297,6 +301,11 @@ pub struct ServeArgs {
     /// request then needs the access token printed at start.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Read the access token from this file (first line) instead of making a new one at
+    /// every start; `HANDOUTS_TOKEN` does the same. Such a token is never printed, and
+    /// it is required even on 127.0.0.1.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
     /// Number of handouts typeset at once while rebuilding [default: all cores].
     #[arg(long, short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<usize>,

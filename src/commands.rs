@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 out: args.paths.out.clone(),
                 port: args.port,
                 listen: args.listen,
+                token: serve::given_token(args.token_file.as_deref())?,
                 verbose: args.verbose,
             };
             let rebuild_args = build_args.clone();

@@ -569,3 +569,47 @@ fn print_command_prints_a_translation_by_its_language() {
         assert!(!dir.path().join("x.pdf").exists());
     }
 }
+
+/// An operator's token (a file, or `HANDOUTS_TOKEN`) guards the desk as a made one does,
+/// stays the same at every start, and is printed nowhere.
+#[test]
+fn a_token_the_operator_gives_guards_the_desk_and_is_never_printed() {
+    let dir = project();
+    let token = "0123456789abcdef0123456789abcdef-clinic";
+    std::fs::write(dir.path().join("token"), format!("{token}\n")).unwrap();
+    let desk = start_in(dir, &["--listen", "127.0.0.1:0", "--token-file", "token"]);
+    assert!(!desk.url.contains("token"), "{}", desk.url);
+    assert_eq!(get(&desk, "/").status, 401);
+    assert_eq!(get(&desk, "/healthz").status, 200);
+    assert_eq!(get(&desk, &format!("/?token={token}")).status, 303);
+    let log = std::fs::read_to_string(&desk.log).unwrap();
+    assert!(!log.contains(token), "{log}");
+
+    let short = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["serve", "--port", "0"])
+        .current_dir(desk.dir.path())
+        .env("HANDOUTS_TOKEN", "secret")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&short.stderr);
+    assert_eq!(short.status.code(), Some(2), "{err}");
+    assert!(err.contains("HANDOUTS_TOKEN: the access token must be at least 32"), "{err}");
+    assert!(!err.contains("Typeset"), "refused before building: {err}");
+}
+
+/// A port in use is said before minutes of typesetting, not after.
+#[test]
+fn a_port_in_use_is_said_before_the_build() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = project();
+    let output = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["serve", "--port", &port])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("cannot listen on 127.0.0.1:{port}")) && err.contains("--port"), "{err}");
+    assert!(!dir.path().join("out/pdf").exists(), "nothing was built: {err}");
+}

@@ -63,7 +63,37 @@ pub struct Options {
     pub port: u16,
     /// Listen here (a clinic network) and require a token.
     pub listen: Option<SocketAddr>,
+    /// The access token, when the operator gives one (`HANDOUTS_TOKEN` or
+    /// `--token-file`): it stays the same across restarts and is never printed.
+    pub token: Option<String>,
     pub verbose: bool,
+}
+
+/// Shortest token accepted from the operator: as hard to guess as 128 random bits
+/// written in hex.
+pub const MIN_TOKEN_CHARS: usize = 32;
+
+/// The operator's token from `HANDOUTS_TOKEN` or `file` (first line, trimmed), checked.
+pub fn given_token(file: Option<&std::path::Path>) -> Result<Option<String>> {
+    let (token, from) = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+            (text.lines().next().unwrap_or("").trim().to_string(), path.display().to_string())
+        }
+        None => match std::env::var("HANDOUTS_TOKEN") {
+            Ok(value) => (value.trim().to_string(), "HANDOUTS_TOKEN".to_string()),
+            Err(_) => return Ok(None),
+        },
+    };
+    if token.chars().count() < MIN_TOKEN_CHARS
+        || !token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+    {
+        return Err(Error::usage(format!(
+            "{from}: the access token must be at least {MIN_TOKEN_CHARS} letters, digits, `-`, `_`, `.` or `~` \
+             (for example the output of `openssl rand -hex 32`)"
+        )));
+    }
+    Ok(Some(token))
 }
 
 /// Everything a print or a page needs, made again after every rebuild (the config or
@@ -113,6 +143,18 @@ pub fn serve(
     build_args: crate::cli::BuildArgs,
     rebuild: impl Fn() + Send + 'static,
 ) -> Result<()> {
+    // The port is taken before the first build, so a port in use is said at once,
+    // not after minutes of typesetting.
+    let addr = options.listen.unwrap_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), options.port));
+    let std_listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (another program, or another `handouts serve`, uses it; choose another with --port)"
+        } else {
+            ""
+        };
+        Error::usage(format!("cannot listen on {addr}: {e}{hint}"))
+    })?;
+    std_listener.set_nonblocking(true).map_err(|e| Error::usage(format!("{addr}: {e}")))?;
     let (events, _) = broadcast::channel(16);
     let (first_build, built) = std::sync::mpsc::channel::<()>();
     let first_build = Mutex::new(Some(first_build));
@@ -151,12 +193,15 @@ pub fn serve(
         .build()
         .map_err(|e| Error::usage(format!("cannot start the server: {e}")))?;
     runtime.block_on(async move {
-        let addr = options.listen.unwrap_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), options.port));
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
+        let listener = tokio::net::TcpListener::from_std(std_listener)
             .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;
         let bound = listener.local_addr().map_err(|e| Error::usage(format!("{addr}: {e}")))?;
-        let token = options.listen.map(|_| new_token()).transpose()?;
+        let given = options.token.is_some();
+        let token = match (&options.token, options.listen) {
+            (Some(token), _) => Some(token.clone()),
+            (None, Some(_)) => Some(new_token()?),
+            (None, None) => None,
+        };
         let server = Arc::new(Server {
             desk,
             events: events.clone(),
@@ -170,9 +215,10 @@ pub fn serve(
         } else {
             format!("http://{bound}/")
         };
+        // A token the operator gave is theirs to share: it never reaches the log.
         let url = match &token {
-            Some(token) => format!("{shown}?token={token}"),
-            None => shown,
+            Some(token) if !given => format!("{shown}?token={token}"),
+            _ => shown,
         };
         {
             use std::io::Write;
@@ -181,7 +227,9 @@ pub fn serve(
             let _ = stdout.flush();
         }
         eprintln!("The handout desk is open at {url} (Ctrl-C to stop)");
-        if token.is_some() {
+        if given {
+            eprintln!("Every request needs the access token you gave (open the address with ?token=…).");
+        } else if token.is_some() {
             eprintln!("Anyone with this address can print handouts: share it only with the care team.");
         }
         let app = axum::Router::new().fallback(handle).with_state(server);
