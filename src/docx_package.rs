@@ -55,7 +55,7 @@ pub enum PackageProblem {
     #[error("the document unpacks to more than {} MiB, more than a Word document holds", MAX_TOTAL_BYTES / (1024 * 1024))]
     TooBig,
     #[error(
-        "the zip package has no word/document.xml, so it is not a Word document; save it from Word as .docx"
+        "the zip package has no main document (word/document.xml), so it is not a Word document; save it from Word as .docx"
     )]
     NoDocument,
     #[error("{part} is not valid XML ({message}); open the document in Word and save it again")]
@@ -99,7 +99,7 @@ impl<'a> Package<'a> {
             return Err(PackageProblem::TooManyEntries(archive.len()));
         }
         let mut package = Package { archive, unpacked: 0 };
-        if package.archive.index_for_name("word/document.xml").is_none() {
+        if package.main_document().is_err() {
             let mimetype = package.bytes("mimetype")?.unwrap_or_default();
             return Err(if mimetype.starts_with(b"application/vnd.oasis.opendocument") {
                 PackageProblem::OpenDocument
@@ -153,15 +153,47 @@ impl<'a> Package<'a> {
     /// `word/_rels/document.xml.rels`): id → target, targets resolved to part names for
     /// internal ones and kept as written for external ones (web addresses).
     pub fn relationships(&mut self, name: &str) -> Result<HashMap<String, Target>, PackageProblem> {
+        Ok(self.read_relationships(name)?.into_iter().map(|(id, _, target)| (id, target)).collect())
+    }
+
+    /// The parts `name` relates to with a relationship type ending in `/kind`
+    /// (`styles`, `numbering`, `footnotes`, `header`…), in the order listed.
+    pub fn related_parts(&mut self, name: &str, kind: &str) -> Result<Vec<String>, PackageProblem> {
+        let suffix = format!("/{kind}");
+        Ok(self
+            .read_relationships(name)?
+            .into_iter()
+            .filter(|(_, ty, _)| ty.ends_with(&suffix))
+            .filter_map(|(_, _, target)| match target {
+                Target::Part(part) => Some(part),
+                Target::External(_) => None,
+            })
+            .collect())
+    }
+
+    /// The main document part: what the package's relationships name
+    /// (`officeDocument`), which is `word/document.xml` in every file Word writes but
+    /// may be another name in files other programs write.
+    pub fn main_document(&mut self) -> Result<String, PackageProblem> {
+        let named = self.related_parts("", "officeDocument")?;
+        let found = named
+            .into_iter()
+            .chain(["word/document.xml".to_string()])
+            .find(|part| self.archive.index_for_name(part).is_some());
+        found.ok_or(PackageProblem::NoDocument)
+    }
+
+    /// (id, type, target) of each relationship of part `name` (`""`: the package's own).
+    fn read_relationships(&mut self, name: &str) -> Result<Vec<(String, String, Target)>, PackageProblem> {
         let (folder, file) = name.rsplit_once('/').unwrap_or(("", name));
         let rels_name = if folder.is_empty() {
             format!("_rels/{file}.rels")
         } else {
             format!("{folder}/_rels/{file}.rels")
         };
-        let Some(text) = self.text(&rels_name)? else { return Ok(HashMap::new()) };
+        let Some(text) = self.text(&rels_name)? else { return Ok(Vec::new()) };
         let doc = parse_xml(&rels_name, &text)?;
-        let mut out = HashMap::new();
+        let mut out = Vec::new();
         for rel in doc.descendants().filter(|n| n.tag_name().name() == "Relationship") {
             let (Some(id), Some(target)) = (rel.attribute("Id"), rel.attribute("Target")) else { continue };
             let target = if rel.attribute("TargetMode") == Some("External") {
@@ -169,7 +201,7 @@ impl<'a> Package<'a> {
             } else {
                 Target::Part(resolve_part(folder, target))
             };
-            out.insert(id.to_string(), target);
+            out.push((id.to_string(), rel.attribute("Type").unwrap_or("").to_string(), target));
         }
         Ok(out)
     }

@@ -190,6 +190,11 @@ impl<'a> Reader<'a> {
                 .and_then(super::styles::left_indent)
                 .or(level.indent)
                 .unwrap_or(360 + 720 * i64::from(reference.level));
+            // A checklist's box is the item's bullet: whether it is ticked is what it says.
+            let content = match level.checkbox {
+                Some(mark) => [vec![Inline::text(format!("{mark} "))], content].concat(),
+                None => content,
+            };
             Item::ListEntry { reference, ordered: level.kind == LevelKind::Numbered, indent, content, line }
         } else if style.caption {
             Item::Caption { content, line }
@@ -372,8 +377,10 @@ impl<'a> Reader<'a> {
             let items = self.blocks(text_box);
             paragraph.after.extend(items);
         }
-        let doc_pr = node.descendants().find(|n| local(*n) == "docPr");
-        let shape = node.descendants().find(|n| local(*n) == "shape");
+        // What belongs to this drawing, not to a picture inside its text box (read above).
+        let own = |n: &Node| !n.ancestors().take_while(|a| *a != node).any(|a| local(a) == "txbxContent");
+        let doc_pr = node.descendants().filter(own).find(|n| local(*n) == "docPr");
+        let shape = node.descendants().filter(own).find(|n| local(*n) == "shape");
         let alt = doc_pr
             .and_then(|d| attr(d, "descr").filter(|a| !a.trim().is_empty()).or_else(|| attr(d, "title")))
             .or_else(|| shape.and_then(|s| attr(s, "alt")))
@@ -381,7 +388,7 @@ impl<'a> Reader<'a> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let blip = node.descendants().find(|n| matches!(local(*n), "blip" | "imagedata"));
+        let blip = node.descendants().filter(own).find(|n| matches!(local(*n), "blip" | "imagedata"));
         let Some(blip) = blip else {
             // A chart, a diagram or a drawn shape: nothing to print but what it says.
             if !alt.is_empty() {
@@ -468,11 +475,9 @@ impl<'a> Reader<'a> {
         }
         let cell_count: usize = rows.iter().map(|(_, cells)| cells.len()).sum();
         let layout = cell_count <= 1
-            || rows
-                .iter()
-                .flat_map(|(_, cells)| cells)
-                .flatten()
-                .any(|item| !matches!(item, Item::Paragraph { .. } | Item::Caption { .. }));
+            || rows.iter().flat_map(|(_, cells)| cells).flatten().any(|item| {
+                !matches!(item, Item::Paragraph { .. } | Item::Caption { .. } | Item::ListEntry { .. })
+            });
         if layout {
             return rows.into_iter().flat_map(|(_, cells)| cells).flatten().collect();
         }
@@ -538,13 +543,25 @@ fn cells_of<'a, 'i>(tr: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
 /// A data table's cell: its paragraphs joined by line breaks.
 fn cell_inlines(items: Vec<Item>) -> Vec<Inline> {
     let mut out = Vec::new();
+    let mut number = 0;
     for item in items {
-        if let Item::Paragraph { content, .. } | Item::Caption { content, .. } = item {
-            if !out.is_empty() {
-                out.push(Inline::LineBreak);
+        let (marker, content) = match item {
+            Item::Paragraph { content, .. } | Item::Caption { content, .. } => (None, content),
+            // A list in a cell: its items on lines of their own, marked as printed.
+            Item::ListEntry { ordered, content, .. } => {
+                number = if ordered { number + 1 } else { 0 };
+                (Some(if ordered { format!("{number}. ") } else { "• ".to_string() }), content)
             }
-            out.extend(content);
+            _ => continue,
+        };
+        if marker.is_none() {
+            number = 0;
         }
+        if !out.is_empty() {
+            out.push(Inline::LineBreak);
+        }
+        out.extend(marker.map(Inline::text));
+        out.extend(content);
     }
     out
 }

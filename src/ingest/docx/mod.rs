@@ -64,21 +64,38 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("document.docx").to_string();
     let xml = |package: &mut Package, name: &str| package.text(name).map_err(problem);
 
-    let styles_text = xml(&mut package, "word/styles.xml")?.unwrap_or_default();
+    let main = package.main_document().map_err(problem)?;
+    // Each part the main document names, else where Word puts it.
+    let part_of = |package: &mut Package, kind: &str| -> Result<String> {
+        let named = package.related_parts(&main, kind).map_err(problem)?;
+        Ok(named.into_iter().next().unwrap_or_else(|| format!("word/{kind}.xml")))
+    };
+    let (styles_part, numbering_part) =
+        (part_of(&mut package, "styles")?, part_of(&mut package, "numbering")?);
+    let notes_parts =
+        [(part_of(&mut package, "footnotes")?, true), (part_of(&mut package, "endnotes")?, false)];
+    let comments_part = part_of(&mut package, "comments")?;
+    let mut around_parts: Vec<(String, &str)> = Vec::new();
+    for (kind, reason) in [("header", "page header in Word"), ("footer", "page footer in Word")] {
+        for part in package.related_parts(&main, kind).map_err(problem)? {
+            around_parts.push((part, reason));
+        }
+    }
+    around_parts.push((comments_part, "comment in Word"));
+
+    let styles_text = xml(&mut package, &styles_part)?.unwrap_or_default();
     let styles = match styles_text.is_empty() {
         true => styles::Styles::default(),
-        false => {
-            styles::Styles::parse(&package::parse_xml("word/styles.xml", &styles_text).map_err(problem)?)
-        }
+        false => styles::Styles::parse(&package::parse_xml(&styles_part, &styles_text).map_err(problem)?),
     };
-    let numbering_text = xml(&mut package, "word/numbering.xml")?.unwrap_or_default();
+    let numbering_text = xml(&mut package, &numbering_part)?.unwrap_or_default();
     let numbering = match numbering_text.is_empty() {
         true => styles::Numbering::default(),
-        false => styles::Numbering::parse(
-            &package::parse_xml("word/numbering.xml", &numbering_text).map_err(problem)?,
-        ),
+        false => {
+            styles::Numbering::parse(&package::parse_xml(&numbering_part, &numbering_text).map_err(problem)?)
+        }
     };
-    let relationships = package.relationships("word/document.xml").map_err(problem)?;
+    let relationships = package.relationships(&main).map_err(problem)?;
     let no_notes = HashMap::new();
     let no_relationships = HashMap::new();
     let context = |notes| body::Context {
@@ -91,9 +108,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
 
     // Notes first: the body prints each where it is cited.
     let mut notes = HashMap::new();
-    for (part, is_footnote) in [("word/footnotes.xml", true), ("word/endnotes.xml", false)] {
-        let Some(text) = xml(&mut package, part)? else { continue };
-        let doc = package::parse_xml(part, &text).map_err(problem)?;
+    for (part, is_footnote) in notes_parts {
+        let Some(text) = xml(&mut package, &part)? else { continue };
+        let doc = package::parse_xml(&part, &text).map_err(problem)?;
         let mut reader = body::Reader::new(context(&no_notes));
         for note in doc.root_element().children().filter(|n| matches!(local(*n), "footnote" | "endnote")) {
             if attr(note, "type").is_some_and(|t| t != "normal") {
@@ -106,9 +123,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
         }
     }
 
-    let document_text =
-        xml(&mut package, "word/document.xml")?.ok_or_else(|| problem(PackageProblem::NoDocument))?;
-    let document = package::parse_xml("word/document.xml", &document_text).map_err(problem)?;
+    let document_text = xml(&mut package, &main)?.ok_or_else(|| problem(PackageProblem::NoDocument))?;
+    let document = package::parse_xml(&main, &document_text).map_err(problem)?;
     let mut reader = body::Reader::new(context(&notes));
     let items = match document.root_element().children().find(|n| local(*n) == "body") {
         Some(body) => reader.blocks(body),
@@ -132,19 +148,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
     // Around the text: headers, footers and comments, each to `removed` once.
     let mut around =
         body::Reader::new(body::Context { relationships: &no_relationships, ..context(&no_notes) });
-    let mut parts: Vec<String> = package
-        .names()
-        .into_iter()
-        .filter(|name| {
-            let file = name.strip_prefix("word/").unwrap_or("");
-            (file.starts_with("header") || file.starts_with("footer") || file == "comments.xml")
-                && file.ends_with(".xml")
-                && !file.contains('/')
-        })
-        .collect();
-    parts.sort_by_key(|name| (name.len(), name.clone()));
     let mut seen = std::collections::HashSet::new();
-    for part in parts {
+    for (part, reason) in around_parts {
         // Nothing of these is printed: a damaged one is a warning, as its words cannot
         // be listed in `removed`.
         let parsed = package.text(&part).and_then(|text| {
@@ -157,11 +162,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(FrontMatter, Body, Properties
                 warnings.push(Warning::general(format!("{damaged}; its text is not printed and not listed")));
                 continue;
             }
-        };
-        let reason = match part.as_str() {
-            "word/comments.xml" => "comment in Word",
-            name if name.starts_with("word/header") => "page header in Word",
-            _ => "page footer in Word",
         };
         for text in texts {
             if seen.insert((reason, text.clone())) {

@@ -164,6 +164,8 @@ pub struct Level {
     pub start: u64,
     /// Left indent in twips (`w:ind w:left` or `w:start`), when the level sets one.
     pub indent: Option<i64>,
+    /// The bullet when it is a check box (☐, ☒, ✓…), which says whether the item is done.
+    pub checkbox: Option<char>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +224,7 @@ impl Numbering {
         let (abstract_id, _) = self.nums.get(&reference.num_id)?;
         let levels = self.abstracts.get(abstract_id);
         let level = levels.and_then(|l| l.get(&reference.level)).copied();
-        Some(level.unwrap_or(Level { kind: LevelKind::Bullet, start: 1, indent: None }))
+        Some(level.unwrap_or(Level { kind: LevelKind::Bullet, start: 1, indent: None, checkbox: None }))
     }
 
     /// The counter a list's numbers come from: lists made from the same definition
@@ -261,7 +263,14 @@ fn parse_level(lvl: Node) -> Option<(u8, Level)> {
     };
     let start = child(lvl, "start").and_then(|s| attr(s, "val")).and_then(|v| v.parse().ok()).unwrap_or(1);
     let indent = child(lvl, "pPr").and_then(left_indent);
-    Some((index, Level { kind, start, indent }))
+    let text = child(lvl, "lvlText").and_then(|t| attr(t, "val")).unwrap_or("").trim();
+    let checkbox = match (kind, text.chars().next(), text.chars().count()) {
+        (LevelKind::Bullet, Some(mark @ ('☐' | '☑' | '☒' | '✓' | '✔' | '✗' | '✘')), 1) => {
+            Some(mark)
+        }
+        _ => None,
+    };
+    Some((index, Level { kind, start, indent, checkbox }))
 }
 
 #[cfg(test)]
@@ -321,6 +330,17 @@ mod tests {
         assert_eq!(numbering.level(at(1, 0)).map(|l| l.kind), Some(LevelKind::Bullet));
         assert_eq!(numbering.level(at(2, 1)).map(|l| l.kind), Some(LevelKind::Numbered));
         assert_eq!(numbering.level(at(0, 0)), None);
+        assert_eq!(numbering.level(at(1, 0)).and_then(|l| l.checkbox), None);
+        let check = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/>
+            <w:lvlText w:val="☒"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
+        );
+        let check = Numbering::parse(&roxmltree::Document::parse(&check).unwrap());
+        assert_eq!(
+            check.level(at(1, 0)).and_then(|l| l.checkbox),
+            Some('☒'),
+            "a ticked box says the item is done"
+        );
         assert_eq!(numbering.counter_key(at(2, 0)), numbering.counter_key(at(3, 0)), "continues");
         assert_ne!(numbering.counter_key(at(2, 0)), numbering.counter_key(at(4, 0)), "restarts");
     }

@@ -37,6 +37,7 @@ const RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/pa
   <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/salt" TargetMode="External"/>
   <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/>
   <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.emf"/>
+  <Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
 </Relationships>"#;
 
 /// A `.docx` holding `body` (the inside of `w:body`) and `extra` parts.
@@ -316,4 +317,17 @@ fn picture_paths_name_the_document_and_the_part() {
     assert_eq!(split_picture_src(".docx/x.png"), None);
     let bytes = docx(&p("", "Text"), &[("word/media/image1.png", "not really a png")]);
     assert_eq!(read_part(&bytes, "word/media/image1.png").unwrap(), b"not really a png");
+}
+
+#[test]
+fn a_list_in_a_table_cell_keeps_the_table() {
+    let cell = |inner: &str| format!("<w:tc>{inner}</w:tc>");
+    let row = |a: &str, b: &str| format!("<w:tr>{}{}</w:tr>", cell(a), cell(b));
+    let table = format!(
+        "<w:tbl>{}{}</w:tbl>",
+        row(&p("", "Food"), &p("", "How")),
+        row(&p("", "Bread"), &[item(1, 0, "Read the label"), item(2, 0, "Pick low salt")].concat())
+    );
+    let article = read(&docx(&table, &[]));
+    assert_eq!(texts(&article.blocks), ["table [] Food,How ; Bread,• Read the label 1. Pick low salt"]);
 }
