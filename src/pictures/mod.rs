@@ -217,44 +217,61 @@ impl PictureStore {
         if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(PictureProblem::OutsideContent);
         }
-        let path = root.join(relative);
         let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        files.entry(path.clone()).or_insert_with(|| self.read(root, &path, src)).clone()
+        files.entry(root.join(relative)).or_insert_with(|| self.read(root, src)).clone()
     }
 
-    fn read(&self, root: &Path, path: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
-        use std::io::Read;
-
-        let format = Format::from_path(path).ok_or(PictureProblem::Extension)?;
-        let real = std::fs::canonicalize(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
-            _ => PictureProblem::Unreadable(e.to_string()),
-        })?;
-        // A symlink inside the folder may lead out of it.
-        if !real.starts_with(root) {
-            return Err(PictureProblem::OutsideContent);
-        }
-        let file = std::fs::File::open(&real).map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
-        let metadata = file.metadata().map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
-        if !metadata.is_file() {
-            return Err(PictureProblem::NotAFile);
-        }
-        let too_big = |size| PictureProblem::TooBig { size, max: MAX_PICTURE_BYTES };
-        if metadata.len() > MAX_PICTURE_BYTES {
-            return Err(too_big(metadata.len()));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-        file.take(MAX_PICTURE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    /// The file at `src` read by [`read_file`], then checked (the same checks whatever
+    /// the file was read from).
+    fn read(&self, root: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
+        let (bytes, format) = read_file(root, src)?;
         self.reads.fetch_add(1, Ordering::Relaxed);
-        if bytes.len() as u64 > MAX_PICTURE_BYTES {
-            return Err(too_big(bytes.len() as u64));
-        }
-        let found = Format::sniff(&bytes);
-        if found != Some(format) {
-            return Err(PictureProblem::WrongContent { expected: format, found });
-        }
-        Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+        checked(src, format, bytes)
     }
+}
+
+/// The bytes of the picture file at `src` (checked to have no `..` and not to be
+/// absolute) under `root`, and the format its name promises: the one place pictures
+/// are read from. It must stay inside `root` (symlinks included), be a regular file
+/// and not be over [`MAX_PICTURE_BYTES`].
+fn read_file(root: &Path, src: &str) -> std::result::Result<(Vec<u8>, Format), PictureProblem> {
+    use std::io::Read;
+
+    let path = root.join(src);
+    let format = Format::from_path(&path).ok_or(PictureProblem::Extension)?;
+    let real = std::fs::canonicalize(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
+        _ => PictureProblem::Unreadable(e.to_string()),
+    })?;
+    // A symlink inside the folder may lead out of it.
+    if !real.starts_with(root) {
+        return Err(PictureProblem::OutsideContent);
+    }
+    let file = std::fs::File::open(&real).map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    let metadata = file.metadata().map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(PictureProblem::NotAFile);
+    }
+    if metadata.len() > MAX_PICTURE_BYTES {
+        return Err(PictureProblem::TooBig { size: metadata.len(), max: MAX_PICTURE_BYTES });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // One byte over the limit is enough to tell a file that grew since.
+    file.take(MAX_PICTURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    Ok((bytes, format))
+}
+
+/// A picture's bytes, read from wherever, checked: not over [`MAX_PICTURE_BYTES`], and
+/// really in the `format` its name promises.
+fn checked(src: &str, format: Format, bytes: Vec<u8>) -> std::result::Result<Picture, PictureProblem> {
+    if bytes.len() as u64 > MAX_PICTURE_BYTES {
+        return Err(PictureProblem::TooBig { size: bytes.len() as u64, max: MAX_PICTURE_BYTES });
+    }
+    let found = Format::sniff(&bytes);
+    if found != Some(format) {
+        return Err(PictureProblem::WrongContent { expected: format, found });
+    }
+    Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
 }
