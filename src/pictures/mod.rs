@@ -18,8 +18,11 @@
 //! - **Outputs** (PDF, EPUB, an HTML site): [`PictureStore::pictures`] gives an
 //!   article's pictures (each once, in reading order) with their bytes and format, from
 //!   the store's cache: every file is read once per build whatever the number of
-//!   outputs and handouts that show it. [`fingerprint`] is the hash an output puts in
-//!   its own fingerprint, so editing a picture remakes what shows it.
+//!   outputs and handouts that show it. A PDF shows [`Picture::for_print`], the EPUB and
+//!   the site [`Picture::for_screen`]: the file itself, or when it has more pixels than
+//!   that use can show, a smaller copy made once per build ([`sizing`]).
+//!   [`fingerprint`] is the hash an output puts in its own fingerprint, so editing a
+//!   picture remakes what shows it.
 //!
 //! Nothing is ever fetched from the network: a picture given as a web address stays
 //! its alt text, with a warning.
@@ -28,17 +31,19 @@
 //! be used; it imports nothing from the crate, so [`crate::error`] can hold it without
 //! the two modules importing each other), `format.rs` (PNG, JPEG, SVG by extension and
 //! by bytes), `syntax.rs` (the syntax and the figure it makes), `paths.rs` (where a
-//! picture may be) and here the store, which puts them together.
+//! picture may be), `sizing.rs` (copies at the resolution print and screens need) and
+//! here the store, which puts them together.
 
 mod format;
 mod paths;
 pub mod problem;
+pub mod sizing;
 mod syntax;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use typst::foundations::Bytes;
 
@@ -60,10 +65,47 @@ pub struct Picture {
     /// The path relative to the root it was resolved against (the content folder), with
     /// `/` separators: what [`Block::Figure`]'s `src` holds after [`PictureStore::resolve`].
     pub src: String,
+    /// The file's format, and every copy's: a copy is never another format.
     pub format: Format,
-    /// The file's bytes. typst's `Bytes` caches its hash, so handing the same `Bytes`
+    /// The file's bytes, as read: what [`fingerprint`] hashes. Outputs show a copy
+    /// sized for them instead: [`Picture::for_print`], [`Picture::for_screen`].
+    pub original: Bytes,
+    /// Those copies, each made the first time it is asked for and shared by every clone
+    /// of this picture: the store's, so once per build.
+    copies: Arc<Copies>,
+}
+
+#[derive(Debug, Default)]
+struct Copies {
+    print: OnceLock<Bytes>,
+    screen: OnceLock<Bytes>,
+}
+
+impl Picture {
+    /// A picture of `format` whose file holds `original`.
+    pub fn new(src: impl Into<String>, format: Format, original: Bytes) -> Picture {
+        Picture { src: src.into(), format, original, copies: Arc::default() }
+    }
+
+    /// What a PDF shows: the file, or a copy at most [`sizing::PRINT_BUDGET`] (printed
+    /// at the same size). typst's `Bytes` caches its hash, so handing the same `Bytes`
     /// to every compile lets typst decode the picture once per build.
-    pub bytes: Bytes,
+    pub fn for_print(&self) -> Bytes {
+        self.copy(&self.copies.print, sizing::PRINT_BUDGET)
+    }
+
+    /// What the EPUB and the site show: the file, or a copy at most
+    /// [`sizing::SCREEN_BUDGET`] wide.
+    pub fn for_screen(&self) -> Bytes {
+        self.copy(&self.copies.screen, sizing::SCREEN_BUDGET)
+    }
+
+    fn copy(&self, copy: &OnceLock<Bytes>, budget: sizing::Budget) -> Bytes {
+        copy.get_or_init(|| {
+            sizing::fit(&self.original, self.format, budget).unwrap_or_else(|| self.original.clone())
+        })
+        .clone()
+    }
 }
 
 /// Every figure in `blocks` (in lists and quotes too), in reading order, as `(src, line)`.
@@ -100,10 +142,11 @@ fn figures_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut String, usize) -> R
 }
 
 /// A hash of pictures' paths and bytes, for an output's fingerprint: equal means the
-/// same pictures.
+/// same pictures. The files' own bytes are hashed, with the rules copies are made by
+/// ([`sizing`]), so an up-to-date output costs no copy.
 pub fn fingerprint(pictures: &[Picture]) -> u128 {
-    let parts: Vec<(&str, &Bytes)> = pictures.iter().map(|p| (p.src.as_str(), &p.bytes)).collect();
-    typst::utils::hash128(&parts)
+    let parts: Vec<(&str, &Bytes)> = pictures.iter().map(|p| (p.src.as_str(), &p.original)).collect();
+    typst::utils::hash128(&(sizing::RULES, parts))
 }
 
 /// The picture files of one build: each checked and read once, whatever the number of
@@ -222,7 +265,7 @@ impl PictureStore {
     }
 
     /// The file at `src` read by [`read_file`], then checked (the same checks whatever
-    /// the file was read from).
+    /// the file was read from). Copies are made later, when an output asks for them.
     fn read(&self, root: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
         let (bytes, format) = read_file(root, src)?;
         self.reads.fetch_add(1, Ordering::Relaxed);
@@ -273,5 +316,46 @@ fn checked(src: &str, format: Format, bytes: Vec<u8>) -> std::result::Result<Pic
     if found != Some(format) {
         return Err(PictureProblem::WrongContent { expected: format, found });
     }
-    Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+    Ok(Picture::new(src, format, Bytes::new(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Bytes {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = Vec::new();
+        image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)).unwrap();
+        Bytes::new(out)
+    }
+
+    #[test]
+    fn a_small_picture_is_shown_as_it_is() {
+        let original = jpeg(400, 300);
+        let picture = Picture::new("pictures/small.jpg", Format::Jpeg, original.clone());
+        assert_eq!(picture.for_print().as_slice(), original.as_slice());
+        assert_eq!(picture.for_screen().as_slice(), original.as_slice());
+    }
+
+    #[test]
+    fn a_large_picture_is_copied_once_and_the_same_every_build() {
+        let original = jpeg(3000, 2000);
+        let picture = Picture::new("pictures/large.jpg", Format::Jpeg, original.clone());
+        let print = picture.for_print();
+        assert!(print.len() < original.len());
+        // Clones (what the store hands out) share the copy: made once.
+        assert!(std::ptr::eq(picture.clone().for_print().as_slice(), print.as_slice()));
+        // Another build: the same bytes.
+        let again = Picture::new("pictures/large.jpg", Format::Jpeg, original.clone());
+        assert_eq!(again.for_print(), print);
+        assert_ne!(picture.for_screen(), print);
+        // The fingerprint is the file's, whether or not a copy was made.
+        assert_eq!(
+            fingerprint(&[picture]),
+            fingerprint(&[Picture::new("pictures/large.jpg", Format::Jpeg, original)])
+        );
+    }
 }
