@@ -312,6 +312,9 @@ mod tests {
         let png = png_file(&DynamicImage::ImageRgb8(photo(30, 20)));
         assert_eq!(Header::read(&png, Format::Png), Some(Header { width: 30, height: 20, cmyk: false }));
         assert_eq!(Header::read(&jpeg[..4], Format::Jpeg), None);
+        // A CMYK frame (four components) after a comment with a stray fill byte.
+        let cmyk = b"\xFF\xD8\xFF\xFE\x00\x04hi\xFF\xFF\xC2\x00\x14\x08\x00\x20\x00\x30\x04";
+        assert_eq!(Header::read(cmyk, Format::Jpeg), Some(Header { width: 48, height: 32, cmyk: true }));
         assert_eq!(Header::read(b"\x89PNG", Format::Png), None);
     }
 
