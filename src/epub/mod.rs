@@ -182,7 +182,7 @@ fn build(
         files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
     }
     for picture in &pictures {
-        files.push((format!("OEBPS/pictures/{}", picture.src), picture.bytes.as_slice().to_vec()));
+        files.push((format!("OEBPS/pictures/{}", picture.src), picture.for_screen().to_vec()));
     }
     write_zip(&files, modified.zip_time()).map_err(|err| Error::Output {
         path: format!("{}.epub", collection_id(settings.collection)).into(),

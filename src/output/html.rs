@@ -86,7 +86,7 @@ impl Prepared for PreparedPage<'_> {
         for picture in &self.pictures {
             write_atomic(
                 &self.page.out_dir.join("site/pictures").join(&picture.src),
-                picture.bytes.as_slice(),
+                picture.for_screen().as_slice(),
             )?;
         }
         Ok(Rendered { bytes: self.html.clone(), pages: None })

@@ -18,8 +18,11 @@
 //! - **Outputs** (PDF, EPUB, an HTML site): [`PictureStore::pictures`] gives an
 //!   article's pictures (each once, in reading order) with their bytes and format, from
 //!   the store's cache: every file is read once per build whatever the number of
-//!   outputs and handouts that show it. [`fingerprint`] is the hash an output puts in
-//!   its own fingerprint, so editing a picture remakes what shows it.
+//!   outputs and handouts that show it. A PDF shows [`Picture::for_print`], the EPUB and
+//!   the site [`Picture::for_screen`]: the file itself, or when it has more pixels than
+//!   that use can show, a smaller copy made once per build ([`sizing`]).
+//!   [`fingerprint`] is the hash an output puts in its own fingerprint, so editing a
+//!   picture remakes what shows it.
 //!
 //! Nothing is ever fetched from the network: a picture given as a web address stays
 //! its alt text, with a warning.
@@ -28,17 +31,19 @@
 //! be used; it imports nothing from the crate, so [`crate::error`] can hold it without
 //! the two modules importing each other), `format.rs` (PNG, JPEG, SVG by extension and
 //! by bytes), `syntax.rs` (the syntax and the figure it makes), `paths.rs` (where a
-//! picture may be) and here the store, which puts them together.
+//! picture may be), `sizing.rs` (copies at the resolution print and screens need) and
+//! here the store, which puts them together.
 
 mod format;
 mod paths;
 pub mod problem;
+pub mod sizing;
 mod syntax;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use typst::foundations::Bytes;
 
@@ -60,10 +65,47 @@ pub struct Picture {
     /// The path relative to the root it was resolved against (the content folder), with
     /// `/` separators: what [`Block::Figure`]'s `src` holds after [`PictureStore::resolve`].
     pub src: String,
+    /// The file's format, and every copy's: a copy is never another format.
     pub format: Format,
-    /// The file's bytes. typst's `Bytes` caches its hash, so handing the same `Bytes`
+    /// The file's bytes, as read: what [`fingerprint`] hashes. Outputs show a copy
+    /// sized for them instead: [`Picture::for_print`], [`Picture::for_screen`].
+    pub original: Bytes,
+    /// Those copies, each made the first time it is asked for and shared by every clone
+    /// of this picture: the store's, so once per build.
+    copies: Arc<Copies>,
+}
+
+#[derive(Debug, Default)]
+struct Copies {
+    print: OnceLock<Bytes>,
+    screen: OnceLock<Bytes>,
+}
+
+impl Picture {
+    /// A picture of `format` whose file holds `original`.
+    pub fn new(src: impl Into<String>, format: Format, original: Bytes) -> Picture {
+        Picture { src: src.into(), format, original, copies: Arc::default() }
+    }
+
+    /// What a PDF shows: the file, or a copy at most [`sizing::PRINT_BUDGET`] (printed
+    /// at the same size). typst's `Bytes` caches its hash, so handing the same `Bytes`
     /// to every compile lets typst decode the picture once per build.
-    pub bytes: Bytes,
+    pub fn for_print(&self) -> Bytes {
+        self.copy(&self.copies.print, sizing::PRINT_BUDGET)
+    }
+
+    /// What the EPUB and the site show: the file, or a copy at most
+    /// [`sizing::SCREEN_BUDGET`] wide.
+    pub fn for_screen(&self) -> Bytes {
+        self.copy(&self.copies.screen, sizing::SCREEN_BUDGET)
+    }
+
+    fn copy(&self, copy: &OnceLock<Bytes>, budget: sizing::Budget) -> Bytes {
+        copy.get_or_init(|| {
+            sizing::fit(&self.original, self.format, budget).unwrap_or_else(|| self.original.clone())
+        })
+        .clone()
+    }
 }
 
 /// Every figure in `blocks` (in lists and quotes too), in reading order, as `(src, line)`.
@@ -100,10 +142,15 @@ fn figures_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut String, usize) -> R
 }
 
 /// A hash of pictures' paths and bytes, for an output's fingerprint: equal means the
-/// same pictures.
+/// same pictures. The files' own bytes are hashed, with the rules copies are made by
+/// ([`sizing`]), so an up-to-date output costs no copy. No pictures hash as they always
+/// did: new rules remake only what shows pictures.
 pub fn fingerprint(pictures: &[Picture]) -> u128 {
-    let parts: Vec<(&str, &Bytes)> = pictures.iter().map(|p| (p.src.as_str(), &p.bytes)).collect();
-    typst::utils::hash128(&parts)
+    let parts: Vec<(&str, &Bytes)> = pictures.iter().map(|p| (p.src.as_str(), &p.original)).collect();
+    if parts.is_empty() {
+        return typst::utils::hash128(&parts);
+    }
+    typst::utils::hash128(&(sizing::RULES, parts))
 }
 
 /// The picture files of one build: each checked and read once, whatever the number of
@@ -217,84 +264,118 @@ impl PictureStore {
         if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(PictureProblem::OutsideContent);
         }
-        let path = root.join(relative);
         let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        files.entry(path.clone()).or_insert_with(|| self.read(root, &path, src)).clone()
+        files.entry(root.join(relative)).or_insert_with(|| self.read(root, src)).clone()
     }
 
-    fn read(&self, root: &Path, path: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
-        use std::io::Read;
-
-        let format = Format::from_path(path).ok_or(PictureProblem::Extension)?;
-        // A picture inside a Word document: `low-salt.docx/word/media/image1.png`.
-        let inside_word = crate::docx_package::split_picture_src(src);
-        let path = match inside_word {
-            Some((document, _)) => root.join(document),
-            None => path.to_path_buf(),
-        };
-        let real = std::fs::canonicalize(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
-            _ => PictureProblem::Unreadable(e.to_string()),
-        })?;
-        // A symlink inside the folder may lead out of it.
-        if !real.starts_with(root) {
-            return Err(PictureProblem::OutsideContent);
-        }
-        let file = std::fs::File::open(&real).map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
-        let metadata = file.metadata().map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
-        if !metadata.is_file() {
-            return Err(PictureProblem::NotAFile);
-        }
-        if let Some((_, part)) = inside_word {
-            return self.read_from_word(file, part, src, format);
-        }
-        let too_big = |size| PictureProblem::TooBig { size, max: MAX_PICTURE_BYTES };
-        if metadata.len() > MAX_PICTURE_BYTES {
-            return Err(too_big(metadata.len()));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-        file.take(MAX_PICTURE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    /// The file at `src` read by [`read_file`], then checked (the same checks whatever
+    /// the file was read from). Copies are made later, when an output asks for them.
+    fn read(&self, root: &Path, src: &str) -> std::result::Result<Picture, PictureProblem> {
+        let (bytes, format) = read_file(root, src)?;
         self.reads.fetch_add(1, Ordering::Relaxed);
-        if bytes.len() as u64 > MAX_PICTURE_BYTES {
-            return Err(too_big(bytes.len() as u64));
-        }
-        let found = Format::sniff(&bytes);
-        if found != Some(format) {
-            return Err(PictureProblem::WrongContent { expected: format, found });
-        }
-        Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+        checked(src, format, bytes)
     }
+}
 
-    /// Part `part` of the Word document open as `file`, checked as a picture file is.
-    fn read_from_word(
-        &self,
-        file: std::fs::File,
-        part: &str,
-        src: &str,
-        format: Format,
-    ) -> std::result::Result<Picture, PictureProblem> {
-        use std::io::Read;
+/// The bytes of the picture file at `src` (checked to have no `..` and not to be
+/// absolute) under `root`, and the format its name promises: the one place pictures
+/// are read from. It must stay inside `root` (symlinks included), be a regular file
+/// and not be over [`MAX_PICTURE_BYTES`].
+fn read_file(root: &Path, src: &str) -> std::result::Result<(Vec<u8>, Format), PictureProblem> {
+    use std::io::Read;
 
+    let format = Format::from_path(Path::new(src)).ok_or(PictureProblem::Extension)?;
+    // A picture inside a Word document (`low-salt.docx/word/media/image1.png`): the
+    // document is the file, checked as a picture file is, and the picture a part of it.
+    let inside_word = crate::docx_package::split_picture_src(src);
+    let path = root.join(inside_word.map_or(src, |(document, _)| document));
+    let real = std::fs::canonicalize(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => PictureProblem::Missing(src.to_string()),
+        _ => PictureProblem::Unreadable(e.to_string()),
+    })?;
+    // A symlink inside the folder may lead out of it.
+    if !real.starts_with(root) {
+        return Err(PictureProblem::OutsideContent);
+    }
+    let file = std::fs::File::open(&real).map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    let metadata = file.metadata().map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(PictureProblem::NotAFile);
+    }
+    if let Some((_, part)) = inside_word {
         let limit = crate::docx_package::MAX_DOCUMENT_BYTES;
         let mut document = Vec::new();
         file.take(limit + 1)
             .read_to_end(&mut document)
             .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
-        self.reads.fetch_add(1, Ordering::Relaxed);
         if document.len() as u64 > limit {
             return Err(PictureProblem::TooBig { size: document.len() as u64, max: limit });
         }
         let bytes = crate::docx_package::read_part(&document, part)
             .map_err(|problem| PictureProblem::Unreadable(problem.to_string()))?;
-        if bytes.len() as u64 > MAX_PICTURE_BYTES {
-            return Err(PictureProblem::TooBig { size: bytes.len() as u64, max: MAX_PICTURE_BYTES });
-        }
-        let found = Format::sniff(&bytes);
-        if found != Some(format) {
-            return Err(PictureProblem::WrongContent { expected: format, found });
-        }
-        Ok(Picture { src: src.to_string(), format, bytes: Bytes::new(bytes) })
+        return Ok((bytes, format));
+    }
+    if metadata.len() > MAX_PICTURE_BYTES {
+        return Err(PictureProblem::TooBig { size: metadata.len(), max: MAX_PICTURE_BYTES });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // One byte over the limit is enough to tell a file that grew since.
+    file.take(MAX_PICTURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| PictureProblem::Unreadable(e.to_string()))?;
+    Ok((bytes, format))
+}
+
+/// A picture's bytes, read from wherever, checked: not over [`MAX_PICTURE_BYTES`], and
+/// really in the `format` its name promises.
+fn checked(src: &str, format: Format, bytes: Vec<u8>) -> std::result::Result<Picture, PictureProblem> {
+    if bytes.len() as u64 > MAX_PICTURE_BYTES {
+        return Err(PictureProblem::TooBig { size: bytes.len() as u64, max: MAX_PICTURE_BYTES });
+    }
+    let found = Format::sniff(&bytes);
+    if found != Some(format) {
+        return Err(PictureProblem::WrongContent { expected: format, found });
+    }
+    Ok(Picture::new(src, format, Bytes::new(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Bytes {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = Vec::new();
+        image.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)).unwrap();
+        Bytes::new(out)
+    }
+
+    #[test]
+    fn a_small_picture_is_shown_as_it_is() {
+        let original = jpeg(400, 300);
+        let picture = Picture::new("pictures/small.jpg", Format::Jpeg, original.clone());
+        assert_eq!(picture.for_print().as_slice(), original.as_slice());
+        assert_eq!(picture.for_screen().as_slice(), original.as_slice());
+    }
+
+    #[test]
+    fn a_large_picture_is_copied_once_and_the_same_every_build() {
+        let original = jpeg(3000, 2000);
+        let picture = Picture::new("pictures/large.jpg", Format::Jpeg, original.clone());
+        let print = picture.for_print();
+        assert!(print.len() < original.len());
+        // Clones (what the store hands out) share the copy: made once.
+        assert!(std::ptr::eq(picture.clone().for_print().as_slice(), print.as_slice()));
+        // Another build: the same bytes.
+        let again = Picture::new("pictures/large.jpg", Format::Jpeg, original.clone());
+        assert_eq!(again.for_print(), print);
+        assert_ne!(picture.for_screen(), print);
+        // The fingerprint is the file's, whether or not a copy was made.
+        assert_eq!(
+            fingerprint(&[picture]),
+            fingerprint(&[Picture::new("pictures/large.jpg", Format::Jpeg, original)])
+        );
     }
 }

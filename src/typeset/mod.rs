@@ -446,7 +446,7 @@ impl Typesetter {
         let served = pictures
             .iter()
             .map(|picture| match world::picture_id(&picture.src) {
-                Some(id) => Ok((id, picture.bytes.clone())),
+                Some(id) => Ok((id, picture.for_print())),
                 None => Err(Error::Picture {
                     path: article.source.clone().into(),
                     line: None,
@@ -937,11 +937,11 @@ fn with_page_url<'a>(article: &'a Article, site: &crate::config::Site) -> std::b
 fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
     let mut article =
         crate::ingest::ingest_bytes(Path::new("(built-in sample article).md"), include_bytes!("sample.md"))?;
-    let picture = crate::pictures::Picture {
-        src: "(sample)/picture.svg".into(),
-        format: crate::pictures::Format::Svg,
-        bytes: Bytes::new(SAMPLE_PICTURE.as_bytes()),
-    };
+    let picture = crate::pictures::Picture::new(
+        "(sample)/picture.svg",
+        crate::pictures::Format::Svg,
+        Bytes::new(SAMPLE_PICTURE.as_bytes()),
+    );
     article.blocks.push(crate::model::Block::Figure {
         src: picture.src.clone(),
         alt: "A blue square".into(),
