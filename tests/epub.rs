@@ -517,9 +517,23 @@ fn every_chapter_carries_the_brand_parts_in_its_language() {
     let epub = build(&sample_articles());
     let english = read_entry(&epub, "OEBPS/side-effects.xhtml");
     let call = english.find("When should I call my care team?").expect("action heading");
-    let phone = english[call..].find("Call us:</span> (555) 010-0199").expect("phone after the action step");
+    let phone = english[call..]
+        .find("Call us:</span> <a href=\"tel:5550100199\">(555) 010-0199</a>")
+        .expect("a phone to tap after the action step");
     let next_heading = english[call + 10..].find("<h").map_or(usize::MAX, |i| i + 10);
     assert!(phone < next_heading, "the phone closes the action section: {english}");
+    let boxed = english[..call].rfind("<div class=\"call-box\">").expect("the action step is in a box");
+    assert!(!english[boxed..call].contains("</div>"), "the box holds the heading: {english}");
+    // Every chapter ends with the clinic and the number to tap, in its language.
+    for (name, body) in xhtml_entries(&epub) {
+        if name.ends_with("nav.xhtml") || name.ends_with("cover.xhtml") {
+            continue;
+        }
+        let footer =
+            body.find("<footer class=\"clinic\">").unwrap_or_else(|| panic!("{name}: no clinic footer"));
+        assert!(body[footer..].contains("href=\"tel:5550100199\""), "{name}: {body}");
+        assert!(body[footer..].starts_with("<footer class=\"clinic\">\n<p class=\"clinic-name\">"), "{name}");
+    }
     assert!(english.contains("<p class=\"disclaimer\">This book does not replace advice"), "{english}");
     let spanish = xhtml_entries(&epub)
         .into_iter()
@@ -531,4 +545,5 @@ fn every_chapter_carries_the_brand_parts_in_its_language() {
     let cover = read_entry(&epub, "OEBPS/cover.xhtml");
     assert!(cover.contains("href=\"https://example.org/handouts?a=1&amp;b=2\""), "{cover}");
     assert!(cover.contains("More handouts:"), "{cover}");
+    assert!(cover.contains("href=\"tel:5550100199\""), "the cover's number is a link: {cover}");
 }

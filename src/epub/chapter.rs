@@ -18,7 +18,8 @@ pub(crate) struct Chapter {
 
 /// Renders `article` as a complete XHTML document; `lang` is its (validated) language.
 /// Like the handout, it carries the brand: the phone number after each action step
-/// ("When should I call…?") and the disclaimer at the end.
+/// ("When should I call…?") in a box, the disclaimer, and at the end the clinic's
+/// name and number to tap.
 pub(crate) fn render(article: &Article, title: &str, lang: &str, settings: &super::EpubSettings) -> Chapter {
     let labels = &labels::for_lang(settings.labels, lang);
     let mut out = String::new();
@@ -38,6 +39,7 @@ pub(crate) fn render(article: &Article, title: &str, lang: &str, settings: &supe
         push_escaped(&mut out, &disclaimer);
         out.push_str("</p>\n");
     }
+    xhtml::clinic_footer(&mut out, settings.brand, labels, lang);
     out.push_str("</section>\n</body>\n</html>\n");
     Chapter { xhtml: out, toc: body.toc }
 }

@@ -261,7 +261,9 @@ pub(crate) fn cover(book: &Book) -> String {
         out.push_str(&format!("<p class=\"cover-publisher\">{}</p>\n", escape(&publisher)));
     }
     if let Some(phone) = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty()) {
-        out.push_str(&format!("<p class=\"cover-phone\">{}</p>\n", escape(&phone)));
+        out.push_str("<p class=\"cover-phone\">");
+        crate::render::xhtml::phone_link(&mut out, &phone);
+        out.push_str("</p>\n");
     }
     if let Some(website) = brand.website.as_deref().and_then(super::xml::safe_href) {
         let labels = super::labels::for_lang(book.settings.labels, book.lang);

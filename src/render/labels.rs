@@ -16,6 +16,8 @@ pub(crate) struct Labels {
     pub cover: String,
     pub start: String,
     pub call_us: String,
+    /// "Questions? Call", before the clinic's number.
+    pub call: String,
     pub website: String,
     table: crate::labels::Labels,
 }
@@ -33,6 +35,7 @@ pub(crate) fn for_lang(table: &LabelTable, lang: &str) -> Labels {
         cover: text("cover"),
         start: text("start"),
         call_us: text("call-us"),
+        call: text("call"),
         website: text("website"),
         table: labels,
     }

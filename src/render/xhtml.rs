@@ -8,7 +8,7 @@ use crate::labels::LabelTable;
 use crate::model::{Article, Block, Inline, plain_text};
 
 use super::labels::Labels;
-use super::xml::{escape, one_line, push_escaped, safe_href};
+use super::xml::{escape, one_line, push_escaped, safe_href, tel_href};
 
 /// A heading as a table of contents shows it.
 pub(crate) struct TocEntry {
@@ -44,28 +44,69 @@ pub(crate) fn body(
     let mut writer = Writer { out: String::new(), toc: Vec::new(), last_level: 1, in_link: false };
     let actions = crate::labels::action_sections(article, table);
     let phone = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty());
-    let call_us = |out: &mut String| {
+    // The action step in a box, as on paper, closed by the number to tap.
+    let close_box = |out: &mut String| {
         if let Some(phone) = &phone {
             out.push_str(&format!("<p class=\"call-us\"><strong><span{}>", labels.lang_attrs(lang)));
             push_escaped(out, &labels.call_us);
             out.push_str("</span> ");
-            push_escaped(out, phone);
+            phone_link(out, phone);
             out.push_str("</strong></p>\n");
         }
+        out.push_str("</div>\n");
     };
     let mut in_action = false;
     for (index, block) in article.blocks.iter().enumerate() {
         if in_action && matches!(block, Block::Heading { .. }) {
-            call_us(&mut writer.out);
+            close_box(&mut writer.out);
             in_action = false;
         }
+        if actions.contains(&index) {
+            writer.out.push_str("<div class=\"call-box\">\n");
+            in_action = true;
+        }
         writer.block(block);
-        in_action |= actions.contains(&index);
     }
     if in_action {
-        call_us(&mut writer.out);
+        close_box(&mut writer.out);
     }
     Body { html: writer.out, toc: writer.toc }
+}
+
+/// `phone` as a link a patient can tap (`tel:`), or as text when it has no digit.
+pub(crate) fn phone_link(out: &mut String, phone: &str) {
+    match tel_href(phone) {
+        Some(href) => {
+            out.push_str(&format!("<a href=\"{}\">", escape(&href)));
+            push_escaped(out, phone);
+            out.push_str("</a>");
+        }
+        None => push_escaped(out, phone),
+    }
+}
+
+/// The clinic's name and "Questions? Call …" with the number to tap, in `lang`: what
+/// ends every page a patient may hold on its own (an EPUB chapter).
+pub(crate) fn clinic_footer(out: &mut String, brand: &Brand, labels: &Labels, lang: &str) {
+    let name = one_line(&brand.name);
+    let phone = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty());
+    if name.is_empty() && phone.is_none() {
+        return;
+    }
+    out.push_str("<footer class=\"clinic\">\n");
+    if !name.is_empty() {
+        out.push_str("<p class=\"clinic-name\">");
+        push_escaped(out, &name);
+        out.push_str("</p>\n");
+    }
+    if let Some(phone) = &phone {
+        out.push_str(&format!("<p class=\"clinic-phone\"><span{}>", labels.lang_attrs(lang)));
+        push_escaped(out, &labels.call);
+        out.push_str("</span> ");
+        phone_link(out, phone);
+        out.push_str("</p>\n");
+    }
+    out.push_str("</footer>\n");
 }
 
 /// The brand's disclaimer in `lang`, on one line, when there is one.
@@ -258,7 +299,9 @@ impl Writer {
         if header.is_empty() && rows.is_empty() {
             return;
         }
-        self.out.push_str("<table>\n");
+        // A wide table scrolls in its own box on a phone at large text (focusable, so it
+        // scrolls from the keyboard too) instead of running off the screen.
+        self.out.push_str("<div class=\"table-wrap\" tabindex=\"0\">\n<table>\n");
         if !header.is_empty() {
             self.out.push_str("<thead>\n<tr>");
             for cell in header {
@@ -281,7 +324,7 @@ impl Writer {
             }
             self.out.push_str("</tbody>\n");
         }
-        self.out.push_str("</table>\n");
+        self.out.push_str("</table>\n</div>\n");
     }
 
     fn inlines(&mut self, inlines: &[Inline]) {

@@ -69,6 +69,16 @@ pub(crate) fn lang_or<'a>(tag: &'a str, fallback: &'a str) -> &'a str {
     if is_lang_tag(tag) { tag } else { fallback }
 }
 
+/// `tel:` and the digits of a phone number as written (`(555) 010-0199` →
+/// `tel:5550100199`, `+1 555…` → `tel:+1555…`), so a patient can tap it; `None` when it
+/// has no digit. The one rule every output uses.
+pub(crate) fn tel_href(phone: &str) -> Option<String> {
+    let trimmed = phone.trim_start();
+    let plus = if trimmed.starts_with('+') { "+" } else { "" };
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    (!digits.is_empty()).then(|| format!("tel:{plus}{digits}"))
+}
+
 /// The `href` for a link to `url`, or `None` when it must not become a link.
 ///
 /// Only `http`, `https` and `mailto` URLs become links: anything else (`javascript:`,
@@ -164,6 +174,13 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_become_tel_links() {
+        assert_eq!(tel_href("(555) 010-0199").as_deref(), Some("tel:5550100199"));
+        assert_eq!(tel_href(" +34 91 123 45 67").as_deref(), Some("tel:+34911234567"));
+        assert_eq!(tel_href("ask the desk"), None);
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -260,13 +260,9 @@ impl Site {
         };
         let brand = &self.config.brand;
         let phone = brand.phone.as_deref().map(one_line).filter(|p| !p.is_empty());
-        let tel: Option<String> = phone.as_ref().map(|p| {
-            p.chars()
-                .enumerate()
-                .filter(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '+'))
-                .map(|(_, c)| c)
-                .collect()
-        });
+        // Templates write `tel:{{ brand.tel }}` (a clinic's copy too): the digits only.
+        let tel =
+            phone.as_deref().and_then(xml::tel_href).map(|href| href.trim_start_matches("tel:").to_string());
         minijinja::context! {
             lang => lang,
             labels => Value::from_serialize(self.labels.for_lang(lang).to_json()),
