@@ -115,10 +115,10 @@ const MERGE_EXAMPLES: &str = "\
 Examples:
   for k in 1 2 3 4; do handouts build --shard $k/4 & done; wait; handouts merge
                         Four shards at once on one machine, then the collection
-  handouts build --shard auto && handouts merge
-                        In a Slurm array (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)
-                        or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of
-                        HANDOUTS_SHARDS), the merge as a job after all of them
+  handouts build --shard auto         As each task of a Slurm array (SLURM_ARRAY_TASK_ID of
+                                      SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job
+                                      (JOB_COMPLETION_INDEX of HANDOUTS_SHARDS) ...
+  handouts merge                      ... then one job after all of them
 
 The folder is then byte for byte what one `handouts build` makes. merge exits 2 and
 writes or removes nothing when a shard is missing or was made from other inputs

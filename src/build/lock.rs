@@ -243,4 +243,23 @@ mod tests {
         assert!(!lock_out(dir.path()).expect("free").after_killed_run());
         assert_eq!(in_use(""), in_use("pid=1\n"));
     }
+
+    #[test]
+    fn shards_share_the_folder_and_keep_everything_else_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let one = lock_out_shared(dir.path()).expect("first shard");
+        // Another open of the file is another process as far as flock goes.
+        let other = File::open(dir.path().join(LOCK)).expect("open");
+        other.try_lock_shared().expect("a second shard goes ahead");
+        other.unlock().expect("unlock");
+        let exclusive = File::open(dir.path().join(LOCK)).expect("open");
+        assert!(
+            matches!(exclusive.try_lock(), Err(TryLockError::WouldBlock)),
+            "a build waits for the shards"
+        );
+        drop(one);
+        exclusive.try_lock().expect("free once the shards are done");
+        let err = lock_out_shared(dir.path()).err().expect("a shard is refused while a build runs");
+        assert!(err.to_string().contains("another run is writing this folder"), "{err}");
+    }
 }
