@@ -50,6 +50,9 @@ Examples:
                                       Just one handout
   handouts build --only kidney-cancer --force
                                       Rebuild one handout even if it is up to date
+  handouts build --shard 2/4          On the second of four machines sharing out/:
+                                      typeset a quarter of the handouts
+  handouts merge                      Then, once: the EPUB, the catalogue, report.json
   handouts watch                      Rebuild on every save (for template editing)
   handouts serve                      The handout desk at http://127.0.0.1:8000/
   handouts serve --listen 0.0.0.0:8000
@@ -86,6 +89,11 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Build only the EPUB compilation.
     Epub(EpubArgs),
+    /// After `build --shard K/N` for every K: write the EPUB, the site's catalogue,
+    /// report.json and the manifest from the shards' work (nothing is typeset). Give it the
+    /// options the shards had.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(BuildArgs),
     /// Rebuild what changed whenever a file in the content or template folder changes.
     Watch(BuildArgs),
     /// Save web pages (or pages saved from a browser) and Word documents as editable articles in content/.
@@ -102,6 +110,19 @@ pub enum Command {
     /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
     Completions(CompletionsArgs),
 }
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  for k in 1 2 3 4; do handouts build --shard $k/4 & done; wait; handouts merge
+                        Four shards at once on one machine, then the collection
+  handouts build --shard auto         As each task of a Slurm array (SLURM_ARRAY_TASK_ID of
+                                      SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job
+                                      (JOB_COMPLETION_INDEX of HANDOUTS_SHARDS) ...
+  handouts merge                      ... then one job after all of them
+
+The folder is then byte for byte what one `handouts build` makes. merge exits 2 and
+writes or removes nothing when a shard is missing or was made from other inputs
+(another config, template or set of articles). docs/scale.md has the job files.";
 
 const ADD_EXAMPLES: &str = "\
 Examples:
@@ -221,6 +242,12 @@ pub struct BuildArgs {
     /// Skip the EPUB.
     #[arg(long)]
     pub no_epub: bool,
+    /// Typeset only shard K of N (K from 1 to N) of the articles, split by id, into a
+    /// shared --out; then run `handouts merge` once. `auto` reads a Slurm array
+    /// (SLURM_ARRAY_TASK_ID/_MIN/_STEP/_COUNT) or a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX, 0-based, of HANDOUTS_SHARDS or of N in `auto/N`).
+    #[arg(long, value_name = "K/N|auto", value_parser = crate::build::Shard::parse, conflicts_with_all = ["files", "only"])]
+    pub shard: Option<crate::build::Shard>,
     /// Stop, removing nothing, when a build would remove more than PCT % of the files the
     /// last build published and more than one article's files (deleting one handout
     /// always works); `--max-removals 100` allows any.

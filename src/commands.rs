@@ -14,6 +14,7 @@ const WARNINGS_LISTED_ABOVE: &str = "listed above, each with its line.";
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(args) => build_command(&args),
+        Command::Merge(args) => merge_command(&args),
         Command::Watch(args) => {
             // Held while watching, so no other run writes the folder between rebuilds.
             let _lock = build::lock_out(&args.paths.out)?;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 large_print: false,
                 no_large_print: false,
                 no_epub: false,
+                shard: None,
                 max_removals: build::DEFAULT_MAX_REMOVALS,
                 quiet: false,
                 verbose: false,
@@ -155,6 +157,22 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
 }
 
 fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
+    run_build(args, build::build)
+}
+
+/// `handouts merge`: the end of a `--shard` build, printed like a build.
+fn merge_command(args: &cli::BuildArgs) -> Result<Outcome> {
+    if !args.files.is_empty() || !args.only.is_empty() || args.shard.is_some() {
+        return Err(error::Error::usage(
+            "merge writes the whole collection: it takes no article files, --only or --shard",
+        ));
+    }
+    run_build(args, build::merge)
+}
+
+type Builder = fn(&crate::config::Config, &BuildOptions) -> Result<output::BuildReport>;
+
+fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<Outcome> {
     let paths = args.paths.clone();
     let mut config = load_named_config(paths.config.as_deref(), paths.content, paths.out, args.jobs)?;
     if let Some(paper) = args.paper {
@@ -175,9 +193,10 @@ fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
         files: args.files.clone(),
         only: args.only.clone(),
         max_removals: args.max_removals,
+        shard: args.shard,
     };
     let started = std::time::Instant::now();
-    let report = build::build(&config, &options)?;
+    let report = run(&config, &options)?;
     if args.quiet && !report.failures.is_empty() {
         // A quiet run that failed: one summary line, then each problem once.
         eprintln!("{}", build::summary_line(&report, &config, started.elapsed()));

@@ -275,26 +275,37 @@ pub fn collect(
         new.articles.extend(built.entry);
     }
     report.failures.extend(super::print_failures(&article_failures, cx.options.quiet));
-    // An article that failed before its intermediate form was made (unreadable, not
-    // UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it
-    // last built, in its place: a failed build must not take it out of them any more
-    // than it deletes its PDFs. Its manifest entry stays for the next build.
+    keep_failed(cx.old, cx.out, present, failed, &mut members, new);
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    members
+}
+
+/// An article that failed before its intermediate form was made (unreadable, not
+/// UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it last
+/// built, in its place: a failed build must not take it out of them any more than it
+/// deletes its PDFs. Its manifest entry stays for the next build.
+pub fn keep_failed(
+    old: &Manifest,
+    out: &Path,
+    present: &HashSet<String>,
+    failed: &HashSet<String>,
+    members: &mut Vec<Member>,
+    new: &mut Manifest,
+) {
     let made: HashSet<PathBuf> = members.iter().map(|(path, _, _)| path.clone()).collect();
     for source in failed.iter() {
         let path = PathBuf::from(source);
         if !present.contains(source) || made.contains(&path) {
             continue;
         }
-        if let Some(entry) = cx.old.articles.get(source)
+        if let Some(entry) = old.articles.get(source)
             && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
-            && cx.out.join(json).is_file()
+            && out.join(json).is_file()
         {
             members.push((path, Some(entry.fingerprint.clone()), Some(json.clone())));
             new.articles.insert(source.clone(), entry.clone());
         }
     }
-    members.sort_by(|a, b| a.0.cmp(&b.0));
-    members
 }
 
 /// The file name of an output without extension, for progress lines.

@@ -49,7 +49,13 @@ pub struct Journal {
 
 impl Journal {
     pub fn new(out: &Path) -> Journal {
-        Journal { path: out.join(JOURNAL), file: Mutex::new(None) }
+        Journal::at(out.join(JOURNAL))
+    }
+
+    /// A journal in another file: each shard of a `--shard` build keeps its own
+    /// ([`super::shard`]), so the lines of shards running at once never interleave.
+    pub fn at(path: PathBuf) -> Journal {
+        Journal { path, file: Mutex::new(None) }
     }
 
     /// Appends the entries of the finished article `source` and flushes them to the
@@ -103,7 +109,12 @@ fn open_for_append(path: &Path) -> std::io::Result<File> {
 /// JSON (the one a crash tore, or one glued to it) is skipped: its article is built
 /// again.
 pub fn fold(out: &Path, manifest: &mut Manifest) -> usize {
-    let Ok(bytes) = std::fs::read(out.join(JOURNAL)) else { return 0 };
+    fold_file(&out.join(JOURNAL), manifest)
+}
+
+/// [`fold`] for the journal at `path`.
+pub fn fold_file(path: &Path, manifest: &mut Manifest) -> usize {
+    let Ok(bytes) = std::fs::read(path) else { return 0 };
     let mut folded = 0;
     // What follows the last newline is a torn line: never read.
     let complete = match bytes.iter().rposition(|&b| b == b'\n') {

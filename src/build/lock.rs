@@ -10,6 +10,12 @@
 //! or not: a lock file left behind never blocks anyone. `watch` and `serve` hold it for
 //! as long as they run and build many times meanwhile, one build at a time; a build
 //! inside a process that already holds the folder's lock goes ahead (see [`HELD`]).
+//!
+//! The shards of a `--shard K/N` build take the lock shared ([`lock_out_shared`]): they
+//! write disjoint shares and each its own journal and part, so they run together on one
+//! volume, while a full build, `merge`, `watch` or `serve` (exclusive) is refused as
+//! long as any shard runs, and a shard is refused while one of those runs. A shard
+//! writes no details into the file (the exclusive holder's would be overwritten by many).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -34,6 +40,8 @@ pub struct OutLock {
     /// Whether the file still named a holder when the lock was taken: that run was
     /// killed holding it (a run that ends empties it).
     after_killed: bool,
+    /// A shared lock ([`lock_out_shared`]): released when the file is closed.
+    shared: Option<File>,
 }
 
 impl OutLock {
@@ -53,6 +61,9 @@ impl Drop for OutLock {
             let _ = file.unlock();
             HELD.lock().unwrap_or_else(PoisonError::into_inner).retain(|held| held != &dir);
         }
+        if let Some(file) = self.shared.take() {
+            let _ = file.unlock();
+        }
     }
 }
 
@@ -63,20 +74,56 @@ pub fn lock_out(out: &Path) -> Result<OutLock> {
     let dir = std::fs::canonicalize(out).map_err(|e| Error::write(out, e))?;
     let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
     if held.contains(&dir) {
-        return Ok(OutLock { held: None, after_killed: false });
+        return Ok(OutLock { held: None, after_killed: false, shared: None });
     }
     let path = out.join(LOCK);
-    let mut file = OpenOptions::new()
+    let mut file = open_lock_file(out)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(err) => {
+            unlocked(out, &mut file, err)?;
+            return Ok(OutLock { held: None, after_killed: false, shared: None });
+        }
+    }
+    let after_killed = file.metadata().is_ok_and(|meta| meta.len() > 0);
+    file.set_len(0).and_then(|()| file.write_all(holder().as_bytes())).map_err(|e| Error::write(&path, e))?;
+    held.push(dir.clone());
+    Ok(OutLock { held: Some((file, dir)), after_killed, shared: None })
+}
+
+/// Takes the lock on `out` shared, for one shard of a `--shard` build: other shards
+/// take it too, anything else is refused while they hold it (and the other way round).
+/// Nothing is written into the file, and the holder of a killed run is left for the
+/// next exclusive run, which removes its temporary files (other shards may be writing
+/// theirs now).
+pub fn lock_out_shared(out: &Path) -> Result<OutLock> {
+    std::fs::create_dir_all(out).map_err(|e| Error::write(out, e))?;
+    let mut file = open_lock_file(out)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(OutLock { held: None, after_killed: false, shared: Some(file) }),
+        Err(err) => {
+            unlocked(out, &mut file, err)?;
+            Ok(OutLock { held: None, after_killed: false, shared: None })
+        }
+    }
+}
+
+fn open_lock_file(out: &Path) -> Result<File> {
+    OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(&path)
+        .open(out.join(LOCK))
         // Named like every other "cannot write the output folder" error.
-        .map_err(|e| Error::write(out, e))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
+        .map_err(|e| Error::write(out, e))
+}
+
+/// A lock that was not taken: the error naming the holder, or `Ok` (go on unlocked,
+/// with a note) on a file system without locks.
+fn unlocked(out: &Path, file: &mut File, err: TryLockError) -> Result<()> {
+    match err {
+        TryLockError::WouldBlock => {
             // The holder writes its details right after taking the lock: a run started
             // at the same moment may look in between, so it looks again for a little.
             let mut holder = String::new();
@@ -88,23 +135,19 @@ pub fn lock_out(out: &Path) -> Result<OutLock> {
                 }
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            return Err(Error::Output { path: out.to_path_buf(), message: in_use(&holder) });
+            Err(Error::Output { path: out.to_path_buf(), message: in_use(&holder) })
         }
-        Err(TryLockError::Error(err)) if err.kind() == std::io::ErrorKind::Unsupported => {
+        TryLockError::Error(err) if err.kind() == std::io::ErrorKind::Unsupported => {
             // Some network file systems have no locks: building unlocked is what every
             // version before this one did, so say so rather than refuse to build.
             eprintln!(
                 "note: {}: this file system cannot lock files; make sure no other build writes this folder at the same time",
                 out.display()
             );
-            return Ok(OutLock { held: None, after_killed: false });
+            Ok(())
         }
-        Err(TryLockError::Error(err)) => return Err(Error::write(&path, err)),
+        TryLockError::Error(err) => Err(Error::write(out.join(LOCK), err)),
     }
-    let after_killed = file.metadata().is_ok_and(|meta| meta.len() > 0);
-    file.set_len(0).and_then(|()| file.write_all(holder().as_bytes())).map_err(|e| Error::write(&path, e))?;
-    held.push(dir.clone());
-    Ok(OutLock { held: Some((file, dir)), after_killed })
 }
 
 /// What the lock file says about this process: `key=value` lines.
@@ -141,8 +184,9 @@ fn in_use(holder: &str) -> String {
         (Some(pid), Some(command), Some(started)) => {
             format!("`{command}` (pid {pid}, started {started})")
         }
-        // Between taking the lock and writing its details, the holder is nameless.
-        _ => "another handouts run".to_string(),
+        // Between taking the lock and writing its details, the holder is nameless, and
+        // the shards of a `--shard` build (shared holders) never write theirs.
+        _ => "another handouts run, or shards of a `handouts build --shard` run".to_string(),
     };
     format!(
         "another run is writing this folder: {who}; nothing was built. Run again when it has finished \
@@ -198,5 +242,24 @@ mod tests {
         // A run that ended emptied the file.
         assert!(!lock_out(dir.path()).expect("free").after_killed_run());
         assert_eq!(in_use(""), in_use("pid=1\n"));
+    }
+
+    #[test]
+    fn shards_share_the_folder_and_keep_everything_else_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let one = lock_out_shared(dir.path()).expect("first shard");
+        // Another open of the file is another process as far as flock goes.
+        let other = File::open(dir.path().join(LOCK)).expect("open");
+        other.try_lock_shared().expect("a second shard goes ahead");
+        other.unlock().expect("unlock");
+        let exclusive = File::open(dir.path().join(LOCK)).expect("open");
+        assert!(
+            matches!(exclusive.try_lock(), Err(TryLockError::WouldBlock)),
+            "a build waits for the shards"
+        );
+        drop(one);
+        exclusive.try_lock().expect("free once the shards are done");
+        let err = lock_out_shared(dir.path()).err().expect("a shard is refused while a build runs");
+        assert!(err.to_string().contains("another run is writing this folder"), "{err}");
     }
 }

@@ -17,9 +17,11 @@ mod guard;
 mod journal;
 mod lock;
 mod manifest;
+mod merge;
 mod plan;
 mod progress;
 pub mod report;
+mod shard;
 mod stale;
 
 use std::collections::{BTreeSet, HashSet};
@@ -36,14 +38,16 @@ pub use failures::failure_lines;
 pub(crate) use failures::print_failures;
 pub use guard::DEFAULT_MAX_REMOVALS;
 pub use journal::JOURNAL;
-pub use lock::{LOCK, OutLock, lock_out};
+pub use lock::{LOCK, OutLock, lock_out, lock_out_shared};
 pub use manifest::MANIFEST;
 use manifest::{Manifest, OutputEntry};
+pub use merge::merge;
 pub use plan::{
     Batch, article_paths, load_batch, load_config, load_named_config, plain_language, print_skipped,
 };
 use progress::Progress;
 pub use report::{check_rows, print_warnings, summary_line, summary_table};
+pub use shard::{SHARDS, Shard, shard_of};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -61,6 +65,8 @@ pub struct BuildOptions {
     /// The share (in %) of the published outputs a full build may remove (see
     /// [`guard::refuse_removals`]).
     pub max_removals: u8,
+    /// Make only this shard's share of the articles (see [`shard`]).
+    pub shard: Option<Shard>,
 }
 
 impl Default for BuildOptions {
@@ -73,6 +79,7 @@ impl Default for BuildOptions {
             files: Vec::new(),
             only: Vec::new(),
             max_removals: DEFAULT_MAX_REMOVALS,
+            shard: None,
         }
     }
 }
@@ -96,12 +103,24 @@ impl BuildOptions {
 /// back from their intermediate outputs rather than from the content folder.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     guard::refuse_out_inside_content(config)?;
-    // Before anything is read: a second run on this folder stops at once.
-    let lock = lock_out(&config.out_dir)?;
+    if let Some(shard) = options.shard
+        && options.partial()
+    {
+        return Err(Error::usage(format!(
+            "--shard {shard} builds its share of the whole content folder: it cannot be combined with --only or article files"
+        )));
+    }
+    // Before anything is read: a second run on this folder stops at once (the shards of
+    // one `--shard` build share it).
+    let lock = match options.shard {
+        Some(_) => lock_out_shared(&config.out_dir)?,
+        None => lock_out(&config.out_dir)?,
+    };
     if lock.after_killed_run() {
         // Its temporary files are litter in a published folder (`site/` is served).
         crate::fsx::remove_temp_files(&config.out_dir);
     }
+    let _shard_lock = options.shard.map(|shard| shard::lock_shard(&config.out_dir, shard)).transpose()?;
     let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;
     in_pool(config.jobs, || build_in_pool(&mut typesetter, config, options))
@@ -150,18 +169,30 @@ fn build_in_pool(
     options: &BuildOptions,
 ) -> Result<BuildReport> {
     let pictures = typesetter.picture_store().clone();
-    let collections = output::collection_outputs(
-        config,
-        options.epub && !options.partial(),
-        !options.partial(),
-        &pictures,
-    )?;
+    let shard = options.shard;
+    // A shard writes no collection output: the merge does, from every shard's work.
+    let collections = match shard {
+        Some(_) => Vec::new(),
+        None => output::collection_outputs(
+            config,
+            options.epub && !options.partial(),
+            !options.partial(),
+            &pictures,
+        )?,
+    };
     let out = &config.out_dir;
     // What the last build finished, and what builds killed since then finished.
     let mut old = Manifest::load(out);
     journal::fold(out, &mut old);
-    let journal = journal::Journal::new(out);
+    let journal = match shard {
+        Some(shard) => {
+            shard::fold_own(out, shard, &mut old);
+            journal::Journal::at(shard::journal_path(out, shard))
+        }
+        None => journal::Journal::new(out),
+    };
     let checked = check_outputs(typesetter, config, &old, options.force)?;
+    let pinned = typesetter.pinned_template_files().to_vec();
     let typesetter = &*typesetter;
     let outputs = output::article_outputs(config, typesetter);
 
@@ -190,17 +221,24 @@ fn build_in_pool(
         planned.retain(|p| options.only.contains(&p.id));
     }
     let mut report = BuildReport { failures: print_failures(&failures, options.quiet), ..Default::default() };
-    let mut failed: HashSet<String> =
-        failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()).collect();
+    // The files that failed before they were planned are the merge's to report (every
+    // shard meets them).
+    let mut failed: HashSet<String> = match shard {
+        Some(_) => HashSet::new(),
+        None => failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()).collect(),
+    };
 
+    let settings = settings_hash(&outputs, &words, config);
+    if !options.partial() {
+        let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
+        guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
+    }
+    let inputs = shard::inputs(settings, out, &planned, &present);
+    if let Some(shard) = shard {
+        planned.retain(|p| shard.owns(&p.id));
+    }
     let handouts = outputs.iter().filter(|o| o.is_handout()).count();
     let progress = Progress::new(planned.len() * handouts, options.quiet);
-    let settings = typst::utils::hash128(&(
-        outputs.iter().map(|o| (o.path("-"), o.settings())).collect::<Vec<_>>(),
-        &words,
-        config.source_date_epoch,
-    ));
-    let force = options.force;
     let cx = Context {
         options,
         out,
@@ -216,10 +254,6 @@ fn build_in_pool(
         journal_warned: Default::default(),
         stopped: Default::default(),
     };
-    if !options.partial() {
-        let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
-        guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
-    }
     let mut results = Typesetter::typeset_batch(&planned, |item| article::build_guarded(&cx, item));
     progress.clear();
     if let Some(&kind) = cx.stopped.get() {
@@ -241,7 +275,59 @@ fn build_in_pool(
     template_files.extend(typesetter.template_files());
     let mut new =
         Manifest { checked, template_files: template_files.into_iter().collect(), ..Manifest::default() };
+    if let Some(shard) = shard {
+        let articles = results.iter().map(shard::Record::of).collect();
+        let members = article::collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+        let mut failed: Vec<String> = failed.into_iter().collect();
+        failed.sort();
+        let part = shard::Part { shard, inputs, pinned, manifest: new, articles, members, failed };
+        shard::write_part(out, &part)?;
+        return Ok(report);
+    }
     let members = article::collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+    let gathered = Gathered { new, report, members, present, failed };
+    publish(out, options, &collections, &old, gathered, true)
+}
+
+/// Every setting besides the articles, hashed: part of each article's reuse key.
+fn settings_hash(
+    outputs: &[Box<dyn output::ArticleOutput + '_>],
+    words: &crate::analyze::WordLists,
+    config: &Config,
+) -> u128 {
+    typst::utils::hash128(&(
+        outputs.iter().map(|o| (o.path("-"), o.settings())).collect::<Vec<_>>(),
+        words,
+        config.source_date_epoch,
+    ))
+}
+
+/// What the articles' outputs gave, for the collection outputs and the stale step.
+struct Gathered {
+    new: Manifest,
+    report: BuildReport,
+    /// The collection's members, sorted by file.
+    members: Vec<article::Member>,
+    /// Every article file that exists, and those that failed.
+    present: HashSet<String>,
+    failed: HashSet<String>,
+}
+
+/// After every article: the collection outputs, the removal of stale outputs (within
+/// `--max-removals`), the manifest, then the report. A full build and `merge` end alike.
+/// `keep_refused`: when the removals are refused, whether the manifest is still written
+/// (with the stale outputs in it, so the next build asks again); the merge writes none,
+/// so its shards' parts still fit the folder when it is run again.
+fn publish(
+    out: &std::path::Path,
+    options: &BuildOptions,
+    collections: &[Box<dyn output::CollectionOutput>],
+    old: &Manifest,
+    gathered: Gathered,
+    keep_refused: bool,
+) -> Result<BuildReport> {
+    let Gathered { mut new, mut report, members, present, failed } = gathered;
+    let force = options.force;
     let fingerprints: Vec<String> = members.iter().filter_map(|(_, f, _)| f.clone()).collect();
     let intermediates: Vec<String> = members.iter().filter_map(|(_, _, json)| json.clone()).collect();
 
@@ -292,12 +378,15 @@ fn build_in_pool(
             new.articles.entry(source.clone()).or_insert_with(|| entry.clone());
         }
     } else {
-        let stale = stale::stale_outputs(&old, &mut new, &present, &failed, &report);
-        if let Err(err) = guard::refuse_removals(out, &stale, &old, options.max_removals) {
+        let stale = stale::stale_outputs(old, &mut new, &present, &failed, &report);
+        if let Err(err) = guard::refuse_removals(out, &stale, old, options.max_removals) {
             // Nothing is removed. The stale outputs stay in the manifest, so the next
             // build asks again, and what this one made is not made again.
-            new.outputs.extend(stale.into_iter().map(|(relative, entry)| (relative.clone(), entry.clone())));
-            journal::write_manifest(out, &new)?;
+            if keep_refused {
+                new.outputs
+                    .extend(stale.into_iter().map(|(relative, entry)| (relative.clone(), entry.clone())));
+                journal::write_manifest(out, &new)?;
+            }
             return Err(err);
         }
         stale::remove_outputs(out, &stale, &mut report);
