@@ -228,8 +228,13 @@ fn brand() -> Brand {
 
 fn build(articles: &[Article]) -> Vec<u8> {
     let (collection, brand) = (collection(), brand());
-    let settings =
-        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None, labels: &LABELS };
+    let settings = EpubSettings {
+        collection: &collection,
+        brand: &brand,
+        source_date_epoch: None,
+        labels: &LABELS,
+        catalogue: None,
+    };
     build_epub(articles, &settings).expect("EPUB builds")
 }
 
@@ -362,6 +367,7 @@ fn two_builds_are_byte_identical() {
         brand: &brand,
         source_date_epoch: Some(1_700_000_000),
         labels: &LABELS,
+        catalogue: None,
     };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
@@ -475,8 +481,13 @@ fn chapters_and_package_carry_language_and_accessibility_metadata() {
 #[test]
 fn no_articles_is_an_error_not_an_empty_book() {
     let (collection, brand) = (collection(), brand());
-    let settings =
-        EpubSettings { collection: &collection, brand: &brand, source_date_epoch: None, labels: &LABELS };
+    let settings = EpubSettings {
+        collection: &collection,
+        brand: &brand,
+        source_date_epoch: None,
+        labels: &LABELS,
+        catalogue: None,
+    };
     assert!(build_epub(&[], &settings).is_err());
 }
 

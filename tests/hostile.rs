@@ -80,6 +80,7 @@ fn epub_settings(config: &Config) -> EpubSettings<'_> {
         brand: &config.brand,
         source_date_epoch: None,
         labels: &LABELS,
+        catalogue: None,
     }
 }
 

@@ -22,6 +22,7 @@ mod plan;
 mod progress;
 pub mod report;
 mod shard;
+mod site_files;
 mod stale;
 
 use std::collections::{BTreeSet, HashSet};
@@ -392,6 +393,7 @@ fn publish(
         stale::remove_outputs(out, &stale, &mut report);
     }
     journal::write_manifest(out, &new)?;
+    site_files::mirror(out, &new)?;
 
     // Outputs written on every build (the report) record the build, so they come last.
     for collection in always {

@@ -44,6 +44,9 @@ pub struct EpubSettings<'a> {
     pub source_date_epoch: Option<i64>,
     /// The fixed wording, by language (`templates/labels.toml`).
     pub labels: &'a crate::labels::LabelTable,
+    /// Where the site's catalogue is published (`[site] base-url`): "More handouts"
+    /// leads there, else to the brand's website.
+    pub catalogue: Option<&'a str>,
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.

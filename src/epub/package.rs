@@ -265,14 +265,17 @@ pub(crate) fn cover(book: &Book) -> String {
         crate::render::xhtml::phone_link(&mut out, &phone);
         out.push_str("</p>\n");
     }
-    if let Some(website) = brand.website.as_deref().and_then(super::xml::safe_href) {
+    // "More handouts": the site's catalogue when it is published, else the clinic's site.
+    let catalogue = book.settings.catalogue.map(|base| format!("{}/", one_line(base).trim_end_matches('/')));
+    let more = catalogue.or_else(|| brand.website.as_deref().map(one_line));
+    if let Some((href, text)) = more.as_deref().and_then(|text| Some((super::xml::safe_href(text)?, text))) {
         let labels = super::labels::for_lang(book.settings.labels, book.lang);
         out.push_str(&format!(
             "<p class=\"cover-website\"><span{}>{}</span> <a href=\"{}\">{}</a></p>\n",
             labels.lang_attrs(book.lang),
             escape(&labels.website),
-            escape(&website),
-            escape(brand.website.as_deref().map(one_line).unwrap_or_default().as_str())
+            escape(&href),
+            escape(text)
         ));
     }
     out.push_str("</section>\n</body>\n</html>\n");

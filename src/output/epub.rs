@@ -25,6 +25,7 @@ impl Epub {
             brand: &self.config.brand,
             source_date_epoch: self.config.source_date_epoch,
             labels: &self.labels,
+            catalogue: self.config.site.enabled.then_some(self.config.site.base_url.as_deref()).flatten(),
         }
     }
 }

@@ -484,16 +484,13 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// A file of the site (or a PDF or the EPUB it links to), or a handout's page with the
-/// print form.
+/// A file of the site (the PDFs and the EPUB it links to are in it), or a handout's
+/// page with the print form.
 fn file(server: &Server, path: &str) -> Response {
     let not_found = || text(StatusCode::NOT_FOUND, "There is no such page.");
     let Some(parts) = segments(path) else { return not_found() };
-    let (root, parts) = match parts.as_slice() {
-        [pdf, name] if pdf == "pdf" && name.ends_with(".pdf") => (server.out.join("pdf"), vec![name.clone()]),
-        [name] if name.ends_with(".epub") => (server.out.clone(), vec![name.clone()]),
-        _ => (server.out.join("site"), parts),
-    };
+    // The site holds the PDFs and the EPUB it links to (`build::site_files`).
+    let root = server.out.join("site");
     let Ok(root) = std::fs::canonicalize(&root) else { return not_found() };
     let joined = parts.iter().fold(root.clone(), |path, part| path.join(part));
     // Symlinks may not lead out of the folder.

@@ -6,8 +6,8 @@
 //!
 //! ```text
 //! { "v": 2,
-//!   "files": { "page": "{id}.html", "pdf": "../pdf/{id}.pdf",
-//!              "large": "../pdf/{id}-large.pdf" (when built), "epub": "../<book>.epub" (when built) },
+//!   "files": { "page": "{id}.html", "pdf": "pdf/{id}.pdf",
+//!              "large": "pdf/{id}-large.pdf" (when built), "epub": "<book>.epub" (when built) },
 //!   "stop": [words a query skips],
 //!   "words": "every search word, once, the most used first",
 //!   "topics": [every tag, once, in the catalogue's order],
@@ -289,9 +289,9 @@ pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Ve
         v: 2,
         files: Files {
             page: "{id}.html",
-            pdf: "../pdf/{id}.pdf",
-            large: large_print.then_some("../pdf/{id}-large.pdf"),
-            epub: epub.map(|name| format!("../{name}.epub")),
+            pdf: "pdf/{id}.pdf",
+            large: large_print.then_some("pdf/{id}-large.pdf"),
+            epub: epub.map(|name| format!("{name}.epub")),
         },
         stop: &STOP_WORDS,
         words: vocabulary.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" "),
@@ -393,6 +393,6 @@ mod tests {
         assert_eq!(value["handouts"][0]["t"], "</script><script>alert(1)</script> &");
         assert_eq!(value["handouts"][0]["g"][0], 0);
         assert_eq!(value["topics"][0], "<b>x</b>");
-        assert_eq!(value["files"]["epub"], "../book.epub");
+        assert_eq!(value["files"]["epub"], "book.epub");
     }
 }

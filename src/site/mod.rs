@@ -275,6 +275,8 @@ impl Site {
                 website => brand.website.as_deref().and_then(xml::safe_href),
                 logo => self.logo.as_ref().map(|(name, _)| name.clone()),
             },
+            // Where the catalogue is published (`[site] base-url`), for "More handouts".
+            catalogue => self.config.site.base_url.as_deref().map(|base| format!("{}/", one_line(base).trim_end_matches('/'))),
         }
     }
 
@@ -286,17 +288,18 @@ impl Site {
     }
 
     /// Links to the handout's PDF, large-print PDF (when built) and the EPUB (when
-    /// built), relative to the page: out/site/ is beside out/pdf/ and the EPUB.
+    /// built), relative to the page: out/site/ holds them (`build::site_files`), so it
+    /// can be published on its own.
     pub fn downloads(&self, id: &str, labels: &crate::labels::Labels) -> Vec<Download> {
         let mut downloads = vec![Download {
-            href: format!("../pdf/{id}.pdf"),
+            href: format!("pdf/{id}.pdf"),
             label: labels.text("download-pdf").to_string(),
             short: "PDF".into(),
             mime: "application/pdf",
         }];
         if self.config.handout.large_print {
             downloads.push(Download {
-                href: format!("../pdf/{id}-large.pdf"),
+                href: format!("pdf/{id}-large.pdf"),
                 label: labels.text("download-large").to_string(),
                 short: labels.text("download-large").to_string(),
                 mime: "application/pdf",
@@ -309,7 +312,7 @@ impl Site {
     /// The link to the EPUB, when this build writes one.
     fn epub(&self, labels: &crate::labels::Labels) -> Option<Download> {
         self.config.site.epub.then(|| Download {
-            href: format!("../{}.epub", crate::epub::collection_id(&self.config.collection)),
+            href: format!("{}.epub", crate::epub::collection_id(&self.config.collection)),
             label: labels.text("download-epub").to_string(),
             short: "EPUB".into(),
             mime: "application/epub+zip",
