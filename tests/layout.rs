@@ -397,7 +397,10 @@ fn links_print_their_address_on_paper() {
     let text = common::pdf_text(&pdf.bytes).replace("( ", "(").replace(" )", ")");
     // A short address follows the text; a long one is a footnote at the foot of the page.
     assert!(text.contains("stroke page (heart.org/stroke)"), "{text}");
-    assert!(text.contains("heart.org/en/health-topics/heart-failure/what-is-heart-failure"), "{text}");
+    // It keeps "www." (some sites answer only with it); it may break after a "/" or "-",
+    // where a text extractor may see a gap.
+    let joined: String = text.split_whitespace().collect();
+    assert!(joined.contains("www.heart.org/en/health-topics/heart-failure/what-is-heart-failure"), "{text}");
     // Text that already is the address gets nothing more.
     assert_eq!(text.matches("example.org/care").count(), 1, "{text}");
 }

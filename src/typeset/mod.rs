@@ -6,6 +6,7 @@
 //! means N busy cores. comemo memoizes template evaluation across articles; its
 //! caches are process-global, so they are evicted between chunks to keep memory flat.
 
+mod address;
 mod emit;
 mod world;
 
@@ -115,6 +116,13 @@ struct Options<'a> {
     questions_box: bool,
     /// Whether `/_handouts/qr.svg` exists for this article.
     qr: bool,
+    /// The QR code's width in modules, its quiet zone included: the template prints
+    /// each module at least 0.7 mm wide, which a phone (and `zbarimg` on a 100 dpi scan)
+    /// reads.
+    qr_modules: Option<usize>,
+    /// "Reviewed October 1, 2026": the review date as the article's language writes it
+    /// (`reviewed-on`, `months` and `date` in templates/labels.toml).
+    reviewed: Option<String>,
     /// Virtual path of the logo, when the brand has one.
     logo: Option<&'a str>,
     /// Whether some text has a run of 30+ characters without a space, which the template
@@ -459,21 +467,25 @@ impl Typesetter {
             path: article.source.clone().into(),
             message: e.to_string(),
         };
-        let article = &with_page_url(article, &self.site);
+        let article = &for_print(article, &self.site);
         let article_json = serde_json::to_vec(article).map_err(unserializable)?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
-        let qr_svg =
-            article.meta.url.as_deref().filter(|url| crate::validate::is_web_url(url)).and_then(qr_svg);
+        let qr = article.meta.url.as_deref().filter(|url| crate::validate::is_web_url(url)).and_then(qr_svg);
+        let qr_modules = qr.as_ref().map(|(_, modules)| *modules);
+        let qr_svg = qr.map(|(svg, _)| svg);
         let actions = crate::labels::action_sections(article, &self.labels);
+        let labels = self.labels.for_lang(&article.meta.lang);
         let options = Options {
             paper: paper.unwrap_or(self.paper).typst_name(),
             large_print: variant == Variant::LargePrint,
             questions_box: self.questions_box,
             qr: qr_svg.is_some(),
+            qr_modules,
+            reviewed: article.meta.reviewed.as_deref().map(|reviewed| reviewed_on(&labels, reviewed)),
             logo,
             long_words: has_long_run(article),
-            labels: self.labels.for_lang(&article.meta.lang).to_json(),
+            labels: labels.to_json(),
             disclaimer: self.disclaimer.as_ref().and_then(|d| d.for_lang(&article.meta.lang).0),
             max_pages: article.meta.max_pages.or(self.max_pages),
             glue_last: KeepTogether::for_variant(variant).glues_last(article, &actions),
@@ -683,7 +695,7 @@ impl Typesetter {
             return None;
         }
         let mut measured = options.clone();
-        for per_article in ["actions", "long_actions", "glue_last", "max_pages", "personal"] {
+        for per_article in ["actions", "long_actions", "glue_last", "max_pages", "personal", "reviewed"] {
             if let Some(fields) = measured.as_object_mut() {
                 fields.remove(per_article);
             }
@@ -716,7 +728,7 @@ impl Typesetter {
             stats: None,
             warnings: Vec::new(),
         };
-        let qr = article.meta.url.as_deref().and_then(qr_svg).map(|svg| Bytes::new(svg.into_bytes()));
+        let qr = article.meta.url.as_deref().and_then(qr_svg).map(|(svg, _)| Bytes::new(svg.into_bytes()));
         let height = serde_json::to_vec(&article).ok().and_then(|article_json| {
             let world = HandoutWorld {
                 shared: &self.shared,
@@ -932,6 +944,16 @@ fn with_page_url<'a>(article: &'a Article, site: &crate::config::Site) -> std::b
     }
 }
 
+/// The article as the template prints it: [`with_page_url`], and every web address
+/// without tracking parameters ([`address::for_print`]).
+fn for_print<'a>(article: &'a Article, site: &crate::config::Site) -> std::borrow::Cow<'a, Article> {
+    let paged = with_page_url(article, site);
+    match address::for_print(&paged) {
+        Some(clean) => std::borrow::Cow::Owned(clean),
+        None => paged,
+    }
+}
+
 /// The article [`Typesetter::check`] compiles the template with, and its picture: a
 /// figure is one more kind of block the template must handle.
 fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
@@ -957,10 +979,25 @@ const SAMPLE_PICTURE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="
 /// The shortest run the template breaks (`long-run` in templates/handout.typ).
 const LONG_RUN: usize = 30;
 
-/// A QR code of `url` as SVG, or `None` when the URL is too long to encode.
-fn qr_svg(url: &str) -> Option<String> {
+/// A QR code of `url` as SVG and its width in modules with the quiet zone (4 modules
+/// each side), or `None` when the URL is too long to encode.
+fn qr_svg(url: &str) -> Option<(String, usize)> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(200, 200).build())
+    let modules = code.width() + 8;
+    Some((
+        code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(200, 200).build(),
+        modules,
+    ))
+}
+
+/// "Reviewed October 1, 2026" in the labels' language; a date handouts cannot read
+/// (front matter is checked, but a JSON article may hold anything) prints as written.
+fn reviewed_on(labels: &crate::labels::Labels, reviewed: &str) -> String {
+    let date = match crate::validate::date(reviewed) {
+        Ok(date) => labels.human_date(date.year(), u32::from(u8::from(date.month())), u32::from(date.day())),
+        Err(_) => reviewed.to_string(),
+    };
+    labels.text("reviewed-on").replace("{date}", &date)
 }
 
 #[cfg(test)]
