@@ -253,6 +253,10 @@ pub struct BuildArgs {
     /// always works); `--max-removals 100` allows any.
     #[arg(long, value_name = "PCT", default_value_t = crate::build::DEFAULT_MAX_REMOVALS, value_parser = percent)]
     pub max_removals: u8,
+    /// Fail the run (exit 1, after building) when the articles have more than N warnings
+    /// in all: for unattended runs that must not publish unchecked articles.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
     /// Print only errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 no_epub: false,
                 shard: None,
                 max_removals: build::DEFAULT_MAX_REMOVALS,
+                max_warnings: None,
                 quiet: false,
                 verbose: false,
             };
@@ -157,7 +158,7 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
 }
 
 fn build_command(args: &cli::BuildArgs) -> Result<Outcome> {
-    run_build(args, build::build)
+    recorded(args, "build", build::build)
 }
 
 /// `handouts merge`: the end of a `--shard` build, printed like a build.
@@ -167,12 +168,30 @@ fn merge_command(args: &cli::BuildArgs) -> Result<Outcome> {
             "merge writes the whole collection: it takes no article files, --only or --shard",
         ));
     }
-    run_build(args, build::merge)
+    recorded(args, "merge", build::merge)
 }
 
 type Builder = fn(&crate::config::Config, &BuildOptions) -> Result<output::BuildReport>;
 
-fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<Outcome> {
+/// A build or merge, with `out/run.json` written at its end whatever the outcome.
+fn recorded(args: &cli::BuildArgs, command: &str, run: Builder) -> Result<Outcome> {
+    use build::run_record::{self, Outcome as Recorded};
+    let started = (run_record::now(), std::time::Instant::now());
+    let out = args.paths.out.clone();
+    match run_build(args, run) {
+        Ok((outcome, report)) => {
+            let failed = outcome != Outcome::Success;
+            run_record::write(&out, command, started, Recorded::Finished { report: &report, failed });
+            Ok(outcome)
+        }
+        Err(err) => {
+            run_record::write(&out, command, started, Recorded::Stopped(&err));
+            Err(err)
+        }
+    }
+}
+
+fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::BuildReport)> {
     let paths = args.paths.clone();
     let mut config = load_named_config(paths.config.as_deref(), paths.content, paths.out, args.jobs)?;
     if let Some(paper) = args.paper {
@@ -196,11 +215,19 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<Outcome> {
         shard: args.shard,
     };
     let started = std::time::Instant::now();
-    let report = run(&config, &options)?;
+    let mut report = run(&config, &options)?;
+    let warnings: usize = report.articles.iter().map(|a| a.warnings).sum();
+    if let Some(max) = args.max_warnings.filter(|&max| warnings > max) {
+        let err = error::Error::usage(format!(
+            "{warnings} warnings in all, more than --max-warnings {max}: `handouts check` lists them; \
+             everything was built"
+        ));
+        report.failures.push(Failure::from(&err));
+    }
     if args.quiet && !report.failures.is_empty() {
         // A quiet run that failed: one summary line, then each problem once.
         eprintln!("{}", build::summary_line(&report, &config, started.elapsed()));
-        return finish(&report.failures);
+        return Ok((finish(&report.failures)?, report));
     }
     if !args.quiet {
         if !report.articles.is_empty() {
@@ -213,7 +240,7 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<Outcome> {
         }
         eprintln!("\n{}", build::summary_line(&report, &config, started.elapsed()));
     }
-    finish(&report.failures)
+    Ok((finish(&report.failures)?, report))
 }
 
 fn add_command(args: &cli::AddArgs) -> Result<Outcome> {

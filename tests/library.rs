@@ -86,7 +86,8 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.strip_prefix(dir).unwrap() != Path::new("run.json") {
+                // run.json records the last run (see run_records_every_run), not the library.
                 let bytes = std::fs::read(&path).unwrap();
                 files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
             }
@@ -467,4 +468,48 @@ fn every_handout_and_brand_setting_rebuilds_the_handouts_it_changes() {
             None => assert!(pdfs.is_empty(), "[{table}] {key} rebuilt {pdfs:?}"),
         }
     }
+}
+
+/// `out/run.json` says how the last run ended, an exit 2 included, so a monitor never
+/// reads an old success; `--max-warnings` fails a run with more warnings than it allows.
+#[test]
+fn run_records_every_run() {
+    let dir = project(&["cure-for-metastatic-cancer.txt"]);
+    let record = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("out/run.json")).unwrap()).unwrap()
+    };
+    let output = run(dir.path(), "build", None, &["--no-epub"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = record(dir.path());
+    assert_eq!(
+        (first["schema"].as_u64(), first["status"].as_str(), first["exit_code"].as_u64()),
+        (Some(1), Some("ok"), Some(0))
+    );
+    assert_eq!(first["version"], env!("CARGO_PKG_VERSION"));
+    assert!(first["handouts_typeset"].as_u64().unwrap() >= 1, "{first}");
+    assert!(
+        first["started"].as_str().unwrap().ends_with('Z') && first["finished"].as_str().unwrap().len() == 20
+    );
+
+    // More warnings than allowed: built, and exit 1.
+    assert!(first["warnings"].as_u64().unwrap() > 0, "a pasted page has warnings: {first}");
+    {
+        let output = run(dir.path(), "build", None, &["--no-epub", "--max-warnings", "0"]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(stderr(&output).contains("more than --max-warnings 0"), "{}", stderr(&output));
+        assert_eq!(record(dir.path())["status"], "failed");
+    }
+
+    // Stopped before building (an empty content folder): exit 2, and the record says so.
+    for entry in std::fs::read_dir(dir.path().join("content")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let output = run(dir.path(), "build", None, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stopped = record(dir.path());
+    assert_eq!((stopped["status"].as_str(), stopped["exit_code"].as_u64()), (Some("stopped"), Some(2)));
+    assert!(stopped["error"]["message"].as_str().unwrap().contains("no articles"), "{stopped}");
 }

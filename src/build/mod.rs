@@ -21,6 +21,7 @@ mod merge;
 mod plan;
 mod progress;
 pub mod report;
+pub mod run_record;
 mod shard;
 mod site_files;
 mod stale;
