@@ -58,7 +58,7 @@ fn run() -> Result<usize, Box<dyn std::error::Error>> {
             Err(err) => eprintln!("error: {err}"),
         }
     }
-    ingest::assign_unique_ids(&mut articles);
+    ingest::assign_unique_ids(&mut articles, |_| None);
     for article in &mut articles {
         analyze::analyze(article, &words);
     }

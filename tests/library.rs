@@ -513,3 +513,67 @@ fn run_records_every_run() {
     assert_eq!((stopped["status"].as_str(), stopped["exit_code"].as_u64()), (Some("stopped"), Some(2)));
     assert!(stopped["error"]["message"].as_str().unwrap().contains("no articles"), "{stopped}");
 }
+
+/// A published handout keeps its id (its PDF, page, QR codes and what `print ID`
+/// prints) when a new file with the same title appears before it in the folder; the
+/// new file gets the suffix, and the warning names it. A renamed file keeps its id.
+#[test]
+fn a_new_file_never_takes_over_a_published_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let article =
+        |words: &str| format!("---\ntitle: How to use your asthma inhaler\nlang: en\n---\n{words}\n");
+    std::fs::write(
+        content.join("asthma-inhaler.md"),
+        article("Shake the inhaler, breathe out, then press it once as you breathe in slowly."),
+    )
+    .unwrap();
+    let build = |dir: &Path| run(dir, "build", None, &["--no-epub", "--max-removals", "100"]);
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let published = std::fs::read(dir.path().join("out/json/how-to-use-your-asthma-inhaler.json")).unwrap();
+
+    std::fs::write(
+        content.join("aa-draft-inhaler.txt"),
+        "How to use your asthma inhaler\n\nA draft of 26 words.\n",
+    )
+    .unwrap();
+    let output = build(dir.path());
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    let json = |id: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join(format!("out/json/{id}.json"))).unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        json("how-to-use-your-asthma-inhaler")["source"].as_str().unwrap(),
+        content.join("asthma-inhaler.md").display().to_string()
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/json/how-to-use-your-asthma-inhaler.json")).unwrap(),
+        published
+    );
+    assert!(
+        json("how-to-use-your-asthma-inhaler-2")["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("aa-draft-inhaler.txt")
+    );
+    assert!(
+        err.contains("aa-draft-inhaler.txt: id \"how-to-use-your-asthma-inhaler\" is already the id of"),
+        "{err}"
+    );
+
+    // Renamed (same bytes): it keeps its id.
+    std::fs::rename(content.join("asthma-inhaler.md"), content.join("inhaler.md")).unwrap();
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(json("how-to-use-your-asthma-inhaler")["source"].as_str().unwrap().ends_with("inhaler.md"));
+    assert!(
+        json("how-to-use-your-asthma-inhaler-2")["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("aa-draft-inhaler.txt")
+    );
+}

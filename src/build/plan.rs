@@ -102,7 +102,11 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
             Err(err) => batch.failures.push(err),
         }
     }
-    ingest::assign_unique_ids(&mut batch.articles);
+    // The ids the last build published (check, inspect and the EPUB agree with it).
+    let published = super::manifest::Manifest::load(&config.out_dir);
+    ingest::assign_unique_ids(&mut batch.articles, |source| {
+        published.articles.get(source).map(|entry| entry.report.id.clone())
+    });
     ingest::link_translations(&mut batch.articles, files.is_none(), ingest::translation_key_line);
     let labels = crate::labels::LabelTable::load(config.template_dir())?;
     batch.articles.par_iter_mut().for_each(|article| {
@@ -158,7 +162,7 @@ pub struct Planned {
     /// The id its title or file name gives, and the unique one the batch gave it.
     pub base_id: String,
     pub id: String,
-    /// The first file in the batch whose id is `base_id`.
+    /// The file that holds `base_id` (for the warning when this one got a suffix).
     pub earlier: String,
     /// Its language and `translation-key`, which linking read (kept in the manifest).
     pub link: LinkFacts,
@@ -220,13 +224,32 @@ pub fn plan_ids(
             Err(err) => failures.push(err),
         }
     }
-    let ids = ingest::unique_ids(&readable.iter().map(|(_, _, id, _, _)| id.as_str()).collect::<Vec<_>>());
-    let mut first_with: HashMap<String, String> = HashMap::new();
+    // Each file keeps the id it was last published under; a file renamed since (same
+    // bytes, old name gone) keeps its old name's id.
+    let present: std::collections::HashSet<String> =
+        readable.iter().map(|(path, ..)| path.display().to_string()).collect();
+    let vanished: HashMap<&str, &str> = old
+        .articles
+        .iter()
+        .filter(|(source, _)| !present.contains(*source))
+        .map(|(_, entry)| (entry.source_hash.as_str(), entry.report.id.as_str()))
+        .collect();
+    let previous: Vec<Option<String>> = readable
+        .iter()
+        .map(|(path, source_hash, ..)| {
+            let published = old.articles.get(&path.display().to_string()).map(|e| e.report.id.clone());
+            published.or_else(|| vanished.get(source_hash.as_str()).map(|id| id.to_string()))
+        })
+        .collect();
+    let bases: Vec<&str> = readable.iter().map(|(_, _, id, _, _)| id.as_str()).collect();
+    let ids = ingest::stable_unique_ids(&bases, &previous);
+    let sources: Vec<String> = readable.iter().map(|(path, ..)| path.display().to_string()).collect();
+    let holders = ingest::id_holders(sources.iter().map(String::as_str), &ids);
     let mut planned: Vec<Planned> = readable
         .into_iter()
         .zip(ids)
         .map(|((path, source_hash, base_id, link, bytes), id)| {
-            let earlier = first_with.entry(base_id.clone()).or_insert_with(|| path.display().to_string()).clone();
+            let earlier = holders.get(&base_id).cloned().unwrap_or_else(|| path.display().to_string());
             if id != base_id && !quiet {
                 // Two handouts with one title confuse patients and staff alike: say so
                 // on every build, not only with --verbose.
