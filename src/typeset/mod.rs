@@ -7,6 +7,7 @@
 //! caches are process-global, so they are evicted between chunks to keep memory flat.
 
 mod emit;
+mod text_layer;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -644,7 +645,9 @@ impl Typesetter {
     /// layouts ([`REGULAR_FITS`], [`LARGE_PRINT_FITS`]) until one fits; when none does,
     /// the one with the fewest pages is kept (the build reports the page count).
     pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
-        let document = self.layout(inputs)?;
+        // Each glyph of a letter drawn with several glyphs gets its own characters, so
+        // the text layer says each letter once (issue 24, text_layer.rs).
+        let document = text_layer::repair(self.layout(inputs)?);
         let world = HandoutWorld {
             shared: &self.shared,
             article_json: inputs.article_json.clone(),
