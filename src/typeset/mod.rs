@@ -7,6 +7,7 @@
 //! caches are process-global, so they are evicted between chunks to keep memory flat.
 
 mod emit;
+mod nfc;
 mod text_layer;
 mod world;
 
@@ -460,7 +461,10 @@ impl Typesetter {
             path: article.source.clone().into(),
             message: e.to_string(),
         };
-        let article = &with_page_url(article, &self.site);
+        // Composed text (NFC): a decomposed letter can lose a mark in typst (nfc.rs).
+        let article = &nfc::composed_article(with_page_url(article, &self.site));
+        let personal = personal.map(nfc::composed_personal);
+        let personal = personal.as_ref();
         let article_json = serde_json::to_vec(article).map_err(unserializable)?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
