@@ -8,6 +8,8 @@
 
 mod address;
 mod emit;
+mod nfc;
+mod text_layer;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -467,7 +469,10 @@ impl Typesetter {
             path: article.source.clone().into(),
             message: e.to_string(),
         };
-        let article = &for_print(article, &self.site);
+        // Composed text (NFC): a decomposed letter can lose a mark in typst (nfc.rs).
+        let article = &nfc::composed_article(for_print(article, &self.site));
+        let personal = personal.map(nfc::composed_personal);
+        let personal = personal.as_ref();
         let article_json = serde_json::to_vec(article).map_err(unserializable)?;
         // Only web addresses become a QR code and link: a `javascript:` URL in front
         // matter must not turn into something a reader can activate.
@@ -656,7 +661,9 @@ impl Typesetter {
     /// layouts ([`REGULAR_FITS`], [`LARGE_PRINT_FITS`]) until one fits; when none does,
     /// the one with the fewest pages is kept (the build reports the page count).
     pub fn typeset(&self, inputs: &HandoutInputs) -> Result<Pdf> {
-        let document = self.layout(inputs)?;
+        // Each glyph of a letter drawn with several glyphs gets its own characters, so
+        // the text layer says each letter once (issue 24, text_layer.rs).
+        let document = text_layer::repair(self.layout(inputs)?);
         let world = HandoutWorld {
             shared: &self.shared,
             article_json: inputs.article_json.clone(),
