@@ -37,6 +37,10 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("Hebrew", "שלום רופא בית חולים תרופה בריאות. שָׁלוֹם רוֹפֵא בְּרִיאוּת."),
     ("Greek", "Καλημέρα γιατρός νοσοκομείο φάρμακο ὑγεία ἄνθρωπος Ἀθῆναι."),
     ("Russian", "Здравствуйте врач больница лекарство здоровье ёлка йод."),
+    // A base letter Atkinson Hyperlegible lacks with a mark it has: printed whole by the
+    // next font only because the template says which letters Atkinson covers.
+    ("Russian stress marks", "Зда́ние приве́т лека́рство."),
+    ("Yoruba", "ẹ́kọ́ ọ̀nà ilé-ìwòsàn."),
     ("Chinese", "你好 医生 医院 药物 健康 癌症。请按时服药。"),
     ("Emoji", "😀 👍🏽 👩‍⚕️ 👨‍👩‍👧 🇻🇳 🇺🇸 ❤️ 🏳️‍🌈 ✋🏿"),
 ];
