@@ -1,6 +1,8 @@
 //! The `handouts` binary over fixture folders: exit codes, messages, outputs.
 
 mod common;
+#[path = "cli/logs.rs"]
+mod logs;
 
 use std::path::Path;
 
