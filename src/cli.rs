@@ -300,6 +300,9 @@ pub struct CheckArgs {
     /// Also fail (exit 1) when an article reads above `[handout] max-grade`.
     #[arg(long)]
     pub strict: bool,
+    /// Print report.json's shape (articles, failures) on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -127,7 +127,11 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
     let mut failures = batch.report_failures();
     build::print_warnings(&batch.articles);
     let rows = build::check_rows(&batch.articles);
-    println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+    if !args.json {
+        // On stdout, unlike build's: the table is what `check` is run for (a build's is
+        // a by-product of its log), so `handouts check > levels.txt` keeps it alone.
+        println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+    }
     if args.strict {
         let (max_grade, min_inflesz) = (config.handout.max_grade, config.handout.min_inflesz);
         for article in &batch.articles {
@@ -156,6 +160,11 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
                 message,
             });
         }
+    }
+    if args.json {
+        use std::io::Write;
+        let report = output::BuildReport { articles: rows, failures: failures.clone(), ..Default::default() };
+        let _ = std::io::stdout().write_all(&output::to_json(&report));
     }
     finish(&failures)
 }

@@ -66,6 +66,15 @@ fn check_reports_bad_file_checks_the_rest_and_exits_1() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("bad-encoding.txt:3: invalid UTF-8"), "{err}");
     assert!(table.contains("good-article-one") && table.contains("good-article-two"), "{table}");
+    // --json: report.json's shape on stdout instead of the table.
+    let output = handouts().args(["check", "--json", "--content", "tests/fixtures/broken"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> =
+        report["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["good-article-one", "good-article-two"], "{report}");
+    assert_eq!(report["failures"][0]["kind"], "input", "{report}");
+    assert_eq!(report["failures"][0]["line"], 3, "{report}");
 }
 
 #[test]
