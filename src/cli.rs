@@ -272,8 +272,8 @@ pub struct BuildArgs {
     pub no_table: bool,
     /// `human`: lines for people (in a log, each starts with the UTC time and only
     /// handouts typeset or failed get one); `json`: one JSON object per line on stderr
-    /// (events typeset, failed, removed, note, warning, error, summary).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Human, conflicts_with = "table")]
+    /// (events typeset, failed, removed, note, warning, error, summary; never the table).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
 }
 
