@@ -263,6 +263,34 @@ pub struct BuildArgs {
     /// Also print every article's warnings.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Print the reading-level table at the end (the default on a terminal; in a log,
+    /// where stderr is a file or a pipe, it is left out).
+    #[arg(long, conflicts_with_all = ["no_table", "quiet"])]
+    pub table: bool,
+    /// Leave the reading-level table out, on a terminal too.
+    #[arg(long)]
+    pub no_table: bool,
+    /// `human`: lines for people (in a log, each starts with the UTC time and only
+    /// handouts typeset or failed get one); `json`: one JSON object per line on stderr
+    /// (events typeset, failed, removed, note, warning, error, summary; never the table).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+}
+
+/// The format of a build's log (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+impl From<LogFormat> for crate::build::log::Format {
+    fn from(format: LogFormat) -> Self {
+        match format {
+            LogFormat::Human => crate::build::log::Format::Human,
+            LogFormat::Json => crate::build::log::Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -272,6 +300,9 @@ pub struct CheckArgs {
     /// Also fail (exit 1) when an article reads above `[handout] max-grade`.
     #[arg(long)]
     pub strict: bool,
+    /// Print report.json's shape (articles, failures) on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 max_warnings: None,
                 quiet: false,
                 verbose: false,
+                table: false,
+                no_table: false,
+                log_format: cli::LogFormat::Human,
             };
             let options = serve::Options {
                 config_path: args.paths.config_path().to_path_buf(),
@@ -124,7 +127,11 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
     let mut failures = batch.report_failures();
     build::print_warnings(&batch.articles);
     let rows = build::check_rows(&batch.articles);
-    println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+    if !args.json {
+        // On stdout, unlike build's: the table is what `check` is run for (a build's is
+        // a by-product of its log), so `handouts check > levels.txt` keeps it alone.
+        println!("{}", summary_table(&rows, &config.handout, WARNINGS_LISTED_ABOVE));
+    }
     if args.strict {
         let (max_grade, min_inflesz) = (config.handout.max_grade, config.handout.min_inflesz);
         for article in &batch.articles {
@@ -154,6 +161,11 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
             });
         }
     }
+    if args.json {
+        use std::io::Write;
+        let report = output::BuildReport { articles: rows, failures: failures.clone(), ..Default::default() };
+        let _ = std::io::stdout().write_all(&output::to_json(&report));
+    }
     finish(&failures)
 }
 
@@ -176,22 +188,27 @@ type Builder = fn(&crate::config::Config, &BuildOptions) -> Result<output::Build
 /// A build or merge, with `out/run.json` written at its end whatever the outcome.
 fn recorded(args: &cli::BuildArgs, command: &str, run: Builder) -> Result<Outcome> {
     use build::run_record::{self, Outcome as Recorded};
+    build::log::init(args.log_format.into());
     let started = (run_record::now(), std::time::Instant::now());
     let out = args.paths.out.clone();
     match run_build(args, run) {
-        Ok((outcome, report)) => {
+        Ok((outcome, report, line)) => {
             let failed = outcome != Outcome::Success;
-            run_record::write(&out, command, started, Recorded::Finished { report: &report, failed });
+            let finished = Recorded::Finished { report: &report, failed };
+            run_record::write(&out, command, started, finished, Some(&line));
             Ok(outcome)
         }
         Err(err) => {
-            run_record::write(&out, command, started, Recorded::Stopped(&err));
+            run_record::write(&out, command, started, Recorded::Stopped(&err), None);
             Err(err)
         }
     }
 }
 
-fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::BuildReport)> {
+/// A build or merge and what it prints: in a log (stderr not a terminal), only what
+/// changed or failed and the summary; on a terminal, the table as well. Returns the
+/// summary line with the outcome.
+fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::BuildReport, String)> {
     let paths = args.paths.clone();
     let mut config = load_named_config(paths.config.as_deref(), paths.content, paths.out, args.jobs)?;
     if let Some(paper) = args.paper {
@@ -201,7 +218,7 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::Bu
     config.site.epub = !args.no_epub;
     if !args.quiet {
         for note in config.notes() {
-            eprintln!("note: {note}");
+            build::log::note(&note);
         }
     }
     let options = BuildOptions {
@@ -217,6 +234,8 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::Bu
     let started = std::time::Instant::now();
     let mut report = run(&config, &options)?;
     let warnings: usize = report.articles.iter().map(|a| a.warnings).sum();
+    // A quiet run printed no failure yet; any other, all but the one added below.
+    let printed = if args.quiet { 0 } else { report.failures.len() };
     if let Some(max) = args.max_warnings.filter(|&max| warnings > max) {
         let err = error::Error::usage(format!(
             "{warnings} warnings in all, more than --max-warnings {max}: `handouts check` lists them; \
@@ -224,23 +243,48 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::Bu
         ));
         report.failures.push(Failure::from(&err));
     }
+    let line = build::summary_line(&report, &config, started.elapsed());
+    if build::log::json() {
+        if !args.quiet {
+            for path in &report.removed {
+                build::log::event(&build::log::Event::Removed { event: "removed", path });
+            }
+        }
+        // The other failures were `failed` events; the summary event follows (run_record).
+        build::log::failures(&report.failures[printed..]);
+        let outcome = if report.failures.is_empty() { Outcome::Success } else { Outcome::SomeFailed };
+        return Ok((outcome, report, line));
+    }
     if args.quiet && !report.failures.is_empty() {
         // A quiet run that failed: one summary line, then each problem once.
-        eprintln!("{}", build::summary_line(&report, &config, started.elapsed()));
-        return Ok((finish(&report.failures)?, report));
+        build::log::text(&line);
+        return Ok((finish(&report.failures)?, report, line));
     }
     if !args.quiet {
-        if !report.articles.is_empty() {
+        let terminal = build::log::on_terminal();
+        if !terminal {
+            for path in &report.removed {
+                build::log::text(&format!("removed {}", config.out_dir.join(path).display()));
+            }
+        }
+        let table = if args.table { true } else { terminal && !args.no_table };
+        if table && !report.articles.is_empty() {
             let hint = if args.verbose {
                 WARNINGS_LISTED_ABOVE
             } else {
                 "`handouts check` (or `build --verbose`) lists each with its line."
             };
-            eprint!("\n{}", summary_table(&report.articles, &config.handout, hint));
+            build::log::text(&format!("\n{}", summary_table(&report.articles, &config.handout, hint)));
         }
-        eprintln!("\n{}", build::summary_line(&report, &config, started.elapsed()));
+        let mut printed = line.clone();
+        if !table && warnings > 0 {
+            // The table's last note, which a log without the table would lose.
+            let plural = if warnings == 1 { "" } else { "s" };
+            printed.push_str(&format!(" {warnings} warning{plural} in all: `handouts check` lists them."));
+        }
+        build::log::text(&format!("\n{printed}"));
     }
-    Ok((finish(&report.failures)?, report))
+    Ok((finish(&report.failures)?, report, line))
 }
 
 fn add_command(args: &cli::AddArgs) -> Result<Outcome> {
@@ -288,10 +332,11 @@ fn finish(failures: &[error::Failure]) -> Result<Outcome> {
         Ok(Outcome::Success)
     } else {
         let lines = build::failure_lines(failures);
-        eprintln!("\n{} problem{}:", lines.len(), if lines.len() == 1 { "" } else { "s" });
+        let mut text = format!("\n{} problem{}:", lines.len(), if lines.len() == 1 { "" } else { "s" });
         for line in lines {
-            eprintln!("  {line}");
+            text.push_str(&format!("\n  {line}"));
         }
+        build::log::text(&text);
         Ok(Outcome::SomeFailed)
     }
 }

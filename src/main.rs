@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         Ok(handouts::Outcome::Success) => ExitCode::SUCCESS,
         Ok(handouts::Outcome::SomeFailed) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("error: {err}");
+            // Time-stamped in a build's log; in a JSON log the summary event holds it.
+            handouts::build::log::stopped(&err);
             ExitCode::from(2)
         }
     }

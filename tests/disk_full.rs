@@ -28,7 +28,8 @@ fn assert_stopped(output: &Output, dir: &Path, what: &str) -> usize {
     let out = &dir.join("out");
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    let errors: Vec<&str> = err.lines().filter(|line| line.starts_with("error")).collect();
+    let errors: Vec<&str> =
+        err.lines().map(common::unstamped).filter(|line| line.starts_with("error")).collect();
     assert_eq!(errors.len(), 1, "{err}");
     let expected = format!(
         "{what} after (\\d+) of {} handouts; free space and run `handouts build` again: finished handouts are kept",

@@ -729,7 +729,7 @@ fn an_output_folder_inside_a_file_fails_before_any_work_with_exit_code_2() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{out}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{out}: {stderr}");
+        assert!(common::unstamped(&stderr).starts_with("error: "), "{out}: {stderr}");
         assert!(stderr.contains(out), "{out}: the message names the folder: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         // Before any work: the broken article was never read, so it is not reported.

@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use super::journal::Journal;
 use super::manifest::{ArticleEntry, Manifest, OutputEntry};
 use super::plan::Planned;
-use super::progress::Progress;
+use super::progress::{Done, Progress};
 use super::{BuildOptions, report};
 use crate::analyze::{self, WordLists};
 use crate::error::Error;
@@ -95,13 +95,33 @@ pub struct Built {
 /// the new manifest, so the next build makes it again, and a failed article keeps its
 /// last good outputs like any other failure.
 pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item))).unwrap_or_else(
-        |panic| Built {
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item)))
+        .unwrap_or_else(|panic| Built {
             source: item.path.display().to_string(),
             failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
             ..Built::default()
-        },
-    )
+        });
+    report_progress(cx, &built);
+    built
+}
+
+/// Counts the article in the progress: one handout, however many PDFs it has.
+fn report_progress(cx: &Context, built: &Built) {
+    let id = built.report.as_ref().map_or(built.source.as_str(), |report| report.id.as_str());
+    let done = if !built.failures.is_empty() {
+        Done::Failed
+    } else if !built.typeset.is_empty() {
+        let pages = |relative: &String| {
+            built.outputs.iter().find(|(path, _)| path == relative).and_then(|(_, entry)| entry.pages)
+        };
+        Done::Typeset(built.typeset.iter().map(|relative| (relative.as_str(), pages(relative))).collect())
+    } else if !built.unchanged.is_empty() {
+        Done::UpToDate
+    } else {
+        // Not started: the build stopped before it (a full disk).
+        return;
+    };
+    cx.progress.done(id, &built.source, done);
 }
 
 /// Builds every output of one article, or reuses what the last build made of it.
@@ -164,17 +184,13 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
             write_atomic(&cx.out.join(&relative), &rendered.bytes)?;
             Ok((OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes), true))
         });
-        let name = display_name(&relative);
         match made {
             Ok((entry, written)) => {
                 if output.is_handout() {
                     pages = pages.or(entry.pages);
                     if written {
-                        let n = entry.pages.unwrap_or(0);
-                        cx.progress.finished(name, &format!("{n} page{}", if n == 1 { "" } else { "s" }));
                         built.typeset.push(relative.clone());
                     } else {
-                        cx.progress.skipped(name);
                         built.unchanged.push(relative.clone());
                     }
                 }
@@ -184,9 +200,6 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
                 built.outputs.push((relative, entry));
             }
             Err(err) => {
-                if output.is_handout() {
-                    cx.progress.finished(name, "failed");
-                }
                 let stop = cx.stop_on(&err);
                 built.failures.push(err);
                 if stop {
@@ -234,7 +247,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
 /// build goes on, and says so once.
 fn unjournaled(cx: &Context, err: Error) {
     if !cx.journal_warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-        eprintln!("warning: {err}; a crash of this build would make its handouts again");
+        super::log::warning(&format!("{err}; a crash of this build would make its handouts again"));
     }
 }
 
@@ -259,7 +272,10 @@ pub fn collect(
     let mut article_failures = Vec::new();
     for built in results {
         for warning in &built.warnings {
-            eprintln!("{warning}");
+            match warning.strip_prefix("warning: ") {
+                Some(message) => super::log::warning(message),
+                None => super::log::text(warning),
+            }
         }
         if !built.failures.is_empty() {
             failed.insert(built.source.clone());
@@ -306,11 +322,6 @@ pub fn keep_failed(
             new.articles.insert(source.clone(), entry.clone());
         }
     }
-}
-
-/// The file name of an output without extension, for progress lines.
-fn display_name(relative: &str) -> &str {
-    Path::new(relative).file_stem().and_then(|s| s.to_str()).unwrap_or(relative)
 }
 
 /// What decides whether the last build's outputs of `item` can be reused: its file's
@@ -380,7 +391,6 @@ fn reuse(cx: &Context, source: &str, key: &str) -> Option<Built> {
             built.intermediate = Some(relative.clone());
         }
         if handouts.contains(relative) {
-            cx.progress.skipped(display_name(relative));
             built.unchanged.push(relative.clone());
         }
     }

@@ -10,9 +10,7 @@ use crate::error::{Error, Failure};
 pub(crate) fn print_failures(failures: &[Error], quiet: bool) -> Vec<Failure> {
     let failures: Vec<Failure> = failures.iter().map(Failure::from).collect();
     if !quiet {
-        for line in failure_lines(&failures) {
-            eprintln!("error: {line}");
-        }
+        super::log::failures(&failures);
     }
     failures
 }

@@ -140,10 +140,10 @@ fn unlocked(out: &Path, file: &mut File, err: TryLockError) -> Result<()> {
         TryLockError::Error(err) if err.kind() == std::io::ErrorKind::Unsupported => {
             // Some network file systems have no locks: building unlocked is what every
             // version before this one did, so say so rather than refuse to build.
-            eprintln!(
-                "note: {}: this file system cannot lock files; make sure no other build writes this folder at the same time",
+            super::log::note(&format!(
+                "{}: this file system cannot lock files; make sure no other build writes this folder at the same time",
                 out.display()
-            );
+            ));
             Ok(())
         }
         TryLockError::Error(err) => Err(Error::write(out.join(LOCK), err)),

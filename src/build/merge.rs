@@ -109,9 +109,7 @@ fn merge_in_pool(
         report.unchanged.extend(record.unchanged.iter().cloned());
     }
     if !options.quiet {
-        for line in super::failure_lines(&article_failures) {
-            eprintln!("error: {line}");
-        }
+        super::log::failures(&article_failures);
     }
     report.failures.extend(article_failures);
     article::keep_failed(&old, out, &present, &failed, &mut members, &mut new);

@@ -16,6 +16,7 @@ mod failures;
 mod guard;
 mod journal;
 mod lock;
+pub mod log;
 mod manifest;
 mod merge;
 mod plan;
@@ -240,7 +241,8 @@ fn build_in_pool(
         planned.retain(|p| shard.owns(&p.id));
     }
     let handouts = outputs.iter().filter(|o| o.is_handout()).count();
-    let progress = Progress::new(planned.len() * handouts, options.quiet);
+    // Counted in articles: an article's regular and large-print PDFs are one handout.
+    let progress = Progress::new(if handouts > 0 { planned.len() } else { 0 }, options.quiet);
     let cx = Context {
         options,
         out,
@@ -365,8 +367,9 @@ fn publish(
                 report.collections.push(relative);
             }
             Err(err) => {
-                eprintln!("error: {err}");
-                report.failures.push(Failure::from(&err));
+                let failure = Failure::from(&err);
+                log::failures(std::slice::from_ref(&failure));
+                report.failures.push(failure);
             }
         }
     }
@@ -403,8 +406,9 @@ fn publish(
         if let Err(err) =
             collection.render(&input).and_then(|bytes| write_atomic(&out.join(&relative), &bytes))
         {
-            eprintln!("error: {err}");
-            report.failures.push(Failure::from(&err));
+            let failure = Failure::from(&err);
+            log::failures(std::slice::from_ref(&failure));
+            report.failures.push(failure);
         }
     }
     Ok(report)

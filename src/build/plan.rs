@@ -148,10 +148,10 @@ pub fn article_paths(config: &Config, files: Option<&[PathBuf]>) -> Result<inges
 /// Prints one line per file in the content folder that is not an article.
 pub fn print_skipped(skipped: &[PathBuf]) {
     for path in skipped {
-        eprintln!(
-            "note: skipped {}: not an article (articles are .txt, .md, .json, .html or .docx files)",
+        super::log::note(&format!(
+            "skipped {}: not an article (articles are .txt, .md, .json, .html or .docx files)",
             path.display()
-        );
+        ));
     }
 }
 
@@ -253,10 +253,10 @@ pub fn plan_ids(
             if id != base_id && !quiet {
                 // Two handouts with one title confuse patients and staff alike: say so
                 // on every build, not only with --verbose.
-                eprintln!(
-                    "warning: {}: id \"{base_id}\" is already the id of {earlier} (same title?); this one is \"{id}\"",
+                super::log::warning(&format!(
+                    "{}: id \"{base_id}\" is already the id of {earlier} (same title?); this one is \"{id}\"",
                     path.display()
-                );
+                ));
             }
             Planned {
                 path,
@@ -312,7 +312,7 @@ fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
                 if let Some(warning) = &warning
                     && !quiet
                 {
-                    eprintln!("warning: {}: {}", place(index), warning.message);
+                    super::log::warning(&format!("{}: {}", place(index), warning.message));
                 }
                 (linked.translations, warning)
             })

@@ -27,14 +27,52 @@ struct RunRecord<'a> {
     /// `stopped` (exit 2: nothing useful could be done; `error` says why).
     status: &'static str,
     exit_code: u8,
-    handouts_typeset: usize,
-    handouts_up_to_date: usize,
-    outputs_removed: usize,
-    articles: usize,
-    warnings: usize,
+    #[serde(flatten)]
+    totals: Totals,
     failures: &'a [Failure],
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<Failure>,
+}
+
+/// The counts `run.json` and the log's `summary` event share, under the same names.
+#[derive(Serialize)]
+pub struct Totals {
+    pub handouts_typeset: usize,
+    pub handouts_up_to_date: usize,
+    pub outputs_removed: usize,
+    pub articles: usize,
+    pub warnings: usize,
+}
+
+impl Totals {
+    fn of(report: &BuildReport) -> Totals {
+        Totals {
+            handouts_typeset: report.pdfs.len(),
+            handouts_up_to_date: report.unchanged.len(),
+            outputs_removed: report.removed.len(),
+            articles: report.articles.len(),
+            warnings: report.articles.iter().map(|a| a.warnings).sum(),
+        }
+    }
+}
+
+/// The `summary` event of a JSON log: `run.json`'s fields, with the number of
+/// failures (each was a `failed` event) and the summary line people read.
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub command: &'a str,
+    pub status: &'static str,
+    pub exit_code: u8,
+    pub seconds: f64,
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// How many failures (the `failed` events before).
+    pub failed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Failure>,
+    /// The summary line of a human log (none for a run that stopped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<&'a str>,
 }
 
 /// Now, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -58,14 +96,34 @@ pub enum Outcome<'a> {
 }
 
 /// Writes `out/run.json`; a folder that cannot be written is left alone (the run's
-/// own error says so).
-pub fn write(out: &std::path::Path, command: &str, started: (String, std::time::Instant), outcome: Outcome) {
+/// own error says so). In a JSON log, also the `summary` event, with `message`.
+pub fn write(
+    out: &std::path::Path,
+    command: &str,
+    started: (String, std::time::Instant),
+    outcome: Outcome,
+    message: Option<&str>,
+) {
     let empty = BuildReport::default();
     let (report, status, exit_code, error) = match outcome {
         Outcome::Finished { report, failed: false } => (report, "ok", 0, None),
         Outcome::Finished { report, failed: true } => (report, "failed", 1, None),
         Outcome::Stopped(err) => (&empty, "stopped", 2, Some(Failure::from(err))),
     };
+    let seconds = (started.1.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    if super::log::json() {
+        let summary = Summary {
+            command,
+            status,
+            exit_code,
+            seconds,
+            totals: Totals::of(report),
+            failed: report.failures.len(),
+            error: error.clone(),
+            message,
+        };
+        super::log::event(&super::log::Event::Summary { event: "summary", summary: &summary });
+    }
     let record = RunRecord {
         schema: RUN_SCHEMA,
         tool: "handouts",
@@ -73,14 +131,10 @@ pub fn write(out: &std::path::Path, command: &str, started: (String, std::time::
         command,
         started: started.0,
         finished: now(),
-        seconds: (started.1.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        seconds,
         status,
         exit_code,
-        handouts_typeset: report.pdfs.len(),
-        handouts_up_to_date: report.unchanged.len(),
-        outputs_removed: report.removed.len(),
-        articles: report.articles.len(),
-        warnings: report.articles.iter().map(|a| a.warnings).sum(),
+        totals: Totals::of(report),
         failures: &report.failures,
         error,
     };

@@ -292,3 +292,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A log line without the UTC time stamp a build puts in front of it when stderr is
+/// not a terminal (`2026-12-07T08:01:02Z `).
+pub fn unstamped(line: &str) -> &str {
+    let stamped = line.len() > 21
+        && line.as_bytes()[20] == b' '
+        && line.as_bytes()[19] == b'Z'
+        && line.as_bytes()[10] == b'T'
+        && line[..4].bytes().all(|b| b.is_ascii_digit());
+    if stamped { &line[21..] } else { line }
+}
