@@ -226,6 +226,10 @@ fn brand() -> Brand {
     }
 }
 
+static LOGO: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/logo.svg")).expect("the shipped logo")
+});
+
 fn build(articles: &[Article]) -> Vec<u8> {
     let (collection, brand) = (collection(), brand());
     let settings = EpubSettings {
@@ -234,6 +238,7 @@ fn build(articles: &[Article]) -> Vec<u8> {
         source_date_epoch: None,
         labels: &LABELS,
         catalogue: None,
+        logo: handouts::epub::Logo::from_extension("svg", &LOGO),
     };
     build_epub(articles, &settings).expect("EPUB builds")
 }
@@ -368,6 +373,7 @@ fn two_builds_are_byte_identical() {
         source_date_epoch: Some(1_700_000_000),
         labels: &LABELS,
         catalogue: None,
+        logo: None,
     };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
@@ -487,6 +493,7 @@ fn no_articles_is_an_error_not_an_empty_book() {
         source_date_epoch: None,
         labels: &LABELS,
         catalogue: None,
+        logo: None,
     };
     assert!(build_epub(&[], &settings).is_err());
 }
@@ -557,4 +564,33 @@ fn every_chapter_carries_the_brand_parts_in_its_language() {
     assert!(cover.contains("href=\"https://example.org/handouts?a=1&amp;b=2\""), "{cover}");
     assert!(cover.contains("More handouts:"), "{cover}");
     assert!(cover.contains("href=\"tel:5550100199\""), "the cover's number is a link: {cover}");
+}
+
+#[test]
+fn the_cover_image_is_the_brand_and_the_clinic_is_creator_and_publisher() {
+    let epub = build(&sample_articles());
+    let opf = read_entry(&epub, "OEBPS/package.opf");
+    assert!(
+        opf.contains(
+            "<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>"
+        ),
+        "{opf}"
+    );
+    assert_eq!(opf.matches("properties=\"cover-image\"").count(), 1, "{opf}");
+    assert!(opf.contains("<dc:creator>Riverside Cancer Center &amp; Clinic</dc:creator>"), "{opf}");
+    assert!(opf.contains("<dc:publisher>Riverside Cancer Center &amp; Clinic</dc:publisher>"), "{opf}");
+    let svg = read_entry(&epub, "OEBPS/cover.svg");
+    // The brand colour (#4A90E2) is too light for white text: the band is darkened.
+    let band = handouts::config::accessible_color("#4A90E2");
+    assert_ne!(band, "#4A90E2");
+    assert!(svg.contains(&format!("height=\"600\" fill=\"{band}\"")), "{svg}");
+    assert!(svg.contains("href=\"data:image/svg+xml;base64,"), "the logo is in the image: {svg}");
+    assert!(svg.contains(">Understanding</tspan>") && svg.contains(">Metastatic Cancer</tspan>"), "{svg}");
+    assert!(svg.contains(">Riverside Cancer Center &amp;</tspan>"), "{svg}");
+    // Well-formed XML, whatever the title holds.
+    let hostile = build(&[hostile_article()]);
+    let svg = read_entry(&hostile, "OEBPS/cover.svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|err| panic!("{err}: {svg}"));
+    assert!(doc.root_element().has_tag_name("svg"));
+    assert!(!svg.contains("<script"), "{svg}");
 }

@@ -81,6 +81,7 @@ fn epub_settings(config: &Config) -> EpubSettings<'_> {
         source_date_epoch: None,
         labels: &LABELS,
         catalogue: None,
+        logo: None,
     }
 }
 

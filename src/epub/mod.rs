@@ -11,6 +11,7 @@
 //! META-INF/container.xml
 //! OEBPS/package.opf            metadata (incl. accessibility), manifest, spine
 //! OEBPS/cover.xhtml            collection title and clinic on the brand colour
+//! OEBPS/cover.svg              the `cover-image` (thumbnail): logo, title, clinic
 //! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
 //! OEBPS/<article-id>.xhtml     one per article, in collection order
 //! OEBPS/style.css
@@ -20,10 +21,12 @@
 //! ```
 
 mod chapter;
+mod cover;
 mod package;
 mod uuid;
 
 pub(crate) use crate::render::{labels, xml};
+pub use cover::Logo;
 
 use std::collections::HashSet;
 use std::io::{Cursor, Write};
@@ -47,6 +50,8 @@ pub struct EpubSettings<'a> {
     /// Where the site's catalogue is published (`[site] base-url`): "More handouts"
     /// leads there, else to the brand's website.
     pub catalogue: Option<&'a str>,
+    /// The clinic's logo, shown on the cover image.
+    pub logo: Option<Logo<'a>>,
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
@@ -174,6 +179,7 @@ fn build(
         ("OEBPS/package.opf".into(), package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes()),
         ("OEBPS/nav.xhtml".into(), package::nav(&book).into_bytes()),
         ("OEBPS/cover.xhtml".into(), package::cover(&book).into_bytes()),
+        ("OEBPS/cover.svg".into(), package::cover_image(&book).into_bytes()),
     ];
     // Moved, not copied: with thousands of articles a second copy of every chapter
     // was a large part of the build's peak memory.

@@ -107,6 +107,8 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
         out.push_str(&format!("<dc:language>{}</dc:language>\n", escape(lang)));
     }
     if !publisher.is_empty() {
+        // The clinic wrote the handouts (as far as a patient is concerned) and publishes them.
+        out.push_str(&format!("<dc:creator>{}</dc:creator>\n", escape(&publisher)));
         out.push_str(&format!("<dc:publisher>{}</dc:publisher>\n", escape(&publisher)));
     }
     out.push_str(&format!("<meta property=\"dcterms:modified\">{}</meta>\n", book.modified.iso_datetime()));
@@ -145,6 +147,9 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n",
     );
     out.push_str("<item id=\"cover\" href=\"cover.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
+    out.push_str(
+        "<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>\n",
+    );
     for chapter in book.chapters {
         out.push_str(&format!(
             "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
@@ -280,6 +285,18 @@ pub(crate) fn cover(book: &Book) -> String {
     }
     out.push_str("</section>\n</body>\n</html>\n");
     out
+}
+
+/// `cover.svg`, the book's thumbnail (see [`super::cover`]).
+pub(crate) fn cover_image(book: &Book) -> String {
+    let settings = book.settings;
+    super::cover::svg(
+        &book.title(),
+        &book.publisher(),
+        book.lang,
+        &settings.brand.primary_color,
+        settings.logo,
+    )
 }
 
 /// The stylesheet: relative units throughout so reading-system font-size settings work,

@@ -12,11 +12,27 @@ pub struct Epub {
     labels: LabelTable,
     /// The build's pictures (shared with the PDFs, so each file is read once).
     pictures: Arc<PictureStore>,
+    /// The logo's file extension and bytes (`brand.logo`), for the cover image.
+    logo: Option<(String, Vec<u8>)>,
 }
 
 impl Epub {
     pub fn new(config: &Config, pictures: Arc<PictureStore>) -> Result<Epub> {
-        Ok(Epub { config: config.clone(), labels: LabelTable::load(config.template_dir())?, pictures })
+        let logo = match &config.logo {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    crate::error::Error::config(
+                        path,
+                        None,
+                        format!("cannot read the logo set in brand.logo: {e}"),
+                    )
+                })?;
+                let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+                Some((extension, bytes))
+            }
+            None => None,
+        };
+        Ok(Epub { config: config.clone(), labels: LabelTable::load(config.template_dir())?, pictures, logo })
     }
 
     fn settings(&self) -> crate::epub::EpubSettings<'_> {
@@ -26,6 +42,7 @@ impl Epub {
             source_date_epoch: self.config.source_date_epoch,
             labels: &self.labels,
             catalogue: self.config.site.enabled.then_some(self.config.site.base_url.as_deref()).flatten(),
+            logo: self.logo.as_ref().and_then(|(ext, bytes)| crate::epub::Logo::from_extension(ext, bytes)),
         }
     }
 }
@@ -42,6 +59,7 @@ impl CollectionOutput for Epub {
             env!("CARGO_PKG_VERSION"),
             articles,
             format!("{:?}{:?}{:?}", self.config.collection, self.config.brand, self.labels),
+            &self.logo,
             self.config.source_date_epoch,
         )))
     }
