@@ -22,6 +22,8 @@ pub(crate) struct ChapterFile {
     pub manifest_id: String,
     pub title: String,
     pub lang: String,
+    /// For a translation of the chapter before: its language's name, shown in the nav.
+    pub language_name: Option<String>,
     pub xhtml: String,
     pub toc: Vec<TocEntry>,
 }
@@ -193,11 +195,14 @@ pub(crate) fn nav(book: &Book) -> String {
         labels.contents
     ));
     for chapter in book.chapters {
+        // A translation names its language, in that language: "Cuidado de los pies (Español)".
+        let language = chapter.language_name.as_deref().map(|name| format!(" ({})", escape(name)));
         out.push_str(&format!(
-            "<li><a href=\"{}\"{}>{}</a>",
+            "<li><a href=\"{}\"{}>{}{}</a>",
             escape(&chapter.file),
             book.lang_attrs(&chapter.lang),
-            escape(&chapter.title)
+            escape(&chapter.title),
+            language.unwrap_or_default()
         ));
         if !chapter.toc.is_empty() {
             out.push('\n');
@@ -321,6 +326,7 @@ mod tests {
             manifest_id: "ch-a".into(),
             title: "A".into(),
             lang: "en".into(),
+            language_name: None,
             xhtml: String::new(),
             toc: vec![entry(2, 1), entry(3, 2), entry(4, 3), entry(2, 4), entry(3, 5)],
         };
