@@ -102,7 +102,14 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
         })
         .collect();
     let started = std::time::Instant::now();
-    let data = data_file(&entries, true, Some("understanding-metastatic-cancer"));
+    let data = data_file(
+        &entries,
+        true,
+        vec![handouts::site::catalogue::Book {
+            file: "understanding-metastatic-cancer.epub".into(),
+            title: "Understanding Metastatic Cancer",
+        }],
+    );
     let took = started.elapsed();
     if let Ok(path) = std::env::var("CATALOGUE_OUT") {
         std::fs::write(path, &data).unwrap();

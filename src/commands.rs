@@ -96,8 +96,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let _lock = build::lock_out(&config.out_dir)?;
             let batch = load_batch(&config, None)?;
             let mut failures = batch.report_failures();
-            match output::write_epub(&config, &batch.articles) {
-                Ok(path) if !args.quiet => eprintln!("EPUB {}", path.display()),
+            match output::write_epubs(&config, &batch.articles) {
+                Ok(paths) if !args.quiet => {
+                    paths.iter().for_each(|path| eprintln!("EPUB {}", path.display()))
+                }
                 Ok(_) => {}
                 Err(err) => {
                     eprintln!("error: {err}");

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use crate::error::{ConfigError, Error};
 
+mod collections;
+
 /// Article files larger than this many MiB are refused unless `[content] max-file-mib`
 /// says otherwise.
 pub const DEFAULT_MAX_FILE_MIB: u64 = 5;
@@ -23,6 +25,10 @@ pub struct ConfigFile {
     pub handout: Handout,
     #[serde(default)]
     pub collection: Collection,
+    /// Books for patients (`[[collections]]`), one EPUB each; when there are none,
+    /// `[collection]` is the one book of every handout.
+    #[serde(default)]
+    pub collections: Vec<Collection>,
     #[serde(default)]
     pub content: ContentSettings,
     #[serde(default)]
@@ -157,7 +163,7 @@ impl Paper {
     }
 }
 
-/// The EPUB compilation.
+/// One EPUB: `[collection]`, or one of the `[[collections]]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Collection {
@@ -165,14 +171,36 @@ pub struct Collection {
     /// Names the EPUB file; a slug of the title when absent.
     pub id: Option<String>,
     pub language: String,
-    /// Article ids in reading order; the rest follow sorted by id.
+    /// Article ids (or translation keys) in reading order; the rest follow by title.
     #[serde(default)]
     pub order: Vec<String>,
+    /// Only the handouts with one of these tags (compared without case or accents), and
+    /// those `order` lists; every handout when empty. A handout's translations follow it.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Collection {
+    /// The name of its EPUB without extension: `id`, else a slug of the title. Always a
+    /// safe file name (ASCII `a-z`, `0-9`, `-`), even for a hand-written id.
+    pub fn file_stem(&self) -> String {
+        let source = self.id.as_deref().filter(|id| !id.trim().is_empty()).unwrap_or(&self.title);
+        match crate::validate::slug(source) {
+            slug if slug.is_empty() => "collection".to_string(),
+            slug => slug,
+        }
+    }
 }
 
 impl Default for Collection {
     fn default() -> Self {
-        Collection { title: "Patient Handouts".into(), id: None, language: "en".into(), order: vec![] }
+        Collection {
+            title: "Patient Handouts".into(),
+            id: None,
+            language: "en".into(),
+            order: vec![],
+            tags: vec![],
+        }
     }
 }
 
@@ -218,6 +246,8 @@ pub struct Config {
     /// Resolved template path.
     pub template: PathBuf,
     pub collection: Collection,
+    /// `[[collections]]`: the books for patients; see [`Config::books`].
+    pub collections: Vec<Collection>,
     pub site: Site,
     pub jobs: Option<usize>,
     /// Article files larger than this are refused.
@@ -232,6 +262,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// The EPUBs to make: each of `[[collections]]`, else `[collection]` (every handout).
+    pub fn books(&self) -> Vec<&Collection> {
+        if self.collections.is_empty() { vec![&self.collection] } else { self.collections.iter().collect() }
+    }
+
     /// The template's folder (the template root), or `None` for the built-in template.
     pub fn template_dir(&self) -> Option<&Path> {
         if self.builtin_template { None } else { self.template.parent() }
@@ -306,6 +341,7 @@ impl ConfigFile {
                 format!("write a language tag, e.g. `language = \"{}\"`", problem.suggestion()),
             ));
         }
+        collections::validate(&self.collections, path, text)?;
         if let Some(website) = &self.brand.website
             && !crate::validate::is_web_url(website)
         {
@@ -351,6 +387,7 @@ impl ConfigFile {
             handout: self.handout,
             template,
             collection: self.collection,
+            collections: self.collections,
             site: self.site,
             jobs,
             max_file_bytes: self.content.max_file_mib.saturating_mul(1024 * 1024),
@@ -373,15 +410,25 @@ struct Located {
 /// Finds `key = value` under `[table]` by reading the lines: the parsed config keeps no
 /// spans, and a person only needs to be pointed at the line.
 fn locate(text: &str, table: &str, key: &str) -> Option<Located> {
+    locate_nth(text, table, 0, key)
+}
+
+/// [`locate`] in the `nth` (from 0) table of that name: `[[collections]]` is named
+/// `[collections` here, as its header reads.
+fn locate_nth(text: &str, table: &str, nth: usize, key: &str) -> Option<Located> {
     let mut current = String::new();
+    let mut seen = 0;
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.split(']').next()) {
             current = name.trim().to_string();
+            if current == table {
+                seen += 1;
+            }
             continue;
         }
         let Some((name, value)) = trimmed.split_once('=') else { continue };
-        if current != table || name.trim().trim_matches('"') != key {
+        if current != table || seen != nth + 1 || name.trim().trim_matches('"') != key {
             continue;
         }
         let value_start = line.len() - line.trim_start().len() + trimmed.len() - value.len();

@@ -64,11 +64,23 @@ fn ace_finds_nothing_in_the_epub_of_the_shipped_articles_and_sees_the_picture_wi
     let ace_dir = tempfile::tempdir().unwrap();
     let result = ace(&epub, ace_dir.path());
 
+    let checked = assert_no_violations(&result);
+    assert!(checked.contains(&"checking-your-feet-when-you-have-diabetes.xhtml".to_string()), "{checked:?}");
+
+    let images = result["data"]["images"].as_array().expect("Ace lists the pictures");
+    assert!(
+        images.iter().any(|image| image["src"].as_str().is_some_and(|s| s.ends_with("foot-check.svg"))
+            && image["alt"] == "A person checks the sole of their foot with a hand mirror"),
+        "{images:#?}"
+    );
+}
+
+/// Fails on any Ace violation; returns the documents Ace checked.
+fn assert_no_violations(result: &Value) -> Vec<String> {
     let assertions = result["assertions"].as_array().expect("Ace lists what it checked");
-    let checked: Vec<&str> =
-        assertions.iter().filter_map(|a| a["earl:testSubject"]["url"].as_str()).collect();
+    let checked: Vec<String> =
+        assertions.iter().filter_map(|a| a["earl:testSubject"]["url"].as_str()).map(String::from).collect();
     println!("Ace checked {} documents: {checked:?}", checked.len());
-    assert!(checked.contains(&"checking-your-feet-when-you-have-diabetes.xhtml"), "{checked:?}");
     let failed: Vec<String> = assertions
         .iter()
         .flat_map(|document| document["assertions"].as_array().cloned().unwrap_or_default())
@@ -84,11 +96,117 @@ fn ace_finds_nothing_in_the_epub_of_the_shipped_articles_and_sees_the_picture_wi
         .collect();
     assert!(failed.is_empty(), "Ace violations:\n{}", failed.join("\n"));
     assert_eq!(result["earl:result"]["earl:outcome"], "pass", "{:#}", result["earl:result"]);
+    checked
+}
 
-    let images = result["data"]["images"].as_array().expect("Ace lists the pictures");
+fn epubcheck(epub: &Path) {
+    let output = Command::new("bash")
+        .arg(common::root().join("scripts/epubcheck.sh"))
+        .arg(epub)
+        .output()
+        .expect("bash runs scripts/epubcheck.sh");
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(
-        images.iter().any(|image| image["src"].as_str().is_some_and(|s| s.ends_with("foot-check.svg"))
-            && image["alt"] == "A person checks the sole of their foot with a hand mirror"),
-        "{images:#?}"
+        output.status.success() && report.contains("Messages: 0 fatals / 0 errors / 0 warnings"),
+        "EPUBCheck on {}:\n{report}",
+        epub.display()
     );
+}
+
+fn entry(epub: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+    text
+}
+
+/// The chapters of a book, in spine order.
+fn spine(epub: &Path) -> Vec<String> {
+    let opf = entry(epub, "OEBPS/package.opf");
+    opf.split("<itemref idref=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|id| id.strip_prefix("ch-"))
+        .map(String::from)
+        .collect()
+}
+
+/// Two `[[collections]]` make two books from the shipped articles, each valid for
+/// EPUBCheck and clean for Ace, with the right chapters in the right order (the
+/// Spanish translation straight after its original, named in the contents); each page
+/// links the books that hold it, and out/site/ holds both.
+#[test]
+fn two_collections_make_two_valid_accessible_books_in_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("handouts.toml");
+    let shipped = std::fs::read_to_string(common::root().join("handouts.toml")).unwrap();
+    let shipped = shipped.replace("templates/", &format!("{}/templates/", common::root().display()));
+    std::fs::write(
+        &config_path,
+        format!(
+            "{shipped}\n[[collections]]\ntitle = \"Diabetes: <Caring> for your feet & more\"\nid = \"diabetes\"\n\
+             language = \"en\"\ntags = [\"DIABETES\"]\n\n[[collections]]\ntitle = \"Living with metastatic cancer\"\n\
+             id = \"cancer\"\nlanguage = \"en\"\ntags = [\"no-handout-has-this\"]\n\
+             order = [\"treatment-of-metastatic-kidney-cancer\", \"is-there-a-cure-for-metastatic-cancer\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let config = handouts::config::ConfigFile::load(&config_path).expect("config parses").resolve(
+        &config_path,
+        common::root().join("content"),
+        out.clone(),
+        None,
+    );
+    assert_eq!(config.books().len(), 2);
+    let report =
+        build(&config, &BuildOptions { epub: true, quiet: true, ..BuildOptions::default() }).unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let epubs: Vec<&String> = report.collections.iter().filter(|c| c.ends_with(".epub")).collect();
+    assert_eq!(epubs, ["diabetes.epub", "cancer.epub"], "{:?}", report.collections);
+    assert!(!out.join("understanding-metastatic-cancer.epub").exists(), "[collection] makes no book");
+
+    let diabetes = out.join("diabetes.epub");
+    let cancer = out.join("cancer.epub");
+    assert_eq!(
+        spine(&diabetes),
+        ["checking-your-feet-when-you-have-diabetes", "como-revisar-sus-pies-si-tiene-diabetes"]
+    );
+    assert_eq!(
+        spine(&cancer),
+        ["treatment-of-metastatic-kidney-cancer", "is-there-a-cure-for-metastatic-cancer"]
+    );
+    let nav = entry(&diabetes, "OEBPS/nav.xhtml");
+    assert!(
+        nav.contains("lang=\"es\" xml:lang=\"es\">Cómo revisar sus pies si tiene diabetes (Español)</a>"),
+        "{nav}"
+    );
+    assert!(!nav.contains("diabetes (English)"), "the original names no language: {nav}");
+    for epub in [&diabetes, &cancer] {
+        let opf = entry(epub, "OEBPS/package.opf");
+        assert!(opf.contains("<dc:creator>Riverside Cancer Center</dc:creator>"), "{opf}");
+        assert!(opf.contains("<dc:publisher>Riverside Cancer Center</dc:publisher>"), "{opf}");
+        assert!(
+            opf.contains("href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\""),
+            "{opf}"
+        );
+    }
+    assert!(entry(&diabetes, "OEBPS/cover.svg").contains("Diabetes: &lt;Caring&gt; for"));
+
+    // Each page links the books that hold it; out/site/ holds both.
+    let page =
+        std::fs::read_to_string(out.join("site/como-revisar-sus-pies-si-tiene-diabetes.html")).unwrap();
+    assert!(page.contains("href=\"diabetes.epub\"") && !page.contains("href=\"cancer.epub\""), "{page}");
+    let page = std::fs::read_to_string(out.join("site/treatment-of-metastatic-kidney-cancer.html")).unwrap();
+    assert!(page.contains("href=\"cancer.epub\"") && !page.contains("href=\"diabetes.epub\""), "{page}");
+    let page = std::fs::read_to_string(out.join("site/can-immunotherapy-cure-advanced-cancer.html")).unwrap();
+    assert!(!page.contains(".epub\""), "in no book: {page}");
+    assert!(out.join("site/diabetes.epub").is_file() && out.join("site/cancer.epub").is_file());
+
+    for epub in [&diabetes, &cancer] {
+        epubcheck(epub);
+        let ace_dir = tempfile::tempdir().unwrap();
+        assert_no_violations(&ace(epub, ace_dir.path()));
+    }
 }

@@ -203,6 +203,7 @@ fn collection() -> Collection {
             "no-such-article".into(),
             "side-effects".into(),
         ],
+        tags: vec![],
     }
 }
 
@@ -226,6 +227,10 @@ fn brand() -> Brand {
     }
 }
 
+static LOGO: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/logo.svg")).expect("the shipped logo")
+});
+
 fn build(articles: &[Article]) -> Vec<u8> {
     let (collection, brand) = (collection(), brand());
     let settings = EpubSettings {
@@ -234,6 +239,7 @@ fn build(articles: &[Article]) -> Vec<u8> {
         source_date_epoch: None,
         labels: &LABELS,
         catalogue: None,
+        logo: handouts::epub::Logo::from_extension("svg", &LOGO),
     };
     build_epub(articles, &settings).expect("EPUB builds")
 }
@@ -306,13 +312,14 @@ fn nav_lists_titles_in_order_with_nested_headings() {
     let toc = &nav[nav.find("epub:type=\"toc\"").expect("toc nav")
         ..nav.find("epub:type=\"landmarks\"").expect("landmarks")];
 
-    // collection.order first (unknown ids ignored), then the rest by id.
+    // collection.order first (unknown ids ignored), then the rest by title (accents
+    // folded: "Cómo" among the c's), never by id.
     let titles = [
         ">Treatment of Metastatic Kidney Cancer</a>",
         ">Managing Side Effects</a>",
-        ">Your First Visit</a>",
-        ">Hostile &lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt;",
         ">Cómo cuidarse en casa durante la quimioterapia</a>",
+        ">Hostile &lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt;",
+        ">Your First Visit</a>",
     ];
     let positions: Vec<usize> =
         titles.iter().map(|t| toc.find(t).unwrap_or_else(|| panic!("{t} not in nav:\n{toc}"))).collect();
@@ -368,6 +375,7 @@ fn two_builds_are_byte_identical() {
         source_date_epoch: Some(1_700_000_000),
         labels: &LABELS,
         catalogue: None,
+        logo: None,
     };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
@@ -487,6 +495,7 @@ fn no_articles_is_an_error_not_an_empty_book() {
         source_date_epoch: None,
         labels: &LABELS,
         catalogue: None,
+        logo: None,
     };
     assert!(build_epub(&[], &settings).is_err());
 }
@@ -507,7 +516,7 @@ fn epubcheck_passes_on_content_and_fixture_builds() {
         );
         let batch = handouts::build::load_batch(&config, None).unwrap();
         assert!(batch.failures.is_empty(), "{:?}", batch.failures);
-        let path = handouts::output::write_epub(&config, &batch.articles).unwrap();
+        let path = handouts::output::write_epubs(&config, &batch.articles).unwrap().remove(0);
         let output = Command::new("bash")
             .arg(root.join("scripts/epubcheck.sh"))
             .arg(&path)
@@ -557,4 +566,33 @@ fn every_chapter_carries_the_brand_parts_in_its_language() {
     assert!(cover.contains("href=\"https://example.org/handouts?a=1&amp;b=2\""), "{cover}");
     assert!(cover.contains("More handouts:"), "{cover}");
     assert!(cover.contains("href=\"tel:5550100199\""), "the cover's number is a link: {cover}");
+}
+
+#[test]
+fn the_cover_image_is_the_brand_and_the_clinic_is_creator_and_publisher() {
+    let epub = build(&sample_articles());
+    let opf = read_entry(&epub, "OEBPS/package.opf");
+    assert!(
+        opf.contains(
+            "<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>"
+        ),
+        "{opf}"
+    );
+    assert_eq!(opf.matches("properties=\"cover-image\"").count(), 1, "{opf}");
+    assert!(opf.contains("<dc:creator>Riverside Cancer Center &amp; Clinic</dc:creator>"), "{opf}");
+    assert!(opf.contains("<dc:publisher>Riverside Cancer Center &amp; Clinic</dc:publisher>"), "{opf}");
+    let svg = read_entry(&epub, "OEBPS/cover.svg");
+    // The brand colour (#4A90E2) is too light for white text: the band is darkened.
+    let band = handouts::config::accessible_color("#4A90E2");
+    assert_ne!(band, "#4A90E2");
+    assert!(svg.contains(&format!("height=\"600\" fill=\"{band}\"")), "{svg}");
+    assert!(svg.contains("href=\"data:image/svg+xml;base64,"), "the logo is in the image: {svg}");
+    assert!(svg.contains(">Understanding</tspan>") && svg.contains(">Metastatic Cancer</tspan>"), "{svg}");
+    assert!(svg.contains(">Riverside Cancer Center &amp;</tspan>"), "{svg}");
+    // Well-formed XML, whatever the title holds.
+    let hostile = build(&[hostile_article()]);
+    let svg = read_entry(&hostile, "OEBPS/cover.svg");
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|err| panic!("{err}: {svg}"));
+    assert!(doc.root_element().has_tag_name("svg"));
+    assert!(!svg.contains("<script"), "{svg}");
 }

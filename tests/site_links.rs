@@ -166,6 +166,16 @@ fn check_every_link(site: &Path) -> usize {
         .filter(|s| s != "index")
         .collect();
     for (kind, pattern) in json["files"].as_object().expect("files") {
+        // `books`: every EPUB, by file name.
+        if let Some(books) = pattern.as_array() {
+            for file in books.iter().map(|book| book["file"].as_str().expect("a book's file")) {
+                let target = base.join(file).unwrap();
+                if checked.insert(target.to_string()) && status(target.as_str()) != 200 {
+                    broken.push(format!("catalogue.js {kind}: {file}"));
+                }
+            }
+            continue;
+        }
         let pattern = pattern.as_str().unwrap();
         for id in &ids {
             let file = pattern.replace("{id}", id);

@@ -11,6 +11,7 @@
 //! META-INF/container.xml
 //! OEBPS/package.opf            metadata (incl. accessibility), manifest, spine
 //! OEBPS/cover.xhtml            collection title and clinic on the brand colour
+//! OEBPS/cover.svg              the `cover-image` (thumbnail): logo, title, clinic
 //! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
 //! OEBPS/<article-id>.xhtml     one per article, in collection order
 //! OEBPS/style.css
@@ -19,11 +20,14 @@
 //!                              the content folder), listed in the manifest
 //! ```
 
+pub mod books;
 mod chapter;
+mod cover;
 mod package;
 mod uuid;
 
 pub(crate) use crate::render::{labels, xml};
+pub use cover::Logo;
 
 use std::collections::HashSet;
 use std::io::{Cursor, Write};
@@ -47,6 +51,8 @@ pub struct EpubSettings<'a> {
     /// Where the site's catalogue is published (`[site] base-url`): "More handouts"
     /// leads there, else to the brand's website.
     pub catalogue: Option<&'a str>,
+    /// The clinic's logo, shown on the cover image.
+    pub logo: Option<Logo<'a>>,
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
@@ -75,15 +81,13 @@ pub(crate) const FONTS: [(&str, &[u8]); 4] = [
 /// Used when neither `SOURCE_DATE_EPOCH` nor any article's `reviewed` date gives one.
 const FALLBACK_MODIFIED: Date = Date { year: 2000, month: 1, day: 1, seconds: 0 };
 
-/// The name of the EPUB file without extension: `collection.id`, else a slug of the
-/// title. Always a safe file name (ASCII `a-z`, `0-9`, `-`), even for a hand-written id.
+/// The name of the EPUB file without extension ([`Collection::file_stem`]).
 pub fn collection_id(collection: &Collection) -> String {
-    let source = collection.id.as_deref().filter(|id| !id.trim().is_empty()).unwrap_or(&collection.title);
-    let slug = slug(source);
-    if slug.is_empty() { "collection".to_string() } else { slug }
+    collection.file_stem()
 }
 
-/// Builds the EPUB for `articles`, ordered by `collection.order` and then by id. For
+/// Builds the EPUB of the `articles` the collection holds, in its order
+/// ([`books::chapters`]). For
 /// articles that show pictures, use [`build_epub_with_pictures`]: without a store this
 /// fails on the first figure.
 pub fn build_epub(articles: &[Article], settings: &EpubSettings) -> Result<Vec<u8>, Error> {
@@ -105,14 +109,22 @@ fn build(
     settings: &EpubSettings,
     store: Option<&crate::pictures::PictureStore>,
 ) -> Result<Vec<u8>, Error> {
-    if articles.is_empty() {
+    let ordered = books::chapters(settings.collection, articles);
+    if ordered.is_empty() {
+        let message = if articles.is_empty() || settings.collection.tags.is_empty() {
+            "the EPUB needs at least one article".to_string()
+        } else {
+            format!(
+                "collection \"{}\" holds no handout: none has one of its tags or is in its order",
+                settings.collection.title
+            )
+        };
         return Err(Error::Output {
             path: format!("{}.epub", collection_id(settings.collection)).into(),
-            message: "the EPUB needs at least one article".into(),
+            message,
         });
     }
     let book_lang = xml::lang_or(&settings.collection.language, "en").to_string();
-    let ordered = order(articles, &settings.collection.order);
     let modified = modified_date(articles, settings.source_date_epoch);
 
     let mut names: HashSet<String> =
@@ -120,7 +132,7 @@ fn build(
     let mut chapters = Vec::with_capacity(ordered.len());
     let mut pictures: Vec<crate::pictures::Picture> = Vec::new();
     let mut packaged: HashSet<String> = HashSet::new();
-    for article in ordered {
+    for books::Placed { article, translation } in ordered {
         if let Some((src, line)) = crate::pictures::figures(&article.blocks).first().copied() {
             let Some(store) = store else {
                 return Err(Error::Picture {
@@ -147,6 +159,7 @@ fn build(
             file: format!("{file_stem}.xhtml"),
             manifest_id: format!("ch-{file_stem}"),
             title,
+            language_name: translation.then(|| language_name(settings.labels, &lang)),
             lang,
             xhtml: rendered.xhtml,
             toc: rendered.toc,
@@ -174,6 +187,7 @@ fn build(
         ("OEBPS/package.opf".into(), package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes()),
         ("OEBPS/nav.xhtml".into(), package::nav(&book).into_bytes()),
         ("OEBPS/cover.xhtml".into(), package::cover(&book).into_bytes()),
+        ("OEBPS/cover.svg".into(), package::cover_image(&book).into_bytes()),
     ];
     // Moved, not copied: with thousands of articles a second copy of every chapter
     // was a large part of the build's peak memory.
@@ -208,22 +222,11 @@ fn write_zip(files: &[(String, Vec<u8>)], time: DateTime) -> zip::result::ZipRes
     Ok(zip.finish()?.into_inner())
 }
 
-/// `collection.order` first (unknown ids ignored, each article once), then the rest by id.
-fn order<'a>(articles: &'a [Article], order: &[String]) -> Vec<&'a Article> {
-    let mut taken = vec![false; articles.len()];
-    let mut out = Vec::with_capacity(articles.len());
-    for id in order {
-        if let Some(index) = articles.iter().enumerate().position(|(i, a)| !taken[i] && &a.id == id) {
-            taken[index] = true;
-            out.push(&articles[index]);
-        }
-    }
-    let mut rest: Vec<&Article> =
-        articles.iter().enumerate().filter(|(i, _)| !taken[*i]).map(|(_, a)| a).collect();
-    // Stable sort: articles with the same id keep their input order.
-    rest.sort_by(|a, b| a.id.cmp(&b.id));
-    out.extend(rest);
-    out
+/// A language's own name ("Español") when the label table has it, else its tag.
+fn language_name(table: &crate::labels::LabelTable, lang: &str) -> String {
+    let labels = table.for_lang(lang);
+    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    if labels.lang == primary { labels.text("language-name").to_string() } else { lang.to_string() }
 }
 
 /// A file stem from `id` that is safe in a zip path and an XML id, and not yet used.

@@ -22,6 +22,8 @@ pub(crate) struct ChapterFile {
     pub manifest_id: String,
     pub title: String,
     pub lang: String,
+    /// For a translation of the chapter before: its language's name, shown in the nav.
+    pub language_name: Option<String>,
     pub xhtml: String,
     pub toc: Vec<TocEntry>,
 }
@@ -107,6 +109,8 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
         out.push_str(&format!("<dc:language>{}</dc:language>\n", escape(lang)));
     }
     if !publisher.is_empty() {
+        // The clinic wrote the handouts (as far as a patient is concerned) and publishes them.
+        out.push_str(&format!("<dc:creator>{}</dc:creator>\n", escape(&publisher)));
         out.push_str(&format!("<dc:publisher>{}</dc:publisher>\n", escape(&publisher)));
     }
     out.push_str(&format!("<meta property=\"dcterms:modified\">{}</meta>\n", book.modified.iso_datetime()));
@@ -145,6 +149,9 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n",
     );
     out.push_str("<item id=\"cover\" href=\"cover.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
+    out.push_str(
+        "<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>\n",
+    );
     for chapter in book.chapters {
         out.push_str(&format!(
             "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
@@ -188,11 +195,14 @@ pub(crate) fn nav(book: &Book) -> String {
         labels.contents
     ));
     for chapter in book.chapters {
+        // A translation names its language, in that language: "Cuidado de los pies (Español)".
+        let language = chapter.language_name.as_deref().map(|name| format!(" ({})", escape(name)));
         out.push_str(&format!(
-            "<li><a href=\"{}\"{}>{}</a>",
+            "<li><a href=\"{}\"{}>{}{}</a>",
             escape(&chapter.file),
             book.lang_attrs(&chapter.lang),
-            escape(&chapter.title)
+            escape(&chapter.title),
+            language.unwrap_or_default()
         ));
         if !chapter.toc.is_empty() {
             out.push('\n');
@@ -282,6 +292,18 @@ pub(crate) fn cover(book: &Book) -> String {
     out
 }
 
+/// `cover.svg`, the book's thumbnail (see [`super::cover`]).
+pub(crate) fn cover_image(book: &Book) -> String {
+    let settings = book.settings;
+    super::cover::svg(
+        &book.title(),
+        &book.publisher(),
+        book.lang,
+        &settings.brand.primary_color,
+        settings.logo,
+    )
+}
+
 /// The stylesheet: relative units throughout so reading-system font-size settings work,
 /// and the brand colour only where its contrast has been checked.
 pub(crate) fn stylesheet(primary_color: &str) -> String {
@@ -304,6 +326,7 @@ mod tests {
             manifest_id: "ch-a".into(),
             title: "A".into(),
             lang: "en".into(),
+            language_name: None,
             xhtml: String::new(),
             toc: vec![entry(2, 1), entry(3, 2), entry(4, 3), entry(2, 4), entry(3, 5)],
         };

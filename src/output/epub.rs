@@ -1,7 +1,8 @@
-//! `<collection>.epub`: every article in one EPUB 3 (see [`crate::epub`]).
+//! `<collection>.epub`: one EPUB 3 per book (`[[collections]]`, else `[collection]` of
+//! every article; see [`crate::epub`]).
 
 use super::{Collection, CollectionOutput};
-use crate::config::Config;
+use crate::config::{Collection as Book, Config};
 use crate::error::Result;
 use crate::labels::LabelTable;
 use crate::pictures::PictureStore;
@@ -9,30 +10,55 @@ use std::sync::Arc;
 
 pub struct Epub {
     config: Config,
+    /// The book this output makes.
+    book: Book,
     labels: LabelTable,
     /// The build's pictures (shared with the PDFs, so each file is read once).
     pictures: Arc<PictureStore>,
+    /// The logo's file extension and bytes (`brand.logo`), for the cover image.
+    logo: Option<(String, Vec<u8>)>,
 }
 
 impl Epub {
-    pub fn new(config: &Config, pictures: Arc<PictureStore>) -> Result<Epub> {
-        Ok(Epub { config: config.clone(), labels: LabelTable::load(config.template_dir())?, pictures })
+    pub fn new(config: &Config, book: &Book, pictures: Arc<PictureStore>) -> Result<Epub> {
+        let logo = match &config.logo {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    crate::error::Error::config(
+                        path,
+                        None,
+                        format!("cannot read the logo set in brand.logo: {e}"),
+                    )
+                })?;
+                let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+                Some((extension, bytes))
+            }
+            None => None,
+        };
+        Ok(Epub {
+            config: config.clone(),
+            book: book.clone(),
+            labels: LabelTable::load(config.template_dir())?,
+            pictures,
+            logo,
+        })
     }
 
     fn settings(&self) -> crate::epub::EpubSettings<'_> {
         crate::epub::EpubSettings {
-            collection: &self.config.collection,
+            collection: &self.book,
             brand: &self.config.brand,
             source_date_epoch: self.config.source_date_epoch,
             labels: &self.labels,
             catalogue: self.config.site.enabled.then_some(self.config.site.base_url.as_deref()).flatten(),
+            logo: self.logo.as_ref().and_then(|(ext, bytes)| crate::epub::Logo::from_extension(ext, bytes)),
         }
     }
 }
 
 impl CollectionOutput for Epub {
     fn path(&self) -> String {
-        format!("{}.epub", crate::epub::collection_id(&self.config.collection))
+        format!("{}.epub", crate::epub::collection_id(&self.book))
     }
 
     /// The articles' fingerprints include their pictures' bytes (see `crate::build`), so
@@ -41,22 +67,53 @@ impl CollectionOutput for Epub {
         Some(super::hex((
             env!("CARGO_PKG_VERSION"),
             articles,
-            format!("{:?}{:?}{:?}", self.config.collection, self.config.brand, self.labels),
+            format!("{:?}{:?}{:?}", self.book, self.config.brand, self.labels),
+            &self.logo,
             self.config.source_date_epoch,
         )))
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
         let articles = (collection.articles)()?;
+        warn_unmatched(&self.config, &self.book, &articles);
         crate::epub::build_epub_with_pictures(&articles, &self.settings(), &self.pictures)
     }
 }
 
-/// Builds the EPUB of `articles` into the output folder; returns its path.
-pub fn write_epub(config: &Config, articles: &[crate::model::Article]) -> Result<std::path::PathBuf> {
-    let epub = Epub::new(config, Arc::new(PictureStore::new(&config.content_dir)))?;
-    let bytes = crate::epub::build_epub_with_pictures(articles, &epub.settings(), &epub.pictures)?;
-    let path = config.out_dir.join(epub.path());
-    crate::fsx::write_atomic(&path, &bytes)?;
-    Ok(path)
+/// A tag or id of the book that no handout has is most likely a typo: a warning that
+/// names the config file.
+fn warn_unmatched(config: &Config, book: &Book, articles: &[crate::model::Article]) {
+    if articles.is_empty() {
+        return;
+    }
+    for problem in crate::epub::books::unmatched(book, articles) {
+        eprintln!("warning: {}: {problem}", config.config_path.display());
+    }
+}
+
+/// Builds every book's EPUB of `articles` into the output folder; returns their paths,
+/// or the first error after trying each.
+pub fn write_epubs(config: &Config, articles: &[crate::model::Article]) -> Result<Vec<std::path::PathBuf>> {
+    let pictures = Arc::new(PictureStore::new(&config.content_dir));
+    let mut paths = Vec::new();
+    let mut first_error = None;
+    for book in config.books() {
+        let written = Epub::new(config, book, pictures.clone()).and_then(|epub| {
+            warn_unmatched(config, book, articles);
+            let bytes = crate::epub::build_epub_with_pictures(articles, &epub.settings(), &epub.pictures)?;
+            let path = config.out_dir.join(epub.path());
+            crate::fsx::write_atomic(&path, &bytes)?;
+            Ok(path)
+        });
+        match written {
+            Ok(path) => paths.push(path),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    match first_error {
+        Some(err) => Err(err),
+        None => Ok(paths),
+    }
 }

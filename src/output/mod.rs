@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::model::Article;
 use crate::typeset::{Typesetter, Variant};
 
-pub use epub::write_epub;
+pub use epub::write_epubs;
 pub use report::{ArticleReport, BuildReport};
 
 /// What an output made of one article.
@@ -117,7 +117,9 @@ pub fn collection_outputs(
 ) -> Result<Vec<Box<dyn CollectionOutput>>> {
     let mut outputs: Vec<Box<dyn CollectionOutput>> = Vec::new();
     if epub {
-        outputs.push(Box::new(epub::Epub::new(config, pictures.clone())?));
+        for book in config.books() {
+            outputs.push(Box::new(epub::Epub::new(config, book, pictures.clone())?));
+        }
     }
     if config.site.enabled {
         outputs.extend(html::collection_outputs(config, whole_batch)?);

@@ -7,7 +7,9 @@
 //! ```text
 //! { "v": 2,
 //!   "files": { "page": "{id}.html", "pdf": "pdf/{id}.pdf",
-//!              "large": "pdf/{id}-large.pdf" (when built), "epub": "<book>.epub" (when built) },
+//!              "large": "pdf/{id}-large.pdf" (when built), "epub": "<book>.epub" (when
+//!              one book is built), "books": [{"file": "<book>.epub", "title": "…"}] (every
+//!              book built, `[[collections]]` in their order) },
 //!   "stop": [words a query skips],
 //!   "words": "every search word, once, the most used first",
 //!   "topics": [every tag, once, in the catalogue's order],
@@ -229,6 +231,16 @@ struct Files<'a> {
     large: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     epub: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    books: Vec<Book<'a>>,
+}
+
+/// A book (EPUB) the site links to.
+#[derive(Serialize)]
+pub struct Book<'a> {
+    /// Relative to the site: `<book>.epub`.
+    pub file: String,
+    pub title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -250,7 +262,7 @@ pub fn topics(entries: &[Entry]) -> Vec<&str> {
 }
 
 /// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs).
-pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Vec<u8> {
+pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>) -> Vec<u8> {
     let search_words: Vec<SearchWords> = entries.iter().map(SearchWords::new).collect();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for word in search_words.iter().flat_map(|w| w.headings.iter().chain(&w.summary)) {
@@ -291,7 +303,11 @@ pub fn data_file(entries: &[Entry], large_print: bool, epub: Option<&str>) -> Ve
             page: "{id}.html",
             pdf: "pdf/{id}.pdf",
             large: large_print.then_some("pdf/{id}-large.pdf"),
-            epub: epub.map(|name| format!("{name}.epub")),
+            epub: match books.as_slice() {
+                [one] => Some(one.file.clone()),
+                _ => None,
+            },
+            books,
         },
         stop: &STOP_WORDS,
         words: vocabulary.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" "),
@@ -384,7 +400,11 @@ mod tests {
         )
         .unwrap();
         article.id = "a".into();
-        let bytes = data_file(&entries(&[article], "en"), true, Some("book"));
+        let bytes = data_file(
+            &entries(&[article], "en"),
+            true,
+            vec![Book { file: "book.epub".into(), title: "B & <c>" }],
+        );
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('\u{2028}'), "{text}");
         let json = text.strip_prefix("window.HANDOUTS = ").unwrap().trim_end().strip_suffix(';').unwrap();
@@ -394,5 +414,7 @@ mod tests {
         assert_eq!(value["handouts"][0]["g"][0], 0);
         assert_eq!(value["topics"][0], "<b>x</b>");
         assert_eq!(value["files"]["epub"], "book.epub");
+        assert_eq!(value["files"]["books"][0]["file"], "book.epub");
+        assert_eq!(value["files"]["books"][0]["title"], "B & <c>");
     }
 }

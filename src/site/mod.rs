@@ -120,7 +120,10 @@ impl Site {
         let settings = typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
             &built_files,
-            format!("{:?}{:?}{:?}{:?}", config.brand, config.collection, config.site, labels),
+            format!(
+                "{:?}{:?}{:?}{:?}{:?}",
+                config.brand, config.collection, config.collections, config.site, labels
+            ),
             config.handout.large_print,
             &logo,
         ));
@@ -194,7 +197,7 @@ impl Site {
                 name => catalogue::level_name(&table, bucket),
                 label => catalogue::level_label(&table, level),
             },
-            downloads => self.downloads(&article.id, &table),
+            downloads => { let mut d = self.downloads(&article.id, &table); d.extend(self.books(Some(article), &table)); d },
             translations => translations,
             alternates => alternates,
             desk => desk,
@@ -287,9 +290,8 @@ impl Site {
         xml::lang_or(&article.meta.lang, fallback).to_string()
     }
 
-    /// Links to the handout's PDF, large-print PDF (when built) and the EPUB (when
-    /// built), relative to the page: out/site/ holds them (`build::site_files`), so it
-    /// can be published on its own.
+    /// Links to the handout's PDF and large-print PDF (when built), relative to the
+    /// page: out/site/ holds them (`build::site_files`), so it can be published on its own.
     pub fn downloads(&self, id: &str, labels: &crate::labels::Labels) -> Vec<Download> {
         let mut downloads = vec![Download {
             href: format!("pdf/{id}.pdf"),
@@ -305,18 +307,33 @@ impl Site {
                 mime: "application/pdf",
             });
         }
-        downloads.extend(self.epub(labels));
         downloads
     }
 
-    /// The link to the EPUB, when this build writes one.
-    fn epub(&self, labels: &crate::labels::Labels) -> Option<Download> {
-        self.config.site.epub.then(|| Download {
-            href: format!("{}.epub", crate::epub::collection_id(&self.config.collection)),
-            label: labels.text("download-epub").to_string(),
-            short: "EPUB".into(),
-            mime: "application/epub+zip",
-        })
+    /// The links to the EPUBs this build writes (none when it writes none): those that
+    /// hold `article` ([`crate::epub::books::holds`]), or all of them. out/site/ holds
+    /// them too (`build::site_files` mirrors every top-level `*.epub`).
+    fn books(&self, article: Option<&Article>, labels: &crate::labels::Labels) -> Vec<Download> {
+        if !self.config.site.epub {
+            return Vec::new();
+        }
+        // `[collection]` is every handout; `[[collections]]` are named by their titles.
+        let named = !self.config.collections.is_empty();
+        self.config
+            .books()
+            .into_iter()
+            .filter(|book| article.is_none_or(|article| crate::epub::books::holds(book, article)))
+            .map(|book| Download {
+                href: format!("{}.epub", book.file_stem()),
+                label: if named {
+                    labels.text("download-book").replace("{title}", &one_line(&book.title))
+                } else {
+                    labels.text("download-epub").to_string()
+                },
+                short: "EPUB".into(),
+                mime: "application/epub+zip",
+            })
+            .collect()
     }
 
     /// `out/site/index.html`: every handout of `entries` as a list, with the search
@@ -369,7 +386,11 @@ impl Site {
             topics => topics,
             levels => levels,
             count => count,
-            epub => self.epub(&labels),
+            epub => match self.books(None, &labels).as_slice() {
+                [one] if self.config.collections.is_empty() => Some(one.clone()),
+                _ => None,
+            },
+            books => self.books(None, &labels),
             ..self.common(&lang, &labels.lang)
         };
         self.render("index.html", context)
@@ -385,8 +406,12 @@ impl Site {
 
     /// The search data file, `assets/catalogue.js`.
     pub fn data(&self, entries: &[catalogue::Entry]) -> Vec<u8> {
-        let epub = self.config.site.epub.then(|| crate::epub::collection_id(&self.config.collection));
-        catalogue::data_file(entries, self.config.handout.large_print, epub.as_deref())
+        let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
+        let books = books
+            .into_iter()
+            .map(|book| catalogue::Book { file: format!("{}.epub", book.file_stem()), title: &book.title })
+            .collect();
+        catalogue::data_file(entries, self.config.handout.large_print, books)
     }
 
     fn render(&self, name: &str, context: Value) -> Result<String> {
