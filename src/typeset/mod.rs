@@ -7,8 +7,12 @@
 //! caches are process-global, so they are evicted between chunks to keep memory flat.
 
 mod address;
+mod batch;
+mod diagnostics;
 mod emit;
+mod fit;
 mod nfc;
+mod personal;
 mod text_layer;
 mod world;
 
@@ -27,13 +31,11 @@ use crate::error::{Error, Result};
 use crate::model::{Article, Inline, for_each_inlines};
 
 pub use emit::{emit_fonts, emit_typst_project};
+use fit::*;
+pub use personal::Personal;
+use personal::*;
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, PICTURES_DIR, QR_PATH};
 use world::{HandoutWorld, Shared};
-
-/// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
-/// handout leaves a few MiB of memoized layout behind; what is not reused by the next
-/// chunk is dropped, so memory stays flat however long the batch (bench/RESULTS.md).
-const EVICT_EVERY_PER_THREAD: usize = 8;
 
 /// Which handout to make from an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,14 +104,6 @@ enum ClosingUrl {
 /// The longest web address that is a [`ClosingUrl::Short`].
 const SHORT_URL: usize = 40;
 
-/// Held shared while a patient's copy is made, exclusively while one is forgotten
-/// ([`Typesetter::typeset_personal`]). Forgetting while another copy is half made would
-/// evict that copy's own results before it uses them again (typst lays a document out
-/// more than once), and the two then rebuild each other's work: with two copies at
-/// once, each cost 65 % more CPU than alone (bench/RESULTS.md). A writer waiting here
-/// holds new copies back, so forgetting is never put off by a steady stream of them.
-static FORGETTING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
 /// The per-compile settings the template reads from `/_handouts/options.json`.
 #[derive(Debug, Serialize)]
 struct Options<'a> {
@@ -153,132 +147,6 @@ struct Options<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     personal: Option<PersonalOption<'a>>,
 }
-
-/// How the template gets one patient's copy's fields.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum PersonalOption<'a> {
-    /// `true`: the fields are in their own file, `/_handouts/personal.json`, which the
-    /// template reads only inside a `context` while laying out. The template's evaluation
-    /// and everything it builds are then the same for every patient and stay memoized
-    /// between copies; only the layout reads the patient's text.
-    InOwnFile(bool),
-    /// The fields themselves, for a template written before that file existed (it reads
-    /// `options.personal.patient`): its copies still print the patient, only slower.
-    Inline(&'a Personal),
-}
-
-/// What the care team adds to one patient's copy of a handout. It is data like the
-/// article (the template prints it as text), typeset in memory and never stored.
-#[derive(Clone, Default, Serialize)]
-pub struct Personal {
-    pub patient: String,
-    pub clinician: String,
-    pub note: String,
-}
-
-/// Never prints the values: a `{:?}` in a log line must not leak a patient's name.
-impl std::fmt::Debug for Personal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Personal { .. }")
-    }
-}
-
-/// How far a handout's layout is tightened: a spacing factor (1 is the template's
-/// design) and a body size in points (`None` keeps the design's size). The template
-/// reads it as `options.fit`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-struct Fit {
-    spacing: f64,
-    size: Option<f64>,
-    /// `false` leaves out the questions box: the last resort when even a squeezed box
-    /// would stand alone on a page.
-    questions: bool,
-}
-
-impl Fit {
-    const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true };
-    const fn tighter(spacing: f64, size: Option<f64>) -> Fit {
-        Fit { spacing, size, questions: true }
-    }
-}
-
-/// The layouts tried, in order, until a handout fits its `max-pages` with no page that
-/// holds only the closing parts: tighter spacing first, then smaller body text down
-/// to 11 pt. Large print is never made smaller: it gets more pages instead.
-const REGULAR_FITS: &[Fit] = &[
-    Fit::DESIGNED,
-    Fit::tighter(0.9, None),
-    Fit::tighter(0.8, None),
-    Fit::tighter(0.8, Some(12.0)),
-    Fit::tighter(0.8, Some(11.5)),
-    Fit::tighter(0.8, Some(11.0)),
-    Fit { spacing: 0.9, size: None, questions: false },
-];
-const LARGE_PRINT_FITS: &[Fit] = &[
-    Fit::DESIGNED,
-    Fit::tighter(0.9, None),
-    Fit::tighter(0.8, None),
-    Fit { spacing: 0.9, size: None, questions: false },
-];
-
-/// How much text the template keeps on one page, in words: deciding it here from the
-/// article costs nothing, where measuring the laid-out blocks in the template cost a
-/// tenth of every compile (bench/RESULTS.md). About half a page may move to the next
-/// page with the closing parts; a "when to call" box longer than about two thirds of a
-/// page may break.
-#[derive(Debug, Clone, Copy)]
-struct KeepTogether {
-    glue_words: usize,
-    unbroken_words: usize,
-}
-
-impl KeepTogether {
-    fn for_variant(variant: Variant) -> KeepTogether {
-        match variant {
-            Variant::Regular => KeepTogether { glue_words: 220, unbroken_words: 300 },
-            Variant::LargePrint => KeepTogether { glue_words: 110, unbroken_words: 120 },
-        }
-    }
-
-    /// The last top-level block, or the whole last section when it is an action box.
-    fn glues_last(self, article: &Article, actions: &[usize]) -> bool {
-        let last_heading =
-            article.blocks.iter().rposition(|b| matches!(b, crate::model::Block::Heading { .. }));
-        let last = match last_heading.filter(|index| actions.contains(index)) {
-            Some(start) => &article.blocks[start..],
-            None => article.blocks.last().map(std::slice::from_ref).unwrap_or_default(),
-        };
-        words_in(last) <= self.glue_words
-    }
-
-    fn long_actions(self, article: &Article, actions: &[usize]) -> Vec<usize> {
-        actions
-            .iter()
-            .copied()
-            .filter(|&start| {
-                let end = article.blocks[start + 1..]
-                    .iter()
-                    .position(|b| matches!(b, crate::model::Block::Heading { .. }))
-                    .map_or(article.blocks.len(), |offset| start + 1 + offset);
-                words_in(&article.blocks[start..end]) > self.unbroken_words
-            })
-            .collect()
-    }
-}
-
-fn words_in(blocks: &[crate::model::Block]) -> usize {
-    let mut words = 0;
-    for_each_inlines(blocks, 0, &mut |inlines, _| {
-        words += crate::model::plain_text(inlines).split_whitespace().count();
-    });
-    words
-}
-
-/// Where the template marks the end of the article, before the closing parts.
-const ARTICLE_END_LABEL: &str = "article-end";
-/// The template's label for the closing parts' height when `measure_closing` is set.
-const CLOSING_ZERO_LABEL: &str = "closing-zero";
 
 /// What the template reads from `/_handouts/brand.json`.
 #[derive(Debug, Serialize)]
@@ -370,78 +238,6 @@ impl Typesetter {
     pub fn prepare(&self, article: &Article, variant: Variant) -> Result<HandoutInputs> {
         let pictures = self.pictures.pictures(article)?;
         self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures, None, None)
-    }
-
-    /// [`Typesetter::prepare`] for one patient's copy: `personal` goes to the template
-    /// as data, `paper` overrides the configured paper.
-    fn prepare_personal(
-        &self,
-        article: &Article,
-        variant: Variant,
-        paper: Option<Paper>,
-        personal: &Personal,
-    ) -> Result<HandoutInputs> {
-        let pictures = self.pictures.pictures(article)?;
-        self.prepare_with_logo(article, variant, self.logo_vpath.as_deref(), &pictures, paper, Some(personal))
-    }
-
-    /// Typesets one patient's copy of `article` (`paper` overrides the configured
-    /// paper), then evicts from typst's memoized results everything that copy alone
-    /// left there: comemo keeps them process-wide, and what holds the patient's text must
-    /// not stay in memory, nor make it grow request after request.
-    ///
-    /// Clearing the whole cache would make every request a cold compile (the template,
-    /// the fonts' shaping, every paragraph). Instead every result is aged by one, a copy
-    /// with a placeholder in place of the patient's text is laid out, and what it did not
-    /// use is evicted. A result built from the patient's text can only be hit by a
-    /// compile that reads that same text, so the placeholder never keeps one alive; what
-    /// both copies share (the template, the article, the paragraphs) is young again and
-    /// stays warm for the next request. The placeholder differs every time: a copy equal
-    /// to the last one would hit only its top-level result, and the results inside it
-    /// would age out. With several requests at once, each request's own results are gone
-    /// by the end of its own eviction, since nothing but its compile ever hits them.
-    ///
-    /// One copy forgets at a time, and while no other copy is being made
-    /// ([`FORGETTING`]).
-    ///
-    /// The patient's fields reach typst in their own file, which the template reads only
-    /// while laying out: evaluating the template (16 % of a copy's instructions before,
-    /// bench/RESULTS.md) is the same for every patient and never repeated.
-    ///
-    /// `deliver` gets the PDF as soon as it is made, before the eviction (the desk sends
-    /// it to the browser while this thread forgets the patient); what it returns is
-    /// returned after the eviction.
-    pub fn typeset_personal<T>(
-        &self,
-        article: &Article,
-        variant: Variant,
-        paper: Option<Paper>,
-        personal: &Personal,
-        deliver: impl FnOnce(Result<Pdf>) -> T,
-    ) -> T {
-        static PLACEHOLDERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let delivered = {
-            let _compiling = FORGETTING.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-            match self.prepare_personal(article, variant, paper, personal) {
-                Ok(inputs) => {
-                    let pdf = self.typeset(&inputs);
-                    drop(inputs);
-                    deliver(pdf)
-                }
-                Err(err) => deliver(Err(err)),
-            }
-        };
-        let n = PLACEHOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string();
-        let placeholder = Personal { patient: n.clone(), clinician: n.clone(), note: n };
-        let _forgetting = FORGETTING.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        typst::comemo::evict(usize::MAX);
-        // Should the placeholder fail, the patient's results are evicted all the same:
-        // only the shared ones miss out on staying warm.
-        if let Ok(inputs) = self.prepare_personal(article, variant, paper, &placeholder) {
-            let _ = self.layout(&inputs);
-        }
-        typst::comemo::evict(1);
-        delivered
     }
 
     fn prepare_with_logo(
@@ -687,161 +483,6 @@ impl Typesetter {
         Ok(Pdf { bytes, pages: document.pages().len() })
     }
 
-    /// The height in points of the closing parts with no writing lines (the questions
-    /// box's frame, the QR code, the website and the disclaimer), which the template
-    /// needs twice per compile (bench/RESULTS.md: measuring it was 5 % of a build).
-    /// It is the same for every handout with the same options, language and kind of
-    /// web address, so it is measured once per build for each: by compiling the
-    /// template with an empty article (and a made-up short address, or the long one),
-    /// so that the value depends on nothing else and every build gives the same PDFs
-    /// whichever handout comes first. `None` (the template then measures) if that
-    /// compile fails.
-    fn closing_height(&self, inputs: &HandoutInputs, options: &serde_json::Value) -> Option<f64> {
-        #[cfg(test)]
-        if !self.share_closing_height {
-            return None;
-        }
-        let mut measured = options.clone();
-        for per_article in ["actions", "long_actions", "glue_last", "max_pages", "personal", "reviewed"] {
-            if let Some(fields) = measured.as_object_mut() {
-                fields.remove(per_article);
-            }
-        }
-        measured["measure_closing"] = serde_json::json!(true);
-        let measured = measured.to_string();
-        let key = typst::utils::hash128(&(&measured, &inputs.closing_key));
-        let mut heights = self.closing_heights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(height) = heights.get(&key) {
-            return *height;
-        }
-        let (lang, url) = &inputs.closing_key;
-        let url = match url {
-            ClosingUrl::None => None,
-            ClosingUrl::Short => Some(format!("https://example.org/{}", "m".repeat(SHORT_URL - 20))),
-            ClosingUrl::Long(url) => Some(url.clone()),
-        };
-        let article = Article {
-            schema: crate::model::SCHEMA_VERSION,
-            id: "closing-parts".into(),
-            source: "(closing parts)".into(),
-            meta: crate::model::Meta {
-                title: "Closing parts".into(),
-                lang: lang.clone(),
-                url,
-                ..Default::default()
-            },
-            blocks: Vec::new(),
-            removed: Vec::new(),
-            stats: None,
-            warnings: Vec::new(),
-        };
-        let qr = article.meta.url.as_deref().and_then(qr_svg).map(|(svg, _)| Bytes::new(svg.into_bytes()));
-        let height = serde_json::to_vec(&article).ok().and_then(|article_json| {
-            let world = HandoutWorld {
-                shared: &self.shared,
-                article_json: Bytes::new(article_json),
-                options_json: Bytes::new(measured.into_bytes()),
-                qr_svg: qr,
-                personal_json: None,
-                pictures: &[],
-                today: None,
-            };
-            let document = typst::compile::<PagedDocument>(&world).output.ok()?;
-            let element = labelled(&document, CLOSING_ZERO_LABEL)?;
-            match &element.to_packed::<typst::introspection::MetadataElem>()?.value {
-                typst::foundations::Value::Float(points) => Some(*points),
-                _ => None,
-            }
-        });
-        heights.insert(key, height);
-        height
-    }
-
-    /// Lays out one handout: the designed layout, then tighter ones while it is over its
-    /// `max-pages` or its closing parts stand alone (see [`Typesetter::typeset`]).
-    fn layout(&self, inputs: &HandoutInputs) -> Result<PagedDocument> {
-        let fits = match inputs.variant {
-            Variant::Regular => REGULAR_FITS,
-            Variant::LargePrint => LARGE_PRINT_FITS,
-        };
-        let mut best: Option<(PagedDocument, (usize, bool))> = None;
-        for &fit in fits {
-            // Smaller text is only for keeping within max-pages.
-            if fit.size.is_some() && inputs.max_pages.is_none() {
-                continue;
-            }
-            let mut options = inputs.options.clone();
-            options["fit"] = serde_json::json!(fit);
-            if let Some(height) = self.closing_height(inputs, &options) {
-                options["closing_zero"] = serde_json::json!(height);
-            }
-            let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
-            let world = HandoutWorld {
-                shared: &self.shared,
-                article_json: inputs.article_json.clone(),
-                options_json,
-                qr_svg: inputs.qr_svg.clone(),
-                personal_json: inputs.personal_json.clone(),
-                pictures: &inputs.pictures,
-                today: inputs.date,
-            };
-            let warned = typst::compile::<PagedDocument>(&world);
-            let document =
-                warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
-            let pages = document.pages().len();
-            let over = inputs.max_pages.is_some_and(|max| pages > max);
-            let alone = closing_parts_alone(&document);
-            // Fewer pages over the limit first, then no loose last page; the least
-            // tightened layout wins a tie.
-            let badness = (if over { pages } else { 0 }, alone);
-            let better = best.as_ref().is_none_or(|(_, best)| badness < *best);
-            if better {
-                best = Some((document, badness));
-            }
-            if badness == (0, false) {
-                break;
-            }
-        }
-        best.map(|(document, _)| document).ok_or_else(|| Error::Template {
-            article: Some(inputs.source.clone()),
-            message: "no layout to try".into(),
-        })
-    }
-
-    /// Runs `each` over `work` on the threads of the current rayon pool and returns the
-    /// results in input order; `each` typesets (and writes) whatever its item needs.
-    ///
-    /// Each thread takes the next item from a shared counter, so no thread waits at a
-    /// barrier while another finishes a long handout. It is not a `par_iter`: typst
-    /// parallelizes inside a compile, and a thread waiting there would steal another
-    /// whole handout, nesting compiles until the stack overflows. Every
-    /// [`EVICT_EVERY_PER_THREAD`] items per thread, comemo keeps only what the last
-    /// stretch used (template parts every handout hits stay warm), so memory stays flat
-    /// however long the batch (bench/RESULTS.md).
-    pub fn typeset_batch<J: Sync, T: Send>(work: &[J], each: impl Fn(&J) -> T + Sync) -> Vec<T> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-
-        let evict_every = EVICT_EVERY_PER_THREAD * rayon::current_num_threads().max(1);
-        let next = AtomicUsize::new(0);
-        let done = AtomicUsize::new(0);
-        let per_thread: Vec<Vec<(usize, T)>> = rayon::broadcast(|_| {
-            let mut mine = Vec::new();
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = work.get(index) else { break };
-                mine.push((index, each(item)));
-                if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(evict_every) {
-                    typst::comemo::evict(1);
-                }
-            }
-            mine
-        });
-        typst::comemo::evict(0);
-        let mut results: Vec<(usize, T)> = per_thread.into_iter().flatten().collect();
-        results.sort_unstable_by_key(|&(index, _)| index);
-        results.into_iter().map(|(_, result)| result).collect()
-    }
-
     /// The document date: the article's review date, else `SOURCE_DATE_EPOCH`, else
     /// none at all — never the clock, so builds are reproducible.
     fn creation_date(&self, article: &Article) -> Option<Datetime> {
@@ -850,92 +491,11 @@ impl Typesetter {
         }
         self.source_date_epoch.and_then(crate::validate::from_unix).map(Datetime::Datetime)
     }
-
-    /// typst diagnostics as `file:line:column: error: message` lines: a [`Error::Font`]
-    /// when every error is a character no font has (the article must change), else a
-    /// template error met while typesetting `article`.
-    fn template_error(
-        &self,
-        world: &HandoutWorld,
-        diagnostics: &[SourceDiagnostic],
-        article: &Path,
-    ) -> Error {
-        let errors: Vec<&SourceDiagnostic> =
-            diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-        let lines: Vec<String> = errors.iter().map(|d| self.format_diagnostic(world, d)).collect();
-        let message = lines.join("\n");
-        if !errors.is_empty() && errors.iter().all(|d| d.message.contains("could not be displayed")) {
-            return Error::Font { article: article.to_path_buf(), message };
-        }
-        Error::Template { article: Some(article.to_path_buf()), message }
-    }
-
-    fn format_diagnostic(&self, world: &HandoutWorld, diagnostic: &SourceDiagnostic) -> String {
-        let id = match diagnostic.span.get() {
-            DiagSpanKind::Detached => None,
-            DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => Some(id),
-        };
-        let location = id.map(|id| {
-            let path = self.shared.display_path(id);
-            let position = world.range(diagnostic.span).and_then(|range| {
-                world.source(id).ok().and_then(|source| source.lines().byte_to_line_column(range.start))
-            });
-            match position {
-                Some((line, column)) => format!("{path}:{}:{}: ", line + 1, column + 1),
-                None => format!("{path}: "),
-            }
-        });
-        let mut text = format!("{}error: {}", location.unwrap_or_default(), diagnostic.message);
-        for hint in &diagnostic.hints {
-            text.push_str(&format!(" (hint: {})", hint.v));
-        }
-        text
-    }
-}
-
-/// Whether the closing parts (everything after the template's `<article-end>` label)
-/// start on a page after the article's last: a page holding nothing of the article. A
-/// template without the label is not checked.
-fn closing_parts_alone(document: &PagedDocument) -> bool {
-    use typst::introspection::Introspector;
-    let Some(location) = labelled(document, ARTICLE_END_LABEL).and_then(|end| end.location()) else {
-        return false;
-    };
-    document.introspector().page(location).is_some_and(|page| page.get() < document.pages().len())
-}
-
-/// The element the template marked with `<name>`, if there is exactly one.
-fn labelled<'a>(document: &'a PagedDocument, name: &str) -> Option<&'a typst::foundations::Content> {
-    use typst::introspection::Introspector;
-    let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(name))?;
-    let introspector: &dyn Introspector = document.introspector().as_ref();
-    introspector.query_label(label).ok()
 }
 
 fn pdf_standards() -> PdfStandards {
     // PDF/UA-1: tagged, titled, language-marked, with decorations as artifacts.
     PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default()
-}
-
-/// Whether any text the template makes breakable (title, summary, body text) has a
-/// run of [`LONG_RUN`] or more characters without whitespace. The template's own test is
-/// narrower (letters, marks and digits), so this never misses a run it would break.
-fn has_long_run(article: &Article) -> bool {
-    fn long(text: &str) -> bool {
-        text.split(char::is_whitespace).any(|word| word.len() >= LONG_RUN && word.chars().count() >= LONG_RUN)
-    }
-    fn in_inlines(inlines: &[Inline]) -> bool {
-        inlines.iter().any(|inline| match inline {
-            Inline::Text { text } => long(text),
-            Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
-                in_inlines(content)
-            }
-            Inline::Code { .. } | Inline::LineBreak => false,
-        })
-    }
-    let mut found = false;
-    for_each_inlines(&article.blocks, 0, &mut |inlines, _| found = found || in_inlines(inlines));
-    long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
 }
 
 /// The article with its page on the site (`[site] base-url`) as its `url` when it has
@@ -983,9 +543,6 @@ fn sample_article() -> Result<(Article, Vec<crate::pictures::Picture>)> {
 /// The sample article's picture.
 const SAMPLE_PICTURE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#0B5394"/></svg>"##;
 
-/// The shortest run the template breaks (`long-run` in templates/handout.typ).
-const LONG_RUN: usize = 30;
-
 /// A QR code of `url` as SVG and its width in modules with the quiet zone (4 modules
 /// each side), or `None` when the URL is too long to encode.
 fn qr_svg(url: &str) -> Option<(String, usize)> {
@@ -1008,201 +565,4 @@ fn reviewed_on(labels: &crate::labels::Labels, reviewed: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Block;
-    use std::cell::Cell;
-
-    thread_local! {
-        static ITEMS_IN_PROGRESS: Cell<usize> = const { Cell::new(0) };
-    }
-
-    fn article_with(blocks: Vec<Block>) -> Article {
-        let mut article =
-            crate::ingest::ingest_bytes(std::path::Path::new("a.txt"), b"Title\n\nText.").unwrap();
-        article.blocks = blocks;
-        article
-    }
-
-    /// The repository's own handouts.toml, templates and content.
-    fn repo_config() -> crate::config::Config {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let file = crate::config::ConfigFile::load(&root.join("handouts.toml")).unwrap();
-        file.resolve(&root.join("handouts.toml"), root.join("content"), root.join("out"), None)
-    }
-
-    fn text(s: &str) -> Vec<Inline> {
-        vec![Inline::Text { text: s.to_string() }]
-    }
-
-    #[test]
-    fn long_runs_are_found_wherever_the_template_breaks_them() {
-        let run = "x".repeat(LONG_RUN);
-        let short = format!("a {} b", "é".repeat(LONG_RUN - 1));
-        assert!(!has_long_run(&article_with(vec![Block::Paragraph { content: text(&short), line: 1 }])));
-        let cell = Block::Table { header: vec![], rows: vec![vec![text("a"), text(&run)]], line: 1 };
-        assert!(has_long_run(&article_with(vec![cell])));
-        let nested = Block::List {
-            ordered: false,
-            start: None,
-            items: vec![vec![Block::Quote {
-                blocks: vec![Block::Paragraph {
-                    content: vec![Inline::Strong { content: text(&format!("see {run}")) }],
-                    line: 1,
-                }],
-                line: 1,
-            }]],
-            line: 1,
-        };
-        assert!(has_long_run(&article_with(vec![nested])));
-        // Code is set in `raw`, which the template does not break.
-        let code = Block::Paragraph { content: vec![Inline::Code { text: run.clone() }], line: 1 };
-        assert!(!has_long_run(&article_with(vec![code])));
-        let mut titled = article_with(vec![]);
-        titled.meta.title = run;
-        assert!(has_long_run(&titled));
-    }
-
-    #[test]
-    fn without_a_url_the_qr_code_opens_the_handouts_page() {
-        let site =
-            crate::config::Site { base_url: Some("https://example.org/h/".into()), ..Default::default() };
-        let mut article = article_with(vec![]);
-        article.id = "a-b".into();
-        assert_eq!(
-            with_page_url(&article, &site).meta.url.as_deref(),
-            Some("https://example.org/h/a-b.html")
-        );
-        article.meta.url = Some("https://other.example/a".into());
-        assert_eq!(with_page_url(&article, &site).meta.url.as_deref(), Some("https://other.example/a"));
-        article.meta.url = None;
-        let off = crate::config::Site { enabled: false, ..site.clone() };
-        assert_eq!(with_page_url(&article, &off).meta.url, None);
-        assert_eq!(with_page_url(&article, &Default::default()).meta.url, None);
-    }
-
-    /// What the care team types reaches typst only as `/_handouts/personal.json`: the
-    /// article and the options (which the template evaluates, memoized, once for every
-    /// patient) hold no trace of it, so evaluating the template never depends on it.
-    #[test]
-    fn the_patients_fields_reach_the_template_only_in_their_own_file() {
-        let config = repo_config();
-        let typesetter = Typesetter::new(&config).unwrap();
-        let article = article_with(vec![Block::Paragraph { content: text("Walk every day."), line: 3 }]);
-        let personal = Personal {
-            patient: "Zelda #Quist".into(),
-            clinician: "*Nurse* $Kim$".into(),
-            note: "Drink water.\n= Not a heading".into(),
-        };
-        let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
-        let everything_else = [inputs.article_json.as_slice(), inputs.options_json.as_slice()].concat();
-        for field in ["Zelda", "Nurse", "Drink water"] {
-            assert!(!String::from_utf8_lossy(&everything_else).contains(field), "{field}");
-        }
-        let personal_json = String::from_utf8_lossy(inputs.personal_json.as_deref().unwrap()).into_owned();
-        assert!(personal_json.contains("Zelda #Quist") && personal_json.contains("Not a heading"));
-        assert!(inputs.options["personal"] == true);
-        let pdf =
-            typesetter.typeset_personal(&article, Variant::Regular, None, &personal, |pdf| pdf).unwrap();
-        assert!(pdf.pages >= 1);
-        // A built handout has neither.
-        let built = typesetter.prepare(&article, Variant::Regular).unwrap();
-        assert!(built.personal_json.is_none() && built.options.get("personal").is_none());
-    }
-
-    /// A clinic's template from before `/_handouts/personal.json` reads the patient's
-    /// fields from `options.personal`: its copies still carry them.
-    #[test]
-    fn a_template_from_before_the_personal_file_still_prints_the_patient() {
-        let mut config = repo_config();
-        let dir = tempfile::tempdir().unwrap();
-        config.template = dir.path().join("handout.typ");
-        std::fs::write(
-            &config.template,
-            "#set document(title: [T])\n\
-             #let options = json(\"/_handouts/options.json\")\n\
-             #let personal = options.at(\"personal\", default: none)\n\
-             #if personal != none [For #personal.patient]\n",
-        )
-        .unwrap();
-        let typesetter = Typesetter::new(&config).unwrap();
-        let article = article_with(vec![Block::Paragraph { content: text("Walk."), line: 3 }]);
-        let personal = Personal { patient: "Zelda Quist".into(), ..Default::default() };
-        let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
-        assert_eq!(inputs.options["personal"]["patient"], "Zelda Quist");
-        assert!(inputs.personal_json.is_none());
-        let pdf =
-            typesetter.typeset_personal(&article, Variant::Regular, None, &personal, |pdf| pdf).unwrap();
-        let text = pdf_extract::extract_text_from_mem(&pdf.bytes).unwrap();
-        assert!(text.contains("For Zelda Quist"), "{text}");
-    }
-
-    /// The closing parts' height measured once for all handouts alike gives the very PDFs
-    /// the template's own measuring in each compile gives: regular and large print, with
-    /// and without a QR code, with a web address short and long, in two languages.
-    #[test]
-    fn the_shared_closing_height_gives_the_same_pdfs_as_measuring_each_time() {
-        let config = repo_config();
-        let shared = Typesetter::new(&config).unwrap();
-        let mut own = Typesetter::new(&config).unwrap();
-        own.share_closing_height = false;
-        let (sample, pictures) = sample_article().unwrap();
-        let long = format!("https://example.org/{}", "a/".repeat(140));
-        let short = "https://www.example.org/feet/check-40-ch";
-        assert_eq!(short.len(), SHORT_URL);
-        for (lang, url) in [("en", None), ("en", Some(short)), ("es", Some(long.as_str()))] {
-            let mut article = sample.clone();
-            article.meta.lang = lang.into();
-            article.meta.url = url.map(str::to_string);
-            for variant in [Variant::Regular, Variant::LargePrint] {
-                let pdf = |typesetter: &Typesetter| {
-                    let inputs =
-                        typesetter.prepare_with_logo(&article, variant, None, &pictures, None, None).unwrap();
-                    typesetter.typeset(&inputs).unwrap().bytes
-                };
-                assert!(pdf(&shared) == pdf(&own), "{lang} {url:?} {variant:?}: the PDFs differ");
-            }
-        }
-        // One per language, kind of address and print size, and one per tighter layout tried.
-        let measured = shared.closing_heights.lock().unwrap().values().filter(|h| h.is_some()).count();
-        assert!(measured >= 6, "{measured}");
-    }
-
-    /// Parallel jobs inside each item.
-    const INNER: usize = 16;
-
-    /// A few microseconds of work that returns `k`.
-    fn spin(k: usize) -> usize {
-        let start = std::time::Instant::now();
-        while start.elapsed().as_micros() < 20 {}
-        std::hint::black_box(k)
-    }
-
-    /// rayon only nests when a waiting thread happens to steal, which no small test can
-    /// force (the stack overflow this guards against took hundreds of real compiles);
-    /// this checks the order and that the invariant holds under whatever it did steal.
-    #[test]
-    fn batch_keeps_input_order_and_never_nests_items() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let work: Vec<usize> = (0..500).collect();
-        let results = pool.install(|| {
-            Typesetter::typeset_batch(&work, |&i| {
-                let depth = ITEMS_IN_PROGRESS.with(|d| {
-                    d.set(d.get() + 1);
-                    d.get()
-                });
-                // Like a typst compile: parallel work inside an item. A thread waiting
-                // for its part to come back must not start another item meanwhile.
-                use rayon::prelude::*;
-                let sum: usize = (0..INNER).into_par_iter().map(spin).sum();
-                ITEMS_IN_PROGRESS.with(|d| d.set(d.get() - 1));
-                (i * 3 + sum - INNER * (INNER - 1) / 2, depth)
-            })
-        });
-        assert_eq!(results.len(), work.len());
-        for (i, &(value, depth)) in results.iter().enumerate() {
-            assert_eq!(value, i * 3, "result {i} out of order");
-            assert_eq!(depth, 1, "item {i} started inside another item on the same thread");
-        }
-    }
-}
+mod tests;

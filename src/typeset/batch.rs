@@ -1,0 +1,45 @@
+//! The batch scheduler: compiles on rayon's pool in chunks, trimming comemo's caches
+//! between chunks so memory stays flat however long the batch.
+
+use super::*;
+
+/// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
+/// handout leaves a few MiB of memoized layout behind; what is not reused by the next
+/// chunk is dropped, so memory stays flat however long the batch (bench/RESULTS.md).
+pub(super) const EVICT_EVERY_PER_THREAD: usize = 8;
+
+impl Typesetter {
+    /// Runs `each` over `work` on the threads of the current rayon pool and returns the
+    /// results in input order; `each` typesets (and writes) whatever its item needs.
+    ///
+    /// Each thread takes the next item from a shared counter, so no thread waits at a
+    /// barrier while another finishes a long handout. It is not a `par_iter`: typst
+    /// parallelizes inside a compile, and a thread waiting there would steal another
+    /// whole handout, nesting compiles until the stack overflows. Every
+    /// [`EVICT_EVERY_PER_THREAD`] items per thread, comemo keeps only what the last
+    /// stretch used (template parts every handout hits stay warm), so memory stays flat
+    /// however long the batch (bench/RESULTS.md).
+    pub fn typeset_batch<J: Sync, T: Send>(work: &[J], each: impl Fn(&J) -> T + Sync) -> Vec<T> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let evict_every = EVICT_EVERY_PER_THREAD * rayon::current_num_threads().max(1);
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let per_thread: Vec<Vec<(usize, T)>> = rayon::broadcast(|_| {
+            let mut mine = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = work.get(index) else { break };
+                mine.push((index, each(item)));
+                if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(evict_every) {
+                    typst::comemo::evict(1);
+                }
+            }
+            mine
+        });
+        typst::comemo::evict(0);
+        let mut results: Vec<(usize, T)> = per_thread.into_iter().flatten().collect();
+        results.sort_unstable_by_key(|&(index, _)| index);
+        results.into_iter().map(|(_, result)| result).collect()
+    }
+}

@@ -1,0 +1,272 @@
+//! The fitting policy: the layouts tried until a handout fits its pages (`Fit`), what
+//! text stays together on a page (`KeepTogether`), the closing parts' height, and the
+//! layout loop that tries them.
+
+use super::*;
+
+/// How far a handout's layout is tightened: a spacing factor (1 is the template's
+/// design) and a body size in points (`None` keeps the design's size). The template
+/// reads it as `options.fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(super) struct Fit {
+    spacing: f64,
+    size: Option<f64>,
+    /// `false` leaves out the questions box: the last resort when even a squeezed box
+    /// would stand alone on a page.
+    questions: bool,
+}
+
+impl Fit {
+    pub(super) const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true };
+    const fn tighter(spacing: f64, size: Option<f64>) -> Fit {
+        Fit { spacing, size, questions: true }
+    }
+}
+
+/// The layouts tried, in order, until a handout fits its `max-pages` with no page that
+/// holds only the closing parts: tighter spacing first, then smaller body text down
+/// to 11 pt. Large print is never made smaller: it gets more pages instead.
+pub(super) const REGULAR_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit::tighter(0.8, Some(12.0)),
+    Fit::tighter(0.8, Some(11.5)),
+    Fit::tighter(0.8, Some(11.0)),
+    Fit { spacing: 0.9, size: None, questions: false },
+];
+
+pub(super) const LARGE_PRINT_FITS: &[Fit] = &[
+    Fit::DESIGNED,
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit { spacing: 0.9, size: None, questions: false },
+];
+
+/// How much text the template keeps on one page, in words: deciding it here from the
+/// article costs nothing, where measuring the laid-out blocks in the template cost a
+/// tenth of every compile (bench/RESULTS.md). About half a page may move to the next
+/// page with the closing parts; a "when to call" box longer than about two thirds of a
+/// page may break.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeepTogether {
+    glue_words: usize,
+    unbroken_words: usize,
+}
+
+impl KeepTogether {
+    pub(super) fn for_variant(variant: Variant) -> KeepTogether {
+        match variant {
+            Variant::Regular => KeepTogether { glue_words: 220, unbroken_words: 300 },
+            Variant::LargePrint => KeepTogether { glue_words: 110, unbroken_words: 120 },
+        }
+    }
+
+    /// The last top-level block, or the whole last section when it is an action box.
+    pub(super) fn glues_last(self, article: &Article, actions: &[usize]) -> bool {
+        let last_heading =
+            article.blocks.iter().rposition(|b| matches!(b, crate::model::Block::Heading { .. }));
+        let last = match last_heading.filter(|index| actions.contains(index)) {
+            Some(start) => &article.blocks[start..],
+            None => article.blocks.last().map(std::slice::from_ref).unwrap_or_default(),
+        };
+        words_in(last) <= self.glue_words
+    }
+
+    pub(super) fn long_actions(self, article: &Article, actions: &[usize]) -> Vec<usize> {
+        actions
+            .iter()
+            .copied()
+            .filter(|&start| {
+                let end = article.blocks[start + 1..]
+                    .iter()
+                    .position(|b| matches!(b, crate::model::Block::Heading { .. }))
+                    .map_or(article.blocks.len(), |offset| start + 1 + offset);
+                words_in(&article.blocks[start..end]) > self.unbroken_words
+            })
+            .collect()
+    }
+}
+
+pub(super) fn words_in(blocks: &[crate::model::Block]) -> usize {
+    let mut words = 0;
+    for_each_inlines(blocks, 0, &mut |inlines, _| {
+        words += crate::model::plain_text(inlines).split_whitespace().count();
+    });
+    words
+}
+
+/// Where the template marks the end of the article, before the closing parts.
+pub(super) const ARTICLE_END_LABEL: &str = "article-end";
+
+/// The template's label for the closing parts' height when `measure_closing` is set.
+pub(super) const CLOSING_ZERO_LABEL: &str = "closing-zero";
+
+/// Whether the closing parts (everything after the template's `<article-end>` label)
+/// start on a page after the article's last: a page holding nothing of the article. A
+/// template without the label is not checked.
+pub(super) fn closing_parts_alone(document: &PagedDocument) -> bool {
+    use typst::introspection::Introspector;
+    let Some(location) = labelled(document, ARTICLE_END_LABEL).and_then(|end| end.location()) else {
+        return false;
+    };
+    document.introspector().page(location).is_some_and(|page| page.get() < document.pages().len())
+}
+
+/// The element the template marked with `<name>`, if there is exactly one.
+pub(super) fn labelled<'a>(
+    document: &'a PagedDocument,
+    name: &str,
+) -> Option<&'a typst::foundations::Content> {
+    use typst::introspection::Introspector;
+    let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(name))?;
+    let introspector: &dyn Introspector = document.introspector().as_ref();
+    introspector.query_label(label).ok()
+}
+
+/// Whether any text the template makes breakable (title, summary, body text) has a
+/// run of [`LONG_RUN`] or more characters without whitespace. The template's own test is
+/// narrower (letters, marks and digits), so this never misses a run it would break.
+pub(super) fn has_long_run(article: &Article) -> bool {
+    fn long(text: &str) -> bool {
+        text.split(char::is_whitespace).any(|word| word.len() >= LONG_RUN && word.chars().count() >= LONG_RUN)
+    }
+    fn in_inlines(inlines: &[Inline]) -> bool {
+        inlines.iter().any(|inline| match inline {
+            Inline::Text { text } => long(text),
+            Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                in_inlines(content)
+            }
+            Inline::Code { .. } | Inline::LineBreak => false,
+        })
+    }
+    let mut found = false;
+    for_each_inlines(&article.blocks, 0, &mut |inlines, _| found = found || in_inlines(inlines));
+    long(&article.meta.title) || article.meta.summary.as_deref().is_some_and(long) || found
+}
+
+/// The shortest run the template breaks (`long-run` in templates/handout.typ).
+pub(super) const LONG_RUN: usize = 30;
+
+impl Typesetter {
+    /// The height in points of the closing parts with no writing lines (the questions
+    /// box's frame, the QR code, the website and the disclaimer), which the template
+    /// needs twice per compile (bench/RESULTS.md: measuring it was 5 % of a build).
+    /// It is the same for every handout with the same options, language and kind of
+    /// web address, so it is measured once per build for each: by compiling the
+    /// template with an empty article (and a made-up short address, or the long one),
+    /// so that the value depends on nothing else and every build gives the same PDFs
+    /// whichever handout comes first. `None` (the template then measures) if that
+    /// compile fails.
+    pub(super) fn closing_height(&self, inputs: &HandoutInputs, options: &serde_json::Value) -> Option<f64> {
+        #[cfg(test)]
+        if !self.share_closing_height {
+            return None;
+        }
+        let mut measured = options.clone();
+        for per_article in ["actions", "long_actions", "glue_last", "max_pages", "personal", "reviewed"] {
+            if let Some(fields) = measured.as_object_mut() {
+                fields.remove(per_article);
+            }
+        }
+        measured["measure_closing"] = serde_json::json!(true);
+        let measured = measured.to_string();
+        let key = typst::utils::hash128(&(&measured, &inputs.closing_key));
+        let mut heights = self.closing_heights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(height) = heights.get(&key) {
+            return *height;
+        }
+        let (lang, url) = &inputs.closing_key;
+        let url = match url {
+            ClosingUrl::None => None,
+            ClosingUrl::Short => Some(format!("https://example.org/{}", "m".repeat(SHORT_URL - 20))),
+            ClosingUrl::Long(url) => Some(url.clone()),
+        };
+        let article = Article {
+            schema: crate::model::SCHEMA_VERSION,
+            id: "closing-parts".into(),
+            source: "(closing parts)".into(),
+            meta: crate::model::Meta {
+                title: "Closing parts".into(),
+                lang: lang.clone(),
+                url,
+                ..Default::default()
+            },
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            stats: None,
+            warnings: Vec::new(),
+        };
+        let qr = article.meta.url.as_deref().and_then(qr_svg).map(|(svg, _)| Bytes::new(svg.into_bytes()));
+        let height = serde_json::to_vec(&article).ok().and_then(|article_json| {
+            let world = HandoutWorld {
+                shared: &self.shared,
+                article_json: Bytes::new(article_json),
+                options_json: Bytes::new(measured.into_bytes()),
+                qr_svg: qr,
+                personal_json: None,
+                pictures: &[],
+                today: None,
+            };
+            let document = typst::compile::<PagedDocument>(&world).output.ok()?;
+            let element = labelled(&document, CLOSING_ZERO_LABEL)?;
+            match &element.to_packed::<typst::introspection::MetadataElem>()?.value {
+                typst::foundations::Value::Float(points) => Some(*points),
+                _ => None,
+            }
+        });
+        heights.insert(key, height);
+        height
+    }
+
+    /// Lays out one handout: the designed layout, then tighter ones while it is over its
+    /// `max-pages` or its closing parts stand alone (see [`Typesetter::typeset`]).
+    pub(super) fn layout(&self, inputs: &HandoutInputs) -> Result<PagedDocument> {
+        let fits = match inputs.variant {
+            Variant::Regular => REGULAR_FITS,
+            Variant::LargePrint => LARGE_PRINT_FITS,
+        };
+        let mut best: Option<(PagedDocument, (usize, bool))> = None;
+        for &fit in fits {
+            // Smaller text is only for keeping within max-pages.
+            if fit.size.is_some() && inputs.max_pages.is_none() {
+                continue;
+            }
+            let mut options = inputs.options.clone();
+            options["fit"] = serde_json::json!(fit);
+            if let Some(height) = self.closing_height(inputs, &options) {
+                options["closing_zero"] = serde_json::json!(height);
+            }
+            let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
+            let world = HandoutWorld {
+                shared: &self.shared,
+                article_json: inputs.article_json.clone(),
+                options_json,
+                qr_svg: inputs.qr_svg.clone(),
+                personal_json: inputs.personal_json.clone(),
+                pictures: &inputs.pictures,
+                today: inputs.date,
+            };
+            let warned = typst::compile::<PagedDocument>(&world);
+            let document =
+                warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
+            let pages = document.pages().len();
+            let over = inputs.max_pages.is_some_and(|max| pages > max);
+            let alone = closing_parts_alone(&document);
+            // Fewer pages over the limit first, then no loose last page; the least
+            // tightened layout wins a tie.
+            let badness = (if over { pages } else { 0 }, alone);
+            let better = best.as_ref().is_none_or(|(_, best)| badness < *best);
+            if better {
+                best = Some((document, badness));
+            }
+            if badness == (0, false) {
+                break;
+            }
+        }
+        best.map(|(document, _)| document).ok_or_else(|| Error::Template {
+            article: Some(inputs.source.clone()),
+            message: "no layout to try".into(),
+        })
+    }
+}
