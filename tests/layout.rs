@@ -330,13 +330,14 @@ fn each_box_is_one_group_with_its_heading() {
     }
 }
 
-fn eating_article(parts: usize, max_pages: usize) -> Article {
+fn eating_article(parts: usize, sentences: usize, max_pages: usize) -> Article {
     let mut text = format!("---\ntitle: Eating well during treatment\nmax-pages: {max_pages}\n---\n");
     for i in 0..parts {
-        text.push_str(&format!(
-            "## Part {i}\n\nSmall meals every few hours are easier than three big ones. Keep snacks \
-             you like close by, and drink between meals rather than with them.\n\n"
-        ));
+        // Long parts, so a few of them pass the words up to which any handout is tried
+        // on fewer pages.
+        let sentence = "Small meals every few hours are easier than three big ones. Keep snacks \
+             you like close by, and drink between meals rather than with them. ";
+        text.push_str(&format!("## Part {i}\n\n{}\n\n", sentence.repeat(sentences)));
     }
     handouts::ingest::ingest_bytes(Path::new("eating.md"), text.as_bytes()).expect("ingests")
 }
@@ -345,19 +346,30 @@ fn eating_article(parts: usize, max_pages: usize) -> Article {
 fn max_pages_tightens_a_handout_onto_one_page_or_leaves_it_longer() {
     let config = config(Paper::UsLetter);
     let typesetter = Typesetter::new(&config).expect("typesetter loads");
-    let article = eating_article(7, 1);
+    // An article the layout sets on two pages even after the tightening every short
+    // handout may get (down to 11.5 pt, see a_short_handout_fits_one_sheet in
+    // print_fit.rs), which max-pages 1 tightens further, onto one page.
+    let (article, fitted, designed) = (3..7)
+        .flat_map(|parts| (2..5).map(move |sentences| (parts, sentences)))
+        .find_map(|(parts, sentences)| {
+            let article = eating_article(parts, sentences, 1);
+            let mut unlimited = article.clone();
+            unlimited.meta.max_pages = None;
+            let designed = typesetter.typeset_pdf(&unlimited, Variant::Regular).expect("typesets");
+            let fitted = typesetter.typeset_pdf(&article, Variant::Regular).expect("typesets");
+            if designed.pages != 2 {
+                return None;
+            }
+            (fitted.pages == 1).then_some((article, fitted, designed))
+        })
+        .expect("an article that needs a second page as designed fits one with max-pages 1");
     assert_eq!(article.meta.max_pages, Some(1));
-    let fitted = typesetter.typeset_pdf(&article, Variant::Regular).expect("typesets");
-    let mut unlimited = article.clone();
-    unlimited.meta.max_pages = None;
-    let designed = typesetter.typeset_pdf(&unlimited, Variant::Regular).expect("typesets");
-    assert_eq!(designed.pages, 2, "the test article must need a second page as designed");
     assert_eq!(fitted.pages, 1, "tightened onto one page");
     let (fitted_size, designed_size) =
         (common::pdf_body_font_size(&fitted.bytes), common::pdf_body_font_size(&designed.bytes));
     assert!((11.0..=designed_size).contains(&fitted_size), "{fitted_size} pt vs {designed_size} pt");
     // Too long for one page even at 11 pt: it keeps its pages (the build's table marks it).
-    let long = typesetter.typeset_pdf(&eating_article(16, 1), Variant::Regular).expect("typesets");
+    let long = typesetter.typeset_pdf(&eating_article(9, 3, 1), Variant::Regular).expect("typesets");
     assert!(long.pages > 1);
     // Large print never shrinks: it keeps 18 pt and takes the pages it needs.
     let large = typesetter.typeset_pdf(&article, Variant::LargePrint).expect("typesets");

@@ -179,3 +179,22 @@ fn titles_addresses_footers_and_qr_codes_fit_their_space() {
     }
     println!("{}", table.join("\n"));
 }
+
+/// Fewest sheets first (issue 24): a short handout with a call box that the designed
+/// spacing puts on two pages is set on one sheet in regular print, tightened within the
+/// designer's floor (11.5 pt); large print keeps its size and takes two.
+#[test]
+fn a_short_handout_fits_one_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::root().join("tests/fixtures/short"), &dir.path().join("content"));
+    build(dir.path(), "us-letter");
+    let pages = |name: &str| pages(&dir.path().join("out-us-letter/pdf").join(name)).len();
+    let words =
+        std::fs::read_to_string(dir.path().join("content/flu-shot.md")).unwrap().split_whitespace().count();
+    assert!(words < 260, "{words} words");
+    assert_eq!(pages("your-flu-shot.pdf"), 1, "a {words}-word handout on one sheet");
+    assert_eq!(pages("your-flu-shot-large.pdf"), 2, "large print is never made smaller");
+    // The body text is not set below the designer's floor.
+    let pdf = std::fs::read(dir.path().join("out-us-letter/pdf/your-flu-shot.pdf")).unwrap();
+    assert!(common::pdf_body_font_size(&pdf) >= 11.5, "{}", common::pdf_body_font_size(&pdf));
+}

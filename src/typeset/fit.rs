@@ -43,6 +43,22 @@ pub(super) const LARGE_PRINT_FITS: &[Fit] = &[
     Fit { spacing: 0.9, size: None, questions: false },
 ];
 
+/// Changes when the choice of layout changes, so handouts made by an older policy are
+/// made again (it is in every handout's fingerprint).
+pub(super) const FIT_POLICY: u32 = 2;
+
+/// Tightenings a short two-page handout may take to fit one page: spacing down to 0.8
+/// and body text down to 11.5 pt in regular print (the designer's floor); large print
+/// keeps its 18 pt and only tightens its spacing.
+pub(super) const ONE_PAGE_FITS_REGULAR: &[Fit] =
+    &[Fit::tighter(0.9, None), Fit::tighter(0.8, None), Fit::tighter(0.8, Some(11.5))];
+pub(super) const ONE_PAGE_FITS_LARGE: &[Fit] = &[Fit::tighter(0.9, None), Fit::tighter(0.8, None)];
+/// Longest article tried on one page: a page holds about 450 words of body text in
+/// regular print and 200 in large print with the closing parts, so longer ones cannot
+/// fit and are not compiled again.
+pub(super) const ONE_PAGE_WORDS_REGULAR: usize = 320;
+pub(super) const ONE_PAGE_WORDS_LARGE: usize = 140;
+
 /// How much text the template keeps on one page, in words: deciding it here from the
 /// article costs nothing, where measuring the laid-out blocks in the template cost a
 /// tenth of every compile (bench/RESULTS.md). About half a page may move to the next
@@ -232,24 +248,7 @@ impl Typesetter {
             if fit.size.is_some() && inputs.max_pages.is_none() {
                 continue;
             }
-            let mut options = inputs.options.clone();
-            options["fit"] = serde_json::json!(fit);
-            if let Some(height) = self.closing_height(inputs, &options) {
-                options["closing_zero"] = serde_json::json!(height);
-            }
-            let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
-            let world = HandoutWorld {
-                shared: &self.shared,
-                article_json: inputs.article_json.clone(),
-                options_json,
-                qr_svg: inputs.qr_svg.clone(),
-                personal_json: inputs.personal_json.clone(),
-                pictures: &inputs.pictures,
-                today: inputs.date,
-            };
-            let warned = typst::compile::<PagedDocument>(&world);
-            let document =
-                warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))?;
+            let document = self.compile_with(inputs, fit)?;
             let pages = document.pages().len();
             let over = inputs.max_pages.is_some_and(|max| pages > max);
             let alone = closing_parts_alone(&document);
@@ -264,9 +263,51 @@ impl Typesetter {
                 break;
             }
         }
-        best.map(|(document, _)| document).ok_or_else(|| Error::Template {
+        let best = best.map(|(document, _)| document).ok_or_else(|| Error::Template {
             article: Some(inputs.source.clone()),
             message: "no layout to try".into(),
-        })
+        })?;
+        self.on_fewer_pages(inputs, best)
+    }
+
+    /// Fewest sheets first: a short handout the layout above sets on two pages is set on
+    /// one when tightening within what a designer accepts gets it there (see
+    /// [`ONE_PAGE_FITS_REGULAR`]). A `max-pages` article has had its say already.
+    fn on_fewer_pages(&self, inputs: &HandoutInputs, document: PagedDocument) -> Result<PagedDocument> {
+        let (fits, short) = match inputs.variant {
+            Variant::Regular => (ONE_PAGE_FITS_REGULAR, ONE_PAGE_WORDS_REGULAR),
+            Variant::LargePrint => (ONE_PAGE_FITS_LARGE, ONE_PAGE_WORDS_LARGE),
+        };
+        if inputs.max_pages.is_some() || document.pages().len() != 2 || inputs.words > short {
+            return Ok(document);
+        }
+        for &fit in fits {
+            let tighter = self.compile_with(inputs, fit)?;
+            if tighter.pages().len() == 1 {
+                return Ok(tighter);
+            }
+        }
+        Ok(document)
+    }
+
+    /// One compile of the handout with `fit`.
+    fn compile_with(&self, inputs: &HandoutInputs, fit: Fit) -> Result<PagedDocument> {
+        let mut options = inputs.options.clone();
+        options["fit"] = serde_json::json!(fit);
+        if let Some(height) = self.closing_height(inputs, &options) {
+            options["closing_zero"] = serde_json::json!(height);
+        }
+        let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
+        let world = HandoutWorld {
+            shared: &self.shared,
+            article_json: inputs.article_json.clone(),
+            options_json,
+            qr_svg: inputs.qr_svg.clone(),
+            personal_json: inputs.personal_json.clone(),
+            pictures: &inputs.pictures,
+            today: inputs.date,
+        };
+        let warned = typst::compile::<PagedDocument>(&world);
+        warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))
     }
 }

@@ -76,6 +76,8 @@ pub struct HandoutInputs {
     options: serde_json::Value,
     variant: Variant,
     max_pages: Option<usize>,
+    /// Words of the article's body: whether it is short enough to try on fewer pages.
+    words: usize,
     qr_svg: Option<Bytes>,
     /// The article's pictures at their virtual paths, from the build's picture store.
     pictures: Vec<(typst::syntax::FileId, Bytes)>,
@@ -322,6 +324,7 @@ impl Typesetter {
             options,
             variant,
             max_pages,
+            words: words_in(&article.blocks),
             qr_svg: qr_svg.map(|svg| Bytes::new(svg.into_bytes())),
             pictures: served,
             pictures_hash: crate::pictures::fingerprint(pictures),
@@ -337,6 +340,7 @@ impl Typesetter {
     pub fn fingerprint(&self, inputs: &HandoutInputs) -> String {
         let hash = typst::utils::hash128(&(
             env!("CARGO_PKG_VERSION"),
+            FIT_POLICY,
             self.shared.fingerprint,
             inputs.article_json.as_slice(),
             inputs.options_json.as_slice(),
