@@ -121,6 +121,7 @@ fn write_article_from(
     }
     std::fs::create_dir_all(&options.content).map_err(|e| Error::write(&options.content, e))?;
     let mut notes = Vec::new();
+    let from_word = matches!(source, Source::Word(_));
     let mut saver = Pictures { id: article.id.clone(), options, source, count: 0, notes: &mut notes };
     article.blocks = saver.blocks(std::mem::take(&mut article.blocks));
     let pictures = saver.count;
@@ -133,8 +134,16 @@ fn write_article_from(
     ));
     if !article.removed.is_empty() {
         notes.push(format!(
-            "{} passages of the page were left out (menus, ads, related links…); `handouts inspect` on the saved page lists them",
-            article.removed.len()
+            "{} passages were left out ({}); {}",
+            article.removed.len(),
+            if from_word { "headers, footers, comments…" } else { "menus, ads, related links…" },
+            if from_word {
+                "`handouts inspect` on the document lists them"
+            } else if page_url.is_some() {
+                "save the page from the browser and run `handouts inspect` on it to see them"
+            } else {
+                "`handouts inspect` on the saved page lists them"
+            }
         ));
     }
     Ok(Added { path: target, pictures, notes })

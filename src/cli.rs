@@ -10,6 +10,8 @@ use crate::config::Paper;
 /// of clap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PaperArg {
+    /// US Letter; `letter` works too.
+    #[value(alias = "letter")]
     UsLetter,
     A4,
 }
@@ -378,7 +380,8 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct PrintArgs {
-    /// The handout's id (its file name without the extension).
+    /// The handout's id: printed at the foot of each handout and named by its PDF
+    /// (`out/pdf/<id>.pdf`); it comes from the title, or `id:` in front matter.
     pub id: String,
     /// Print the handout's translation in this language (a tag: `es`, `es-MX`); its
     /// sections are that translation's.

@@ -149,6 +149,8 @@ impl Default for Handout {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
+    /// `letter` is what people (and the print dialog) call it.
+    #[serde(alias = "letter")]
     UsLetter,
     A4,
 }
@@ -479,7 +481,12 @@ fn plain_words(error: &mut ConfigError, key: &str, value: &str) {
         "no" | "off" | "false" | "n" => Some(false),
         _ => None,
     };
-    if message.contains("expected a boolean") || (boolean.is_some() && !value.starts_with('"')) {
+    if message.starts_with("unknown field") && key.contains('_') {
+        // `large_print = true`: the keys are written with dashes.
+        let dashed = key.replace('_', "-");
+        error.message = format!("unknown setting `{key}`: settings are written with dashes");
+        error.help = Some(format!("write `{dashed} = {value}`"));
+    } else if message.contains("expected a boolean") || (boolean.is_some() && !value.starts_with('"')) {
         let fix = boolean.unwrap_or(true);
         error.message = format!("`{key}` is a yes/no setting: true or false, without quotes");
         error.help = Some(format!("write `{key} = {fix}`"));
@@ -552,6 +559,15 @@ mod tests {
 
     fn config_err(text: &str) -> String {
         ConfigFile::parse(Path::new("handouts.toml"), text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn underscores_are_told_to_be_dashes_and_letter_is_us_letter() {
+        let err = config_err("[handout]\nlarge_print = true\n");
+        assert!(err.contains("settings are written with dashes"), "{err}");
+        assert!(err.contains("write `large-print = true`"), "{err}");
+        let file = ConfigFile::parse(Path::new("h.toml"), "[handout]\npaper = \"letter\"\n").unwrap();
+        assert_eq!(file.handout.paper, Paper::UsLetter);
     }
 
     #[test]

@@ -141,9 +141,7 @@ pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
     for (property, value) in accessibility {
         out.push_str(&format!("<meta property=\"{property}\">{}</meta>\n", escape(value)));
     }
-    if !publisher.is_empty() {
-        out.push_str(&format!("<meta property=\"a11y:certifiedBy\">{}</meta>\n", escape(&publisher)));
-    }
+    // No `a11y:certifiedBy`: the clinic publishes the book, it certified nothing.
     out.push_str("</metadata>\n<manifest>\n");
     out.push_str(
         "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n",
