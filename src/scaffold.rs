@@ -94,6 +94,11 @@ fn toml_text(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// `text` with XML's special characters escaped.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// Writes the scaffold into `dir`, never overwriting a file that exists. The clinic's
 /// name is `name`, else taken from the folder's name.
 pub fn init(dir: &Path, name: Option<&str>) -> Result<()> {
@@ -102,6 +107,12 @@ pub fn init(dir: &Path, name: Option<&str>) -> Result<()> {
     let config = CONFIG
         .replace("{name}", &toml_text(&name))
         .replace("{title}", &toml_text(&format!("{name} Patient Handouts")));
+    // The starter logo names the clinic (its <title> is what a screen reader says).
+    let logo = include_str!("../templates/logo.svg")
+        .replace("<title>Riverside Cancer Center</title>", &format!("<title>{}</title>", xml_text(&name)));
+    // A folder that has articles already gets no example: it would be published to
+    // patients beside them.
+    let has_articles = crate::ingest::discover(&dir.join("content")).is_ok_and(|found| !found.is_empty());
     let files = std::iter::once(("handouts.toml", config.as_str())).chain(FILES.iter().copied());
     for (relative, text) in files {
         let path = dir.join(relative);
@@ -109,6 +120,11 @@ pub fn init(dir: &Path, name: Option<&str>) -> Result<()> {
             eprintln!("kept     {} (already exists)", path.display());
             continue;
         }
+        if relative == "content/welcome.txt" && has_articles {
+            eprintln!("skipped  {} (content/ has articles already)", path.display());
+            continue;
+        }
+        let text = if relative == "templates/logo.svg" { logo.as_str() } else { text };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
         }

@@ -303,6 +303,20 @@ fn init_scaffolds_a_folder_that_builds() {
     // Running init again keeps the files people have edited.
     let output = handouts().arg("init").arg(dir.path()).output().unwrap();
     assert!(stderr(&output).contains("kept"), "{}", stderr(&output));
+    // The starter logo says the clinic's name to a screen reader, not another clinic's.
+    let logo = std::fs::read_to_string(dir.path().join("templates/logo.svg")).unwrap();
+    assert!(!logo.contains("Riverside") && logo.contains("<title>"), "{logo}");
+
+    // A folder that has articles gets no example article to publish beside them.
+    let clinic = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(clinic.path().join("content")).unwrap();
+    std::fs::write(clinic.path().join("content/asthma.md"), "# Asthma\n\nUse your inhaler.\n").unwrap();
+    let output =
+        handouts().arg("init").arg(clinic.path()).args(["--name", "Lake & Hill Clinic"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!clinic.path().join("content/welcome.txt").exists(), "{}", stderr(&output));
+    let logo = std::fs::read_to_string(clinic.path().join("templates/logo.svg")).unwrap();
+    assert!(logo.contains("<title>Lake &amp; Hill Clinic</title>"), "{logo}");
 }
 
 #[test]
