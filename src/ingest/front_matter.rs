@@ -83,6 +83,15 @@ fn parse_yaml(path: &Path, raw: &str) -> Result<FrontMatter> {
         return Ok(FrontMatter::default());
     }
     serde_norway::from_str(raw).map_err(|e| {
+        // A quote opened and never closed runs to the end of the front matter, where the
+        // parser then stops: point at the line that opened it.
+        if let Some((index, quote)) = unclosed_quote(raw) {
+            return Error::input(
+                path,
+                Some(index + 2),
+                format!("malformed front matter: the {quote} opened on this line is never closed; close it at the end of the value"),
+            );
+        }
         // +1: the YAML starts on the line after the opening fence.
         let line = e.location().map(|l| l.line() + 1);
         Error::input(
@@ -109,6 +118,34 @@ fn dates_to_strings(value: toml::Value) -> toml::Value {
         toml::Value::Datetime(date) => toml::Value::String(date.to_string()),
         other => other,
     }
+}
+
+/// The first line (0-based) whose value opens a quote it does not close, and the
+/// quote's name: `title: "How to…` with no closing `"`.
+fn unclosed_quote(raw: &str) -> Option<(usize, &'static str)> {
+    raw.lines().enumerate().find_map(|(index, line)| {
+        let value = line.split_once(':').map_or(line, |(_, value)| value).trim_start();
+        let value = value.strip_prefix("- ").unwrap_or(value);
+        let (quote, name) = match value.chars().next()? {
+            '"' => ('"', "double quote (\")"),
+            '\'' => ('\'', "single quote (')"),
+            _ => return None,
+        };
+        let rest = &value[1..];
+        // A quote is closed by the same quote, not escaped (`\"` in double quotes, `''`
+        // in single ones).
+        let closed = if quote == '"' {
+            let mut escaped = false;
+            rest.chars().any(|c| {
+                let close = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                close
+            })
+        } else {
+            rest.replace("''", "").contains('\'')
+        };
+        (!closed).then_some((index, name))
+    })
 }
 
 /// The parser's words, with the fix added where we know it.
@@ -243,6 +280,16 @@ mod tests {
         let (front, body, line) = split(Path::new("a.txt"), "Title\n---\nx").unwrap();
         assert!(front.is_none());
         assert_eq!((body.as_str(), line), ("Title\n---\nx", 1));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_on_its_own_line() {
+        assert_eq!(
+            split_err("---\ntitle: \"How to use your inhaler\nlang: en\nreviewed: 2026-01-01\n---\nx\n"),
+            "a.md:2: malformed front matter: the double quote (\") opened on this line is never closed; close it at the end of the value"
+        );
+        assert_eq!(unclosed_quote("title: \"ok\"\nsummary: 'it''s'\n"), None);
+        assert_eq!(unclosed_quote("title: \"a \\\" b\"\n"), None);
     }
 
     #[test]
