@@ -577,3 +577,30 @@ fn a_new_file_never_takes_over_a_published_id() {
             .ends_with("aa-draft-inhaler.txt")
     );
 }
+
+/// One article failing (a typo in its front matter) keeps its last good outputs, and
+/// its translation keeps linking to them: the Spanish page still offers English.
+#[test]
+fn a_failing_article_keeps_its_translations_linked() {
+    let dir = project(&["diabetes-foot-check"]);
+    let build = |dir: &Path| run(dir, "build", None, &["--no-epub"]);
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let spanish = dir.path().join("out/site/como-revisar-sus-pies-si-tiene-diabetes.html");
+    let english_link = "href=\"checking-your-feet-when-you-have-diabetes.html\"";
+    assert!(std::fs::read_to_string(&spanish).unwrap().contains(english_link));
+
+    // The English article breaks; the Spanish one changes, so its page is made again.
+    let english = dir.path().join("content/diabetes-foot-check.md");
+    let text = std::fs::read_to_string(&english).unwrap();
+    std::fs::write(&english, text.replacen("lang: en", "lang: English", 1)).unwrap();
+    let es = dir.path().join("content/diabetes-foot-check.es.md");
+    let text = std::fs::read_to_string(&es).unwrap();
+    std::fs::write(&es, format!("{text}\nLlame si tiene dudas.\n")).unwrap();
+    let output = build(dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let page = std::fs::read_to_string(&spanish).unwrap();
+    assert!(page.contains("Llame si tiene dudas"), "the Spanish page was made again");
+    assert!(page.contains(english_link), "and still links the English one: {page}");
+    assert!(dir.path().join("out/pdf/checking-your-feet-when-you-have-diabetes.pdf").is_file());
+}

@@ -216,12 +216,22 @@ pub fn plan_ids(
         .collect();
     let mut readable = Vec::new();
     let mut failures = Vec::new();
+    // A file that fails keeps its last good outputs; its translations keep linking to
+    // them, so one article's typo does not unlink the others' language links.
+    let mut kept: Vec<(String, LinkFacts)> = Vec::new();
     for (path, result) in paths.into_iter().zip(read) {
         match result {
             Ok((source_hash, base_id, link, bytes)) => {
                 readable.push((path, source_hash, base_id, link, bytes))
             }
-            Err(err) => failures.push(err),
+            Err(err) => {
+                if let Some(entry) = old.articles.get(&path.display().to_string())
+                    && let Some(link) = &entry.link
+                {
+                    kept.push((entry.report.id.clone(), link.clone()));
+                }
+                failures.push(err)
+            }
         }
     }
     // Each file keeps the id it was last published under; a file renamed since (same
@@ -271,15 +281,17 @@ pub fn plan_ids(
             }
         })
         .collect();
-    link_translations(&mut planned, whole_batch, quiet);
+    link_translations(&mut planned, &kept, whole_batch, quiet);
     (planned, failures)
 }
 
 /// Links the planned articles to their translations, printing (unless `quiet`) each
 /// warning the way duplicate ids are: on every build, as a patient could be handed the
 /// wrong language's copy.
-fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
+fn link_translations(planned: &mut [Planned], kept: &[(String, LinkFacts)], whole_batch: bool, quiet: bool) {
     let linked: Vec<(Vec<Translation>, Option<Warning>)> = {
+        // The failed files' last good entries are members too (after the planned ones),
+        // so their translations still link to them; their own links are not remade.
         let members: Vec<ingest::translations::Member> = planned
             .iter()
             .map(|p| ingest::translations::Member {
@@ -287,6 +299,11 @@ fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
                 key: p.link.translation_key.as_deref(),
                 lang: &p.link.lang,
             })
+            .chain(kept.iter().map(|(id, link)| ingest::translations::Member {
+                id,
+                key: link.translation_key.as_deref(),
+                lang: &link.lang,
+            }))
             .collect();
         // The line of `translation-key`, from the bytes the first pass kept.
         let key_line = |p: &Planned| -> Option<usize> {
@@ -295,7 +312,11 @@ fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
             ingest::line_of_key(&String::from_utf8_lossy(bytes.as_deref()?), "translation-key")
         };
         let place = |index: usize| {
-            let p = &planned[index];
+            let Some(p) = planned.get(index) else {
+                // A failed file's last good version.
+                let id = kept.get(index - planned.len()).map_or("?", |(id, _)| id.as_str());
+                return format!("the last good version of \"{id}\"");
+            };
             match key_line(p) {
                 Some(line) => format!("{}:{line}", p.path.display()),
                 None => p.path.display().to_string(),
@@ -303,6 +324,7 @@ fn link_translations(planned: &mut [Planned], whole_batch: bool, quiet: bool) {
         };
         ingest::translations::link(&members, whole_batch)
             .into_iter()
+            .take(planned.len())
             .enumerate()
             .map(|(index, linked)| {
                 let warning = linked.problem.map(|problem| Warning {
