@@ -84,8 +84,10 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
             } else {
                 4.0 + rng.below(100) as f64 / 10.0
             };
+            let id = format!("{}-{i}", handouts::validate::slug(&title));
             Entry {
-                id: format!("{}-{i}", handouts::validate::slug(&title)),
+                translation_key: id.clone(),
+                id,
                 title,
                 summary,
                 headings,
@@ -109,6 +111,7 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
             file: "understanding-metastatic-cancer.epub".into(),
             title: "Understanding Metastatic Cancer",
         }],
+        &[],
     );
     let took = started.elapsed();
     if let Ok(path) = std::env::var("CATALOGUE_OUT") {

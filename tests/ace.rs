@@ -204,6 +204,25 @@ fn two_collections_make_two_valid_accessible_books_in_their_order() {
     assert!(!page.contains(".epub\""), "in no book: {page}");
     assert!(out.join("site/diabetes.epub").is_file() && out.join("site/cancer.epub").is_file());
 
+    // The catalogue filters by book: a "Book" list of both, and each handout's books in
+    // the search data (indices into files.books).
+    let index = std::fs::read_to_string(out.join("site/index.html")).unwrap();
+    assert!(index.contains("<label for=\"filter-book\">Book</label>"), "{index}");
+    assert!(index.contains("<option value=\"1\">Living with metastatic cancer</option>"), "{index}");
+    let data = std::fs::read_to_string(out.join("site/assets/catalogue.js")).unwrap();
+    let data: Value =
+        serde_json::from_str(&data[data.find('{').unwrap()..=data.rfind('}').unwrap()]).unwrap();
+    let books_of = |title: &str| {
+        let handout = data["handouts"].as_array().unwrap().iter().find(|h| h["t"] == title).expect(title);
+        handout["k"]
+            .as_array()
+            .map(|k| k.iter().map(|n| n.as_u64().unwrap()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(books_of("Cómo revisar sus pies si tiene diabetes"), [0]);
+    assert_eq!(books_of("Treatment of Metastatic Kidney Cancer"), [1]);
+    assert!(books_of("Can immunotherapy cure advanced cancer?").is_empty());
+
     for epub in [&diabetes, &cancer] {
         epubcheck(epub);
         let ace_dir = tempfile::tempdir().unwrap();

@@ -12,9 +12,14 @@ use crate::model::Article;
 
 /// Whether `collection` holds `article`: the one rule the EPUB and the site's links use.
 pub fn holds(collection: &Collection, article: &Article) -> bool {
+    holds_handout(collection, &article.id, article.translation_key(), &article.meta.tags)
+}
+
+/// [`holds`] for a handout known by its id, translation key and tags (a catalogue entry).
+pub fn holds_handout(collection: &Collection, id: &str, key: &str, tags: &[String]) -> bool {
     collection.tags.is_empty()
-        || collection.order.iter().any(|id| *id == article.id || id == article.translation_key())
-        || article.meta.tags.iter().any(|tag| collection.tags.iter().any(|wanted| same_tag(tag, wanted)))
+        || collection.order.iter().any(|wanted| wanted == id || wanted == key)
+        || tags.iter().any(|tag| collection.tags.iter().any(|wanted| same_tag(tag, wanted)))
 }
 
 fn same_tag(a: &str, b: &str) -> bool {

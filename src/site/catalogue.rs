@@ -42,6 +42,8 @@ use crate::render::xml::{lang_or, one_line};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: String,
+    /// [`Article::translation_key`]: which books hold it (see `crate::epub::books`).
+    pub translation_key: String,
     pub title: String,
     /// The summary on one line; empty when there is none.
     pub summary: String,
@@ -70,6 +72,9 @@ struct DataEntry<'a> {
     #[serde(skip_serializing_if = "str::is_empty")]
     r: &'a str,
     b: u8,
+    /// The books (indices into `files.books`) that hold it, when there are several.
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    k: Vec<usize>,
 }
 
 /// The digits of a word's code: the first 32 end a code, the last 32 continue it.
@@ -138,6 +143,7 @@ impl Entry {
         };
         Entry {
             id: article.id.clone(),
+            translation_key: article.translation_key().to_string(),
             title,
             summary: summary_line(article).unwrap_or_default(),
             headings: article
@@ -262,7 +268,7 @@ pub fn topics(entries: &[Entry]) -> Vec<&str> {
 }
 
 /// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs).
-pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>) -> Vec<u8> {
+pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>, in_books: &[Vec<usize>]) -> Vec<u8> {
     let search_words: Vec<SearchWords> = entries.iter().map(SearchWords::new).collect();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for word in search_words.iter().flat_map(|w| w.headings.iter().chain(&w.summary)) {
@@ -287,7 +293,8 @@ pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>) -> Vec<
     let handouts = entries
         .iter()
         .zip(&search_words)
-        .map(|(entry, words)| DataEntry {
+        .enumerate()
+        .map(|(index, (entry, words))| DataEntry {
             t: &entry.title,
             h: codes(&words.headings),
             s: codes(&words.summary),
@@ -295,6 +302,7 @@ pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>) -> Vec<
             l: &entry.lang,
             r: &entry.level,
             b: entry.bucket,
+            k: in_books.get(index).cloned().unwrap_or_default(),
         })
         .collect();
     let data = Data {
@@ -350,6 +358,7 @@ mod tests {
     fn each_word_is_searched_in_its_best_field_only() {
         let entry = Entry {
             id: "a".into(),
+            translation_key: "a".into(),
             title: "Náusea y vómitos".into(),
             summary: "Las náuseas: coma poco, beba agua. Beba más.".into(),
             headings: vec!["¿Qué es la náusea?".into(), "Coma poco".into()],
@@ -404,6 +413,7 @@ mod tests {
             &entries(&[article], "en"),
             true,
             vec![Book { file: "book.epub".into(), title: "B & <c>" }],
+            &[],
         );
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('\u{2028}'), "{text}");

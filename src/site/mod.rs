@@ -391,6 +391,13 @@ impl Site {
                 _ => None,
             },
             books => self.books(None, &labels),
+            // Each book, to filter the list by (only when there are several).
+            book_filter => {
+                let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
+                if books.len() < 2 { Vec::new() } else {
+                    books.iter().enumerate().map(|(n, book)| minijinja::context! { value => n, label => one_line(&book.title) }).collect::<Vec<_>>()
+                }
+            },
             ..self.common(&lang, &labels.lang)
         };
         self.render("index.html", context)
@@ -406,12 +413,37 @@ impl Site {
 
     /// The search data file, `assets/catalogue.js`.
     pub fn data(&self, entries: &[catalogue::Entry]) -> Vec<u8> {
-        let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
-        let books = books
+        let collections = if self.config.site.epub { self.config.books() } else { Vec::new() };
+        let in_books = self.in_books(entries);
+        let books = collections
             .into_iter()
             .map(|book| catalogue::Book { file: format!("{}.epub", book.file_stem()), title: &book.title })
             .collect();
-        catalogue::data_file(entries, self.config.handout.large_print, books)
+        catalogue::data_file(entries, self.config.handout.large_print, books, &in_books)
+    }
+
+    /// For each entry, the books that hold it (indices into `config.books()`), when the
+    /// catalogue has several books to filter by; else nothing.
+    fn in_books(&self, entries: &[catalogue::Entry]) -> Vec<Vec<usize>> {
+        let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
+        if books.len() < 2 {
+            return Vec::new();
+        }
+        entries
+            .iter()
+            .map(|entry| {
+                (0..books.len())
+                    .filter(|&n| {
+                        crate::epub::books::holds_handout(
+                            books[n],
+                            &entry.id,
+                            &entry.translation_key,
+                            &entry.tags,
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     fn render(&self, name: &str, context: Value) -> Result<String> {

@@ -88,7 +88,7 @@
   }
 
   /* The ids of the handouts that match, best first (ties keep the catalogue's order).
-     filters: { lang, topic, level }, each '' for any. */
+     filters: { lang, topic, level, book }, each '' for any. */
   function search(index, text, filters) {
     var stop = index.stop || {};
     var query = tokens(text).filter(function (word) { return !stop[word]; });
@@ -99,6 +99,7 @@
       if (filters.lang && h.l !== filters.lang) continue;
       if (filters.topic && entry.topics.indexOf(filters.topic) < 0) continue;
       if (filters.level && String(h.b) !== String(filters.level)) continue;
+      if (filters.book && (h.k || []).indexOf(Number(filters.book)) < 0) continue;
       var points = query.length ? score(entry, query) : 1;
       if (points > 0) found.push({ id: entry.id, points: points, position: entry.position });
     }
@@ -119,7 +120,7 @@
     var list = doc.getElementById('results');
     var count = doc.getElementById('result-count');
     if (!form || !input || !list || !count) return;
-    var selects = { lang: 'filter-lang', topic: 'filter-topic', level: 'filter-level' };
+    var selects = { lang: 'filter-lang', topic: 'filter-topic', level: 'filter-level', book: 'filter-book' };
     var items = {};
     var order = [];
     Array.prototype.forEach.call(list.querySelectorAll('li[data-id]'), function (li) {
