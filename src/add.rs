@@ -65,14 +65,14 @@ pub fn add(source: &str, options: &AddOptions) -> Result<Added> {
         let article = html::ingest(&path, &bytes, &html::Options { url: None, remote_pictures: false })?;
         (article, path.parent().map(Path::to_path_buf), None)
     };
-    write_article(article, base_dir.as_deref(), page_url.as_deref(), options)
+    write_article(article, Source::Folder(base_dir.as_deref()), page_url.as_deref(), options)
 }
 
 /// A Word document: its pictures come out of the document into `content/pictures/`.
 fn add_word(path: &Path, options: &AddOptions) -> Result<Added> {
     let bytes = crate::ingest::read_limited(path, options.limits.max_bytes)?;
     let (article, properties) = crate::ingest::docx::ingest_with_properties(path, &bytes)?;
-    let mut added = write_article_from(article, Source::Word(&bytes), None, options)?;
+    let mut added = write_article(article, Source::Word(&bytes), None, options)?;
     if let Some(saved) = properties.modified {
         added.notes.push(format!(
             "Word last saved the document on {saved}: that is not a review date, so `reviewed:` stays empty"
@@ -90,15 +90,6 @@ enum Source<'a> {
 }
 
 fn write_article(
-    article: Article,
-    base_dir: Option<&Path>,
-    page_url: Option<&str>,
-    options: &AddOptions,
-) -> Result<Added> {
-    write_article_from(article, Source::Folder(base_dir), page_url, options)
-}
-
-fn write_article_from(
     mut article: Article,
     source: Source,
     page_url: Option<&str>,

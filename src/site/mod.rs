@@ -393,7 +393,7 @@ impl Site {
             books => self.books(None, &labels),
             // Each book, to filter the list by (only when there are several).
             book_filter => {
-                let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
+                let books = self.built_books();
                 if books.len() < 2 { Vec::new() } else {
                     books.iter().enumerate().map(|(n, book)| minijinja::context! { value => n, label => one_line(&book.title) }).collect::<Vec<_>>()
                 }
@@ -411,9 +411,14 @@ impl Site {
         if labels.lang == primary { labels.text("language-name").to_string() } else { lang.to_string() }
     }
 
+    /// The books this build makes (none without the EPUB).
+    fn built_books(&self) -> Vec<&crate::config::Collection> {
+        if self.config.site.epub { self.config.books() } else { Vec::new() }
+    }
+
     /// The search data file, `assets/catalogue.js`.
     pub fn data(&self, entries: &[catalogue::Entry]) -> Vec<u8> {
-        let collections = if self.config.site.epub { self.config.books() } else { Vec::new() };
+        let collections = self.built_books();
         let in_books = self.in_books(entries);
         let books = collections
             .into_iter()
@@ -425,7 +430,7 @@ impl Site {
     /// For each entry, the books that hold it (indices into `config.books()`), when the
     /// catalogue has several books to filter by; else nothing.
     fn in_books(&self, entries: &[catalogue::Entry]) -> Vec<Vec<usize>> {
-        let books = if self.config.site.epub { self.config.books() } else { Vec::new() };
+        let books = self.built_books();
         if books.len() < 2 {
             return Vec::new();
         }

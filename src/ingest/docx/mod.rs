@@ -256,11 +256,5 @@ fn language(
     Some(word)
 }
 
-/// Plain text of inlines, for tests.
-#[cfg(test)]
-fn plain(inlines: &[crate::model::Inline]) -> String {
-    crate::model::plain_text(inlines)
-}
-
 #[cfg(test)]
 mod tests;

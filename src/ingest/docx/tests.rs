@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
-use crate::model::{Block, Inline};
+use crate::model::{Block, Inline, plain_text as plain};
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main""#;
 
