@@ -209,6 +209,14 @@ impl Paths {
     pub fn config_path(&self) -> &std::path::Path {
         config_path(self.config.as_deref())
     }
+
+    pub fn project(&self) -> crate::build::ProjectPaths {
+        crate::build::ProjectPaths {
+            content: self.content.clone(),
+            config: self.config_path().to_path_buf(),
+            out: self.out.clone(),
+        }
+    }
 }
 
 /// `--config FILE`, else [`DEFAULT_CONFIG`].

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{live, print, reply};
+use crate::build::ProjectPaths;
 use crate::config::{Config, Paper};
 use crate::error::Result;
 use crate::labels::LabelTable;
@@ -31,8 +32,9 @@ pub struct Desk {
 }
 
 impl Desk {
-    pub fn load(config_path: &Path, content: &Path, out: &Path) -> Result<Desk> {
-        let config = crate::build::load_config(config_path, content.to_path_buf(), out.to_path_buf(), None)?;
+    pub fn load(paths: &ProjectPaths) -> Result<Desk> {
+        let config =
+            crate::build::load_config(&paths.config, paths.content.clone(), paths.out.clone(), None)?;
         Ok(Desk {
             typesetter: Typesetter::new(&config)?,
             site: Site::new(&config)?,

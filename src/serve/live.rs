@@ -10,6 +10,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast;
 
+use crate::build::ProjectPaths;
+
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_WORKER_JS: &str = include_str!("live-worker.js");
 /// How long a burst of saves may last before the rebuild starts (`watch` waits 300 ms).
@@ -17,9 +19,9 @@ const SETTLE: std::time::Duration = std::time::Duration::from_millis(60);
 
 /// Runs the watcher on its own thread: `rebuilt` is called once at once, then after
 /// every burst of saves; it rebuilds, then tells the pages (see [`events`]).
-pub fn spawn_watcher(build_args: crate::cli::BuildArgs, rebuilt: impl Fn() + Send + 'static) {
+pub fn spawn_watcher(paths: ProjectPaths, rebuilt: impl Fn() + Send + 'static) {
     std::thread::spawn(move || {
-        if let Err(err) = crate::watch::watch_settling(&build_args, SETTLE, rebuilt) {
+        if let Err(err) = crate::watch::watch_settling(&paths, SETTLE, rebuilt) {
             eprintln!("error: {err}");
         }
     });

@@ -32,6 +32,7 @@ use tokio::sync::broadcast;
 
 pub use gate::{MIN_TOKEN_CHARS, given_token};
 
+use crate::build::ProjectPaths;
 use crate::error::{Error, Result};
 use desk::Desk;
 
@@ -41,9 +42,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 
 /// What `serve` needs from the command line.
 pub struct Options {
-    pub config_path: PathBuf,
-    pub content: PathBuf,
-    pub out: PathBuf,
+    pub paths: ProjectPaths,
     /// 127.0.0.1 and this port, unless `listen` is set; 0 picks a free port.
     pub port: u16,
     /// Listen here (a clinic network) and require a token.
@@ -74,11 +73,7 @@ impl Server {
 /// Builds, then serves until interrupted. `rebuild` runs the normal build (it prints
 /// its own summary); it is called once before the server answers and after every
 /// burst of saves.
-pub fn serve(
-    options: Options,
-    build_args: crate::cli::BuildArgs,
-    rebuild: impl Fn() + Send + 'static,
-) -> Result<()> {
+pub fn serve(options: Options, rebuild: impl Fn() + Send + 'static) -> Result<()> {
     // The port is taken before the first build, so a port in use is said at once,
     // not after minutes of typesetting.
     let addr = options.listen.unwrap_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), options.port));
@@ -98,13 +93,13 @@ pub fn serve(
     let desk = Arc::new(RwLock::new(None::<Arc<Desk>>));
     let load = {
         let options = options.clone();
-        move || Desk::load(&options.config_path, &options.content, &options.out)
+        move || Desk::load(&options.paths)
     };
     {
         let rebuilds = rebuilds.clone();
         let desk = desk.clone();
         let load = load.clone();
-        live::spawn_watcher(build_args, move || {
+        live::spawn_watcher(options.paths.clone(), move || {
             rebuild();
             match load() {
                 Ok(new) => *desk.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(new)),
@@ -141,7 +136,7 @@ pub fn serve(
             desk,
             rebuilds,
             gate: gate::Gate::new(bound, options.listen.is_some(), token.clone()),
-            out: options.out.clone(),
+            out: options.paths.out.clone(),
             verbose: options.verbose,
         });
         let shown = if bound.ip().is_unspecified() {
