@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 listen: args.listen,
                 token: serve::given_token(args.token_file.as_deref())?,
                 verbose: args.verbose,
+                limits: serve::Limits::from_env()?,
             };
             // Held while serving: a cron build into the folder the desk serves would
             // mix another config's handouts into it.

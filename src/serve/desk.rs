@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::queue::PrintQueue;
 use super::{live, print, reply};
 use crate::build::ProjectPaths;
 use crate::config::{Config, Paper};
@@ -21,6 +23,8 @@ use crate::typeset::{Personal, Typesetter};
 /// The largest request body: the form's fields at their longest, four bytes a
 /// character and percent-encoded, fit well within it.
 const MAX_BODY: usize = 64 * 1024;
+/// When a turned-away copy may be asked for again: a copy takes well under a second.
+const RETRY_AFTER_SECONDS: &str = "2";
 
 /// Everything a print or a page needs, made again after every rebuild (the config or
 /// a template may have changed).
@@ -194,21 +198,35 @@ fn parse_form(body: &[u8]) -> std::result::Result<print::Request, print::Problem
     Ok(request)
 }
 
-/// `POST /print/<id>`: the PDF, or the page again with what to change.
-pub async fn print(desk: Arc<Desk>, out: &Path, id: &str, body: Body) -> Response {
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(body) => body,
+/// `POST /print/<id>`: the PDF, or the page again with what to change. The form's body
+/// must arrive within `timeout`, and the copy waits its turn in `queue`.
+pub async fn print(
+    desk: Arc<Desk>,
+    out: &Path,
+    id: &str,
+    body: Body,
+    queue: &PrintQueue,
+    timeout: Duration,
+) -> Response {
+    let body = match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY)).await {
+        Ok(Ok(body)) => body,
         Err(_) => {
+            return reply::text(
+                StatusCode::REQUEST_TIMEOUT,
+                "The form did not arrive in time: send it again.",
+            );
+        }
+        Ok(Err(_)) => {
             return reply::text(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The form is too long: the name and clinician take at most 100 characters, the note 1000.",
             );
         }
     };
-    print_form(desk, out, id, body).await
+    print_form(desk, out, id, body, queue).await
 }
 
-async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes) -> Response {
+async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &PrintQueue) -> Response {
     let Some(article) = built_article(out, id) else {
         return reply::text(StatusCode::NOT_FOUND, "There is no such handout.");
     };
@@ -231,13 +249,15 @@ async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes) -> Respo
             });
         }
     };
+    let Some(turn) = queue.turn().await else { return busy() };
     // The PDF comes back as soon as it is made; the blocking task goes on to make typst
-    // forget the patient while the response is on its way.
+    // forget the patient while the response is on its way, and only then gives up its turn.
     let (send, made) = tokio::sync::oneshot::channel();
     tokio::task::spawn_blocking(move || {
         print::typeset(&desk.typesetter, &desk.labels, &article, &request, |pdf| {
             let _ = send.send(pdf);
-        })
+        });
+        drop(turn);
     });
     let response = match made.await {
         Ok(Ok(pdf)) => {
@@ -261,6 +281,16 @@ async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes) -> Respo
         }
         Err(_) => reply::text(StatusCode::INTERNAL_SERVER_ERROR, "The handout could not be typeset."),
     };
+    reply::no_store(response)
+}
+
+/// `503` with `Retry-After`: more copies are asked for than the desk makes at once.
+fn busy() -> Response {
+    let mut response = reply::text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The desk is printing many copies at once: try again in a few seconds.",
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
     reply::no_store(response)
 }
 

@@ -100,7 +100,7 @@ impl Gate {
                 return Some(unauthorized());
             }
             // Into a cookie, and out of the address bar and the history.
-            let mut response = reply::redirect(uri.path());
+            let mut response = reply::redirect(&on_site(uri.path()));
             let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -121,6 +121,13 @@ impl Gate {
                 .is_some_and(|h| h.eq_ignore_ascii_case(host)),
         }
     }
+}
+
+/// `path` as an address on this site. To a browser `//host/…` is another site, and so is
+/// `/\host/…` (it reads `\` as `/`): the leading slashes and backslashes become one `/`.
+/// Encoded ones (`/%2F…`, `%5C`) stay encoded, which browsers read as a path.
+fn on_site(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
 }
 
 fn cookie_holds(headers: &HeaderMap, token: &str) -> bool {
@@ -154,5 +161,21 @@ mod tests {
         assert!(!same(b"abc", b"abd"));
         assert!(!same(b"abc", b"ab"));
         assert_eq!(new_token().unwrap().len(), 64);
+    }
+
+    #[test]
+    fn the_redirect_that_removes_the_token_stays_on_the_site() {
+        for (path, location) in [
+            ("/", "/"),
+            ("/a/b.html", "/a/b.html"),
+            ("//evil.example/", "/evil.example/"),
+            ("/\\evil.example/", "/evil.example/"),
+            ("/\\/evil.example", "/evil.example"),
+            ("///\\evil.example", "/evil.example"),
+            ("/%2F/evil.example", "/%2F/evil.example"),
+            ("", "/"),
+        ] {
+            assert_eq!(on_site(path), location, "{path}");
+        }
     }
 }

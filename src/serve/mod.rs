@@ -8,22 +8,26 @@
 //! - [`desk`]: a handout's page with the print form, and the print route ([`print`]);
 //! - [`files`]: the built site's files;
 //! - [`live`]: the watcher and live reload;
+//! - [`connections`]: the accept loop, with its deadline and cap ([`Limits`]);
+//! - [`queue`]: how many personal copies are typeset at once;
 //! - [`reply`]: the short answers they all give.
 //!
 //! Logs (`--verbose`) hold method, path, status and time: never a query, a header or
 //! a body.
 
+mod connections;
 mod desk;
 mod files;
 mod gate;
 mod live;
 pub mod print;
+mod queue;
 mod reply;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -51,6 +55,68 @@ pub struct Options {
     /// `--token-file`): it stays the same across restarts and is never printed.
     pub token: Option<String>,
     pub verbose: bool,
+    pub limits: Limits,
+}
+
+/// What the desk allows under load. The defaults suit a clinic; the environment changes
+/// them (docs/serve.md), and the tests make them short.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// For a request's head (from the connection's start or its last answer, so an idle
+    /// connection is closed too) and, again, for a form's body. `HANDOUTS_DESK_TIMEOUT`,
+    /// in seconds.
+    pub timeout: Duration,
+    /// Connections open at once. `HANDOUTS_DESK_CONNECTIONS`.
+    pub connections: usize,
+    /// Personal copies typeset at once; four times as many may wait up to `timeout`.
+    /// `HANDOUTS_DESK_PRINTS`.
+    pub prints: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            timeout: Duration::from_secs(10),
+            // Well under the usual 1024 open files, with room for the site's files and fonts.
+            connections: 256,
+            prints: std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+}
+
+impl Limits {
+    /// The defaults, with what `HANDOUTS_DESK_*` variables set.
+    pub fn from_env() -> Result<Limits> {
+        Limits::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Limits> {
+        let mut limits = Limits::default();
+        if let Some(value) = var("HANDOUTS_DESK_TIMEOUT") {
+            limits.timeout = value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|seconds| *seconds > 0.0 && *seconds <= 3600.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "HANDOUTS_DESK_TIMEOUT: `{value}` is not a number of seconds from 0 to 3600 (e.g. 10 or 2.5)"
+                    ))
+                })?;
+        }
+        for (name, field) in [
+            ("HANDOUTS_DESK_CONNECTIONS", &mut limits.connections),
+            ("HANDOUTS_DESK_PRINTS", &mut limits.prints),
+        ] {
+            if let Some(value) = var(name) {
+                *field = value.trim().parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    Error::usage(format!("{name}: `{value}` is not a whole number above 0"))
+                })?;
+            }
+        }
+        Ok(limits)
+    }
 }
 
 struct Server {
@@ -59,6 +125,8 @@ struct Server {
     desk: Arc<RwLock<Option<Arc<Desk>>>>,
     rebuilds: broadcast::Sender<()>,
     gate: gate::Gate,
+    prints: queue::PrintQueue,
+    limits: Limits,
     out: PathBuf,
     verbose: bool,
 }
@@ -136,6 +204,8 @@ pub fn serve(options: Options, rebuild: impl Fn() + Send + 'static) -> Result<()
             desk,
             rebuilds,
             gate: gate::Gate::new(bound, options.listen.is_some(), token.clone()),
+            prints: queue::PrintQueue::new(options.limits.prints, options.limits.timeout),
+            limits: options.limits.clone(),
             out: options.paths.out.clone(),
             verbose: options.verbose,
         });
@@ -161,11 +231,10 @@ pub fn serve(options: Options, rebuild: impl Fn() + Send + 'static) -> Result<()
         } else if token.is_some() {
             eprintln!("Anyone with this address can print handouts: share it only with the care team.");
         }
+        let limits = options.limits.clone();
         let app = axum::Router::new().fallback(handle).with_state(server);
         tokio::select! {
-            result = axum::serve(listener, app) => {
-                result.map_err(|e| Error::usage(format!("the server stopped: {e}")))
-            }
+            _ = connections::serve(listener, app, limits.timeout, limits.connections) => Ok(()),
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     })
@@ -226,18 +295,21 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
         {
             return reply::text(StatusCode::FORBIDDEN, "A form from another site cannot print here.");
         }
-        return desk::print(server.desk(), &server.out, id, request.into_body()).await;
+        let body = request.into_body();
+        return desk::print(server.desk(), &server.out, id, body, &server.prints, server.limits.timeout)
+            .await;
     }
     if method != Method::GET && method != Method::HEAD {
         return reply::not_allowed();
     }
-    let response = match path.as_str() {
-        "/_events" => return live::events(&server.rebuilds),
+    // HEAD gets GET's answer: axum keeps its headers, `content-length` too, and drops
+    // the body.
+    match path.as_str() {
+        "/_events" => live::events(&server.rebuilds),
         _ if path.starts_with("/_handouts/") => live::script(&path).unwrap_or_else(files::not_found),
         _ if path.starts_with("/print/") => desk::form_redirect(&path["/print/".len()..]),
         _ => site_file(server, &path),
-    };
-    if method == Method::HEAD { strip_body(response) } else { response }
+    }
 }
 
 /// A file of the site, or, for a handout's page, the page with the print form.
@@ -249,7 +321,31 @@ fn site_file(server: &Server, path: &str) -> Response {
     }
 }
 
-fn strip_body(response: Response) -> Response {
-    let (parts, _) = response.into_parts();
-    Response::from_parts(parts, axum::body::Body::empty())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_come_from_the_environment_and_bad_values_are_refused() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Limits::from_vars(vars(&[])).unwrap(), Limits::default());
+        let limits = Limits::from_vars(vars(&[
+            ("HANDOUTS_DESK_TIMEOUT", "0.5"),
+            ("HANDOUTS_DESK_CONNECTIONS", "16"),
+            ("HANDOUTS_DESK_PRINTS", " 1 "),
+        ]))
+        .unwrap();
+        assert_eq!(limits, Limits { timeout: Duration::from_millis(500), connections: 16, prints: 1 });
+        for (name, value) in [
+            ("HANDOUTS_DESK_TIMEOUT", "0"),
+            ("HANDOUTS_DESK_TIMEOUT", "ten"),
+            ("HANDOUTS_DESK_CONNECTIONS", "0"),
+            ("HANDOUTS_DESK_PRINTS", "-1"),
+        ] {
+            let err = Limits::from_vars(|n: &str| (n == name).then(|| value.to_string())).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
+    }
 }
