@@ -74,6 +74,10 @@ fn serves_the_site_and_nothing_outside_it() {
     assert!(html.contains("<form method=\"post\" action=\"/print/"), "{html}");
     assert!(html.contains("How to check your feet"));
     assert!(html.contains("(always included)"), "the safety section cannot be unticked");
+    // The tab's icon is the clinic's logo, served.
+    assert!(index.text().contains("<link rel=\"icon\" href=\"assets/logo.svg\">"));
+    let icon = get(&desk, "/assets/logo.svg");
+    assert_eq!((icon.status, icon.header("content-type")), (200, Some("image/svg+xml")));
     let css = get(&desk, "/assets/site.css");
     assert_eq!((css.status, css.header("content-type")), (200, Some("text/css; charset=utf-8")));
     assert_eq!(get(&desk, &format!("/pdf/{PAGE}.pdf")).header("content-type"), Some("application/pdf"));
