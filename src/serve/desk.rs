@@ -88,7 +88,7 @@ pub fn page(desk: &Desk, out: &Path, id: &str, state: Option<&FormState>) -> Opt
             return None;
         }
     };
-    let form = render_form(&desk, &article, state.unwrap_or(&FormState::default()))?;
+    let form = render_form(desk, &article, state.unwrap_or(&FormState::default()))?;
     let page =
         match page.find("<section id=\"desk\"").and_then(|at| page[at..].find('>').map(|end| at + end + 1)) {
             Some(at) => format!("{}\n{form}{}", &page[..at], &page[at..]),
