@@ -459,7 +459,8 @@ mod tests {
             .map(|entry| entry.expect("entry").path())
             .collect();
         paths.sort();
-        let (planned, failures) = super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true);
+        let (planned, failures) =
+            super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true, &Default::default());
         let present = paths.iter().map(|p| p.display().to_string()).collect();
         // As the build does: a file the first pass could not read has failed.
         let mut failed: HashSet<String> =

@@ -186,6 +186,9 @@ mod tests {
             pages: Some(2),
             max_pages: None,
             warnings,
+            status: Default::default(),
+            review_due: None,
+            owner: None,
         }
     }
 

@@ -370,6 +370,7 @@ mod tests {
             level: String::new(),
             reading: ReadingLevel::None,
             bucket: 0,
+            draft: false,
         };
         let words = SearchWords::new(&entry);
         assert_eq!(words.headings, ["coma", "poco"]);
