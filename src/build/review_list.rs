@@ -7,6 +7,9 @@ use crate::error::{Failure, Kind};
 use crate::model::Article;
 use crate::review::{DUE_SOON_DAYS, Standing, standing};
 
+/// What a list says of a handout whose front matter names no `owner:`.
+const NO_OWNER: &str = "none";
+
 /// The lists, ready to print; empty when there is nothing to say.
 #[derive(Debug, Default)]
 pub struct ReviewLists {
@@ -37,7 +40,7 @@ impl ReviewLists {
             let entry = format!(
                 "{}  due {date}  owner: {}  {}",
                 article.id,
-                owner.as_deref().unwrap_or("none (add `owner:` to its front matter)"),
+                owner.as_deref().unwrap_or(NO_OWNER),
                 article.source
             );
             match standing(date, today) {
@@ -92,6 +95,10 @@ impl ReviewLists {
             format!("Review due within {DUE_SOON_DAYS} days of {day} ({}):", self.due_soon.len()),
             &self.due_soon,
         );
+        let unowned = format!("  owner: {NO_OWNER}  ");
+        if self.overdue.iter().chain(&self.due_soon).any(|line| line.contains(&unowned)) {
+            text.push_str("(`owner: Name` in an article's front matter says who reviews it.)\n");
+        }
         text
     }
 }
@@ -167,6 +174,10 @@ mod tests {
         let text = lists.text(today);
         assert!(text.contains("\nReview overdue on 2026-12-07 (1):\n  late  due 2026-09-14"), "{text}");
         assert!(text.contains("Review due within 60 days of 2026-12-07 (1):"), "{text}");
+        assert!(
+            text.ends_with("(`owner: Name` in an article's front matter says who reviews it.)\n"),
+            "{text}"
+        );
         assert!(ReviewLists::new(&articles[2..3], today).text(today).is_empty());
     }
 }
