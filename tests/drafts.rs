@@ -256,6 +256,16 @@ fn unreviewed_are_drafts_makes_every_article_without_a_reviewed_date_a_draft() {
     assert!(out.join("site/washing-your-hands.html").is_file());
     assert!(page_texts(&out.join("pdf/caring-for-your-feet.pdf")).iter().all(|p| p.contains(DRAFT_LABEL)));
     assert!(page_texts(&out.join("pdf/washing-your-hands.pdf")).iter().all(|p| !p.contains("DRAFT")));
+
+    // Nothing reviewed yet: the PDFs are made for the reviewers, and the EPUB waits.
+    let dir = library("unreviewed-are-drafts = true", &articles[1..]);
+    let (code, _, err) = run(dir.path(), &["build"], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("every handout (1) is a draft, not yet reviewed: the EPUB is made once one is reviewed"),
+        "{err}"
+    );
+    assert!(dir.path().join("out/pdf/caring-for-your-feet.pdf").is_file());
 }
 
 /// Handouts reviewed long ago, lately, and one with its own `review-by:`.

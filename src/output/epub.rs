@@ -74,7 +74,10 @@ impl CollectionOutput for Epub {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        let articles = published((collection.articles)()?, &self.path())?;
+        // The build leaves drafts out before they get here (but with `--drafts`); the
+        // report still knows them.
+        let drafts = collection.report.articles.iter().filter(|a| !a.status.is_published()).count();
+        let articles = published((collection.articles)()?, &self.path(), drafts)?;
         warn_unmatched(&self.config, &self.book, &articles);
         crate::epub::build_epub_with_pictures(&articles, &self.settings(), &self.pictures)
     }
@@ -82,10 +85,15 @@ impl CollectionOutput for Epub {
 
 /// The articles that are not drafts: an EPUB is shared by email and kept on phones,
 /// where a draft's mark would not follow it, so no EPUB holds one (`build --drafts`
-/// included). An error when every article is a draft.
-fn published(articles: Vec<crate::model::Article>, path: &str) -> Result<Vec<crate::model::Article>> {
-    let drafts = articles.iter().filter(|a| a.is_draft()).count();
-    if drafts > 0 && drafts == articles.len() {
+/// included). An error when every article is a draft (`drafts` of them, when they were
+/// left out before).
+fn published(
+    articles: Vec<crate::model::Article>,
+    path: &str,
+    drafts: usize,
+) -> Result<Vec<crate::model::Article>> {
+    let drafts = drafts.max(articles.iter().filter(|a| a.is_draft()).count());
+    if drafts > 0 && articles.iter().all(|a| a.is_draft()) {
         return Err(crate::error::Error::Output {
             path: path.into(),
             message: format!(
@@ -112,7 +120,7 @@ fn warn_unmatched(config: &Config, book: &Book, articles: &[crate::model::Articl
 /// or the first error after trying each.
 pub fn write_epubs(config: &Config, articles: &[crate::model::Article]) -> Result<Vec<std::path::PathBuf>> {
     let pictures = Arc::new(PictureStore::new(&config.content_dir));
-    let articles = &published(articles.to_vec(), "the EPUB")?;
+    let articles = &published(articles.to_vec(), "the EPUB", 0)?;
     let mut paths = Vec::new();
     let mut first_error = None;
     for book in config.books() {
