@@ -207,6 +207,7 @@ impl Site {
             downloads => { let mut d = self.downloads(&article.id, &table); d.extend(self.books(Some(article), &table)); d },
             translations => translations,
             alternates => alternates,
+            draft => article.is_draft().then(|| table.text("draft").to_string()),
             desk => desk,
             ..self.common(&lang, &page_labels.lang)
         };
@@ -362,6 +363,7 @@ impl Site {
                     level_label => catalogue::level_label(&labels, entry.reading),
                     bucket => entry.bucket,
                     tags => entry.tags,
+                    draft => entry.draft.then(|| labels.text("draft").to_string()),
                     downloads => self.downloads(&entry.id, &labels).into_iter()
                         .filter(|d| d.mime == "application/pdf").collect::<Vec<_>>(),
                 }
