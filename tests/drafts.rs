@@ -398,3 +398,27 @@ fn bad_status_review_by_and_review_every_are_errors_at_their_line() {
     assert!(err.contains("handouts.toml:4:16: review-every = \"2 yeers\" is not a period"), "{err}");
     assert!(err.contains("like \"2 years\""), "{err}");
 }
+
+#[test]
+fn the_desk_neither_shows_nor_prints_a_draft() {
+    use common::desk;
+    let project = desk::project();
+    std::fs::write(
+        project.path().join("content/new-cast.md"),
+        "---\ntitle: Caring for a new cast\nstatus: draft\n---\n\nKeep the cast dry and clean for the first two days at home.\n\n## When to call us\n\nCall if your fingers or toes turn blue or numb.\n",
+    )
+    .unwrap();
+    let desk = desk::start_in(project, &[]);
+    assert!(desk.dir.path().join("out/json/caring-for-a-new-cast.json").exists(), "the draft was built");
+    assert_eq!(desk::get(&desk, "/caring-for-a-new-cast.html").status, 404);
+    let body = desk::form(&[("patient", "Ana Example")]);
+    let response = desk::request(&desk.addr, "POST", "/print/caring-for-a-new-cast", &[], &body);
+    assert_eq!(response.status, 404, "a draft is not printed at the desk");
+    let catalogue = desk::get(&desk, "/").text();
+    assert!(!catalogue.contains("Caring for a new cast"), "{catalogue}");
+    // A reviewed handout beside it still prints.
+    let response =
+        desk::request(&desk.addr, "POST", "/print/checking-your-feet-when-you-have-diabetes", &[], &body);
+    assert_eq!(response.status, 200);
+    assert!(response.body.starts_with(b"%PDF"));
+}
