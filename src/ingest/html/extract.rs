@@ -329,11 +329,20 @@ fn holds_most_of_page(chars: u32, link_chars: u32, page_plain: u32) -> bool {
     plain >= MOST_OF_PAGE_MIN_CHARS && plain.saturating_mul(2) > page_plain
 }
 
-/// More text than any byline or share bar holds (about 270 words), mostly not links.
+/// More text than a writer's bio or a call to action holds (about 270 words).
 const SHORT_FURNITURE_MAX_CHARS: u32 = 1500;
+/// More text than any byline, tag list, share bar or page tools hold (about 70 words):
+/// they are a line or two, where a bio or a call to action is a paragraph.
+const LINE_FURNITURE_MAX_CHARS: u32 = 400;
 
-fn holds_prose(chars: u32, link_chars: u32) -> bool {
-    chars >= SHORT_FURNITURE_MAX_CHARS && link_chars.saturating_mul(4) < chars
+/// Whether an element named as furniture of `kind` holds more prose, mostly not
+/// links, than such furniture ever does.
+fn holds_prose(kind: &str, chars: u32, link_chars: u32) -> bool {
+    let max = match kind {
+        "byline" | "tags" | "share buttons" | "page tools" | "breadcrumbs" => LINE_FURNITURE_MAX_CHARS,
+        _ => SHORT_FURNITURE_MAX_CHARS,
+    };
+    chars >= max && link_chars.saturating_mul(4) < chars
 }
 
 /// Text outside links in a box that is mostly links: at most a label or two ("Most
@@ -428,7 +437,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
             if matches!(dom.nodes[id].data, Data::Element { .. }) {
                 let strict = parent.is_some_and(|p| in_article[p]);
                 classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p])).filter(|kind| {
-                    !(is_short_kind(kind) && holds_prose(chars[id], link_chars[id]))
+                    !(is_short_kind(kind) && holds_prose(kind, chars[id], link_chars[id]))
                         && !(is_wrapper_kind(kind)
                             && holds_most_of_page(chars[id], link_chars[id], page_plain))
                 })
