@@ -231,11 +231,14 @@ pub struct Site {
     /// drafts (set from the command line, not the file).
     #[serde(skip)]
     pub drafts: bool,
+    /// The language of the desk's own words (its form, buttons and messages) for the
+    /// care team, whatever the handout's language; default the collection's.
+    pub staff_language: Option<String>,
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Site { enabled: true, base_url: None, epub: true, drafts: false }
+        Site { enabled: true, base_url: None, epub: true, drafts: false, staff_language: None }
     }
 }
 
@@ -384,6 +387,16 @@ impl ConfigFile {
                 format!("site.base-url \"{base_url}\" is not a web address"),
                 "write where out/site/ is published, e.g. `base-url = \"https://example.org/handouts\"`"
                     .into(),
+            ));
+        }
+        if let Some(tag) = &self.site.staff_language
+            && !crate::render::xml::is_lang_tag(tag.trim())
+        {
+            return Err(bad(
+                "site",
+                "staff-language",
+                format!("site.staff-language \"{tag}\" is not a language tag"),
+                "write a tag such as `staff-language = \"en\"` or `\"es-MX\"`".into(),
             ));
         }
         Ok(())

@@ -408,7 +408,7 @@ fn the_desk_neither_shows_nor_prints_a_draft() {
         "---\ntitle: Caring for a new cast\nstatus: draft\n---\n\nKeep the cast dry and clean for the first two days at home.\n\n## When to call us\n\nCall if your fingers or toes turn blue or numb.\n",
     )
     .unwrap();
-    let desk = desk::start_in(project, &[]);
+    let desk = desk::start_in(project, &["--port", "0"]);
     assert!(desk.dir.path().join("out/json/caring-for-a-new-cast.json").exists(), "the draft was built");
     assert_eq!(desk::get(&desk, "/caring-for-a-new-cast.html").status, 404);
     let body = desk::form(&[("patient", "Ana Example")]);

@@ -33,6 +33,8 @@ pub struct Desk {
     typesetter: Typesetter,
     site: Site,
     labels: LabelTable,
+    /// The catalogue's entries as the last build left them, drafts left out.
+    entries: Vec<crate::site::catalogue::Entry>,
 }
 
 impl Desk {
@@ -43,8 +45,52 @@ impl Desk {
             typesetter: Typesetter::new(&config)?,
             site: Site::new(&config)?,
             labels: LabelTable::load(config.template_dir())?,
+            entries: built_entries(&paths.out, &config.collection.language),
             config,
         })
+    }
+}
+
+impl Desk {
+    /// The language of the desk's own words: `[site] staff-language`, else the
+    /// collection's (a malformed tag counts as English, as elsewhere).
+    fn staff_lang(&self) -> &str {
+        let tag = self.config.site.staff_language.as_deref().unwrap_or(&self.config.collection.language);
+        crate::render::xml::lang_or(tag, "en")
+    }
+}
+
+/// The catalogue entries of every built handout (`out/json/`), drafts left out: read
+/// once per build, not per request.
+fn built_entries(out: &Path, fallback_lang: &str) -> Vec<crate::site::catalogue::Entry> {
+    let Ok(folder) = std::fs::read_dir(out.join("json")) else { return Vec::new() };
+    let articles: Vec<Article> = folder
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .filter_map(|path| crate::output::read_intermediate(&path).ok())
+        .filter(|article| !article.is_draft())
+        .collect();
+    crate::site::catalogue::entries(&articles, fallback_lang)
+}
+
+/// `GET /` at the desk: the catalogue with a print button on every handout and, for
+/// staff, a mark on reviews overdue or due soon. `None` (the published catalogue is
+/// served instead) when today's date cannot be read or the template fails (logged).
+pub fn catalogue(desk: &Desk) -> Option<String> {
+    let today = match crate::review::today() {
+        Ok(today) => today,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return None;
+        }
+    };
+    match desk.site.desk_index(&desk.entries, today) {
+        Ok(html) => Some(live::with_live_reload(&html)),
+        Err(err) => {
+            eprintln!("error: the desk's catalogue: {err}");
+            None
+        }
     }
 }
 
@@ -134,9 +180,11 @@ fn render_form(desk: &Desk, article: &Article, state: &FormState) -> Option<Stri
         .iter()
         .map(|p| minijinja::context! { field => p.field, message => p.message })
         .collect();
-    let labels = desk.labels.for_lang(&article.meta.lang);
+    let labels = desk.labels.for_lang(desk.staff_lang());
     let context = minijinja::context! {
         id => article.id,
+        staff_lang => desk.staff_lang(),
+        handout_lang => crate::render::xml::lang_or(&article.meta.lang, desk.staff_lang()),
         languages => desk.site.languages(article),
         t => labels.to_json(),
         note_hint => labels.text("desk-note-hint").replace("{max}", &print::MAX_NOTE.to_string()),
@@ -235,7 +283,7 @@ async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &
     };
     let sections = print::sections(&article, &desk.labels);
     let checked = match parse_form(&body) {
-        Ok(request) => print::check(request.clone(), &sections, &desk.labels.for_lang(&article.meta.lang))
+        Ok(request) => print::check(request.clone(), &sections, &desk.labels.for_lang(desk.staff_lang()))
             .map_err(|problems| (request, problems)),
         Err(problem) => Err((print::Request::default(), vec![problem])),
     };

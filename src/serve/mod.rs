@@ -308,6 +308,10 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
         "/_events" => live::events(&server.rebuilds),
         _ if path.starts_with("/_handouts/") => live::script(&path).unwrap_or_else(files::not_found),
         _ if path.starts_with("/print/") => desk::form_redirect(&path["/print/".len()..]),
+        "/" | "/index.html" => match desk::catalogue(&server.desk()) {
+            Some(html) => reply::html(StatusCode::OK, html),
+            None => site_file(server, &path),
+        },
         _ => site_file(server, &path),
     }
 }

@@ -58,6 +58,8 @@ pub struct Entry {
     pub bucket: u8,
     /// A draft, listed only in a `build --drafts` preview, and marked there.
     pub draft: bool,
+    /// When its review is due (`YYYY-MM-DD`): the desk marks it for staff near the date.
+    pub review_due: Option<String>,
 }
 
 /// An entry as the data file has it (see the module docs).
@@ -163,6 +165,7 @@ impl Entry {
             reading: level,
             bucket,
             draft: article.is_draft(),
+            review_due: article.meta.review_due.clone(),
         }
     }
 }
@@ -366,6 +369,7 @@ mod tests {
             summary: "Las náuseas: coma poco, beba agua. Beba más.".into(),
             headings: vec!["¿Qué es la náusea?".into(), "Coma poco".into()],
             tags: vec![],
+            review_due: None,
             lang: "es".into(),
             level: String::new(),
             reading: ReadingLevel::None,

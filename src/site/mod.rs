@@ -348,8 +348,28 @@ impl Site {
     /// `out/site/index.html`: every handout of `entries` as a list, with the search
     /// form and filters that `search.js` brings to life.
     pub fn index(&self, entries: &[catalogue::Entry]) -> Result<String> {
+        self.catalogue(entries, None)
+    }
+
+    /// The catalogue as `handouts serve` shows it to the care team on `today`: each
+    /// handout with a button to its print form, and a mark on those whose review is
+    /// overdue or due soon (never on a patient's copy or the published site).
+    pub fn desk_index(&self, entries: &[catalogue::Entry], today: time::Date) -> Result<String> {
+        self.catalogue(entries, Some(today))
+    }
+
+    fn catalogue(&self, entries: &[catalogue::Entry], desk: Option<time::Date>) -> Result<String> {
         let lang = xml::lang_or(&self.config.collection.language, "en").to_string();
         let labels = self.labels.for_lang(&lang);
+        let review_mark = |due: Option<&str>| {
+            let (today, due) = (desk?, due?);
+            let key = match crate::review::standing(due, today) {
+                crate::review::Standing::Overdue => "desk-review-overdue",
+                crate::review::Standing::DueSoon => "desk-review-due",
+                crate::review::Standing::Current => return None,
+            };
+            Some(labels.text(key).replace("{date}", due))
+        };
         let handouts: Vec<Value> = entries
             .iter()
             .map(|entry| {
@@ -364,6 +384,7 @@ impl Site {
                     bucket => entry.bucket,
                     tags => entry.tags,
                     draft => entry.draft.then(|| labels.text("draft").to_string()),
+                    review => review_mark(entry.review_due.as_deref()),
                     downloads => self.downloads(&entry.id, &labels).into_iter()
                         .filter(|d| d.mime == "application/pdf").collect::<Vec<_>>(),
                 }
@@ -402,6 +423,7 @@ impl Site {
             },
             books => self.books(None, &labels),
             // Each book, to filter the list by (only when there are several).
+            desk => desk.is_some(),
             book_filter => {
                 let books = self.built_books();
                 if books.len() < 2 { Vec::new() } else {

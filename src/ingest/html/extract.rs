@@ -437,9 +437,10 @@ pub fn analyse(dom: &Dom) -> Analysis {
             if matches!(dom.nodes[id].data, Data::Element { .. }) {
                 let strict = parent.is_some_and(|p| in_article[p]);
                 classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p])).filter(|kind| {
-                    !(is_short_kind(kind) && holds_prose(kind, chars[id], link_chars[id]))
-                        && !(is_wrapper_kind(kind)
-                            && holds_most_of_page(chars[id], link_chars[id], page_plain))
+                    let holds_article = (is_short_kind(kind) && holds_prose(kind, chars[id], link_chars[id]))
+                        || (is_wrapper_kind(kind)
+                            && holds_most_of_page(chars[id], link_chars[id], page_plain));
+                    !holds_article
                 })
             } else {
                 None
