@@ -9,6 +9,7 @@ mod add;
 pub mod analyze;
 pub mod build;
 pub mod cli;
+pub mod codes;
 mod commands;
 pub mod config;
 pub mod docx_package;

@@ -72,6 +72,11 @@ pub struct Meta {
     /// straight after ingest and for an article without translations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
+    /// Front matter `codes`: the diagnoses, medicines and tests the handout is about
+    /// (`icd10cm:E11.9`, `snomed:…`, `rxnorm:…`, `loinc:…`), each checked where it was
+    /// read (see `crate::codes`); how an EHR's infobutton finds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<crate::codes::Code>,
 }
 
 /// Another language's version of an article: what a page needs to link to it.

@@ -393,6 +393,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
             translation_key: front.translation_key,
             translations: Vec::new(),
+            codes: front.checked_codes,
         },
         blocks,
         removed,
