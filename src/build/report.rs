@@ -186,6 +186,7 @@ mod tests {
             pages: Some(2),
             max_pages: None,
             warnings,
+            codes: Vec::new(),
         }
     }
 

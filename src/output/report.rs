@@ -24,6 +24,9 @@ pub struct ArticleReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<usize>,
     pub warnings: usize,
+    /// The article's clinical codes (`icd10cm:E11.9`, …), when it has any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<crate::codes::Code>,
 }
 
 impl ArticleReport {
@@ -39,6 +42,7 @@ impl ArticleReport {
             pages,
             max_pages: article.meta.max_pages,
             warnings: article.warnings.len(),
+            codes: article.meta.codes.clone(),
         }
     }
 }
