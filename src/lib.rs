@@ -18,6 +18,7 @@ pub mod error;
 mod failpoint;
 pub mod fetch;
 mod fsx;
+pub mod infobutton;
 pub mod ingest;
 pub mod labels;
 pub mod model;
