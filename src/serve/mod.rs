@@ -17,6 +17,7 @@
 //! - Logs (`--verbose`) hold method, path, status and time: never a query, a header or
 //!   a body.
 
+mod infobutton;
 pub mod print;
 
 use std::collections::BTreeMap;
@@ -103,6 +104,9 @@ struct Desk {
     typesetter: Typesetter,
     site: Site,
     labels: LabelTable,
+    /// The built handouts by code, for `/infobutton`, and where they are.
+    library: crate::infobutton::Library,
+    infobutton_site: crate::infobutton::feed::Site,
 }
 
 impl Desk {
@@ -117,6 +121,8 @@ impl Desk {
             typesetter: Typesetter::new(&config)?,
             site: Site::new(&config)?,
             labels: LabelTable::load(config.template_dir())?,
+            library: infobutton::library(&config.out_dir),
+            infobutton_site: crate::infobutton::feed::Site::of(&config),
             config,
         })
     }
@@ -316,15 +322,17 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
             if !same(given.as_bytes(), token.as_bytes()) {
                 return unauthorized();
             }
-            // Into a cookie, and out of the address bar and the history.
-            let mut response = redirect(request.uri().path());
-            let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
+            // An EHR's infobutton link holds the token; the rest of its query is the question.
+            if request.uri().path() != "/infobutton" {
+                // Into a cookie, and out of the address bar and the history.
+                let mut response = redirect(request.uri().path());
+                let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
+                if let Ok(value) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().insert(header::SET_COOKIE, value);
+                }
+                return response;
             }
-            return response;
-        }
-        if !cookie_holds(headers, token) {
+        } else if !cookie_holds(headers, token) {
             return unauthorized();
         }
     }
@@ -357,6 +365,7 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
     let head = method == Method::HEAD;
     let response = match path.as_str() {
         "/_events" => return events(server),
+        "/infobutton" => infobutton::respond(server, request.headers(), request.uri().query().unwrap_or("")),
         "/_handouts/live.js" => asset(LIVE_JS, "text/javascript; charset=utf-8"),
         "/_handouts/live-worker.js" => asset(LIVE_WORKER_JS, "text/javascript; charset=utf-8"),
         // The form is on the handout's page. Only an id goes into the address: never
