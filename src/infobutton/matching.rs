@@ -17,6 +17,10 @@ use crate::codes::Code;
 /// whole library.
 pub const MAX_BY_NAME: usize = 10;
 
+/// A display-name word found in more titles than this (or a tenth of the library, if
+/// more) is left out of matching.
+pub const COMMON_WORD_TITLES: usize = 100;
+
 /// One handout in an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -64,7 +68,13 @@ pub fn find(library: &Library, request: &Request) -> Vec<Found> {
         words.sort();
         words.dedup();
         for word in &words {
-            for &index in library.by_title_word.get(word).into_iter().flatten() {
+            let titles = library.by_title_word.get(word).map(Vec::as_slice).unwrap_or_default();
+            // A word in a large share of the titles ("condition", "your") tells nothing
+            // and would cost a pass over them.
+            if titles.len() > COMMON_WORD_TITLES.max(library.len() / 10) {
+                continue;
+            }
+            for &index in titles {
                 *shared.entry(index).or_default() += 1;
             }
         }
@@ -228,6 +238,17 @@ mod tests {
         let query = format!("{ICD}&mainSearchCriteria.v.c=E11.9&mainSearchCriteria.v.dn=Asthma");
         assert_eq!(ids(&library, &query), ["diabetes=E11"], "a code match: the name is not used");
         assert!(ids(&library, "mainSearchCriteria.v.dn=Broken+arm").is_empty());
+    }
+
+    #[test]
+    fn a_word_in_most_titles_finds_nothing_by_itself() {
+        let mut handouts: Vec<Handout> = (0..=COMMON_WORD_TITLES)
+            .map(|n| handout(&format!("c{n:03}"), "en", &format!("c{n:03}"), &format!("Condition {n}"), &[]))
+            .collect();
+        handouts.push(handout("gout", "en", "gout", "Condition: gout", &[]));
+        let library = Library::new(handouts);
+        assert!(ids(&library, "mainSearchCriteria.v.dn=Condition").is_empty());
+        assert_eq!(ids(&library, "mainSearchCriteria.v.dn=Gout+condition"), ["gout=name"]);
     }
 
     #[test]
