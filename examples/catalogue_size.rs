@@ -102,6 +102,7 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
                 bucket: 1 + rng.below(3) as u8,
                 draft: false,
                 review_due: None,
+                codes: Vec::new(),
             }
         })
         .collect();

@@ -67,6 +67,7 @@ Examples:
                                       Show how one article was understood (JSON)
   handouts add https://example.org/health/foot-care
                                       Save a web page as content/<id>.md, pictures too
+  handouts find --code icd10cm:E11.9  The handouts an EHR's infobutton finds for a code
 
 Exit codes: 0 all good, 1 some articles failed (the others were built), 2 nothing could be
 done: a usage or configuration error, a missing or empty content folder, another run
@@ -107,6 +108,14 @@ pub enum Command {
     /// Print one handout for one patient (name, clinician, note, chosen sections) as a PDF.
     #[command(after_help = PRINT_EXAMPLES)]
     Print(PrintArgs),
+    /// Find the handouts for a diagnosis, medicine or test code, as an EHR's infobutton
+    /// does (`serve` answers it at /infobutton).
+    #[command(after_help = FIND_EXAMPLES)]
+    Find(FindArgs),
+    /// List every clinical code with its handouts, and the handouts without codes (which
+    /// an EHR cannot find).
+    #[command(after_help = CODES_EXAMPLES)]
+    Codes(CodesArgs),
     /// Create handouts.toml, content/ with an example article, and templates/ in DIR.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
@@ -320,6 +329,53 @@ pub struct CheckArgs {
     /// Print report.json's shape (articles, failures) on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+const FIND_EXAMPLES: &str = "\
+Examples:
+  handouts find --code icd10cm:E11.9  Handouts for type 2 diabetes: those coded E11.9, then
+                                      E11 (an ICD-10-CM code finds its parents)
+  handouts find --code icd10cm:E11.9 --lang es
+                                      The Spanish translation where there is one
+  handouts find --code rxnorm:860975 --code loinc:4548-4 --json
+                                      Several codes; JSON like the infobutton's
+                                      (application/json) for scripts
+
+Codes are written system:code, with the systems icd10cm, snomed, rxnorm and loinc.
+Exit code 0 also when nothing matches (the list is empty).";
+
+const CODES_EXAMPLES: &str = "\
+Examples:
+  handouts codes                      Every code and its handouts, then the uncoded ones
+  handouts codes --json               The same as JSON
+
+Give a handout codes in its front matter:
+  codes: [\"icd10cm:E11\", \"snomed:44054006\", \"rxnorm:860975\", \"loinc:4548-4\"]";
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// A code, `system:code` (icd10cm:E11.9, snomed:44054006, rxnorm:860975,
+    /// loinc:4548-4); give --code again for several.
+    #[arg(long = "code", value_name = "SYSTEM:CODE", required = true)]
+    pub codes: Vec<String>,
+    /// The language wanted (a tag: `es`, `es-MX`): each handout's translation in it,
+    /// when it has one.
+    #[arg(long, value_name = "TAG")]
+    pub lang: Option<String>,
+    /// Print JSON (the infobutton's application/json answer) instead of lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
 }
 
 #[derive(Debug, Args)]

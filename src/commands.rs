@@ -6,7 +6,7 @@ use crate::cli::{self, Cli, Command};
 use crate::error::{self, Failure, Kind, Result};
 use crate::model::{ReadingLevel, Stats};
 use crate::typeset::Typesetter;
-use crate::{Outcome, output, scaffold, serve, watch};
+use crate::{Outcome, infobutton, output, scaffold, serve, watch};
 
 /// The grade table's hint when every warning was already printed above it.
 const WARNINGS_LISTED_ABOVE: &str = "listed above, each with its line.";
@@ -67,6 +67,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Print(args) => print_command(&args),
+        Command::Find(args) => find_command(&args),
+        Command::Codes(args) => codes_command(&args),
         Command::Init(args) => {
             scaffold::init(&args.dir, args.name.as_deref())?;
             Ok(Outcome::Success)
@@ -434,6 +436,86 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
             .map_err(|e| error::Error::usage(format!("cannot write the PDF to stdout: {e}")))?;
     } else {
         crate::fsx::write_atomic(&args.out, &pdf)?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The articles of `paths` as an infobutton library; failed articles are reported (they
+/// cannot be found) and left out.
+fn coded_library(paths: &cli::Paths) -> Result<(crate::config::Config, infobutton::Library)> {
+    let config = load_named_config(paths.config.as_deref(), paths.content.clone(), paths.out.clone(), None)?;
+    let batch = load_batch(&config, None)?;
+    batch.report_failures();
+    let library = infobutton::Library::from_articles(&batch.articles);
+    Ok((config, library))
+}
+
+/// `handouts find`: the infobutton's matching, from the command line.
+fn find_command(args: &cli::FindArgs) -> Result<Outcome> {
+    use infobutton::request::{Criterion, Request, ResponseType, Wanted};
+    let criteria = args
+        .codes
+        .iter()
+        .map(|text| {
+            crate::codes::parse(text)
+                .map(|code| Criterion { code: Some(Wanted::Known(code)), display: None })
+                .map_err(|problem| error::Error::usage(format!("--code {problem}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let lang = args
+        .lang
+        .as_deref()
+        .map(|lang| {
+            crate::validate::language_tag(lang).map_err(|problem| {
+                error::Error::usage(format!("--lang: {problem}; write `--lang {}`", problem.suggestion()))
+            })
+        })
+        .transpose()?;
+    let (config, library) = coded_library(&args.paths)?;
+    let request = Request { criteria, lang, response: ResponseType::Json };
+    let found = infobutton::matching::find(&library, &request);
+    let site = infobutton::feed::Site::of(&config);
+    if args.json {
+        print!("{}", infobutton::feed::json(&library, &request, &found, &site));
+    } else if found.is_empty() {
+        eprintln!("No handout has {} (or a code above it).", args.codes.join(" or "));
+    } else {
+        for entry in infobutton::feed::entries(&library, &found, &site) {
+            let code = entry.code.as_ref().map_or("-", |c| c.code.as_str());
+            println!("{code}\t{}\t{}\t{}", entry.lang, entry.id, entry.title);
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `handouts codes`: what an EHR can reach, code by code, and what it cannot.
+fn codes_command(args: &cli::CodesArgs) -> Result<Outcome> {
+    let (_, library) = coded_library(&args.paths)?;
+    let (codes, uncoded) = library.code_list();
+    let id = |index: &usize| library.handouts()[*index].id.as_str();
+    if args.json {
+        let value = serde_json::json!({
+            "codes": codes.iter().map(|(code, handouts)| serde_json::json!({
+                "code": code.to_string(),
+                "system": code.system.name(),
+                "handouts": handouts.iter().map(id).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "uncoded": uncoded.iter().map(id).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(Outcome::Success);
+    }
+    for (code, handouts) in &codes {
+        println!("{code}\t{}", handouts.iter().map(id).collect::<Vec<_>>().join(" "));
+    }
+    if !uncoded.is_empty() {
+        println!(
+            "\n{} handout(s) without codes (an EHR cannot find them; add `codes:` to their front matter):",
+            uncoded.len()
+        );
+        for index in &uncoded {
+            println!("  {}", id(index));
+        }
     }
     Ok(Outcome::Success)
 }

@@ -89,6 +89,11 @@ pub struct Meta {
     /// absent straight after ingest and when there is no date to count from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_due: Option<String>,
+    /// Front matter `codes`: the diagnoses, medicines and tests the handout is about
+    /// (`icd10cm:E11.9`, `snomed:…`, `rxnorm:…`, `loinc:…`), each checked where it was
+    /// read (see `crate::codes`); how an EHR's infobutton finds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<crate::codes::Code>,
 }
 
 /// Whether an article may be published (front matter `status:`).

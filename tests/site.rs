@@ -175,6 +175,27 @@ fn every_handout_has_an_accessible_page_linking_files_that_exist() {
     let table = read(site.join("managing-side-effects.html"));
     assert!(table.contains("<th scope=\"col\">Symptom</th>"), "{table}");
     assert!(table.contains("class=\"call-us\""), "{table}");
+    // The clinical codes are data on the page, for the EHR team's tools, not text.
+    assert!(
+        table.contains("<article class=\"handout\" aria-labelledby=\"title\" data-codes=\"icd10cm:R11.0 snomed:422587007\">"),
+        "{table}"
+    );
+    assert!(!table.contains(">R11.0") && !table.contains("422587007<"), "no code is shown");
+    assert_eq!(
+        catalogue_data(out.path())["handouts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["c"] == "R11.0 422587007")
+            .count(),
+        1
+    );
+    assert!(!read(site.join("el-cansancio-durante-el-tratamiento.html")).contains("data-codes"));
+    let report: serde_json::Value = serde_json::from_str(&read(out.path().join("report.json"))).unwrap();
+    let coded: Vec<&serde_json::Value> =
+        report["articles"].as_array().unwrap().iter().filter(|a| a.get("codes").is_some()).collect();
+    assert_eq!(coded.len(), 1, "only the coded article has codes in report.json");
+    assert_eq!(coded[0]["codes"], serde_json::json!(["icd10cm:R11.0", "snomed:422587007"]));
     // A Spanish page's wording is Spanish.
     let spanish = read(site.join("el-cansancio-durante-el-tratamiento.html"));
     assert!(
@@ -369,6 +390,8 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
             lang: run("", { lang: "es" }),
             topic: run("", { topic: "nausea" }),
             level: run("", { level: "3" }),
+            code: run("R11"),
+            snomed: run("422587007"),
             count: [0, 1, 5].map(n => search.countText({ many: "{n} found", one: "one", none: "none" }, n)),
         }));
     "#;
@@ -393,6 +416,9 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
     assert_eq!(result["lang"], "el-cansancio-durante-el-tratamiento");
     assert_eq!(result["topic"], "managing-side-effects");
     assert_eq!(result["level"], "");
+    // Staff search by clinical code (front matter `codes`).
+    assert_eq!(result["code"], "managing-side-effects");
+    assert_eq!(result["snomed"], "managing-side-effects");
     assert_eq!(result["count"], serde_json::json!(["none", "one", "5 found"]));
 }
 

@@ -199,6 +199,7 @@ mod tests {
             status: Default::default(),
             review_due: None,
             owner: None,
+            codes: Vec::new(),
         }
     }
 

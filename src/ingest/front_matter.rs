@@ -44,6 +44,13 @@ pub struct FrontMatter {
     /// `YYYY-MM-DD`: the next review is due then (overrides `[handout] review-every`).
     #[serde(rename = "review-by")]
     pub review_by: Option<String>,
+    /// Clinical codes as written (`icd10cm:E11.9`, `snomed:44054006`, …); checked into
+    /// [`FrontMatter::checked_codes`].
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// [`FrontMatter::codes`] once checked, each once, in the order written.
+    #[serde(skip)]
+    pub checked_codes: Vec<crate::codes::Code>,
 }
 
 impl FrontMatter {
@@ -228,6 +235,7 @@ impl FrontMatter {
             }
             self.translation_key = Some(super::slugify(key));
         }
+        self.checked_codes = check_codes(path, raw, &self.codes)?;
         if let Some(lang) = &self.lang {
             match crate::validate::language_tag(lang) {
                 Ok(tag) => self.lang = Some(tag),
@@ -242,6 +250,36 @@ impl FrontMatter {
         }
         Ok(())
     }
+}
+
+/// `codes:` checked; a wrong one is an error on the line that holds it.
+fn check_codes(path: &Path, raw: &str, codes: &[String]) -> Result<Vec<crate::codes::Code>> {
+    let mut checked: Vec<crate::codes::Code> = Vec::with_capacity(codes.len());
+    for text in codes {
+        match crate::codes::parse(text) {
+            Ok(code) if checked.contains(&code) => {}
+            Ok(code) => checked.push(code),
+            Err(problem) => {
+                return Err(Error::input(path, value_line(raw, "codes", text), format!("codes: {problem}")));
+            }
+        }
+    }
+    Ok(checked)
+}
+
+/// The file line of `value` in the list under `key` (on the key's line, or an item
+/// below it); the key's line when it cannot be told apart.
+fn value_line(raw: &str, key: &str, value: &str) -> Option<usize> {
+    let key_at = key_line(raw, key)?;
+    let needle = value.trim();
+    raw.lines()
+        .enumerate()
+        // Proof for the index: `key_line` counts from 2 for a line of `raw`.
+        .skip(key_at - 2)
+        // The list ends where the next key starts, at the line's start.
+        .take_while(|(index, line)| *index + 2 == key_at || !line.starts_with(|c: char| c.is_alphabetic()))
+        .find(|(_, line)| !needle.is_empty() && line.contains(needle))
+        .map_or(Some(key_at), |(index, _)| Some(index + 2))
 }
 
 /// The file line of `key` in the front matter at the top of `text` (a whole article
@@ -409,6 +447,25 @@ mod tests {
         let err = split_err("---\ntitle: x\ntranslation-key: [a, b]\n---\nBody");
         assert!(err.starts_with("a.md:3: malformed front matter: translation-key: invalid type"), "{err}");
         assert!(split_err("---\ntranslation_key: x\n---\nBody").contains("unknown field `translation_key`"));
+    }
+
+    #[test]
+    fn codes_are_checked_and_a_wrong_one_is_an_error_on_its_line() {
+        let (front, _, _) = split_ok(
+            "---\ntitle: x\ncodes: [\"icd10cm:e11.9\", \"snomed:44054006\", \"icd10cm:E11.9\"]\n---\nBody",
+        );
+        let codes: Vec<String> = front.checked_codes.iter().map(ToString::to_string).collect();
+        assert_eq!(codes, ["icd10cm:E11.9", "snomed:44054006"], "written the usual way, each once");
+        assert_eq!(
+            split_err("---\ntitle: x\ncodes:\n  - icd10cm:E11\n  - loinc:4548-5\n---\nBody"),
+            "a.md:5: codes: \"loinc:4548-5\": \"4548-5\" is not a LOINC code: the check digit of 4548 is 4, \
+             not 5 (a digit is wrong or two are swapped)"
+        );
+        let err = split_err("+++\ntitle = \"x\"\ncodes = [\"snomed:44054007\"]\n+++\nBody");
+        assert!(err.starts_with("a.md:3: codes: \"snomed:44054007\""), "{err}");
+        assert!(err.contains("Verhoeff check digit"), "{err}");
+        let err = split_err("---\ntitle: x\ncodes: [E11.9]\n---\nBody");
+        assert!(err.starts_with("a.md:3: codes: \"E11.9\" names no code system"), "{err}");
     }
 
     #[test]

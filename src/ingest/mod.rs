@@ -400,6 +400,7 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             owner: front.owner,
             review_by: front.review_by,
             review_due: None,
+            codes: front.checked_codes,
         },
         blocks,
         removed,

@@ -34,6 +34,9 @@ pub struct ArticleReport {
     /// Who reviews it (front matter `owner:`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The article's clinical codes (`icd10cm:E11.9`, …), when it has any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<crate::codes::Code>,
 }
 
 impl ArticleReport {
@@ -52,6 +55,7 @@ impl ArticleReport {
             status: article.meta.status,
             review_due: article.meta.review_due.clone(),
             owner: article.meta.owner.clone(),
+            codes: article.meta.codes.clone(),
         }
     }
 }

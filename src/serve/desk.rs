@@ -32,20 +32,26 @@ pub struct Desk {
     config: Config,
     typesetter: Typesetter,
     site: Site,
-    labels: LabelTable,
+    pub(super) labels: LabelTable,
     /// The catalogue's entries as the last build left them, drafts left out.
     entries: Vec<crate::site::catalogue::Entry>,
+    /// The built handouts by code, for `/infobutton`, and where they are.
+    pub(super) library: crate::infobutton::Library,
+    pub(super) infobutton_site: crate::infobutton::feed::Site,
 }
 
 impl Desk {
     pub fn load(paths: &ProjectPaths) -> Result<Desk> {
         let config =
             crate::build::load_config(&paths.config, paths.content.clone(), paths.out.clone(), None)?;
+        let published = built_articles(&paths.out);
         Ok(Desk {
             typesetter: Typesetter::new(&config)?,
             site: Site::new(&config)?,
             labels: LabelTable::load(config.template_dir())?,
-            entries: built_entries(&paths.out, &config.collection.language),
+            entries: crate::site::catalogue::entries(&published, &config.collection.language),
+            library: crate::infobutton::Library::from_articles(&published),
+            infobutton_site: crate::infobutton::feed::Site::of(&config),
             config,
         })
     }
@@ -60,18 +66,22 @@ impl Desk {
     }
 }
 
-/// The catalogue entries of every built handout (`out/json/`), drafts left out: read
-/// once per build, not per request.
-fn built_entries(out: &Path, fallback_lang: &str) -> Vec<crate::site::catalogue::Entry> {
+/// Every built handout (`out/json/`) but the drafts, read once per build, not per
+/// request: the catalogue's entries and the infobutton's index are made from them. A
+/// file that cannot be read is left out: the build reported it.
+fn built_articles(out: &Path) -> Vec<Article> {
     let Ok(folder) = std::fs::read_dir(out.join("json")) else { return Vec::new() };
-    let articles: Vec<Article> = folder
+    let mut paths: Vec<_> = folder
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .filter_map(|path| crate::output::read_intermediate(&path).ok())
-        .filter(|article| !article.is_draft())
         .collect();
-    crate::site::catalogue::entries(&articles, fallback_lang)
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| crate::output::read_intermediate(path).ok())
+        .filter(|article| !article.is_draft())
+        .collect()
 }
 
 /// `GET /` at the desk: the catalogue with a print button on every handout and, for

@@ -19,6 +19,7 @@ mod connections;
 mod desk;
 mod files;
 mod gate;
+mod infobutton;
 mod live;
 pub mod print;
 mod queue;
@@ -306,6 +307,7 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
     // the body.
     match path.as_str() {
         "/_events" => live::events(&server.rebuilds),
+        "/infobutton" => infobutton::respond(server, request.headers(), request.uri().query().unwrap_or("")),
         _ if path.starts_with("/_handouts/") => live::script(&path).unwrap_or_else(files::not_found),
         _ if path.starts_with("/print/") => desk::form_redirect(&path["/print/".len()..]),
         "/" | "/index.html" => match desk::catalogue(&server.desk()) {

@@ -14,7 +14,8 @@
 //!   "words": "every search word, once, the most used first",
 //!   "topics": [every tag, once, in the catalogue's order],
 //!   "handouts": [ { "t": title, "h": heading word codes, "s": summary word codes,
-//!                   "g": [topic numbers], "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3 } ] }
+//!                   "g": [topic numbers], "l": lang, "r": "grade 8.1" | "INFLESZ 62.0", "b": 0..3,
+//!                   "c": "E11.9 44054006" (its clinical codes, when it has any) } ] }
 //! ```
 //!
 //! The handouts are in the order of the catalogue page's list, whose items carry their
@@ -60,6 +61,8 @@ pub struct Entry {
     pub draft: bool,
     /// When its review is due (`YYYY-MM-DD`): the desk marks it for staff near the date.
     pub review_due: Option<String>,
+    /// The clinical codes' values (`E11.9`, `44054006`), so staff can search by code.
+    pub codes: Vec<String>,
 }
 
 /// An entry as the data file has it (see the module docs).
@@ -79,6 +82,9 @@ struct DataEntry<'a> {
     /// The books (indices into `files.books`) that hold it, when there are several.
     #[serde(skip_serializing_if = "<[usize]>::is_empty")]
     k: Vec<usize>,
+    /// The clinical codes' values, space-separated.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    c: String,
 }
 
 /// The digits of a word's code: the first 32 end a code, the last 32 continue it.
@@ -166,6 +172,7 @@ impl Entry {
             bucket,
             draft: article.is_draft(),
             review_due: article.meta.review_due.clone(),
+            codes: article.meta.codes.iter().map(|code| code.value.clone()).collect(),
         }
     }
 }
@@ -309,6 +316,7 @@ pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>, in_book
             r: &entry.level,
             b: entry.bucket,
             k: in_books.get(index).cloned().unwrap_or_default(),
+            c: entry.codes.join(" "),
         })
         .collect();
     let data = Data {
@@ -375,6 +383,7 @@ mod tests {
             reading: ReadingLevel::None,
             bucket: 0,
             draft: false,
+            codes: vec![],
         };
         let words = SearchWords::new(&entry);
         assert_eq!(words.headings, ["coma", "poco"]);

@@ -200,6 +200,7 @@ impl Site {
             toc => toc,
             disclaimer => xhtml::disclaimer(&self.config.brand, &lang),
             tags => catalogue::tags(article),
+            codes => article.meta.codes.iter().map(ToString::to_string).collect::<Vec<_>>(),
             level => minijinja::context! {
                 name => catalogue::level_name(&table, bucket),
                 label => catalogue::level_label(&table, level),

@@ -5,11 +5,12 @@
 
    Matching: text is folded (accents removed, lower case) and split into words; every
    word of the query must start a word of the handout. Ranking: a word found in the
-   title counts most, then headings, then the summary, then the topics. */
+   title counts most, then headings, then the summary, then the clinical codes
+   (E11.9, 44054006: staff search by code; patients never see them), then the topics. */
 (function (root) {
   'use strict';
 
-  var WEIGHT = { title: 8, headings: 4, summary: 2, tags: 1 };
+  var WEIGHT = { title: 8, headings: 4, summary: 2, codes: 2, tags: 1 };
 
   function fold(text) {
     return String(text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -58,6 +59,7 @@
         headings: decode(h.h, vocabulary),
         summary: decode(h.s, vocabulary),
         topics: tags,
+        codes: tokens(h.c),
         tags: tokens(tags.join(' '))
       };
     });
@@ -80,6 +82,7 @@
       var best = startsAny(entry.title, word) ? WEIGHT.title
         : startsAny(entry.headings, word) ? WEIGHT.headings
         : startsAny(entry.summary, word) ? WEIGHT.summary
+        : startsAny(entry.codes, word) ? WEIGHT.codes
         : startsAny(entry.tags, word) ? WEIGHT.tags : 0;
       if (!best) return 0;
       total += best;
