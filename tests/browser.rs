@@ -349,8 +349,11 @@ fn the_desk_in_a_real_browser() {
         b.run("return location.pathname + location.hash;", json!([])).as_str() == Some(spanish.as_str())
             && b.run("return document.readyState === 'complete';", json!([])).as_bool().unwrap()
     });
+    // The form stays in the staff's language (the collection's, English); the section
+    // names are the Spanish handout's.
     let form = browser.text("#desk");
-    assert!(form.contains("Imprimir en:") && form.contains("Nombre del paciente"), "{form}");
+    assert!(form.contains("Print in:") && form.contains("Patient's name"), "{form}");
+    assert!(form.contains("¿Cuándo debo llamar"), "{form}");
     let violations = browser.axe();
     assert!(violations.is_empty(), "axe on the Spanish page with the print form: {violations:#?}");
 

@@ -260,7 +260,8 @@ fn the_form_offers_the_translations_and_prints_the_spanish_copy() {
     assert_eq!(spanish.status, 200);
     let spanish = spanish.text();
     let line = languages_line(&spanish);
-    assert!(line.starts_with("<span>Imprimir en:</span>"), "{line}");
+    // The form speaks the staff's language (the collection's: English), on a Spanish page too.
+    assert!(line.starts_with("<span>Print in:</span>"), "{line}");
     assert!(line.contains("lang=\"es\" aria-current=\"page\">Español</a>"), "{line}");
     assert!(!line.contains("lang=\"en\" aria-current"), "{line}");
     assert!(spanish.contains(&format!("action=\"/print/{SPANISH}\"")), "{spanish}");
