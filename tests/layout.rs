@@ -1,12 +1,18 @@
 //! Page layout, checked on real PDFs: every shipped article, the pasted web pages of
-//! `tests/web/`, and generated articles that end at every height of a page, each on
-//! Letter and A4, regular and large print. The text of each page is extracted back out of
-//! the PDF; a page that holds only the closing parts (questions box, call line, web
-//! address, disclaimer) or that ends in a heading fails.
+//! `tests/web/` and `tests/html/`, and generated articles that end at every height of a
+//! page, each on Letter and A4, regular and large print, typeset once for all the checks
+//! (`matrix`). The text of each page is extracted back out of the PDF; a page that holds
+//! only the closing parts (questions box, call line, web address, disclaimer), that ends
+//! in a heading, or that is left more than a third blank before its time fails.
 
 mod common;
+#[path = "layout/space.rs"]
+mod space;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use handouts::config::{Config, Paper};
 use handouts::model::{Article, Block, plain_text};
@@ -70,8 +76,8 @@ fn headings(blocks: &[Block], out: &mut Vec<String>) {
     }
 }
 
-fn check(typesetter: &Typesetter, config: &Config, article: &Article, variant: Variant) -> Checked {
-    let pdf = typesetter.typeset_pdf(article, variant).expect("typesets");
+fn check(config: &Config, article: &Article, set: &Typeset) -> Checked {
+    let (pdf, variant) = (&set.pdf, set.variant);
     let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf.bytes).expect("PDF text extracts");
     let furniture = furniture(config, article);
     let mut heads = Vec::new();
@@ -164,8 +170,13 @@ fn generated(filler: usize, list_items: usize) -> Article {
 
 fn articles() -> Vec<Article> {
     let mut articles = Vec::new();
-    for dir in ["content", "tests/web"] {
+    for dir in ["content", "tests/web", "tests/html"] {
         for path in handouts::ingest::discover(Path::new(dir)).expect("folder lists") {
+            // tests/html holds each page's expected text beside it; READMEs describe a folder.
+            let name = path.to_string_lossy();
+            if name.ends_with(".expected.md") || name.ends_with("README.md") {
+                continue;
+            }
             articles.push(handouts::ingest::ingest_file(&path).expect("article ingests"));
         }
     }
@@ -175,22 +186,128 @@ fn articles() -> Vec<Article> {
     for items in [8, 14, 20] {
         articles.push(generated(6, items));
     }
+    for filler in (0..20).step_by(2) {
+        articles.push(edge_case(filler, EdgeCase::Picture));
+        articles.push(edge_case(filler, EdgeCase::CallBox));
+        articles.push(edge_case(filler, EdgeCase::LongList));
+    }
+    articles.push(edge_case(10, EdgeCase::LongTitleAndAddress));
     articles
+}
+
+#[derive(Clone, Copy, Debug)]
+enum EdgeCase {
+    /// A heading, then a picture with its caption.
+    Picture,
+    /// A "when to call" box in the middle of the article.
+    CallBox,
+    /// A heading, then a numbered list of 12 long steps.
+    LongList,
+    /// A title too long for the running header, an address too long for a line.
+    LongTitleAndAddress,
+}
+
+/// Articles with a part that must not split (or a heading with a long list) at every
+/// height of a page: `filler` paragraphs come first.
+fn edge_case(filler: usize, case: EdgeCase) -> Article {
+    let mut text = match case {
+        EdgeCase::LongTitleAndAddress => {
+            "---\ntitle: \"What to expect during and after radiation therapy to the head \
+             and neck, and how to look after your mouth and skin\"\nurl: \"https://www.example-health.org/\
+             patient-education/radiation-therapy/head-and-neck/what-to-expect-during-and-after-treatment?\
+             utm_source=newsletter&id=42\"\nreviewed: 2026-10-01\n---\n\n"
+                .to_string()
+        }
+        _ => "# Looking after your feet\n\n".to_string(),
+    };
+    for i in 0..filler {
+        text.push_str(&format!(
+            "Paragraph {i}: check your feet every evening. Look for cuts, blisters, red spots and swelling, \
+             and call us if one does not heal.\n\n"
+        ));
+    }
+    match case {
+        EdgeCase::Picture => text.push_str(
+            "## How to check\n\n![A person checks the sole of their foot with a hand mirror]\
+             (pictures/foot-check.svg \"Check both feet every day, including the soles.\")\n\n",
+        ),
+        EdgeCase::CallBox => text.push_str(
+            "## When should I call my care team?\n\nCall us the same day if you have:\n\n\
+             - a cut or blister that does not heal in two days\n- redness, warmth or swelling\n\
+             - a fever with a sore foot\n- pain that keeps you awake\n\n",
+        ),
+        EdgeCase::LongList => {
+            text.push_str("## Washing your feet\n\n");
+            for step in 1..=12 {
+                text.push_str(&format!(
+                    "{step}. Step {step}: wash with warm water and mild soap, then dry well between the toes.\n"
+                ));
+            }
+            text.push('\n');
+        }
+        EdgeCase::LongTitleAndAddress => {}
+    }
+    text.push_str("## Shoes and socks\n\nWear shoes that fit, and clean socks every day.\n");
+    let path = PathBuf::from(format!("content/edge-{case:?}-{filler:02}.md").to_lowercase());
+    handouts::ingest::ingest_bytes(&path, text.as_bytes()).expect("edge case ingests")
+}
+
+/// One handout of the matrix.
+struct Typeset {
+    article: usize,
+    paper: Paper,
+    variant: Variant,
+    pdf: handouts::typeset::Pdf,
+}
+
+/// Every article of [`articles`] typeset on Letter and A4, regular and large print, once
+/// for every test here, in parallel.
+fn matrix() -> &'static (Vec<Article>, Vec<Typeset>) {
+    static MATRIX: OnceLock<(Vec<Article>, Vec<Typeset>)> = OnceLock::new();
+    MATRIX.get_or_init(|| {
+        let articles = articles();
+        let papers = [Paper::UsLetter, Paper::A4];
+        let typesetters: Vec<Typesetter> =
+            papers.iter().map(|&paper| Typesetter::new(&config(paper)).expect("typesetter loads")).collect();
+        let jobs: Vec<(usize, usize, Variant)> = (0..articles.len())
+            .flat_map(|a| {
+                (0..papers.len()).flat_map(move |p| [(a, p, Variant::Regular), (a, p, Variant::LargePrint)])
+            })
+            .collect();
+        let sets = pool().install(|| {
+            jobs.into_par_iter()
+                .map(|(article, paper, variant)| Typeset {
+                    article,
+                    paper: papers[paper],
+                    variant,
+                    pdf: typesetters[paper].typeset_pdf(&articles[article], variant).expect("typesets"),
+                })
+                .collect()
+        });
+        (articles, sets)
+    })
+}
+
+/// Threads with room for typst's deep layout in a debug build (a test thread's 2 MiB
+/// overflows), one per core.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("thread pool starts")
+    })
 }
 
 #[test]
 fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
-    let articles = articles();
-    let mut checked = Vec::new();
-    for paper in [Paper::UsLetter, Paper::A4] {
-        let config = config(paper);
-        let typesetter = Typesetter::new(&config).expect("typesetter loads");
-        for article in &articles {
-            for variant in [Variant::Regular, Variant::LargePrint] {
-                checked.push(check(&typesetter, &config, article, variant));
-            }
-        }
-    }
+    let (articles, sets) = matrix();
+    let configs = [config(Paper::UsLetter), config(Paper::A4)];
+    let checked: Vec<Checked> = pool().install(|| {
+        sets.par_iter()
+            .map(|set| {
+                check(&configs[usize::from(set.paper != Paper::UsLetter)], &articles[set.article], set)
+            })
+            .collect()
+    });
     let orphans: Vec<&Checked> = checked.iter().filter(|c| !c.closing_only.is_empty()).collect();
     let heading_ends: Vec<&Checked> = checked.iter().filter(|c| !c.heading_last.is_empty()).collect();
     println!("{:<48} {:<9} {:<7} {:>5}  problems", "handout", "paper", "print", "pages");
@@ -218,6 +335,107 @@ fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
         heading_ends.len()
     );
     assert!(orphans.is_empty() && heading_ends.is_empty(), "layout problems: see the table above");
+}
+
+/// A page (not the last) with more than this share of its body blank below its last line
+/// ends early (issue 24).
+const MOST_BLANK: f64 = 1.0 / 3.0;
+
+/// What [`space`] found on one handout.
+struct Space {
+    name: String,
+    paper: Paper,
+    variant: Variant,
+    /// Blank share of each page's body.
+    blank: Vec<f64>,
+    /// Pages (0-based) more than [`MOST_BLANK`] blank that are not the last, with the
+    /// part that must not split that caused it, or else what the next page starts with.
+    early: Vec<(usize, Result<String, String>)>,
+    outside: Vec<String>,
+    short_headings: Vec<(usize, String)>,
+}
+
+fn measure_space(article: &Article, set: &Typeset, labels: &handouts::labels::LabelTable) -> Space {
+    let large = set.variant == Variant::LargePrint;
+    let pages = space::read_pages(&set.pdf.bytes);
+    let lines = space::body_lines(&pages, large);
+    let blank = space::blank_below(&pages, &lines, large);
+    let units = space::units(article, &handouts::labels::action_sections(article, labels));
+    let per_line = space::units_per_line(&units, &lines);
+    let early = (0..pages.len().saturating_sub(1))
+        .filter(|&page| blank[page] > MOST_BLANK)
+        .map(|page| {
+            let cause = space::must_not_split(&units, &per_line, page);
+            (page, cause.ok_or_else(|| space::starts_with(&units, &per_line, page + 1)))
+        })
+        .collect();
+    Space {
+        name: Path::new(&article.source)
+            .file_name()
+            .map_or(article.id.clone(), |f| f.to_string_lossy().into_owned()),
+        paper: set.paper,
+        variant: set.variant,
+        blank,
+        early,
+        outside: space::words_outside(&pages, large),
+        short_headings: if large {
+            space::headings_short_of_two_lines(&units, &per_line)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+#[test]
+fn no_page_but_the_last_is_a_third_blank_and_no_word_leaves_its_margins() {
+    let started = std::time::Instant::now();
+    let (articles, sets) = matrix();
+    let typeset = started.elapsed();
+    let labels =
+        handouts::labels::LabelTable::load(config(Paper::UsLetter).template_dir()).expect("labels load");
+    let measured: Vec<Space> = pool()
+        .install(|| sets.par_iter().map(|set| measure_space(&articles[set.article], set, &labels)).collect());
+    println!("{:<48} {:<9} {:<7}  blank share per page; what ends a page early", "handout", "paper", "print");
+    for space in &measured {
+        let blank: Vec<String> = space.blank.iter().map(|b| format!("{b:.2}")).collect();
+        let mut notes: Vec<String> = space
+            .early
+            .iter()
+            .map(|(page, cause)| match cause {
+                Ok(cause) => format!("page {} early for {cause}", page + 1),
+                Err(next) => format!("PAGE {} EARLY: the next starts with {next}", page + 1),
+            })
+            .collect();
+        notes.extend(
+            space.short_headings.iter().map(|(page, h)| format!("page {}: {h:?} keeps < 2 lines", page + 1)),
+        );
+        notes.extend(space.outside.iter().map(|w| format!("outside: {w}")));
+        println!(
+            "{:<48} {:<9} {:<7}  {}  {}",
+            space.name,
+            space.paper.typst_name(),
+            if space.variant == Variant::Regular { "regular" } else { "large" },
+            blank.join(" "),
+            notes.join("; ")
+        );
+    }
+    let count = |f: &dyn Fn(&Space) -> usize| measured.iter().map(f).sum::<usize>();
+    let pages = count(&|s| s.blank.len());
+    let early = count(&|s| s.early.len());
+    let unexplained = count(&|s| s.early.iter().filter(|(_, cause)| cause.is_err()).count());
+    let outside = count(&|s| s.outside.len());
+    let short = count(&|s| s.short_headings.len());
+    println!(
+        "{} PDFs, {pages} pages: {early} pages before the last more than a third blank ({unexplained} not \
+         explained by a part that must not split), {short} large-print headings with fewer than two lines, \
+         {outside} words outside the margins; typeset in {:.1} s, measured in {:.1} s",
+        measured.len(),
+        typeset.as_secs_f64(),
+        (started.elapsed() - typeset).as_secs_f64()
+    );
+    assert_eq!(unexplained, 0, "pages that end early: see PAGE … EARLY in the table above");
+    assert_eq!(short, 0, "large-print headings kept with fewer than two lines: see the table above");
+    assert_eq!(outside, 0, "words outside the margins: see the table above");
 }
 
 /// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
