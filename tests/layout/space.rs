@@ -293,15 +293,20 @@ pub fn units_per_line(units: &[Unit], lines: &[Vec<&Line>]) -> Vec<Vec<Vec<usize
         for line in page {
             let printed: Vec<String> = line.words.iter().flat_map(|w| tokens(&w.text)).collect();
             let mut line_units = Vec::new();
-            for (i, word) in printed.iter().enumerate() {
-                let window = at..(at + 80).min(stream.len());
-                let next = printed.get(i + 1);
-                let found = window.clone().find(|&q| {
-                    stream[q].0 == word
-                        && (next.is_none()
-                            || stream.get(q + 1).is_none_or(|s| Some(&s.0.to_string()) == next))
-                });
-                let found = found.or_else(|| window.clone().find(|&q| stream[q].0 == word && q < at + 3));
+            for i in 0..printed.len() {
+                // One of the next words of the article when the next two words printed
+                // agree, or a later one when three do (one or two agreeing words are too
+                // often "of the", or the "Call" of "Call us").
+                let agrees = |q: usize, words: usize| {
+                    (0..words).all(|k| match (printed.get(i + k), stream.get(q + k)) {
+                        (Some(printed), Some(written)) => printed == written.0,
+                        (None, _) => k > 0,
+                        (Some(_), None) => false,
+                    })
+                };
+                let found = (at..(at + 3).min(stream.len()))
+                    .find(|&q| agrees(q, 2))
+                    .or_else(|| (at..(at + 120).min(stream.len())).find(|&q| agrees(q, 3)));
                 if let Some(q) = found {
                     at = q + 1;
                     if !line_units.contains(&stream[q].1) {
@@ -324,6 +329,15 @@ pub fn must_not_split(units: &[Unit], per_line: &[Vec<Vec<usize>>], page: usize)
     let Some(first) = first else {
         return Some("the closing parts (questions box, QR code), which do not split".into());
     };
+    // The closing parts did not fit after the article and took its last lines (at most
+    // three) with them, so that they do not stand alone.
+    let last_page = page + 2 == per_line.len();
+    let article_lines = per_line[page + 1].iter().filter(|here| !here.is_empty()).count();
+    if last_page && article_lines <= 3 && per_line[page + 1].iter().flatten().all(|&u| u + 1 == units.len()) {
+        return Some(
+            "the closing parts (questions box, QR code), which do not split, with the last lines".into(),
+        );
+    }
     // A part that started on this page and goes on to the next did not jump.
     if per_line[page].iter().flatten().any(|&u| u == first) {
         return None;
