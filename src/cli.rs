@@ -209,6 +209,14 @@ impl Paths {
     pub fn config_path(&self) -> &std::path::Path {
         config_path(self.config.as_deref())
     }
+
+    pub fn project(&self) -> crate::build::ProjectPaths {
+        crate::build::ProjectPaths {
+            content: self.content.clone(),
+            config: self.config_path().to_path_buf(),
+            out: self.out.clone(),
+        }
+    }
 }
 
 /// `--config FILE`, else [`DEFAULT_CONFIG`].
@@ -337,6 +345,11 @@ Examples:
                                       A token that stays the same across restarts and is
                                       never printed (or --token-file FILE); GET /healthz
                                       answers without it, for health checks
+  HANDOUTS_DESK_PRINTS=4 handouts serve
+                                      Four personal copies typeset at once (default: the
+                                      cores; more get 503 with Retry-After). Also
+                                      HANDOUTS_DESK_TIMEOUT (10 s for a request to arrive)
+                                      and HANDOUTS_DESK_CONNECTIONS (256): docs/serve.md
 
 Nothing typed into the print form is stored: not on disk, in a cache, a log or the PDF's
 metadata.";

@@ -18,7 +18,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Watch(args) => {
             // Held while watching, so no other run writes the folder between rebuilds.
             let _lock = build::lock_out(&args.paths.out)?;
-            watch::watch(&args, || {
+            watch::watch(&args.paths.project(), || {
                 // A broken config or template is what watch is for: keep watching.
                 if let Err(err) = build_command(&args) {
                     eprintln!("error: {err}");
@@ -48,20 +48,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 log_format: cli::LogFormat::Human,
             };
             let options = serve::Options {
-                config_path: args.paths.config_path().to_path_buf(),
-                content: args.paths.content.clone(),
-                out: args.paths.out.clone(),
+                paths: args.paths.project(),
                 port: args.port,
                 listen: args.listen,
                 token: serve::given_token(args.token_file.as_deref())?,
                 verbose: args.verbose,
+                limits: serve::Limits::from_env()?,
             };
-            let rebuild_args = build_args.clone();
             // Held while serving: a cron build into the folder the desk serves would
             // mix another config's handouts into it.
             let _lock = build::lock_out(&args.paths.out)?;
-            serve::serve(options, build_args, move || {
-                if let Err(err) = build_command(&rebuild_args) {
+            serve::serve(options, move || {
+                if let Err(err) = build_command(&build_args) {
                     eprintln!("error: {err}");
                 }
             })?;

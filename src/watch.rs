@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::cli::BuildArgs;
+use crate::build::ProjectPaths;
 use crate::config::ConfigFile;
 use crate::error::{Error, Result};
 
@@ -36,18 +36,17 @@ fn absolute(path: &Path) -> PathBuf {
 impl Watched {
     /// Reads the config again: its template may have moved. A config that does not
     /// parse keeps the last template folder, so fixing it is still noticed.
-    fn resolve(args: &BuildArgs, previous: Option<&Watched>) -> Watched {
-        let base =
-            args.paths.config_path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let templates = match ConfigFile::load(args.paths.config_path()) {
+    fn resolve(paths: &ProjectPaths, previous: Option<&Watched>) -> Watched {
+        let base = paths.config.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let templates = match ConfigFile::load(&paths.config) {
             Ok(config) => base.join(&config.handout.template).parent().filter(|d| d.is_dir()).map(absolute),
             Err(_) => previous.and_then(|p| p.templates.clone()),
         };
         Watched {
-            content: absolute(&args.paths.content),
+            content: absolute(&paths.content),
             templates,
-            config: absolute(args.paths.config_path()),
-            out: absolute(&args.paths.out),
+            config: absolute(&paths.config),
+            out: absolute(&paths.out),
         }
     }
 
@@ -89,14 +88,14 @@ impl Watched {
 
 /// Watches the content folder, the template folder and the config; calls `rebuild`
 /// once, then after each burst of changes. Runs until interrupted.
-pub fn watch(args: &BuildArgs, rebuild: impl Fn()) -> Result<()> {
-    watch_settling(args, SETTLE, rebuild)
+pub fn watch(paths: &ProjectPaths, rebuild: impl Fn()) -> Result<()> {
+    watch_settling(paths, SETTLE, rebuild)
 }
 
 /// [`watch`], waiting `settle` for a burst of saves to end. `serve` waits less: a page
 /// reloading 300 ms after a save feels slow, and a burst split in two costs only a
 /// second incremental build.
-pub fn watch_settling(args: &BuildArgs, settle: Duration, rebuild: impl Fn()) -> Result<()> {
+pub fn watch_settling(paths: &ProjectPaths, settle: Duration, rebuild: impl Fn()) -> Result<()> {
     let (sender, events) = mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event
@@ -107,21 +106,21 @@ pub fn watch_settling(args: &BuildArgs, settle: Duration, rebuild: impl Fn()) ->
     })
     .map_err(|e| Error::usage(format!("cannot watch files: {e}")))?;
 
-    let mut watched = Watched::resolve(args, None);
+    let mut watched = Watched::resolve(paths, None);
     watched.register(&mut watcher)?;
-    eprintln!("Watching {} for changes (Ctrl-C to stop)", args.paths.content.display());
+    eprintln!("Watching {} for changes (Ctrl-C to stop)", paths.content.display());
     // The first build runs with the watch already set up, so a save during it is not lost.
     rebuild();
-    while let Ok(paths) = events.recv() {
-        let mut relevant = paths.iter().any(|p| watched.matters(p));
+    while let Ok(changed) = events.recv() {
+        let mut relevant = changed.iter().any(|p| watched.matters(p));
         // One rebuild per burst of saves.
-        while let Ok(paths) = events.recv_timeout(settle) {
-            relevant |= paths.iter().any(|p| watched.matters(p));
+        while let Ok(changed) = events.recv_timeout(settle) {
+            relevant |= changed.iter().any(|p| watched.matters(p));
         }
         if !relevant {
             continue;
         }
-        let now = Watched::resolve(args, Some(&watched));
+        let now = Watched::resolve(paths, Some(&watched));
         if now != watched {
             watched.unregister(&mut watcher);
             now.register(&mut watcher)?;

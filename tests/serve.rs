@@ -4,11 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+
+use common::desk::{Desk, form, get, project, request, start, start_in};
 
 const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
 /// Its Spanish translation (content/diabetes-foot-check.es.md).
@@ -16,167 +18,6 @@ const SPANISH: &str = "como-revisar-sus-pies-si-tiene-diabetes";
 /// A name and a note no handout holds.
 const PATIENT: &str = "Zelda Quixotewright";
 const NOTE: &str = "Bring your glucose meter on Tuesday";
-
-/// A copy of the repository's handouts folder, a private temp folder for the server,
-/// and the running server.
-struct Desk {
-    dir: tempfile::TempDir,
-    tmp: PathBuf,
-    log: PathBuf,
-    child: Child,
-    /// `host:port`.
-    addr: String,
-    /// The printed address (with `?token=` under `--listen`).
-    url: String,
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["content", "templates"] {
-        copy_dir(&common::root().join(folder), &dir.path().join(folder));
-    }
-    std::fs::copy(common::root().join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
-    dir
-}
-
-fn start(extra: &[&str]) -> Desk {
-    start_in(project(), extra)
-}
-
-/// Starts the desk in `dir`, a project the test may have changed.
-fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Desk {
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let log = dir.path().join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handouts"))
-        .arg("serve")
-        .args(extra)
-        .arg("--verbose")
-        .current_dir(dir.path())
-        .env("TMPDIR", &tmp)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().to_string();
-    assert!(
-        url.starts_with("http://"),
-        "serve printed {url:?}; log:\n{}",
-        std::fs::read_to_string(&log).unwrap()
-    );
-    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
-    Desk { dir, tmp, log, child, addr, url }
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// One request on its own connection; `headers` are extra header lines.
-fn request(addr: &str, method: &str, path: &str, headers: &[&str], body: &[u8]) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-    if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("host:")) {
-        head.push_str(&format!("Host: {addr}\r\n"));
-    }
-    for header in headers {
-        head.push_str(&format!("{header}\r\n"));
-    }
-    if !body.is_empty() || method == "POST" {
-        head.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v == "chunked") {
-        body = dechunk(&body);
-    }
-    Response { status, headers, body }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 2 + size + 2..];
-    }
-}
-
-fn get(desk: &Desk, path: &str) -> Response {
-    request(&desk.addr, "GET", path, &[], b"")
-}
-
-fn form(fields: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = String::new();
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        for b in v.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
-                b' ' => out.push('+'),
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-    }
-    out.into_bytes()
-}
 
 /// Every file under `dir` whose bytes hold `needle`.
 fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
@@ -233,6 +74,10 @@ fn serves_the_site_and_nothing_outside_it() {
     assert!(html.contains("<form method=\"post\" action=\"/print/"), "{html}");
     assert!(html.contains("How to check your feet"));
     assert!(html.contains("(always included)"), "the safety section cannot be unticked");
+    // The tab's icon is the clinic's logo, served.
+    assert!(index.text().contains("<link rel=\"icon\" href=\"assets/logo.svg\">"));
+    let icon = get(&desk, "/assets/logo.svg");
+    assert_eq!((icon.status, icon.header("content-type")), (200, Some("image/svg+xml")));
     let css = get(&desk, "/assets/site.css");
     assert_eq!((css.status, css.header("content-type")), (200, Some("text/css; charset=utf-8")));
     assert_eq!(get(&desk, &format!("/pdf/{PAGE}.pdf")).header("content-type"), Some("application/pdf"));
@@ -264,9 +109,15 @@ fn serves_the_site_and_nothing_outside_it() {
     assert_eq!(request(&desk.addr, "GET", "/", &[&format!("Host: localhost:{port}")], b"").status, 200);
     assert_eq!(request(&desk.addr, "PUT", "/index.html", &[], b"x").status, 405);
     assert_eq!(request(&desk.addr, "DELETE", "/index.html", &[], b"").status, 405);
-    let head = request(&desk.addr, "HEAD", "/", &[], b"");
-    assert_eq!(head.status, 200);
-    assert!(head.body.is_empty());
+    // HEAD: GET's headers, its real length too, and no body.
+    for path in ["/", "/assets/site.css", &format!("/pdf/{PAGE}.pdf"), &format!("/{PAGE}.html")] {
+        let full = get(&desk, path);
+        let head = request(&desk.addr, "HEAD", path, &[], b"");
+        assert_eq!((head.status, full.status), (200, 200), "{path}");
+        assert!(head.body.is_empty() && !full.body.is_empty(), "{path}");
+        assert_eq!(head.header("content-length"), Some(full.body.len().to_string().as_str()), "{path}");
+        assert_eq!(head.header("content-type"), full.header("content-type"), "{path}");
+    }
     let form_page = get(&desk, &format!("/print/{PAGE}"));
     assert_eq!(
         (form_page.status, form_page.header("location")),
@@ -295,6 +146,26 @@ fn listen_needs_the_printed_token() {
     let entered = get(&desk, &format!("/?token={token}"));
     assert_eq!(entered.status, 303);
     assert_eq!(entered.header("location"), Some("/"), "the token leaves the address bar");
+    // The redirect that takes the token out stays on the desk, however the path is spelled.
+    for path in [
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "/\\/evil.example/",
+        "/%2F/evil.example/",
+        "/%2f%2fevil.example/",
+        "/%5C/evil.example/",
+        "/%5c%5cevil.example/",
+    ] {
+        let response = get(&desk, &format!("{path}?token={token}"));
+        assert_eq!(response.status, 303, "{path}: {}", response.text());
+        let location = response.header("location").unwrap_or("");
+        assert!(
+            location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\"),
+            "{path} led to {location:?}"
+        );
+        assert!(!location.contains("token"), "{location}");
+    }
     let cookie = entered.header("set-cookie").unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let cookie = format!("Cookie: {}", cookie.split(';').next().unwrap());

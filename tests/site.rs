@@ -156,6 +156,8 @@ fn every_handout_has_an_accessible_page_linking_files_that_exist() {
             assert!(html.contains(landmark), "{id}: no {landmark}");
         }
         assert_eq!(html.matches("<h1").count(), 1, "{id}");
+        // The clinic's logo is the tab's icon: no browser asks for a missing /favicon.ico.
+        assert!(html.contains("<link rel=\"icon\" href=\"assets/logo.svg\">"), "{id}");
         for link in links(&html) {
             if link.starts_with("http") || link.starts_with("tel:") || link.starts_with('#') {
                 continue;
@@ -256,6 +258,12 @@ fn hostile_text_and_config_values_are_escaped_everywhere() {
         "{page}"
     );
     assert!(page.contains("Clinic &lt;script&gt;alert(&#39;brand&#39;)&lt;/script&gt; &amp; Co"), "{page}");
+    // Without a logo, the tab's icon is a square in the brand colour, drawn in the page.
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg ")
+            && page.contains("fill='%230B5394'/%3E%3C/svg%3E\">"),
+        "{page}"
+    );
     // The only scripts in the catalogue are the site's own.
     assert_eq!(texts[0].matches("<script").count(), 2);
     let data = catalogue_data(&out);

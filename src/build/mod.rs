@@ -52,6 +52,16 @@ use progress::Progress;
 pub use report::{check_rows, print_warnings, summary_line, summary_table};
 pub use shard::{SHARDS, Shard, shard_of};
 
+/// Where a project's files are: all `watch` watches and `serve` serves, without the
+/// rest of a build's options.
+#[derive(Debug, Clone)]
+pub struct ProjectPaths {
+    pub content: PathBuf,
+    /// The config file (it need not exist: then the built-in defaults apply).
+    pub config: PathBuf,
+    pub out: PathBuf,
+}
+
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

@@ -12,6 +12,8 @@ pub(crate) struct Line {
     /// 1-based line number in the source file.
     pub number: usize,
     pub text: String,
+    /// How far in the line is set as written, in columns.
+    pub indent: usize,
     /// A blank line comes before it (or it is the first line).
     pub blank_before: bool,
     /// A blank line comes after it (or it is the last line).

@@ -264,7 +264,10 @@ fn extend_runs(lines: &[Line], prose_words: &[usize], tags: &mut [Option<Furnitu
     }
 }
 
-/// Widens the end of the body over a closing list or sentence that scored below zero.
+/// Widens the end of the body over a closing list or sentence that scored below zero,
+/// and over a closing section's heading with its lead-in or list: "When to call your
+/// surgeon" over "Call us if you have:" and a list of short items scores below zero, yet
+/// it is the part of the handout a patient needs most.
 fn extend_end(lines: &[Line], tags: &[Option<Furniture>], mut end: usize) -> usize {
     let mut in_list = lines[end].text.trim_end().ends_with(':');
     while let Some(next) = lines.get(end + 1) {
@@ -273,17 +276,35 @@ fn extend_end(lines: &[Line], tags: &[Option<Furniture>], mut end: usize) -> usi
         }
         let text = next.text.trim();
         let marked = has_list_marker(text);
-        let closing_sentence =
-            text.ends_with(['.', '!', '?']) && text.split_whitespace().count() >= 3 && !is_menu_like(text);
         let item = in_list && !is_menu_like(text) && text.split_whitespace().count() <= 25;
-        let lead_in = text.ends_with(':') && text.split_whitespace().count() <= 25;
-        if !(marked || closing_sentence || item || lead_in) {
+        let lead_in = is_lead_in_line(text);
+        let heads_section = looks_like_heading(text)
+            && !marked
+            && lines.get(end + 2).is_some_and(|after| {
+                tags[end + 2].is_none()
+                    && (has_list_marker(&after.text)
+                        || is_lead_in_line(&after.text)
+                        || is_closing_sentence(&after.text))
+            });
+        if !(marked || is_closing_sentence(text) || item || lead_in || heads_section) {
             break;
         }
-        in_list = in_list || lead_in || marked;
+        in_list = (in_list && !heads_section) || lead_in || marked;
         end += 1;
     }
     end
+}
+
+/// A line that introduces what follows it: "Call us if you have:".
+fn is_lead_in_line(text: &str) -> bool {
+    let text = text.trim();
+    text.ends_with([':', '：']) && text.split_whitespace().count() <= 25
+}
+
+/// A sentence that may close an article although it scored below zero.
+fn is_closing_sentence(text: &str) -> bool {
+    let text = text.trim();
+    text.ends_with(['.', '!', '?']) && text.split_whitespace().count() >= 3 && !is_menu_like(text)
 }
 
 /// How far above the body a title is looked for when none stands next to it.

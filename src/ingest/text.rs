@@ -13,6 +13,9 @@ use crate::ingest::lines::{
 };
 use crate::ingest::page;
 use crate::model::{Block, Inline, Removed, Warning};
+use lists::{collect_list, unmarked_list};
+
+mod lists;
 
 /// Titles may run a little longer than section headings.
 const TITLE_MAX_WORDS: usize = 16;
@@ -153,9 +156,12 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
             }
             // "- Uso seguro dos medicamentos:" over items of its own: the label heads the
             // list rather than being its first item.
-            let (_, used) = collect_list(&lines[index..], marker.kind);
+            let (whole, used) = collect_list(&lines[index..], marker.kind);
+            // A label with sub-items nested under it is an item of its own list.
+            let label_holds_items = matches!(&whole, Block::List { items, .. } if items.first().is_some_and(|item| item.len() > 1));
             if marker.kind == MarkerKind::Bullet
                 && used >= 3
+                && !label_holds_items
                 && is_lead_in(marker.rest)
                 && word_count(marker.rest) <= LEAD_IN_MAX_WORDS
                 && !lines[index + 1..index + used].iter().any(|l| l.text.ends_with([':', '：']))
@@ -208,20 +214,6 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
         index += 1;
     }
     blocks
-}
-
-/// Lines without markers as one bulleted list, an item each. `lines` is never empty:
-/// callers pass at least two.
-fn unmarked_list(lines: &[Line]) -> Block {
-    Block::List {
-        ordered: false,
-        start: None,
-        items: lines
-            .iter()
-            .map(|l| vec![Block::Paragraph { content: paragraph_inlines(&l.text), line: l.number }])
-            .collect(),
-        line: lines.first().map_or(0, |l| l.number),
-    }
 }
 
 /// A line [`crate::pictures::parse_line`] may read as a picture (the cheap test).
@@ -630,7 +622,8 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
             last.text.push_str(&text);
             continue;
         }
-        lines.push(Line { number: first_line + offset, text, blank_before, blank_after: false });
+        let indent = indentation(raw);
+        lines.push(Line { number: first_line + offset, text, indent, blank_before, blank_after: false });
         blank_before = false;
         previous_wrapped = wrapped_here;
         previous_chars = chars_here;
@@ -639,6 +632,12 @@ fn collect_lines(body: &str, first_line: usize) -> Vec<Line> {
         last.blank_after = true;
     }
     lines
+}
+
+/// How far in a line is set, in columns (a tab counts four): a paste keeps a nested
+/// list's nesting only as indentation.
+fn indentation(raw: &str) -> usize {
+    raw.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum()
 }
 
 /// Collapses runs of spaces, tabs and control characters to one space, trims both ends.
@@ -770,25 +769,6 @@ fn ends_mid_sentence(text: &str) -> bool {
     !trimmed.ends_with([
         '.', '!', '?', '…', '"', '”', '’', '\'', ')', ']', '。', '！', '？', '」', '』', '）', '؟', '۔',
     ])
-}
-
-/// Consecutive items with the same kind of marker form one list. Returns the list and
-/// the number of lines it used.
-fn collect_list(lines: &[Line], kind: MarkerKind) -> (Block, usize) {
-    let mut items = Vec::new();
-    let mut start = None;
-    let mut used = 0;
-    for line in lines {
-        let Some(marker) = list_marker(&line.text).filter(|m| m.kind == kind) else { break };
-        if start.is_none() {
-            start = marker.number;
-        }
-        items.push(vec![Block::Paragraph { content: paragraph_inlines(marker.rest), line: line.number }]);
-        used += 1;
-    }
-    let ordered = kind != MarkerKind::Bullet;
-    let start = if kind == MarkerKind::Number { start.filter(|&n| n != 1) } else { None };
-    (Block::List { ordered, start, items, line: lines[0].number }, used)
 }
 
 #[cfg(test)]

@@ -468,3 +468,67 @@ fn whitespace_is_tidied_and_wrapped_lines_joined() {
         ["P: This paragraph was hard wrapped by an email client at some narrow width and continues here."]
     );
 }
+
+/// Each list as its items' first words, nested lists in brackets after their item.
+fn list_shape(block: &Block) -> String {
+    let Block::List { items, ordered, .. } = block else { return format!("{block:?}") };
+    let items: Vec<String> = items
+        .iter()
+        .map(|item| {
+            item.iter()
+                .map(|part| match part {
+                    Block::Paragraph { content, .. } => crate::model::plain_text(content),
+                    list @ Block::List { .. } => list_shape(list),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    format!("{}[{}]", if *ordered { "ol" } else { "ul" }, items.join(", "))
+}
+
+#[test]
+fn indented_items_nest_under_the_item_before_them() {
+    let body = parse(
+        "Call your doctor if you have:\n  •  a fever\n  •  signs of infection:\n    1.  swelling\n    2.  pus\n  •  changes in blood flow:\n    1.  numb toes\n  •  vomiting that won't stop\n",
+        1,
+    );
+    let lists: Vec<String> =
+        body.blocks.iter().filter(|b| matches!(b, Block::List { .. })).map(list_shape).collect();
+    assert_eq!(
+        lists,
+        [
+            "ul[a fever, signs of infection: ol[swelling, pus], changes in blood flow: ol[numb toes], vomiting that won't stop]"
+        ]
+    );
+    // The same list pasted with its bullets nested by indentation alone.
+    let body = parse("Watch for:\n• redness\n• signs of infection:\n   • swelling\n   • pus\n• fever\n", 1);
+    let lists: Vec<String> =
+        body.blocks.iter().filter(|b| matches!(b, Block::List { .. })).map(list_shape).collect();
+    assert_eq!(lists, ["ul[redness, signs of infection: ul[swelling, pus], fever]"]);
+}
+
+#[test]
+fn a_colon_item_over_other_markers_nests_them_without_indentation() {
+    let body = parse("Watch for:\n- signs of infection:\n1. swelling\n2. pus\n- a fever\n", 1);
+    let lists: Vec<String> =
+        body.blocks.iter().filter(|b| matches!(b, Block::List { .. })).map(list_shape).collect();
+    assert_eq!(lists, ["ul[signs of infection: ol[swelling, pus], a fever]"]);
+}
+
+#[test]
+fn one_column_of_indentation_is_noise_and_deep_indentation_stops_nesting() {
+    let body = parse("Steps:\n1. Wash\n 2. Dry\n3. Cover\n", 1);
+    let lists: Vec<String> =
+        body.blocks.iter().filter(|b| matches!(b, Block::List { .. })).map(list_shape).collect();
+    assert_eq!(lists, ["ol[Wash, Dry, Cover]"]);
+    // Every line two columns further in: three levels, then the rest in the deepest.
+    let staircase: String = (0..2000).map(|i| format!("{}- item {i}\n", " ".repeat(2 * i))).collect();
+    let body = parse(&format!("List:\n{staircase}"), 1);
+    let mut words = 0;
+    crate::model::for_each_inlines(&body.blocks, 0, &mut |inlines, _| {
+        words += crate::model::plain_text(inlines).split_whitespace().count();
+    });
+    assert!(words >= 4000, "every item kept: {words} words");
+}
