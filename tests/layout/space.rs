@@ -178,6 +178,8 @@ pub fn blank_below(pages: &[Page], lines: &[Vec<&Line>], large: bool) -> Vec<f64
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Kind {
+    /// The title on page 1, whose words the article's first lines may share.
+    Title,
     Summary,
     Heading,
     LeadIn,
@@ -232,7 +234,14 @@ fn tokens(text: &str) -> Vec<String> {
 }
 
 pub fn units(article: &Article, actions: &[usize]) -> Vec<Unit> {
-    let mut units = Vec::new();
+    // The title comes first, so that its words are not taken for a later heading's
+    // ("…: when to call us" for "When to call your surgeon").
+    let mut units = vec![Unit {
+        kind: Kind::Title,
+        label: label(&article.meta.title),
+        call_box: None,
+        words: tokens(&article.meta.title),
+    }];
     if let Some(summary) = &article.meta.summary {
         units.push(Unit {
             kind: Kind::Summary,
