@@ -1,15 +1,20 @@
 //! Page layout, checked on real PDFs: every shipped article, the pasted web pages of
-//! `tests/web/` and `tests/html/`, and generated articles that end at every height of a
-//! page, each on Letter and A4, regular and large print, typeset once for all the checks
-//! (`matrix`). The text of each page is extracted back out of the PDF; a page that holds
-//! only the closing parts (questions box, call line, web address, disclaimer), that ends
-//! in a heading, or that is left more than a third blank before its time fails.
+//! `tests/web/` and `tests/html/`, the short handouts of `tests/fixtures/short` and
+//! generated articles that end at every height of a page (`articles.rs`), each on
+//! Letter and A4, regular and large print, typeset once for all the checks (`matrix`).
+//! The text of each page is extracted back out of the PDF; a page that holds only the
+//! closing parts (questions box, call line, web address, disclaimer), that ends in a
+//! heading, or that is left more than a third blank before its time fails.
 
+#[path = "layout/articles.rs"]
+mod articles;
 mod common;
 #[path = "layout/space.rs"]
 mod space;
+#[path = "layout/structure.rs"]
+mod structure;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -150,108 +155,6 @@ fn regex_lite_page_number() -> impl Fn(&str) -> String {
     }
 }
 
-/// Articles that end at every height of a page: `filler` short paragraphs, then a
-/// section with a heading, a lead-in and a list, then a last paragraph.
-fn generated(filler: usize, list_items: usize) -> Article {
-    let mut text = String::from("# Caring for your skin during treatment\n\n");
-    for i in 0..filler {
-        text.push_str(&format!(
-            "Paragraph {i} tells you one thing about skin care. Use a mild soap and pat your skin dry.\n\n"
-        ));
-    }
-    text.push_str("## Things that help\n\nFor example:\n\n");
-    for i in 0..list_items {
-        text.push_str(&format!("- Item {i}: drink water and use lotion twice a day\n"));
-    }
-    text.push_str("\nAsk your nurse which lotion is right for you.\n");
-    let path = PathBuf::from(format!("generated-{filler:02}-{list_items:02}.md"));
-    handouts::ingest::ingest_bytes(&path, text.as_bytes()).expect("generated article ingests")
-}
-
-fn articles() -> Vec<Article> {
-    let mut articles = Vec::new();
-    for dir in ["content", "tests/web", "tests/html"] {
-        for path in handouts::ingest::discover(Path::new(dir)).expect("folder lists") {
-            // tests/html holds each page's expected text beside it; READMEs describe a folder.
-            let name = path.to_string_lossy();
-            if name.ends_with(".expected.md") || name.ends_with("README.md") {
-                continue;
-            }
-            articles.push(handouts::ingest::ingest_file(&path).expect("article ingests"));
-        }
-    }
-    for filler in 0..24 {
-        articles.push(generated(filler, 3));
-    }
-    for items in [8, 14, 20] {
-        articles.push(generated(6, items));
-    }
-    for filler in (0..20).step_by(2) {
-        articles.push(edge_case(filler, EdgeCase::Picture));
-        articles.push(edge_case(filler, EdgeCase::CallBox));
-        articles.push(edge_case(filler, EdgeCase::LongList));
-    }
-    articles.push(edge_case(10, EdgeCase::LongTitleAndAddress));
-    articles
-}
-
-#[derive(Clone, Copy, Debug)]
-enum EdgeCase {
-    /// A heading, then a picture with its caption.
-    Picture,
-    /// A "when to call" box in the middle of the article.
-    CallBox,
-    /// A heading, then a numbered list of 12 long steps.
-    LongList,
-    /// A title too long for the running header, an address too long for a line.
-    LongTitleAndAddress,
-}
-
-/// Articles with a part that must not split (or a heading with a long list) at every
-/// height of a page: `filler` paragraphs come first.
-fn edge_case(filler: usize, case: EdgeCase) -> Article {
-    let mut text = match case {
-        EdgeCase::LongTitleAndAddress => {
-            "---\ntitle: \"What to expect during and after radiation therapy to the head \
-             and neck, and how to look after your mouth and skin\"\nurl: \"https://www.example-health.org/\
-             patient-education/radiation-therapy/head-and-neck/what-to-expect-during-and-after-treatment?\
-             utm_source=newsletter&id=42\"\nreviewed: 2026-10-01\n---\n\n"
-                .to_string()
-        }
-        _ => "# Looking after your feet\n\n".to_string(),
-    };
-    for i in 0..filler {
-        text.push_str(&format!(
-            "Paragraph {i}: check your feet every evening. Look for cuts, blisters, red spots and swelling, \
-             and call us if one does not heal.\n\n"
-        ));
-    }
-    match case {
-        EdgeCase::Picture => text.push_str(
-            "## How to check\n\n![A person checks the sole of their foot with a hand mirror]\
-             (pictures/foot-check.svg \"Check both feet every day, including the soles.\")\n\n",
-        ),
-        EdgeCase::CallBox => text.push_str(
-            "## When should I call my care team?\n\nCall us the same day if you have:\n\n\
-             - a cut or blister that does not heal in two days\n- redness, warmth or swelling\n\
-             - a fever with a sore foot\n- pain that keeps you awake\n\n",
-        ),
-        EdgeCase::LongList => {
-            text.push_str("## Washing your feet\n\n");
-            for step in 1..=12 {
-                text.push_str(&format!(
-                    "{step}. Step {step}: wash with warm water and mild soap, then dry well between the toes.\n"
-                ));
-            }
-            text.push('\n');
-        }
-        EdgeCase::LongTitleAndAddress => {}
-    }
-    text.push_str("## Shoes and socks\n\nWear shoes that fit, and clean socks every day.\n");
-    let path = PathBuf::from(format!("content/edge-{case:?}-{filler:02}.md").to_lowercase());
-    handouts::ingest::ingest_bytes(&path, text.as_bytes()).expect("edge case ingests")
-}
-
 /// One handout of the matrix.
 struct Typeset {
     article: usize,
@@ -265,7 +168,7 @@ struct Typeset {
 fn matrix() -> &'static (Vec<Article>, Vec<Typeset>) {
     static MATRIX: OnceLock<(Vec<Article>, Vec<Typeset>)> = OnceLock::new();
     MATRIX.get_or_init(|| {
-        let articles = articles();
+        let articles = articles::articles();
         let papers = [Paper::UsLetter, Paper::A4];
         let typesetters: Vec<Typesetter> =
             papers.iter().map(|&paper| Typesetter::new(&config(paper)).expect("typesetter loads")).collect();
@@ -438,58 +341,32 @@ fn no_page_but_the_last_is_a_third_blank_and_no_word_leaves_its_margins() {
     assert_eq!(outside, 0, "words outside the margins: see the table above");
 }
 
-/// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
-/// the title is a heading's `/T`.
-fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
-    structure_tree(pdf).into_iter().map(|(kind, title, _)| (kind, title)).collect()
-}
-
-/// [`structure`] with each element's parent type ("" for the tree's root).
-fn structure_tree(pdf: &[u8]) -> Vec<(String, Option<String>, String)> {
-    let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
-    let deref = |object: &lopdf::Object| -> lopdf::Object {
-        match object {
-            lopdf::Object::Reference(id) => document.get_object(*id).expect("reference resolves").clone(),
-            other => other.clone(),
+/// Fewest sheets first (issue 24): a short handout (under 250 words) with a "when to
+/// call" box is set on one sheet in regular print, with the shipped brand's closing
+/// parts (questions box, QR code, website and disclaimer), on Letter and A4.
+#[test]
+fn short_handouts_with_a_call_box_fit_one_sheet() {
+    let (articles, sets) = matrix();
+    let labels =
+        handouts::labels::LabelTable::load(config(Paper::UsLetter).template_dir()).expect("labels load");
+    let mut short = Vec::new();
+    for set in sets.iter().filter(|set| set.variant == Variant::Regular) {
+        let article = &articles[set.article];
+        let words = common::article_words(article).len();
+        if words >= 250 || handouts::labels::action_sections(article, &labels).is_empty() {
+            continue;
         }
-    };
-    let catalog = document.catalog().expect("catalog");
-    let root = deref(catalog.get(b"StructTreeRoot").expect("tagged PDF has a structure tree"));
-    let mut out = Vec::new();
-    let mut stack = vec![(root, String::new())];
-    while let Some((node, parent)) = stack.pop() {
-        let lopdf::Object::Dictionary(dict) = node else { continue };
-        let mut kind_here = parent.clone();
-        if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
-            let title = dict.get(b"T").ok().map(&deref).and_then(|t| match t {
-                lopdf::Object::String(bytes, _) => Some(decode_pdf_string(&bytes)),
-                _ => None,
-            });
-            kind_here = String::from_utf8_lossy(kind).into_owned();
-            out.push((kind_here.clone(), title, parent));
-        }
-        let kids = match dict.get(b"K").map(&deref) {
-            Ok(lopdf::Object::Array(kids)) => kids,
-            Ok(kid @ lopdf::Object::Dictionary(_)) => vec![kid],
-            _ => vec![],
-        };
-        // Depth first, in order.
-        for kid in kids.iter().rev() {
-            stack.push((deref(kid), kind_here.clone()));
-        }
+        println!(
+            "{:<40} {:<9} {words:>4} words  {} pages",
+            article.id,
+            set.paper.typst_name(),
+            set.pdf.pages
+        );
+        short.push((article.id.clone(), set.pdf.pages));
     }
-    out
-}
-
-/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding (ASCII here).
-fn decode_pdf_string(bytes: &[u8]) -> String {
-    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> =
-            utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
-    }
+    assert!(short.iter().any(|(id, _)| id == "your-flu-shot"), "the flu sheet is among them");
+    let long: Vec<_> = short.iter().filter(|(_, pages)| *pages > 1).collect();
+    assert!(long.is_empty(), "short handouts on more than one sheet: {long:?}");
 }
 
 #[test]
@@ -501,7 +378,7 @@ fn the_title_is_the_one_top_heading_and_sections_nest_under_it() {
         let article = handouts::ingest::ingest_file(&path).expect("article ingests");
         for variant in [Variant::Regular, Variant::LargePrint] {
             let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
-            let headings: Vec<(u32, Option<String>)> = structure(&pdf.bytes)
+            let headings: Vec<(u32, Option<String>)> = structure::structure(&pdf.bytes)
                 .into_iter()
                 .filter_map(|(kind, title)| {
                     let level = kind.strip_prefix('H')?.parse::<u32>().ok()?;
@@ -533,7 +410,7 @@ fn each_box_is_one_group_with_its_heading() {
         handouts::ingest::ingest_file(Path::new("content/diabetes-foot-check.md")).expect("article ingests");
     for variant in [Variant::Regular, Variant::LargePrint] {
         let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
-        let tree = structure_tree(&pdf.bytes);
+        let tree = structure::structure_tree(&pdf.bytes);
         let parent = |heading: &str| {
             tree.iter().find(|(_, title, _)| title.as_deref() == Some(heading)).map(|(_, _, p)| p.as_str())
         };
