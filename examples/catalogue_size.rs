@@ -100,6 +100,7 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
                     handouts::model::ReadingLevel::Grade(level)
                 },
                 bucket: 1 + rng.below(3) as u8,
+                draft: false,
             }
         })
         .collect();

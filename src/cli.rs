@@ -252,6 +252,10 @@ pub struct BuildArgs {
     /// Skip the EPUB.
     #[arg(long)]
     pub no_epub: bool,
+    /// Put the drafts on the site too, for a preview site: each gets its page and
+    /// catalogue entry, marked "DRAFT – not yet reviewed" (the EPUB never holds one).
+    #[arg(long)]
+    pub drafts: bool,
     /// Typeset only shard K of N (K from 1 to N) of the articles, split by id, into a
     /// shared --out; then run `handouts merge` once. `auto` reads a Slurm array
     /// (SLURM_ARRAY_TASK_ID/_MIN/_STEP/_COUNT) or a Kubernetes Indexed Job
@@ -307,7 +311,10 @@ impl From<LogFormat> for crate::build::log::Format {
 pub struct CheckArgs {
     #[command(flatten)]
     pub paths: Paths,
-    /// Also fail (exit 1) when an article reads above `[handout] max-grade`.
+    /// Also fail (exit 1) when an article reads above `[handout] max-grade` (or below
+    /// `min-inflesz`), or a published handout's review is overdue (`review-by:`, or
+    /// `reviewed:` plus `[handout] review-every`; today is HANDOUTS_TODAY=YYYY-MM-DD
+    /// when set).
     #[arg(long)]
     pub strict: bool,
     /// Print report.json's shape (articles, failures) on stdout instead of the table.

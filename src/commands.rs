@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 large_print: false,
                 no_large_print: false,
                 no_epub: false,
+                drafts: false,
                 shard: None,
                 max_removals: build::DEFAULT_MAX_REMOVALS,
                 max_warnings: None,
@@ -161,6 +162,19 @@ fn check_command(args: &cli::CheckArgs) -> Result<Outcome> {
             });
         }
     }
+    // Drafts, and reviews overdue or due soon: the one thing `check` says that depends
+    // on today's date (HANDOUTS_TODAY, else the clock).
+    let today = crate::review::today().map_err(error::Error::usage)?;
+    let lists = build::ReviewLists::new(&batch.articles, today);
+    if !args.json {
+        print!("{}", lists.text(today));
+    }
+    if args.strict {
+        for line in build::failure_lines(&lists.failures) {
+            eprintln!("error: {line}");
+        }
+        failures.extend(lists.failures);
+    }
     if args.json {
         use std::io::Write;
         let report = output::BuildReport { articles: rows, failures: failures.clone(), ..Default::default() };
@@ -216,6 +230,7 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::Bu
     }
     config.handout.large_print = (config.handout.large_print || args.large_print) && !args.no_large_print;
     config.site.epub = !args.no_epub;
+    config.site.drafts = args.drafts;
     if !args.quiet {
         for note in config.notes() {
             build::log::note(&note);
@@ -230,6 +245,7 @@ fn run_build(args: &cli::BuildArgs, run: Builder) -> Result<(Outcome, output::Bu
         only: args.only.clone(),
         max_removals: args.max_removals,
         shard: args.shard,
+        drafts: args.drafts,
     };
     let started = std::time::Instant::now();
     let mut report = run(&config, &options)?;

@@ -130,6 +130,12 @@ pub struct Handout {
     /// text made smaller (never below 11 pt; large print never shrinks), and the build
     /// warns when it still does not fit. An article's front matter `max-pages` wins.
     pub max_pages: Option<std::num::NonZeroUsize>,
+    /// Every article without a `reviewed:` date is a draft (see [`crate::review`]). Off
+    /// by default, so a paste without front matter is published as it always was.
+    pub unreviewed_are_drafts: bool,
+    /// How long a review lasts (`"2 years"`, `"18 months"`): an article is due for its
+    /// next review this long after its `reviewed:` date, unless it sets `review-by:`.
+    pub review_every: Option<crate::review::Period>,
 }
 
 impl Default for Handout {
@@ -142,6 +148,8 @@ impl Default for Handout {
             max_grade: None,
             min_inflesz: None,
             max_pages: None,
+            unreviewed_are_drafts: false,
+            review_every: None,
         }
     }
 }
@@ -219,11 +227,15 @@ pub struct Site {
     /// command line, not the file).
     #[serde(skip)]
     pub epub: bool,
+    /// `build --drafts`: the drafts get pages and catalogue entries too, marked as
+    /// drafts (set from the command line, not the file).
+    #[serde(skip)]
+    pub drafts: bool,
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Site { enabled: true, base_url: None, epub: true }
+        Site { enabled: true, base_url: None, epub: true, drafts: false }
     }
 }
 
@@ -267,6 +279,15 @@ impl Config {
     /// The EPUBs to make: each of `[[collections]]`, else `[collection]` (every handout).
     pub fn books(&self) -> Vec<&Collection> {
         if self.collections.is_empty() { vec![&self.collection] } else { self.collections.iter().collect() }
+    }
+
+    /// What decides drafts and review dates: `[handout]` and `build --drafts`.
+    pub fn review_rules(&self) -> crate::review::Rules {
+        crate::review::Rules {
+            unreviewed_are_drafts: self.handout.unreviewed_are_drafts,
+            review_every: self.handout.review_every,
+            include_drafts: self.site.drafts,
+        }
     }
 
     /// The template's folder (the template root), or `None` for the built-in template.
@@ -498,6 +519,9 @@ fn plain_words(error: &mut ConfigError, key: &str, value: &str) {
         let number: String = unquoted.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
         let number = if number.is_empty() { "8".to_string() } else { number };
         error.help = Some(format!("write `{key} = {number}`"));
+    } else if key == "review-every" && !message.starts_with("review-every") {
+        error.message = "`review-every` is a period in quotes: a number and \"years\" or \"months\"".into();
+        error.help = Some("write `review-every = \"2 years\"`".into());
     } else if message.contains("expected a string") || message.contains("string values must be quoted") {
         error.message = format!("`{key}` is text and must be in quotes");
         error.help = Some(format!("write `{key} = \"{unquoted}\"`"));
@@ -595,6 +619,25 @@ mod tests {
         assert!(err.starts_with("handouts.toml:2:11:"), "{err}");
         let err = config_err("[site]\nbase-url = \"example.org/handouts\"\n");
         assert!(err.starts_with("handouts.toml:2:12: site.base-url"), "{err}");
+    }
+
+    #[test]
+    fn review_settings_and_their_errors() {
+        let file = ConfigFile::parse(
+            Path::new("h.toml"),
+            "[handout]\nunreviewed-are-drafts = true\nreview-every = \"2 years\"\n",
+        )
+        .unwrap();
+        assert!(file.handout.unreviewed_are_drafts);
+        assert_eq!(file.handout.review_every, Some(crate::review::Period { months: 24 }));
+        let defaults = ConfigFile::parse(Path::new("h.toml"), "[handout]\n").unwrap().handout;
+        assert!(!defaults.unreviewed_are_drafts && defaults.review_every.is_none());
+        let err = config_err("[brand]\nname = \"X\"\n\n[handout]\nreview-every = \"2 yeers\"\n");
+        assert!(err.starts_with("handouts.toml:5:16: review-every = \"2 yeers\" is not a period"), "{err}");
+        assert!(err.contains("like \"2 years\""), "{err}");
+        let err = config_err("[handout]\nreview-every = 2\n");
+        assert!(err.starts_with("handouts.toml:2:16: `review-every` is a period in quotes"), "{err}");
+        assert!(err.contains("write `review-every = \"2 years\"`"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod model;
 pub mod output;
 pub mod pictures;
 mod render;
+pub mod review;
 mod scaffold;
 pub mod serve;
 pub mod site;

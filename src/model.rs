@@ -72,6 +72,49 @@ pub struct Meta {
     /// straight after ingest and for an article without translations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Translation>,
+    /// `draft` until a clinician has reviewed it (front matter `status:`, or the build's
+    /// `[handout] unreviewed-are-drafts` rule, see `crate::review`): its PDFs are marked
+    /// on every page and it is left out of the site, the EPUB and the desk.
+    #[serde(default, skip_serializing_if = "Status::is_published")]
+    pub status: Status,
+    /// Who reviews it (front matter `owner:`), named in `check`'s list of reviews due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Front matter `review-by:`, `YYYY-MM-DD`: its next review is due then, whatever
+    /// `[handout] review-every` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<String>,
+    /// When its next review is due, `YYYY-MM-DD`: `review_by`, else `reviewed` plus
+    /// `[handout] review-every`. Filled in by the build (it depends on the config);
+    /// absent straight after ingest and when there is no date to count from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<String>,
+}
+
+/// Whether an article may be published (front matter `status:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Reviewed and published (the default).
+    #[default]
+    Published,
+    /// Not yet reviewed: marked on paper, kept off the site, the EPUB and the desk.
+    Draft,
+}
+
+impl Status {
+    pub fn is_published(&self) -> bool {
+        *self == Status::Published
+    }
+
+    /// `published` or `draft`, as front matter writes it.
+    pub fn parse(text: &str) -> Option<Status> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "published" => Some(Status::Published),
+            "draft" => Some(Status::Draft),
+            _ => None,
+        }
+    }
 }
 
 /// Another language's version of an article: what a page needs to link to it.
@@ -150,6 +193,11 @@ impl Article {
     /// article it translates).
     pub fn translation_key(&self) -> &str {
         self.meta.translation_key.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Whether it is a draft ([`Status::Draft`]), as the build decided.
+    pub fn is_draft(&self) -> bool {
+        self.meta.status == Status::Draft
     }
 }
 

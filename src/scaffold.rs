@@ -46,6 +46,8 @@ paper = "us-letter"                       # or "a4"
 large-print = false                       # true also writes out/pdf/<id>-large.pdf with 18 pt text
 questions-box = true                      # end with "Questions for my care team" and lines to write on
 max-grade = 8                             # `handouts check --strict` fails above this reading grade
+# review-every = "2 years"                # `handouts check` lists handouts due for review, 2 years after `reviewed:`
+# unreviewed-are-drafts = true            # an article without `reviewed:` stays a draft: marked, off the site and the EPUB
 
 [collection]                              # the EPUB holding every article
 title = "{title}"

@@ -412,7 +412,7 @@ fn every_handout_and_brand_setting_rebuilds_the_handouts_it_changes() {
     let path = |p: &Path| p.display().to_string().replace('\\', "/");
 
     // Each step changes one more key; `None` means no output's bytes depend on it.
-    let steps: [(&str, &str, String, Option<&str>); 13] = [
+    let steps: [(&str, &str, String, Option<&str>); 15] = [
         ("brand", "name", "\"Bravo Clinic\"".into(), Some("pdf/")),
         ("brand", "logo", format!("\"{}\"", path(&logo)), Some("pdf/")),
         ("brand", "primary-color", "\"#7A1F1F\"".into(), Some("pdf/")),
@@ -427,6 +427,9 @@ fn every_handout_and_brand_setting_rebuilds_the_handouts_it_changes() {
         ("handout", "max-grade", "6".into(), None),
         ("handout", "min-inflesz", "70".into(), None),
         ("handout", "max-pages", "1".into(), Some("pdf/")),
+        // Drafts and due dates: the article is reviewed, and no handout prints its due date.
+        ("handout", "unreviewed-are-drafts", "true".into(), None),
+        ("handout", "review-every", "\"2 years\"".into(), None),
     ];
     for table in ["brand", "handout"] {
         let mut covered: Vec<String> =

@@ -40,6 +40,8 @@ pub struct Context<'a> {
     pub words: &'a WordLists,
     /// Every setting besides the article, hashed: part of each article's reuse key.
     pub settings: u128,
+    /// What makes an article a draft, and its review due date.
+    pub rules: crate::review::Rules,
     pub progress: &'a Progress,
     /// Where each finished article is recorded at once, so a crash keeps it.
     pub journal: Option<&'a Journal>,
@@ -164,6 +166,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     }
     ingest::set_id(&mut article, item.id.clone(), &item.earlier);
     ingest::set_translations(&mut article, item.translations.clone(), item.link_warning.clone());
+    cx.rules.apply(&mut article);
     analyze::analyze(&mut article, cx.words);
     cx.labels.warn_missing(&mut article);
     crate::failpoint::hit("build", &item.path);
@@ -171,7 +174,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         built.warnings = report::warning_lines(&article);
     }
     let mut pages = None;
-    for output in cx.outputs {
+    for output in cx.outputs.iter().filter(|output| output.publishes(&article)) {
         let relative = output.path(&article.id);
         let made = output.prepare(&article).and_then(|prepared| {
             let fingerprint = prepared.fingerprint();
@@ -456,7 +459,8 @@ mod tests {
             .map(|entry| entry.expect("entry").path())
             .collect();
         paths.sort();
-        let (planned, failures) = super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true);
+        let (planned, failures) =
+            super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true, &Default::default());
         let present = paths.iter().map(|p| p.display().to_string()).collect();
         // As the build does: a file the first pass could not read has failed.
         let mut failed: HashSet<String> =
@@ -475,6 +479,7 @@ mod tests {
             labels: &labels,
             words: &words,
             settings: 7,
+            rules: Default::default(),
             progress: &progress,
             journal: None,
             journal_warned: AtomicBool::new(false),

@@ -117,7 +117,9 @@ pub fn refuse_removals(
     let articles: HashSet<&str> =
         stale.iter().map(|(_, entry)| entry.source.as_str()).filter(|s| !s.is_empty()).collect();
     Err(Error::usage(format!(
-        "{}: this build would remove {} of the {} published files (the outputs of {} article{}),          more than --max-removals {max_removals} % allows; nothing was removed. If the articles were          deleted or renamed on purpose, run again with --max-removals 100",
+        "{}: this build would remove {} of the {} published files (the outputs of {} article{}), \
+         more than --max-removals {max_removals} % allows; nothing was removed. If the articles were \
+         deleted, renamed or made drafts on purpose, run again with --max-removals 100",
         out.display(),
         stale.len(),
         old.outputs.len(),

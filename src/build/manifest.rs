@@ -66,11 +66,28 @@ pub struct LinkFacts {
     pub lang: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
+    /// Its front matter's `status:`, and whether it has a `reviewed:` date: whether it
+    /// is a draft, which no published page may link to ([`crate::review::Rules`]).
+    #[serde(default, skip_serializing_if = "crate::model::Status::is_published")]
+    pub status: crate::model::Status,
+    /// `None` in a manifest from before drafts: such a file is read again for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<bool>,
 }
 
 impl LinkFacts {
     pub fn of(article: &crate::model::Article) -> LinkFacts {
-        LinkFacts { lang: article.meta.lang.clone(), translation_key: article.meta.translation_key.clone() }
+        LinkFacts {
+            lang: article.meta.lang.clone(),
+            translation_key: article.meta.translation_key.clone(),
+            status: article.meta.status,
+            reviewed: Some(article.meta.reviewed.is_some()),
+        }
+    }
+
+    /// Whether the article is a draft under `rules`.
+    pub fn is_draft(&self, rules: &crate::review::Rules) -> bool {
+        rules.is_draft(self.status, self.reviewed.unwrap_or(false))
     }
 }
 

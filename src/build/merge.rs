@@ -66,7 +66,8 @@ fn merge_in_pool(
     for part in &parts {
         known.articles.extend(part.manifest.articles.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
-    let (planned, unreadable) = plan::plan_ids(found.files, &known, config.max_file_bytes, true, true);
+    let (planned, unreadable) =
+        plan::plan_ids(found.files, &known, config.max_file_bytes, true, true, &config.review_rules());
     failures.extend(unreadable);
 
     // The settings as the shards hashed them: with the template files they pinned.

@@ -22,6 +22,7 @@ mod merge;
 mod plan;
 mod progress;
 pub mod report;
+mod review_list;
 pub mod run_record;
 mod shard;
 mod site_files;
@@ -50,6 +51,7 @@ pub use plan::{
 };
 use progress::Progress;
 pub use report::{check_rows, print_warnings, summary_line, summary_table};
+pub use review_list::ReviewLists;
 pub use shard::{SHARDS, Shard, shard_of};
 
 /// Where a project's files are: all `watch` watches and `serve` serves, without the
@@ -80,6 +82,9 @@ pub struct BuildOptions {
     pub max_removals: u8,
     /// Make only this shard's share of the articles (see [`shard`]).
     pub shard: Option<Shard>,
+    /// `--drafts`: the site's catalogue and search data list the drafts too (marked),
+    /// and `out/site/pdf/` holds their PDFs. The EPUB never holds a draft.
+    pub drafts: bool,
 }
 
 impl Default for BuildOptions {
@@ -93,6 +98,7 @@ impl Default for BuildOptions {
             only: Vec::new(),
             max_removals: DEFAULT_MAX_REMOVALS,
             shard: None,
+            drafts: false,
         }
     }
 }
@@ -222,8 +228,14 @@ fn build_in_pool(
     let mut present: HashSet<String> = found.files.iter().map(|p| p.display().to_string()).collect();
     present.extend(failures.iter().filter_map(|f| f.file()).map(|p| p.display().to_string()));
 
-    let (mut planned, unreadable) =
-        plan::plan_ids(found.files, &old, max_bytes, options.quiet, options.files.is_empty());
+    let (mut planned, unreadable) = plan::plan_ids(
+        found.files,
+        &old,
+        max_bytes,
+        options.quiet,
+        options.files.is_empty(),
+        &config.review_rules(),
+    );
     failures.extend(unreadable);
     if !options.only.is_empty() {
         for id in &options.only {
@@ -263,6 +275,7 @@ fn build_in_pool(
         labels: &labels,
         words: &words,
         settings,
+        rules: config.review_rules(),
         progress: &progress,
         journal: Some(&journal),
         journal_warned: Default::default(),
@@ -309,11 +322,15 @@ fn settings_hash(
     words: &crate::analyze::WordLists,
     config: &Config,
 ) -> u128 {
-    typst::utils::hash128(&(
-        outputs.iter().map(|o| (o.path("-"), o.settings())).collect::<Vec<_>>(),
-        words,
-        config.source_date_epoch,
-    ))
+    let outputs: Vec<_> = outputs.iter().map(|o| (o.path("-"), o.settings())).collect();
+    let rules = config.review_rules();
+    // Without drafts or reviews configured, the hash is the one made before they
+    // existed: a library's outputs are reused, not all made again.
+    if rules.is_default() {
+        typst::utils::hash128(&(outputs, words, config.source_date_epoch))
+    } else {
+        typst::utils::hash128(&(outputs, words, config.source_date_epoch, rules))
+    }
 }
 
 /// What the articles' outputs gave, for the collection outputs and the stale step.
@@ -325,6 +342,15 @@ struct Gathered {
     /// Every article file that exists, and those that failed.
     present: HashSet<String>,
     failed: HashSet<String>,
+}
+
+/// The article files that are drafts: those this build made, and those that failed and
+/// keep their last good version (in `new` without a report line of this build).
+fn draft_sources(report: &BuildReport, new: &Manifest) -> HashSet<String> {
+    let built = report.articles.iter().filter(|a| a.status == crate::model::Status::Draft);
+    let kept =
+        new.articles.values().map(|entry| &entry.report).filter(|a| a.status == crate::model::Status::Draft);
+    built.chain(kept).map(|a| a.source.clone()).collect()
 }
 
 /// After every article: the collection outputs, the removal of stale outputs (within
@@ -340,8 +366,13 @@ fn publish(
     gathered: Gathered,
     keep_refused: bool,
 ) -> Result<BuildReport> {
-    let Gathered { mut new, mut report, members, present, failed } = gathered;
+    let Gathered { mut new, mut report, mut members, present, failed } = gathered;
     let force = options.force;
+    let drafts = draft_sources(&report, &new);
+    if !options.drafts {
+        // Out of the catalogue, its search data and the EPUB: published handouts only.
+        members.retain(|(path, _, _)| !drafts.contains(&path.display().to_string()));
+    }
     let fingerprints: Vec<String> = members.iter().filter_map(|(_, f, _)| f.clone()).collect();
     let intermediates: Vec<String> = members.iter().filter_map(|(_, _, json)| json.clone()).collect();
 
@@ -407,7 +438,7 @@ fn publish(
         stale::remove_outputs(out, &stale, &mut report);
     }
     journal::write_manifest(out, &new)?;
-    site_files::mirror(out, &new)?;
+    site_files::mirror(out, &new, options.drafts)?;
 
     // Outputs written on every build (the report) record the build, so they come last.
     for collection in always {

@@ -107,7 +107,12 @@ pub fn load_batch(config: &Config, files: Option<&[PathBuf]>) -> Result<Batch> {
     ingest::assign_unique_ids(&mut batch.articles, |source| {
         published.articles.get(source).map(|entry| entry.report.id.clone())
     });
+    let rules = config.review_rules();
+    batch.articles.iter_mut().for_each(|article| rules.apply(article));
     ingest::link_translations(&mut batch.articles, files.is_none(), ingest::translation_key_line);
+    if !rules.include_drafts {
+        ingest::unlink_drafts(&mut batch.articles);
+    }
     let labels = crate::labels::LabelTable::load(config.template_dir())?;
     batch.articles.par_iter_mut().for_each(|article| {
         analyze::analyze(article, &words);
@@ -190,6 +195,7 @@ pub fn plan_ids(
     max_bytes: u64,
     quiet: bool,
     whole_batch: bool,
+    rules: &crate::review::Rules,
 ) -> (Vec<Planned>, Vec<Error>) {
     type Read = (String, String, LinkFacts, Option<Vec<u8>>);
     let read: Vec<Result<Read>> = paths
@@ -202,7 +208,7 @@ pub fn plan_ids(
                 .articles
                 .get(&path.display().to_string())
                 .filter(|e| e.source_hash == source_hash)
-                .and_then(|e| Some((e.base_id.clone(), e.link.clone()?)));
+                .and_then(|e| Some((e.base_id.clone(), e.link.clone().filter(|l| l.reviewed.is_some())?)));
             let (base_id, link) = match known {
                 Some(known) => known,
                 None => {
@@ -282,7 +288,28 @@ pub fn plan_ids(
         })
         .collect();
     link_translations(&mut planned, &kept, whole_batch, quiet);
+    if !rules.include_drafts {
+        unlink_drafts(&mut planned, &kept, rules);
+    }
     (planned, failures)
+}
+
+/// Takes the drafts out of every article's translations: a draft has no page, so no
+/// page may offer it ("This handout in: Español" leading nowhere, or to text nobody
+/// reviewed). A draft keeps its own links, which only its JSON shows.
+fn unlink_drafts(planned: &mut [Planned], kept: &[(String, LinkFacts)], rules: &crate::review::Rules) {
+    let drafts: std::collections::HashSet<String> = planned
+        .iter()
+        .filter(|p| p.link.is_draft(rules))
+        .map(|p| p.id.clone())
+        .chain(kept.iter().filter(|(_, link)| link.is_draft(rules)).map(|(id, _)| id.clone()))
+        .collect();
+    if drafts.is_empty() {
+        return;
+    }
+    for p in planned.iter_mut().filter(|p| !p.link.is_draft(rules)) {
+        p.translations.retain(|t| !drafts.contains(&t.id));
+    }
 }
 
 /// Links the planned articles to their translations, printing (unless `quiet`) each
@@ -357,8 +384,14 @@ mod tests {
         std::fs::write(&a, "Hand Washing\n\nWash your hands with soap and water for twenty seconds.")
             .unwrap();
         std::fs::write(&b, "Hand Washing\n\nDry your hands on a clean towel after washing them.").unwrap();
-        let (planned, failures) =
-            plan_ids(vec![a.clone(), b.clone()], &Manifest::default(), 1 << 20, true, true);
+        let (planned, failures) = plan_ids(
+            vec![a.clone(), b.clone()],
+            &Manifest::default(),
+            1 << 20,
+            true,
+            true,
+            &Default::default(),
+        );
         assert!(failures.is_empty());
         assert_eq!(
             planned.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
@@ -378,7 +411,8 @@ mod tests {
         std::fs::write(&es, "---\ntitle: Pies\nlang: es\ntranslation-key: foot-care\n---\nLávese los pies.")
             .unwrap();
         let paths = vec![en.clone(), es.clone()];
-        let (planned, _) = plan_ids(paths.clone(), &Manifest::default(), 1 << 20, true, true);
+        let (planned, _) =
+            plan_ids(paths.clone(), &Manifest::default(), 1 << 20, true, true, &Default::default());
         let linked = |planned: &[Planned]| -> Vec<Vec<String>> {
             planned
                 .iter()
@@ -403,15 +437,21 @@ mod tests {
                 fingerprint: String::new(),
                 pictures: Vec::new(),
                 pictures_hash: None,
-                link: Some(LinkFacts { lang: lang.into(), translation_key: p.link.translation_key.clone() }),
+                link: Some(LinkFacts {
+                    lang: lang.into(),
+                    translation_key: p.link.translation_key.clone(),
+                    status: Default::default(),
+                    reviewed: Some(false),
+                }),
             };
             old.articles.insert(p.path.display().to_string(), entry);
         }
-        let (planned, _) = plan_ids(paths, &old, 1 << 20, true, true);
+        let (planned, _) = plan_ids(paths, &old, 1 << 20, true, true, &Default::default());
         assert_eq!(linked(&planned), [vec!["es-MX pies"], vec!["en foot-care"]]);
 
         // Some files only: the Spanish one alone links to nothing, and that is no problem.
-        let (planned, _) = plan_ids(vec![es], &Manifest::default(), 1 << 20, true, false);
+        let (planned, _) =
+            plan_ids(vec![es], &Manifest::default(), 1 << 20, true, false, &Default::default());
         assert!(planned[0].translations.is_empty() && planned[0].link_warning.is_none());
     }
 }

@@ -34,9 +34,19 @@ pub fn summary_line(report: &BuildReport, config: &Config, elapsed: std::time::D
     }
     if !report.removed.is_empty() {
         parts.push(format!(
-            "removed {} of deleted or renamed articles",
+            "removed {} of deleted or renamed articles and drafts",
             plural(report.removed.len(), "old output")
         ));
+    }
+    let drafts = report.articles.iter().filter(|a| !a.status.is_published()).count();
+    if drafts > 0 {
+        parts.push(match config.site.drafts {
+            true => format!("{} on this preview site, marked (in no EPUB)", plural(drafts, "draft")),
+            false => format!(
+                "{} kept off the site and the EPUB (`handouts check` lists them)",
+                plural(drafts, "draft")
+            ),
+        });
     }
     format!(
         "{} in {:.1} s (output in {}).",
@@ -186,6 +196,9 @@ mod tests {
             pages: Some(2),
             max_pages: None,
             warnings,
+            status: Default::default(),
+            review_due: None,
+            owner: None,
         }
     }
 

@@ -23,14 +23,26 @@ fn is_linked(relative: &str) -> bool {
 }
 
 /// Makes `out/site/` hold exactly the linked outputs `manifest` records, each the same
-/// file as in `out/`. Does nothing when there is no site.
-pub fn mirror(out: &Path, manifest: &Manifest) -> Result<()> {
+/// file as in `out/`, but a draft's PDFs only with `drafts` (`build --drafts`): a
+/// published site must not serve what nobody reviewed. Does nothing when there is no
+/// site.
+pub fn mirror(out: &Path, manifest: &Manifest, drafts: bool) -> Result<()> {
     let site = out.join(SITE);
     if !site.is_dir() {
         return Ok(());
     }
-    let wanted: BTreeSet<&str> =
-        manifest.outputs.keys().map(String::as_str).filter(|r| is_linked(r)).collect();
+    let unpublished: BTreeSet<&str> = manifest
+        .articles
+        .values()
+        .filter(|entry| !drafts && entry.report.status == crate::model::Status::Draft)
+        .flat_map(|entry| entry.outputs.iter().map(String::as_str))
+        .collect();
+    let wanted: BTreeSet<&str> = manifest
+        .outputs
+        .keys()
+        .map(String::as_str)
+        .filter(|r| is_linked(r) && !unpublished.contains(r))
+        .collect();
     for relative in &wanted {
         let (source, target) = (out.join(relative), site.join(relative));
         if !source.is_file() || same_file(&source, &target) {

@@ -36,6 +36,21 @@ pub struct FrontMatter {
     /// once checked, so `Diabetes Foot Check` and `diabetes-foot-check` are one key.
     #[serde(rename = "translation-key")]
     pub translation_key: Option<String>,
+    /// `draft` or `published` (the default): a draft is marked on paper and left out
+    /// of the site, the EPUB and the desk until it is reviewed.
+    pub status: Option<String>,
+    /// Who reviews the article, named in `check`'s list of reviews due.
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`: the next review is due then (overrides `[handout] review-every`).
+    #[serde(rename = "review-by")]
+    pub review_by: Option<String>,
+}
+
+impl FrontMatter {
+    /// The `status:` it sets, checked by [`split`] (anything else was an error there).
+    pub fn status(&self) -> crate::model::Status {
+        self.status.as_deref().and_then(crate::model::Status::parse).unwrap_or_default()
+    }
 }
 
 /// Front matter `boilerplate:`.
@@ -174,14 +189,29 @@ impl FrontMatter {
     /// Checks the values serde cannot (a real date, a real language tag) and writes the
     /// language tag in its canonical case; each error names the key's line.
     fn check(&mut self, path: &Path, raw: &str) -> Result<()> {
-        for (key, value) in
-            [("reviewed", &self.reviewed), ("published", &self.published), ("retrieved", &self.retrieved)]
-        {
+        for (key, value) in [
+            ("reviewed", &self.reviewed),
+            ("published", &self.published),
+            ("retrieved", &self.retrieved),
+            ("review-by", &self.review_by),
+        ] {
             if let Some(date) = value
                 && let Err(problem) = crate::validate::date(date)
             {
                 return Err(Error::input(path, key_line(raw, key), format!("{key}: {problem}")));
             }
+        }
+        if let Some(status) = &self.status
+            && crate::model::Status::parse(status).is_none()
+        {
+            return Err(Error::input(
+                path,
+                key_line(raw, "status"),
+                format!(
+                    "status: \"{status}\" is not a status: write `status: draft` (not yet reviewed: \
+                     kept off the site, the EPUB and the desk) or `status: published`"
+                ),
+            ));
         }
         if let Some(key) = &self.translation_key {
             // Only an id can be compared with the ids of other articles: a key is
@@ -330,6 +360,32 @@ mod tests {
         );
         let (front, _, _) = split_ok("---\nlang: es-mx\n---\nBody");
         assert_eq!(front.lang.as_deref(), Some("es-MX"));
+    }
+
+    #[test]
+    fn status_owner_and_review_by() {
+        let (front, _, _) =
+            split_ok("---\ntitle: x\nstatus: draft\nowner: Dr. Ana Ruiz\nreview-by: 2027-06-30\n---\nBody");
+        assert_eq!(front.status(), crate::model::Status::Draft);
+        assert_eq!(front.owner.as_deref(), Some("Dr. Ana Ruiz"));
+        assert_eq!(front.review_by.as_deref(), Some("2027-06-30"));
+        let (front, _, _) = split_ok("+++\nstatus = \"Published\"\n+++\nBody");
+        assert_eq!(front.status(), crate::model::Status::Published);
+        let (front, _, _) = split_ok("---\ntitle: x\n---\nBody");
+        assert_eq!(front.status(), crate::model::Status::Published, "published unless it says");
+    }
+
+    #[test]
+    fn a_bad_status_or_review_by_is_an_error_on_its_line() {
+        let err = split_err("---\ntitle: x\nowner: Ana\nstatus: drfat\n---\nBody");
+        assert!(err.starts_with("a.md:4: status: \"drfat\" is not a status: write `status: draft`"), "{err}");
+        let err = split_err("+++\ntitle = \"x\"\nstatus = \"review\"\n+++\nBody");
+        assert!(err.starts_with("a.md:3: status: \"review\""), "{err}");
+        assert_eq!(
+            split_err("---\ntitle: x\nreview-by: 2027-02-30\n---\nBody"),
+            "a.md:3: review-by: \"2027-02-30\" is not a date: February 2027 has 28 days"
+        );
+        assert!(split_err("---\nreview-by: next year\n---\nBody").starts_with("a.md:2: review-by:"));
     }
 
     #[test]

@@ -260,6 +260,7 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
         ("reviewed", &article.meta.reviewed),
         ("published", &article.meta.published),
         ("retrieved", &article.meta.retrieved),
+        ("review_by", &article.meta.review_by),
     ];
     for (key, value) in dates {
         if let Some(date) = value
@@ -291,7 +292,8 @@ fn from_json(path: &Path, text: &str) -> Result<Article> {
     let translation_key = article.meta.translation_key.as_deref().map(slugify);
     Ok(Article {
         id: slugify(&article.id),
-        meta: Meta { lang, translation_key, translations: Vec::new(), ..article.meta },
+        // The due date is the build's to work out, from the config.
+        meta: Meta { lang, translation_key, translations: Vec::new(), review_due: None, ..article.meta },
         ..article
     })
 }
@@ -326,6 +328,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
 }
 
 fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
+    let status = front.status();
     let Body { title: body_title, mut blocks, removed, mut warnings } = body;
     let title = match (front.title, body_title) {
         (Some(front_title), Some(body_title)) => {
@@ -393,6 +396,10 @@ fn assemble(path: &Path, front: FrontMatter, body: Body) -> Result<Article> {
             max_pages: front.max_pages.map(std::num::NonZeroUsize::get),
             translation_key: front.translation_key,
             translations: Vec::new(),
+            status,
+            owner: front.owner,
+            review_by: front.review_by,
+            review_due: None,
         },
         blocks,
         removed,
@@ -514,6 +521,19 @@ pub fn link_translations(
         .collect();
     for (article, (translations, warning)) in articles.iter_mut().zip(linked) {
         set_translations(article, translations, warning);
+    }
+}
+
+/// Takes the drafts out of the translations of every article that is not one (see
+/// `crate::review`): a published page never offers a draft.
+pub fn unlink_drafts(articles: &mut [Article]) {
+    let drafts: std::collections::HashSet<String> =
+        articles.iter().filter(|a| a.is_draft()).map(|a| a.id.clone()).collect();
+    if drafts.is_empty() {
+        return;
+    }
+    for article in articles.iter_mut().filter(|a| !a.is_draft()) {
+        article.meta.translations.retain(|t| !drafts.contains(&t.id));
     }
 }
 

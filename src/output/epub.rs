@@ -74,10 +74,35 @@ impl CollectionOutput for Epub {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        let articles = (collection.articles)()?;
+        // The build leaves drafts out before they get here (but with `--drafts`); the
+        // report still knows them.
+        let drafts = collection.report.articles.iter().filter(|a| !a.status.is_published()).count();
+        let articles = published((collection.articles)()?, &self.path(), drafts)?;
         warn_unmatched(&self.config, &self.book, &articles);
         crate::epub::build_epub_with_pictures(&articles, &self.settings(), &self.pictures)
     }
+}
+
+/// The articles that are not drafts: an EPUB is shared by email and kept on phones,
+/// where a draft's mark would not follow it, so no EPUB holds one (`build --drafts`
+/// included). An error when every article is a draft (`drafts` of them, when they were
+/// left out before).
+fn published(
+    articles: Vec<crate::model::Article>,
+    path: &str,
+    drafts: usize,
+) -> Result<Vec<crate::model::Article>> {
+    let drafts = drafts.max(articles.iter().filter(|a| a.is_draft()).count());
+    if drafts > 0 && articles.iter().all(|a| a.is_draft()) {
+        return Err(crate::error::Error::Output {
+            path: path.into(),
+            message: format!(
+                "every handout ({drafts}) is a draft, not yet reviewed: the EPUB is made once one is \
+                 reviewed (give it a `reviewed:` date and no `status: draft`); the last EPUB is kept"
+            ),
+        });
+    }
+    Ok(articles.into_iter().filter(|a| !a.is_draft()).collect())
 }
 
 /// A tag or id of the book that no handout has is most likely a typo: a warning that
@@ -95,6 +120,7 @@ fn warn_unmatched(config: &Config, book: &Book, articles: &[crate::model::Articl
 /// or the first error after trying each.
 pub fn write_epubs(config: &Config, articles: &[crate::model::Article]) -> Result<Vec<std::path::PathBuf>> {
     let pictures = Arc::new(PictureStore::new(&config.content_dir));
+    let articles = &published(articles.to_vec(), "the EPUB", 0)?;
     let mut paths = Vec::new();
     let mut first_error = None;
     for book in config.books() {

@@ -20,6 +20,8 @@ pub struct Page {
     out_dir: std::path::PathBuf,
     /// The build's pictures (the typesetter's store): each file read once for every output.
     pictures: Arc<crate::pictures::PictureStore>,
+    /// `build --drafts`: drafts get a page too.
+    drafts: bool,
 }
 
 impl Page {
@@ -28,6 +30,7 @@ impl Page {
             site: Site::new(config).map(Arc::new).map_err(|err| err.to_string()),
             out_dir: config.out_dir.clone(),
             pictures,
+            drafts: config.site.drafts,
         }
     }
 
@@ -65,6 +68,10 @@ impl ArticleOutput for Page {
         site.page(&sample, false)?;
         site.index(&catalogue::entries(std::slice::from_ref(&sample), "en"))?;
         Ok(())
+    }
+
+    fn publishes(&self, article: &Article) -> bool {
+        self.drafts || !article.is_draft()
     }
 
     fn prepare<'a>(&'a self, article: &Article) -> Result<Box<dyn Prepared + 'a>> {

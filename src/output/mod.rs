@@ -56,6 +56,12 @@ pub trait ArticleOutput: Sync {
         Ok(())
     }
     fn prepare<'a>(&'a self, article: &Article) -> Result<Box<dyn Prepared + 'a>>;
+    /// Whether this output is made for `article` at all: the site has no page for a
+    /// draft (unless `build --drafts`), and its old page goes like any output an
+    /// article was built without.
+    fn publishes(&self, _article: &Article) -> bool {
+        true
+    }
     /// Whether the output is the article itself, serialized: collection outputs read
     /// the articles back from it instead of reading and analysing the files again.
     fn is_intermediate(&self) -> bool {

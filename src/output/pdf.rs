@@ -35,9 +35,21 @@ impl ArticleOutput for Pdf<'_> {
     fn prepare<'b>(&'b self, article: &Article) -> Result<Box<dyn Prepared + 'b>> {
         Ok(Box::new(Handout {
             typesetter: self.typesetter,
-            inputs: self.typesetter.prepare(article, self.variant)?,
+            inputs: self.typesetter.prepare(&unprinted_review(article), self.variant)?,
         }))
     }
+}
+
+/// The article without what the clinic keeps about its review (owner, due date), which
+/// no handout prints: setting `review-every` or an `owner:` typesets nothing again.
+fn unprinted_review(article: &Article) -> std::borrow::Cow<'_, Article> {
+    let meta = &article.meta;
+    if meta.owner.is_none() && meta.review_by.is_none() && meta.review_due.is_none() {
+        return std::borrow::Cow::Borrowed(article);
+    }
+    let mut article = article.clone();
+    (article.meta.owner, article.meta.review_by, article.meta.review_due) = (None, None, None);
+    std::borrow::Cow::Owned(article)
 }
 
 impl Prepared for Handout<'_> {

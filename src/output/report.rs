@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Collection, CollectionOutput};
 use crate::error::{Failure, Result};
-use crate::model::{Article, ReadingLevel, Stats};
+use crate::model::{Article, ReadingLevel, Stats, Status};
 
 /// One line of the end-of-build table and of `out/report.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +24,16 @@ pub struct ArticleReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<usize>,
     pub warnings: usize,
+    /// `draft` for a draft (see `crate::review`); absent for a published handout.
+    #[serde(default, skip_serializing_if = "Status::is_published")]
+    pub status: Status,
+    /// When its next review is due, `YYYY-MM-DD` (`review-by:`, else `reviewed:` plus
+    /// `[handout] review-every`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<String>,
+    /// Who reviews it (front matter `owner:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 impl ArticleReport {
@@ -39,6 +49,9 @@ impl ArticleReport {
             pages,
             max_pages: article.meta.max_pages,
             warnings: article.warnings.len(),
+            status: article.meta.status,
+            review_due: article.meta.review_due.clone(),
+            owner: article.meta.owner.clone(),
         }
     }
 }

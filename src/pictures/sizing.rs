@@ -128,6 +128,42 @@ pub(super) fn fit(original: &Bytes, format: Format, budget: Budget) -> Option<By
     .map(Bytes::new)
 }
 
+/// The size a picture is shown at by a browser before any style, in CSS pixels: a
+/// PNG's or JPEG's pixels (as stored: an EXIF turn is not applied), an SVG's `width` and
+/// `height` when they are plain numbers or pixels, else its `viewBox`. Pages give it to
+/// `<img width height>` so the space is kept before the picture arrives. `None` when
+/// the file does not say.
+pub fn natural_size(bytes: &[u8], format: Format) -> Option<(u32, u32)> {
+    match format {
+        Format::Png | Format::Jpeg => Header::read(bytes, format).map(|h| (h.width, h.height)),
+        Format::Svg => {
+            let text = std::str::from_utf8(bytes).ok()?;
+            let document = roxmltree::Document::parse(text).ok()?;
+            let root = document.root_element();
+            let length = |name: &str| {
+                let value = root.attribute(name)?.trim();
+                value.strip_suffix("px").unwrap_or(value).trim().parse::<f64>().ok()
+            };
+            let (width, height) = match (length("width"), length("height")) {
+                (Some(width), Some(height)) => (width, height),
+                _ => {
+                    let view: Vec<f64> = root
+                        .attribute("viewBox")?
+                        .split([' ', ','])
+                        .filter(|part| !part.is_empty())
+                        .map(|part| part.parse::<f64>())
+                        .collect::<Result<_, _>>()
+                        .ok()?;
+                    (*view.get(2)?, *view.get(3)?)
+                }
+            };
+            let pixels =
+                |value: f64| (value.is_finite() && value >= 1.0).then(|| value.round().min(1e6) as u32);
+            Some((pixels(width)?, pixels(height)?))
+        }
+    }
+}
+
 /// What a picture file's header says, read without decoding the picture.
 #[derive(Debug, PartialEq, Eq)]
 struct Header {
@@ -303,6 +339,24 @@ mod tests {
 
     fn decoded(bytes: &Bytes, format: ExchangeFormat) -> RasterImage {
         RasterImage::new(bytes.clone(), format, Smart::Auto).unwrap()
+    }
+
+    #[test]
+    fn natural_sizes_come_from_headers_and_svg_attributes() {
+        let svg = |text: &str| natural_size(text.as_bytes(), Format::Svg);
+        assert_eq!(
+            svg(r#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40px"/>"#),
+            Some((120, 40))
+        );
+        assert_eq!(svg(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64,32"/>"#), Some((64, 32)));
+        assert_eq!(
+            svg(r#"<svg xmlns="http://www.w3.org/2000/svg" width="50%" viewBox="0 0 10 20"/>"#),
+            Some((10, 20))
+        );
+        assert_eq!(svg(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0 20"/>"#), None);
+        assert_eq!(svg("not svg"), None);
+        let png = png_file(&DynamicImage::ImageRgb8(photo(30, 20)));
+        assert_eq!(natural_size(&png, Format::Png), Some((30, 20)));
     }
 
     #[test]

@@ -63,12 +63,15 @@ fn is_id(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
-/// The article as the last build left it (`out/json/<id>.json`).
-fn built_article(out: &Path, id: &str) -> Option<Article> {
+/// The article as the last build left it (`out/json/<id>.json`); a draft only when the
+/// desk shows drafts (`serve --drafts`): the site has no page for it, and the desk must
+/// not print a copy of what nobody has reviewed.
+fn built_article(desk: &Desk, out: &Path, id: &str) -> Option<Article> {
     if !is_id(id) {
         return None;
     }
-    crate::output::read_intermediate(&out.join("json").join(format!("{id}.json"))).ok()
+    let article = crate::output::read_intermediate(&out.join("json").join(format!("{id}.json"))).ok()?;
+    (article.meta.status != crate::model::Status::Draft || desk.config.site.drafts).then_some(article)
 }
 
 /// What the form shows: the values sent back after a problem, and the problems.
@@ -80,7 +83,7 @@ pub struct FormState {
 
 /// The handout's page with the print form, or `None` when the article is not built.
 pub fn page(desk: &Desk, out: &Path, id: &str, state: Option<&FormState>) -> Option<String> {
-    let article = built_article(out, id)?;
+    let article = built_article(desk, out, id)?;
     let page = match desk.site.page(&article, true) {
         Ok(page) => page,
         Err(err) => {
@@ -227,7 +230,7 @@ pub async fn print(
 }
 
 async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &PrintQueue) -> Response {
-    let Some(article) = built_article(out, id) else {
+    let Some(article) = built_article(&desk, out, id) else {
         return reply::text(StatusCode::NOT_FOUND, "There is no such handout.");
     };
     let sections = print::sections(&article, &desk.labels);

@@ -56,6 +56,8 @@ pub struct Entry {
     pub reading: ReadingLevel,
     /// See [`bucket`].
     pub bucket: u8,
+    /// A draft, listed only in a `build --drafts` preview, and marked there.
+    pub draft: bool,
 }
 
 /// An entry as the data file has it (see the module docs).
@@ -160,6 +162,7 @@ impl Entry {
             level: if bucket > 0 { level.label() } else { String::new() },
             reading: level,
             bucket,
+            draft: article.is_draft(),
         }
     }
 }
@@ -367,6 +370,7 @@ mod tests {
             level: String::new(),
             reading: ReadingLevel::None,
             bucket: 0,
+            draft: false,
         };
         let words = SearchWords::new(&entry);
         assert_eq!(words.headings, ["coma", "poco"]);

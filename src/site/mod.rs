@@ -49,6 +49,9 @@ pub struct Site {
     config: Config,
     /// The logo's file name in `assets/` and its bytes.
     logo: Option<(String, Vec<u8>)>,
+    /// The logo's own size, for `<img width height>`: the header keeps its space
+    /// before the logo arrives.
+    logo_size: Option<(u32, u32)>,
     /// A hash of everything besides the articles that decides the site's files.
     settings: u128,
 }
@@ -127,7 +130,11 @@ impl Site {
             config.handout.large_print,
             &logo,
         ));
-        Ok(Site { env, files, labels, config: config.clone(), logo, settings })
+        let logo_size = logo.as_ref().and_then(|(_, bytes)| {
+            crate::pictures::Format::sniff(bytes)
+                .and_then(|format| crate::pictures::sizing::natural_size(bytes, format))
+        });
+        Ok(Site { env, files, labels, config: config.clone(), logo, logo_size, settings })
     }
 
     /// A hash of everything besides the articles that decides the site's files.
@@ -168,13 +175,13 @@ impl Site {
         let alternates: Vec<_> = if translations.is_empty() {
             Vec::new()
         } else {
+            // Search engines ignore relative `hreflang` links: without `base-url` there
+            // is no address to give, and the links are left out.
             languages
                 .iter()
-                .map(|l| {
-                    minijinja::context! {
-                        lang => l.lang,
-                        href => self.config.site.page_url(&l.id).unwrap_or_else(|| l.href.clone()),
-                    }
+                .filter_map(|l| {
+                    let href = self.config.site.page_url(&l.id)?;
+                    Some(minijinja::context! { lang => l.lang, href => href })
                 })
                 .collect()
         };
@@ -200,6 +207,7 @@ impl Site {
             downloads => { let mut d = self.downloads(&article.id, &table); d.extend(self.books(Some(article), &table)); d },
             translations => translations,
             alternates => alternates,
+            draft => article.is_draft().then(|| table.text("draft").to_string()),
             desk => desk,
             ..self.common(&lang, &page_labels.lang)
         };
@@ -277,6 +285,7 @@ impl Site {
                 tel => tel,
                 website => brand.website.as_deref().and_then(xml::safe_href),
                 logo => self.logo.as_ref().map(|(name, _)| name.clone()),
+                logo_size => self.logo_size.map(|(width, height)| minijinja::context! { width => width, height => height }),
             },
             // Where the catalogue is published (`[site] base-url`), for "More handouts".
             catalogue => self.config.site.base_url.as_deref().map(|base| format!("{}/", one_line(base).trim_end_matches('/'))),
@@ -354,6 +363,7 @@ impl Site {
                     level_label => catalogue::level_label(&labels, entry.reading),
                     bucket => entry.bucket,
                     tags => entry.tags,
+                    draft => entry.draft.then(|| labels.text("draft").to_string()),
                     downloads => self.downloads(&entry.id, &labels).into_iter()
                         .filter(|d| d.mime == "application/pdf").collect::<Vec<_>>(),
                 }

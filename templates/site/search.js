@@ -167,7 +167,6 @@
       else timer = setTimeout(function () { count.textContent = text; }, 400);
     }
 
-    form.hidden = false;
     form.addEventListener('submit', function (event) { event.preventDefault(); update(true); });
     input.addEventListener('input', function () { update(false); });
     Object.keys(selects).forEach(function (key) {
