@@ -309,6 +309,26 @@ fn is_short_kind(kind: &str) -> bool {
     )
 }
 
+/// Kinds of furniture a site's wrapper may be named for ("header" around the whole
+/// page, a post inside `class="author-…"` or `meta`): when an element so named holds
+/// most of the page's text, it holds the article (blogs put the post in a `sidebar`-named
+/// column too). Never comments (a post with 150 replies holds more of them than of the
+/// post), pop-ups, cookie notices or footers, which can outweigh a short article on
+/// their own.
+fn is_wrapper_kind(kind: &str) -> bool {
+    is_short_kind(kind)
+        || matches!(kind, "page header" | "sidebar" | "related links" | "table of contents" | "page tools")
+}
+
+/// At least this much text outside links (about 40 words) before an element's share
+/// of the page's text says anything.
+const MOST_OF_PAGE_MIN_CHARS: u32 = 250;
+
+fn holds_most_of_page(chars: u32, link_chars: u32, page_plain: u32) -> bool {
+    let plain = chars.saturating_sub(link_chars);
+    plain >= MOST_OF_PAGE_MIN_CHARS && plain.saturating_mul(2) > page_plain
+}
+
 /// More text than any byline or share bar holds (about 270 words), mostly not links.
 const SHORT_FURNITURE_MAX_CHARS: u32 = 1500;
 
@@ -399,15 +419,19 @@ pub fn analyse(dom: &Dom) -> Analysis {
     }
     // Top-down again, now that each element's text is known: furniture comes from
     // ancestors, and a weak sign is not trusted on an element that holds an article's
-    // worth of prose.
+    // worth of prose, or most of the page's text outside links.
+    let page_plain = chars[Dom::ROOT].saturating_sub(link_chars[Dom::ROOT]);
     for &id in &order {
         let parent = dom.parent(id);
         let inherited = parent.and_then(|p| furniture[p]);
         furniture[id] = inherited.or_else(|| {
             if matches!(dom.nodes[id].data, Data::Element { .. }) {
                 let strict = parent.is_some_and(|p| in_article[p]);
-                classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p]))
-                    .filter(|kind| !(is_short_kind(kind) && holds_prose(chars[id], link_chars[id])))
+                classify_in(dom, id, strict, parent.is_some_and(|p| in_article_element[p])).filter(|kind| {
+                    !(is_short_kind(kind) && holds_prose(chars[id], link_chars[id]))
+                        && !(is_wrapper_kind(kind)
+                            && holds_most_of_page(chars[id], link_chars[id], page_plain))
+                })
             } else {
                 None
             }
