@@ -35,7 +35,7 @@ impl Fit {
 /// The layouts tried, in order, until a handout fits its `max-pages` with no page that
 /// holds only the closing parts: tighter spacing first, then smaller body text down
 /// to 11 pt, then the closing parts in two columns. Large print is never made
-/// smaller: it gets more pages instead.
+/// smaller (nor set in two columns): it gets more pages instead.
 pub(super) const REGULAR_FITS: &[Fit] = &[
     Fit::DESIGNED,
     Fit::tighter(0.9, None),
@@ -47,13 +47,8 @@ pub(super) const REGULAR_FITS: &[Fit] = &[
     Fit::without_questions(0.9),
 ];
 
-pub(super) const LARGE_PRINT_FITS: &[Fit] = &[
-    Fit::DESIGNED,
-    Fit::tighter(0.9, None),
-    Fit::tighter(0.8, None),
-    Fit::tighter(0.8, None).side_column(),
-    Fit::without_questions(0.9),
-];
+pub(super) const LARGE_PRINT_FITS: &[Fit] =
+    &[Fit::DESIGNED, Fit::tighter(0.9, None), Fit::tighter(0.8, None), Fit::without_questions(0.9)];
 
 /// Changes when the choice of layout changes, so handouts made by an older policy are
 /// made again (it is in every handout's fingerprint).
@@ -69,8 +64,9 @@ pub(super) const ONE_PAGE_FITS_REGULAR: &[Fit] = &[
     Fit::tighter(0.8, Some(11.5)),
     Fit::tighter(0.8, Some(11.5)).side_column(),
 ];
-pub(super) const ONE_PAGE_FITS_LARGE: &[Fit] =
-    &[Fit::tighter(0.9, None), Fit::tighter(0.8, None), Fit::tighter(0.8, None).side_column()];
+/// Large print has no room for two columns: its questions box would be too narrow to
+/// write in, its heading on two lines.
+pub(super) const ONE_PAGE_FITS_LARGE: &[Fit] = &[Fit::tighter(0.9, None), Fit::tighter(0.8, None)];
 /// A last page whose article ends this far down (a share of the page's height, with
 /// the top margin: about five lines of body text) is tried on one page fewer: the
 /// tightenings gain about a tenth of each page, room for those lines and the closing
