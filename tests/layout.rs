@@ -1,12 +1,23 @@
 //! Page layout, checked on real PDFs: every shipped article, the pasted web pages of
-//! `tests/web/`, and generated articles that end at every height of a page, each on
-//! Letter and A4, regular and large print. The text of each page is extracted back out of
-//! the PDF; a page that holds only the closing parts (questions box, call line, web
-//! address, disclaimer) or that ends in a heading fails.
+//! `tests/web/` and `tests/html/`, the short handouts of `tests/fixtures/short` and
+//! generated articles that end at every height of a page (`articles.rs`), each on
+//! Letter and A4, regular and large print, typeset once for all the checks (`matrix`).
+//! The text of each page is extracted back out of the PDF; a page that holds only the
+//! closing parts (questions box, call line, web address, disclaimer), that ends in a
+//! heading, or that is left more than a third blank before its time fails.
 
+#[path = "layout/articles.rs"]
+mod articles;
 mod common;
+#[path = "layout/space.rs"]
+mod space;
+#[path = "layout/structure.rs"]
+mod structure;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use handouts::config::{Config, Paper};
 use handouts::model::{Article, Block, plain_text};
@@ -70,8 +81,8 @@ fn headings(blocks: &[Block], out: &mut Vec<String>) {
     }
 }
 
-fn check(typesetter: &Typesetter, config: &Config, article: &Article, variant: Variant) -> Checked {
-    let pdf = typesetter.typeset_pdf(article, variant).expect("typesets");
+fn check(config: &Config, article: &Article, set: &Typeset) -> Checked {
+    let (pdf, variant) = (&set.pdf, set.variant);
     let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf.bytes).expect("PDF text extracts");
     let furniture = furniture(config, article);
     let mut heads = Vec::new();
@@ -144,53 +155,62 @@ fn regex_lite_page_number() -> impl Fn(&str) -> String {
     }
 }
 
-/// Articles that end at every height of a page: `filler` short paragraphs, then a
-/// section with a heading, a lead-in and a list, then a last paragraph.
-fn generated(filler: usize, list_items: usize) -> Article {
-    let mut text = String::from("# Caring for your skin during treatment\n\n");
-    for i in 0..filler {
-        text.push_str(&format!(
-            "Paragraph {i} tells you one thing about skin care. Use a mild soap and pat your skin dry.\n\n"
-        ));
-    }
-    text.push_str("## Things that help\n\nFor example:\n\n");
-    for i in 0..list_items {
-        text.push_str(&format!("- Item {i}: drink water and use lotion twice a day\n"));
-    }
-    text.push_str("\nAsk your nurse which lotion is right for you.\n");
-    let path = PathBuf::from(format!("generated-{filler:02}-{list_items:02}.md"));
-    handouts::ingest::ingest_bytes(&path, text.as_bytes()).expect("generated article ingests")
+/// One handout of the matrix.
+struct Typeset {
+    article: usize,
+    paper: Paper,
+    variant: Variant,
+    pdf: handouts::typeset::Pdf,
 }
 
-fn articles() -> Vec<Article> {
-    let mut articles = Vec::new();
-    for dir in ["content", "tests/web"] {
-        for path in handouts::ingest::discover(Path::new(dir)).expect("folder lists") {
-            articles.push(handouts::ingest::ingest_file(&path).expect("article ingests"));
-        }
-    }
-    for filler in 0..24 {
-        articles.push(generated(filler, 3));
-    }
-    for items in [8, 14, 20] {
-        articles.push(generated(6, items));
-    }
-    articles
+/// Every article of [`articles`] typeset on Letter and A4, regular and large print, once
+/// for every test here, in parallel.
+fn matrix() -> &'static (Vec<Article>, Vec<Typeset>) {
+    static MATRIX: OnceLock<(Vec<Article>, Vec<Typeset>)> = OnceLock::new();
+    MATRIX.get_or_init(|| {
+        let articles = articles::articles();
+        let papers = [Paper::UsLetter, Paper::A4];
+        let typesetters: Vec<Typesetter> =
+            papers.iter().map(|&paper| Typesetter::new(&config(paper)).expect("typesetter loads")).collect();
+        let jobs: Vec<(usize, usize, Variant)> = (0..articles.len())
+            .flat_map(|a| {
+                (0..papers.len()).flat_map(move |p| [(a, p, Variant::Regular), (a, p, Variant::LargePrint)])
+            })
+            .collect();
+        let sets = pool().install(|| {
+            jobs.into_par_iter()
+                .map(|(article, paper, variant)| Typeset {
+                    article,
+                    paper: papers[paper],
+                    variant,
+                    pdf: typesetters[paper].typeset_pdf(&articles[article], variant).expect("typesets"),
+                })
+                .collect()
+        });
+        (articles, sets)
+    })
+}
+
+/// Threads with room for typst's deep layout in a debug build (a test thread's 2 MiB
+/// overflows), one per core.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("thread pool starts")
+    })
 }
 
 #[test]
 fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
-    let articles = articles();
-    let mut checked = Vec::new();
-    for paper in [Paper::UsLetter, Paper::A4] {
-        let config = config(paper);
-        let typesetter = Typesetter::new(&config).expect("typesetter loads");
-        for article in &articles {
-            for variant in [Variant::Regular, Variant::LargePrint] {
-                checked.push(check(&typesetter, &config, article, variant));
-            }
-        }
-    }
+    let (articles, sets) = matrix();
+    let configs = [config(Paper::UsLetter), config(Paper::A4)];
+    let checked: Vec<Checked> = pool().install(|| {
+        sets.par_iter()
+            .map(|set| {
+                check(&configs[usize::from(set.paper != Paper::UsLetter)], &articles[set.article], set)
+            })
+            .collect()
+    });
     let orphans: Vec<&Checked> = checked.iter().filter(|c| !c.closing_only.is_empty()).collect();
     let heading_ends: Vec<&Checked> = checked.iter().filter(|c| !c.heading_last.is_empty()).collect();
     println!("{:<48} {:<9} {:<7} {:>5}  problems", "handout", "paper", "print", "pages");
@@ -220,58 +240,133 @@ fn no_page_holds_only_closing_parts_and_no_page_ends_in_a_heading() {
     assert!(orphans.is_empty() && heading_ends.is_empty(), "layout problems: see the table above");
 }
 
-/// The structure elements of a tagged PDF in reading order, as `(type, title)`, where
-/// the title is a heading's `/T`.
-fn structure(pdf: &[u8]) -> Vec<(String, Option<String>)> {
-    structure_tree(pdf).into_iter().map(|(kind, title, _)| (kind, title)).collect()
+/// A page (not the last) with more than this share of its body blank below its last line
+/// ends early (issue 24).
+const MOST_BLANK: f64 = 1.0 / 3.0;
+
+/// What [`space`] found on one handout.
+struct Space {
+    name: String,
+    paper: Paper,
+    variant: Variant,
+    /// Blank share of each page's body.
+    blank: Vec<f64>,
+    /// Pages (0-based) more than [`MOST_BLANK`] blank that are not the last, with the
+    /// part that must not split that caused it, or else what the next page starts with.
+    early: Vec<(usize, Result<String, String>)>,
+    outside: Vec<String>,
+    short_headings: Vec<(usize, String)>,
 }
 
-/// [`structure`] with each element's parent type ("" for the tree's root).
-fn structure_tree(pdf: &[u8]) -> Vec<(String, Option<String>, String)> {
-    let document = lopdf::Document::load_mem(pdf).expect("PDF parses");
-    let deref = |object: &lopdf::Object| -> lopdf::Object {
-        match object {
-            lopdf::Object::Reference(id) => document.get_object(*id).expect("reference resolves").clone(),
-            other => other.clone(),
-        }
-    };
-    let catalog = document.catalog().expect("catalog");
-    let root = deref(catalog.get(b"StructTreeRoot").expect("tagged PDF has a structure tree"));
-    let mut out = Vec::new();
-    let mut stack = vec![(root, String::new())];
-    while let Some((node, parent)) = stack.pop() {
-        let lopdf::Object::Dictionary(dict) = node else { continue };
-        let mut kind_here = parent.clone();
-        if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
-            let title = dict.get(b"T").ok().map(&deref).and_then(|t| match t {
-                lopdf::Object::String(bytes, _) => Some(decode_pdf_string(&bytes)),
-                _ => None,
-            });
-            kind_here = String::from_utf8_lossy(kind).into_owned();
-            out.push((kind_here.clone(), title, parent));
-        }
-        let kids = match dict.get(b"K").map(&deref) {
-            Ok(lopdf::Object::Array(kids)) => kids,
-            Ok(kid @ lopdf::Object::Dictionary(_)) => vec![kid],
-            _ => vec![],
-        };
-        // Depth first, in order.
-        for kid in kids.iter().rev() {
-            stack.push((deref(kid), kind_here.clone()));
-        }
+fn measure_space(article: &Article, set: &Typeset, labels: &handouts::labels::LabelTable) -> Space {
+    let large = set.variant == Variant::LargePrint;
+    let pages = space::read_pages(&set.pdf.bytes);
+    let lines = space::body_lines(&pages, large);
+    let blank = space::blank_below(&pages, &lines, large);
+    let units = space::units(article, &handouts::labels::action_sections(article, labels));
+    let per_line = space::units_per_line(&units, &lines);
+    let early = (0..pages.len().saturating_sub(1))
+        .filter(|&page| blank[page] > MOST_BLANK)
+        .map(|page| {
+            let cause = space::must_not_split(&units, &per_line, page);
+            (page, cause.ok_or_else(|| space::starts_with(&units, &per_line, page + 1)))
+        })
+        .collect();
+    Space {
+        name: Path::new(&article.source)
+            .file_name()
+            .map_or(article.id.clone(), |f| f.to_string_lossy().into_owned()),
+        paper: set.paper,
+        variant: set.variant,
+        blank,
+        early,
+        outside: space::words_outside(&pages, large),
+        short_headings: if large {
+            space::headings_short_of_two_lines(&units, &per_line)
+        } else {
+            Vec::new()
+        },
     }
-    out
 }
 
-/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding (ASCII here).
-fn decode_pdf_string(bytes: &[u8]) -> String {
-    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> =
-            utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
+#[test]
+fn no_page_but_the_last_is_a_third_blank_and_no_word_leaves_its_margins() {
+    let started = std::time::Instant::now();
+    let (articles, sets) = matrix();
+    let typeset = started.elapsed();
+    let labels =
+        handouts::labels::LabelTable::load(config(Paper::UsLetter).template_dir()).expect("labels load");
+    let measured: Vec<Space> = pool()
+        .install(|| sets.par_iter().map(|set| measure_space(&articles[set.article], set, &labels)).collect());
+    println!("{:<48} {:<9} {:<7}  blank share per page; what ends a page early", "handout", "paper", "print");
+    for space in &measured {
+        let blank: Vec<String> = space.blank.iter().map(|b| format!("{b:.2}")).collect();
+        let mut notes: Vec<String> = space
+            .early
+            .iter()
+            .map(|(page, cause)| match cause {
+                Ok(cause) => format!("page {} early for {cause}", page + 1),
+                Err(next) => format!("PAGE {} EARLY: the next starts with {next}", page + 1),
+            })
+            .collect();
+        notes.extend(
+            space.short_headings.iter().map(|(page, h)| format!("page {}: {h:?} keeps < 2 lines", page + 1)),
+        );
+        notes.extend(space.outside.iter().map(|w| format!("outside: {w}")));
+        println!(
+            "{:<48} {:<9} {:<7}  {}  {}",
+            space.name,
+            space.paper.typst_name(),
+            if space.variant == Variant::Regular { "regular" } else { "large" },
+            blank.join(" "),
+            notes.join("; ")
+        );
     }
+    let count = |f: &dyn Fn(&Space) -> usize| measured.iter().map(f).sum::<usize>();
+    let pages = count(&|s| s.blank.len());
+    let early = count(&|s| s.early.len());
+    let unexplained = count(&|s| s.early.iter().filter(|(_, cause)| cause.is_err()).count());
+    let outside = count(&|s| s.outside.len());
+    let short = count(&|s| s.short_headings.len());
+    println!(
+        "{} PDFs, {pages} pages: {early} pages before the last more than a third blank ({unexplained} not \
+         explained by a part that must not split), {short} large-print headings with fewer than two lines, \
+         {outside} words outside the margins; typeset in {:.1} s, measured in {:.1} s",
+        measured.len(),
+        typeset.as_secs_f64(),
+        (started.elapsed() - typeset).as_secs_f64()
+    );
+    assert_eq!(unexplained, 0, "pages that end early: see PAGE … EARLY in the table above");
+    assert_eq!(short, 0, "large-print headings kept with fewer than two lines: see the table above");
+    assert_eq!(outside, 0, "words outside the margins: see the table above");
+}
+
+/// Fewest sheets first (issue 24): a short handout (under 250 words) with a "when to
+/// call" box is set on one sheet in regular print, with the shipped brand's closing
+/// parts (questions box, QR code, website and disclaimer), on Letter and A4.
+#[test]
+fn short_handouts_with_a_call_box_fit_one_sheet() {
+    let (articles, sets) = matrix();
+    let labels =
+        handouts::labels::LabelTable::load(config(Paper::UsLetter).template_dir()).expect("labels load");
+    let mut short = Vec::new();
+    for set in sets.iter().filter(|set| set.variant == Variant::Regular) {
+        let article = &articles[set.article];
+        let words = common::article_words(article).len();
+        if words >= 250 || handouts::labels::action_sections(article, &labels).is_empty() {
+            continue;
+        }
+        println!(
+            "{:<40} {:<9} {words:>4} words  {} pages",
+            article.id,
+            set.paper.typst_name(),
+            set.pdf.pages
+        );
+        short.push((article.id.clone(), set.pdf.pages));
+    }
+    assert!(short.iter().any(|(id, _)| id == "your-flu-shot"), "the flu sheet is among them");
+    let long: Vec<_> = short.iter().filter(|(_, pages)| *pages > 1).collect();
+    assert!(long.is_empty(), "short handouts on more than one sheet: {long:?}");
 }
 
 #[test]
@@ -283,7 +378,7 @@ fn the_title_is_the_one_top_heading_and_sections_nest_under_it() {
         let article = handouts::ingest::ingest_file(&path).expect("article ingests");
         for variant in [Variant::Regular, Variant::LargePrint] {
             let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
-            let headings: Vec<(u32, Option<String>)> = structure(&pdf.bytes)
+            let headings: Vec<(u32, Option<String>)> = structure::structure(&pdf.bytes)
                 .into_iter()
                 .filter_map(|(kind, title)| {
                     let level = kind.strip_prefix('H')?.parse::<u32>().ok()?;
@@ -315,7 +410,7 @@ fn each_box_is_one_group_with_its_heading() {
         handouts::ingest::ingest_file(Path::new("content/diabetes-foot-check.md")).expect("article ingests");
     for variant in [Variant::Regular, Variant::LargePrint] {
         let pdf = typesetter.typeset_pdf(&article, variant).expect("typesets");
-        let tree = structure_tree(&pdf.bytes);
+        let tree = structure::structure_tree(&pdf.bytes);
         let parent = |heading: &str| {
             tree.iter().find(|(_, title, _)| title.as_deref() == Some(heading)).map(|(_, _, p)| p.as_str())
         };

@@ -72,7 +72,10 @@ fn titles_addresses_footers_and_qr_codes_fit_their_space() {
     std::fs::create_dir_all(&content).unwrap();
     let english = "Radiation can make your mouth sore and your skin red. Rinse your mouth with salt water after every meal, and use a soft toothbrush. Keep the skin clean and dry.";
     let spanish = "La diabetes puede dañar los nervios de los pies. Revise sus pies todos los días con buena luz y use un espejo para ver la planta del pie.";
-    std::fs::write(content.join("radiation.md"), article(TITLE, "en", URL, english)).unwrap();
+    // Long enough for a second page, with its running header, in regular print too
+    // (one that ends high on its second page is tightened onto one).
+    let english = format!("{english} {english}");
+    std::fs::write(content.join("radiation.md"), article(TITLE, "en", URL, &english)).unwrap();
     std::fs::write(
         content.join("pies.md"),
         article("Cómo revisar sus pies si tiene diabetes", "es", ES_URL, spanish),

@@ -84,6 +84,13 @@ fn builds_are_byte_identical() {
     let text = common::pdf_text(&first.bytes);
     assert!(text.contains("Read this online"), "QR code caption for the article url: {text}");
     assert!(text.contains("Call us: (555) 010-0199"), "action callout with the phone: {text}");
+    // A short handout set on one page by the fewest-sheets policy (compiled more than
+    // once, the closing parts in two columns): the same bytes too.
+    let flu = ingest_file(Path::new("tests/fixtures/short/flu-shot.md")).unwrap();
+    let first = typesetter().typeset_pdf(&flu, Variant::Regular).unwrap();
+    let second = typesetter().typeset_pdf(&flu, Variant::Regular).unwrap();
+    assert_eq!(first.pages, 1, "the flu sheet on one page");
+    assert!(first.bytes == second.bytes, "two builds of the flu sheet differ");
 }
 
 #[test]

@@ -14,18 +14,28 @@ pub(super) struct Fit {
     /// `false` leaves out the questions box: the last resort when even a squeezed box
     /// would stand alone on a page.
     questions: bool,
+    /// The QR code, the web address, the website (and the disclaimer without a QR
+    /// code) in a column beside the questions box, not under it.
+    side_column: bool,
 }
 
 impl Fit {
-    pub(super) const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true };
+    pub(super) const DESIGNED: Fit = Fit { spacing: 1.0, size: None, questions: true, side_column: false };
     const fn tighter(spacing: f64, size: Option<f64>) -> Fit {
-        Fit { spacing, size, questions: true }
+        Fit { spacing, size, questions: true, side_column: false }
+    }
+    const fn without_questions(spacing: f64) -> Fit {
+        Fit { spacing, size: None, questions: false, side_column: false }
+    }
+    const fn side_column(self) -> Fit {
+        Fit { side_column: true, ..self }
     }
 }
 
 /// The layouts tried, in order, until a handout fits its `max-pages` with no page that
 /// holds only the closing parts: tighter spacing first, then smaller body text down
-/// to 11 pt. Large print is never made smaller: it gets more pages instead.
+/// to 11 pt, then the closing parts in two columns. Large print is never made
+/// smaller (nor set in two columns): it gets more pages instead.
 pub(super) const REGULAR_FITS: &[Fit] = &[
     Fit::DESIGNED,
     Fit::tighter(0.9, None),
@@ -33,26 +43,35 @@ pub(super) const REGULAR_FITS: &[Fit] = &[
     Fit::tighter(0.8, Some(12.0)),
     Fit::tighter(0.8, Some(11.5)),
     Fit::tighter(0.8, Some(11.0)),
-    Fit { spacing: 0.9, size: None, questions: false },
+    Fit::tighter(0.8, Some(11.0)).side_column(),
+    Fit::without_questions(0.9),
 ];
 
-pub(super) const LARGE_PRINT_FITS: &[Fit] = &[
-    Fit::DESIGNED,
-    Fit::tighter(0.9, None),
-    Fit::tighter(0.8, None),
-    Fit { spacing: 0.9, size: None, questions: false },
-];
+pub(super) const LARGE_PRINT_FITS: &[Fit] =
+    &[Fit::DESIGNED, Fit::tighter(0.9, None), Fit::tighter(0.8, None), Fit::without_questions(0.9)];
 
 /// Changes when the choice of layout changes, so handouts made by an older policy are
 /// made again (it is in every handout's fingerprint).
-pub(super) const FIT_POLICY: u32 = 2;
+pub(super) const FIT_POLICY: u32 = 3;
 
 /// Tightenings a short two-page handout may take to fit one page: spacing down to 0.8
 /// and body text down to 11.5 pt in regular print (the designer's floor); large print
 /// keeps its 18 pt and only tightens its spacing.
-pub(super) const ONE_PAGE_FITS_REGULAR: &[Fit] =
-    &[Fit::tighter(0.9, None), Fit::tighter(0.8, None), Fit::tighter(0.8, Some(11.5))];
+/// The last try also sets the closing parts in two columns (`Fit::side_column`).
+pub(super) const ONE_PAGE_FITS_REGULAR: &[Fit] = &[
+    Fit::tighter(0.9, None),
+    Fit::tighter(0.8, None),
+    Fit::tighter(0.8, Some(11.5)),
+    Fit::tighter(0.8, Some(11.5)).side_column(),
+];
+/// Large print has no room for two columns: its questions box would be too narrow to
+/// write in, its heading on two lines.
 pub(super) const ONE_PAGE_FITS_LARGE: &[Fit] = &[Fit::tighter(0.9, None), Fit::tighter(0.8, None)];
+/// A last page whose article ends this far down (a share of the page's height, with
+/// the top margin: about five lines of body text) is tried on one page fewer: the
+/// tightenings gain about a tenth of each page, room for those lines and the closing
+/// parts once there are two pages or more before it.
+pub(super) const LITTLE_ON_LAST_PAGE: f64 = 0.2;
 /// Longest article tried on one page: a page holds about 450 words of body text in
 /// regular print and 200 in large print with the closing parts, so longer ones cannot
 /// fit and are not compiled again.
@@ -116,7 +135,16 @@ pub(super) fn words_in(blocks: &[crate::model::Block]) -> usize {
 pub(super) const ARTICLE_END_LABEL: &str = "article-end";
 
 /// The template's label for the closing parts' height when `measure_closing` is set.
-pub(super) const CLOSING_ZERO_LABEL: &str = "closing-zero";
+pub(super) const CLOSING_SHORTEST_LABEL: &str = "closing-shortest";
+
+/// How far down its page the article ends (0 at the top, 1 at the foot), when it ends on
+/// the document's last page; `None` otherwise or when the template does not say.
+pub(super) fn article_end_on_last_page(document: &PagedDocument) -> Option<f64> {
+    let location = labelled(document, ARTICLE_END_LABEL)?.location()?;
+    let position = document.introspector().position(location)?;
+    let last = document.pages().last()?;
+    (position.page.get() == document.pages().len()).then(|| position.point.y / last.frame.height())
+}
 
 /// Whether the closing parts (everything after the template's `<article-end>` label)
 /// start on a page after the article's last: a page holding nothing of the article. A
@@ -165,8 +193,8 @@ pub(super) fn has_long_run(article: &Article) -> bool {
 pub(super) const LONG_RUN: usize = 30;
 
 impl Typesetter {
-    /// The height in points of the closing parts with no writing lines (the questions
-    /// box's frame, the QR code, the website and the disclaimer), which the template
+    /// The height in points of the shortest closing parts (the questions box with its
+    /// fewest writing lines, the QR code, the website and the disclaimer), which the template
     /// needs twice per compile (bench/RESULTS.md: measuring it was 5 % of a build).
     /// It is the same for every handout with the same options, language and kind of
     /// web address, so it is measured once per build for each: by compiling the
@@ -225,7 +253,7 @@ impl Typesetter {
                 today: None,
             };
             let document = typst::compile::<PagedDocument>(&world).output.ok()?;
-            let element = labelled(&document, CLOSING_ZERO_LABEL)?;
+            let element = labelled(&document, CLOSING_SHORTEST_LABEL)?;
             match &element.to_packed::<typst::introspection::MetadataElem>()?.value {
                 typst::foundations::Value::Float(points) => Some(*points),
                 _ => None,
@@ -270,20 +298,27 @@ impl Typesetter {
         self.on_fewer_pages(inputs, best)
     }
 
-    /// Fewest sheets first: a short handout the layout above sets on two pages is set on
-    /// one when tightening within what a designer accepts gets it there (see
-    /// [`ONE_PAGE_FITS_REGULAR`]). A `max-pages` article has had its say already.
+    /// Fewest sheets first: a handout the layout above sets on one page more than it
+    /// might is set on one page fewer when tightening within what a designer accepts
+    /// gets it there (see [`ONE_PAGE_FITS_REGULAR`]): a short handout on two pages, or
+    /// one whose last page holds only a few lines of the article before the closing
+    /// parts ([`LITTLE_ON_LAST_PAGE`]). Others are not compiled again. A `max-pages`
+    /// article has had its say already.
     fn on_fewer_pages(&self, inputs: &HandoutInputs, document: PagedDocument) -> Result<PagedDocument> {
         let (fits, short) = match inputs.variant {
             Variant::Regular => (ONE_PAGE_FITS_REGULAR, ONE_PAGE_WORDS_REGULAR),
             Variant::LargePrint => (ONE_PAGE_FITS_LARGE, ONE_PAGE_WORDS_LARGE),
         };
-        if inputs.max_pages.is_some() || document.pages().len() != 2 || inputs.words > short {
+        let pages = document.pages().len();
+        let short_on_two = pages == 2 && inputs.words <= short;
+        let little_on_last = pages >= 2
+            && article_end_on_last_page(&document).is_some_and(|share| share <= LITTLE_ON_LAST_PAGE);
+        if inputs.max_pages.is_some() || !(short_on_two || little_on_last) {
             return Ok(document);
         }
         for &fit in fits {
             let tighter = self.compile_with(inputs, fit)?;
-            if tighter.pages().len() == 1 {
+            if tighter.pages().len() < pages && !closing_parts_alone(&tighter) {
                 return Ok(tighter);
             }
         }
@@ -295,7 +330,7 @@ impl Typesetter {
         let mut options = inputs.options.clone();
         options["fit"] = serde_json::json!(fit);
         if let Some(height) = self.closing_height(inputs, &options) {
-            options["closing_zero"] = serde_json::json!(height);
+            options["closing_shortest"] = serde_json::json!(height);
         }
         let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
         let world = HandoutWorld {
