@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::config::Paper;
 use crate::labels::{LabelTable, Labels};
 use crate::model::{Article, Block, plain_text};
-use crate::typeset::{Personal, Typesetter, Variant};
+use crate::typeset::{PaperSides, Personal, Typesetter, Variant};
 
 /// The longest patient name and clinician, in characters.
 pub const MAX_NAME: usize = 100;
@@ -23,13 +23,38 @@ pub const MAX_NOTE: usize = 1000;
 /// and everything up to the next one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Its number among the sections, from 0: what the form and `--section` name.
+    /// Its place among the sections, from 0: the form's field value. People see
+    /// [`Section::number`] and the title.
     pub index: usize,
     pub title: String,
     /// A section with an action-step heading ("When to call"), or one inside it: it is
     /// always printed.
     pub safety: bool,
     blocks: Range<usize>,
+}
+
+impl Section {
+    /// Its number as `handouts sections` lists it and `--section` takes it: from 1.
+    pub fn number(&self) -> usize {
+        self.index + 1
+    }
+}
+
+/// The section `wanted` names, by its [`Section::number`] (from 1) or its title (case
+/// and surrounding spaces aside): its [`Section::index`], or a message for clinic staff
+/// that lists the sections.
+pub fn find_section(sections: &[Section], wanted: &str) -> Result<usize, String> {
+    let wanted = wanted.trim();
+    let by_number = wanted.parse::<usize>().ok().and_then(|n| sections.iter().find(|s| s.number() == n));
+    let by_title = || sections.iter().find(|s| s.title.trim().to_lowercase() == wanted.to_lowercase());
+    if let Some(section) = by_number.or_else(by_title) {
+        return Ok(section.index);
+    }
+    if sections.is_empty() {
+        return Err(format!("there is no section \"{wanted}\": this handout has no sections"));
+    }
+    let list: Vec<String> = sections.iter().map(|s| format!("{} \"{}\"", s.number(), s.title)).collect();
+    Err(format!("there is no section \"{wanted}\"; give a number or a name: {}", list.join(", ")))
 }
 
 /// The article's top-level sections. Blocks before the first heading are not a section:
@@ -119,10 +144,12 @@ pub struct Problem {
 }
 
 /// The request with its text cleaned (control characters dropped, line ends made
-/// `\n`, the name and clinician on one line), or what is wrong with it, in the words of
-/// `labels` (the handout's language). Lengths are counted in characters after cleaning.
+/// `\n`, the name and clinician on one line) and a print date (today's, in UTC, when
+/// the request has none), or what is wrong with it, in the words of `labels` (the
+/// handout's language). Lengths are counted in characters after cleaning.
 pub fn check(mut request: Request, sections: &[Section], labels: &Labels) -> Result<Request, Vec<Problem>> {
     let personal = &mut request.personal;
+    personal.printed = personal.printed.or_else(|| Some(time::OffsetDateTime::now_utc().date()));
     personal.patient = one_line(&personal.patient);
     personal.clinician = one_line(&personal.clinician);
     personal.note = note_text(&personal.note);
@@ -147,7 +174,7 @@ pub fn check(mut request: Request, sections: &[Section], labels: &Labels) -> Res
     {
         let message = labels
             .text("desk-no-section")
-            .replace("{number}", &unknown.to_string())
+            .replace("{number}", &(unknown + 1).to_string())
             .replace("{count}", &sections.len().to_string());
         problems.push(Problem { field: "section", message });
     }
@@ -202,6 +229,39 @@ pub fn typeset<T>(
     let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
     typesetter.typeset_personal(&article, variant, request.paper, &request.personal, |pdf| {
         deliver(pdf.map(|pdf| pdf.bytes))
+    })
+}
+
+/// One handout of a packet, as the care team chose it.
+#[derive(Debug, Clone)]
+pub struct PacketItem<'a> {
+    /// The article in the language to print (see [`in_language`]).
+    pub article: &'a Article,
+    /// As [`Request::sections`]: `None` prints them all, safety sections always.
+    pub sections: Option<Vec<usize>>,
+}
+
+/// Typesets one patient's packet of `items` (see [`Typesetter::typeset_packet`]):
+/// `request` gives the patient's fields, the print date, large print and paper (its
+/// `sections` are ignored: each item has its own) and must have passed [`check`], as
+/// must each item's sections against that article's. `deliver` gets the PDF's bytes as
+/// soon as they are made; what it returns is returned once typst has forgotten the
+/// patient.
+pub fn typeset_packet<T>(
+    typesetter: &Typesetter,
+    labels: &LabelTable,
+    items: &[PacketItem],
+    request: &Request,
+    sides: PaperSides,
+    deliver: impl FnOnce(crate::Result<Vec<u8>>) -> T,
+) -> T {
+    let articles: Vec<Article> = items
+        .iter()
+        .map(|item| select(item.article, &sections(item.article, labels), item.sections.as_deref()))
+        .collect();
+    let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
+    typesetter.typeset_packet(&articles, variant, request.paper, &request.personal, sides, |packet| {
+        deliver(packet.map(|packet| packet.bytes))
     })
 }
 
@@ -297,6 +357,7 @@ mod tests {
                 patient: "x".repeat(MAX_NAME + 1),
                 clinician: "Dr A".into(),
                 note: "n".into(),
+                ..Personal::default()
             },
             sections: Some(vec![7]),
             ..Request::default()
@@ -321,6 +382,7 @@ mod tests {
                 patient: "  Ana\u{0}\n María ".into(),
                 clinician: "Dr\tB".into(),
                 note: "line one\r\nline two\u{7}  \n".into(),
+                ..Personal::default()
             },
             ..Request::default()
         };

@@ -79,6 +79,7 @@ fn the_patients_fields_reach_the_template_only_in_their_own_file() {
         patient: "Zelda #Quist".into(),
         clinician: "*Nurse* $Kim$".into(),
         note: "Drink water.\n= Not a heading".into(),
+        printed: None,
     };
     let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
     let everything_else = [inputs.article_json.as_slice(), inputs.options_json.as_slice()].concat();
