@@ -1,6 +1,7 @@
 //! Print for one patient: the handout with the patient's name, the clinician and a note,
-//! only the sections the care team ticked, typeset in memory. Shared by `handouts serve`
-//! (`POST /print/<id>`) and `handouts print`.
+//! only the sections the care team ticked, typeset in memory; or several handouts as one
+//! packet ([`typeset_packet`]). Shared by `handouts serve` (`POST /print/<id>`) and
+//! `handouts print`.
 //!
 //! Nothing here writes, caches or logs the patient's data: it goes to the template as
 //! data ([`Personal`]), the PDF's metadata comes from the article and the brand only,
@@ -327,6 +328,32 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn a_section_is_found_by_its_number_from_one_or_its_name() {
+        let labels = LabelTable::load(None).unwrap();
+        let sections = sections(&article(), &labels);
+        assert_eq!(find_section(&sections, "1"), Ok(0));
+        assert_eq!(find_section(&sections, " rest "), Ok(2));
+        assert_eq!(find_section(&sections, "WHEN TO CALL YOUR DOCTOR"), Ok(1));
+        let unknown = find_section(&sections, "0").unwrap_err();
+        assert_eq!(
+            unknown,
+            "there is no section \"0\"; give a number or a name: 1 \"Food\", 2 \"When to call your doctor\", 3 \"Rest\""
+        );
+        assert!(find_section(&[], "Food").unwrap_err().contains("no sections"));
+    }
+
+    #[test]
+    fn a_request_without_a_date_is_printed_with_today() {
+        let english = LabelTable::load(None).unwrap().for_lang("en");
+        let checked = check(Request::default(), &[], &english).unwrap();
+        assert_eq!(checked.personal.printed, Some(time::OffsetDateTime::now_utc().date()));
+        let day = time::Date::from_calendar_date(2026, time::Month::December, 7).ok();
+        let given =
+            Request { personal: Personal { printed: day, ..Personal::default() }, ..Request::default() };
+        assert_eq!(check(given, &[], &english).unwrap().personal.printed, day, "a date given is kept");
     }
 
     #[test]
