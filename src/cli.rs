@@ -61,6 +61,9 @@ Examples:
                                       The desk on the clinic network (prints an access token)
   handouts print kidney-cancer --patient \"Ana López\" --out ana.pdf
                                       One patient's copy of one handout
+  handouts print kidney-cancer diabetes-foot-care --patient \"Ana López\" --out ana.pdf
+                                      A packet: several handouts in one PDF, with a cover
+  handouts sections kidney-cancer     A handout's sections, as print --section takes them
   handouts init my-clinic             Start a new handouts folder
   handouts check                      Read every article, print warnings, write nothing
   handouts inspect content/metastatic-kidney-cancer-treatment.txt

@@ -201,6 +201,10 @@ fn sections_are_listed_from_one_and_chosen_by_number_or_name() {
             vec!["print", FEET, "--date", "7/12/2026", "--out", "x.pdf"],
             "error: --date: \"7/12/2026\" is not a date written YYYY-MM-DD, like 2026-09-14\n",
         ),
+        (
+            [&["print"][..], &[FEET; 21], &["--out", "x.pdf"]].concat(),
+            "error: a packet holds at most 20 handouts; this one has 21: print it as two\n",
+        ),
     ] {
         let output = handouts(dir.path(), tmp.path(), &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -233,6 +233,10 @@ pub fn typeset<T>(
     })
 }
 
+/// The most handouts in one packet: each place in a packet costs typst a name of the
+/// template it keeps for the life of the process (`Typesetter::typeset_packet`).
+pub const MAX_PACKET: usize = 20;
+
 /// One handout of a packet, as the care team chose it.
 #[derive(Debug, Clone)]
 pub struct PacketItem<'a> {
@@ -256,6 +260,12 @@ pub fn typeset_packet<T>(
     sides: PaperSides,
     deliver: impl FnOnce(crate::Result<Vec<u8>>) -> T,
 ) -> T {
+    if items.len() > MAX_PACKET {
+        return deliver(Err(crate::Error::usage(format!(
+            "a packet holds at most {MAX_PACKET} handouts; this one has {}: print it as two",
+            items.len()
+        ))));
+    }
     let articles: Vec<Article> = items
         .iter()
         .map(|item| select(item.article, &sections(item.article, labels), item.sections.as_deref()))
