@@ -41,7 +41,7 @@ pub struct Personal {
 /// What the template reads from `/_handouts/personal.json` (or `options.personal`):
 /// the fields as typed, and the print date as the handout's language writes it
 /// ("Printed December 7, 2026", `printed-on` in templates/labels.toml), or `""`.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub(super) struct PersonalData<'a> {
     patient: &'a str,
     clinician: &'a str,
@@ -62,6 +62,13 @@ impl<'a> PersonalData<'a> {
             note: &personal.note,
             printed,
         }
+    }
+}
+
+/// Never prints the values, as [`Personal`]'s.
+impl std::fmt::Debug for PersonalData<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonalData { .. }")
     }
 }
 
