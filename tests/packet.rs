@@ -260,6 +260,27 @@ fn the_typesetting_api_makes_a_packet_with_sections_per_handout() {
     assert_eq!(starts.len(), 3, "{starts:?}");
     assert!(starts.iter().all(|s| s % 2 == 1), "{starts:?}");
     assert_eq!(make(), pdf, "byte-identical for the same request");
+    // The extra footer line stays clear of the paper's edge in large print, as
+    // tests/print_fit.rs asks of every handout: nothing in the outer 8 mm.
+    let file = dir.path().join("packet.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let bbox = Command::new("pdftotext").arg("-bbox").arg(&file).arg("-").output().expect("pdftotext runs");
+    let html = String::from_utf8_lossy(&bbox.stdout);
+    let number = |tag: &str, key: &str| -> f64 {
+        let at = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        tag[at..tag[at..].find('"').unwrap() + at].parse().unwrap()
+    };
+    let (mut height, mut words) = (0.0, 0);
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            height = number(line, "height");
+        } else if line.starts_with("<word ") {
+            words += 1;
+            let bottom = height - number(line, "yMax");
+            assert!(bottom >= 8.0 / 25.4 * 72.0, "{line} is {:.1} mm from the edge", bottom / 72.0 * 25.4);
+        }
+    }
+    assert!(words > 500, "{words} words read back");
 
     // The lower-level call reports where each handout starts.
     let articles: Vec<_> = items
