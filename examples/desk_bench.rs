@@ -1,8 +1,11 @@
 //! The handout desk's numbers (issue 16): personalised PDF latency over N requests with
 //! two concurrent clients, the server's RSS before and after, and the time from saving
-//! an article to the reload event reaching an open page.
+//! an article to the reload event reaching an open page. First (issue 26), a packet of
+//! five handouts for one patient, typeset in this process as the desk does
+//! (`serve::print::typeset_packet`): the median and slowest of `--packet-runs` (20).
 //!
 //! `cargo build --release && cargo run --release --example desk_bench -- [--requests 500]`
+//! (`--packet-only` for the packet alone)
 //!
 //! It runs `handouts serve --port 0` (the binary beside this example) on a copy of the
 //! repository's content/, templates/ and handouts.toml, and talks plain HTTP/1.1.
@@ -14,6 +17,86 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PAGE: &str = "checking-your-feet-when-you-have-diabetes";
+
+/// The same allocator as the `handouts` binary, so the packet's times compare.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// The five handouts of the packet.
+const PACKET: [&str; 5] = [
+    "checking-your-feet-when-you-have-diabetes",
+    "treatment-of-metastatic-kidney-cancer",
+    "the-role-of-stem-cell-therapy-in-the-fight-against-cancer",
+    "can-immunotherapy-cure-advanced-cancer",
+    "is-there-a-cure-for-metastatic-cancer",
+];
+
+/// A packet of the five handouts for one patient, `runs` times with a new name each
+/// time (after one to warm up, as the desk is warm from its build): the time until the
+/// PDF is delivered, and until typst has forgotten the patient too.
+fn packet_bench(dir: &Path, runs: usize) {
+    use handouts::serve::print::{self, PacketItem, Request};
+    let config_path = dir.join("handouts.toml");
+    let config = handouts::config::ConfigFile::load(&config_path).unwrap().resolve(
+        &config_path,
+        dir.join("content"),
+        dir.join("out"),
+        None,
+    );
+    let batch = handouts::build::load_batch(&config, None).unwrap();
+    let labels = handouts::labels::LabelTable::load(config.template_dir()).unwrap();
+    let typesetter = handouts::typeset::Typesetter::new(&config).unwrap();
+    let items: Vec<PacketItem> = PACKET
+        .iter()
+        .map(|id| PacketItem {
+            article: batch.articles.iter().find(|a| a.id == *id).unwrap(),
+            sections: None,
+        })
+        .collect();
+    // The desk's build typeset every handout before the first print.
+    for item in &items {
+        typesetter.typeset_pdf(item.article, handouts::typeset::Variant::Regular).unwrap();
+    }
+    let (mut delivered, mut whole, mut pages) = (Vec::new(), Vec::new(), 0);
+    for run in 0..=runs {
+        let request = Request {
+            personal: handouts::typeset::Personal {
+                patient: format!("Patient {run}"),
+                clinician: "Dr Ruiz".into(),
+                note: format!("Walk every day, {run} minutes."),
+                printed: time::Date::from_calendar_date(2026, time::Month::December, 7).ok(),
+            },
+            ..Request::default()
+        };
+        let started = Instant::now();
+        let sides = handouts::typeset::PaperSides::Both;
+        let (made, pdf) = print::typeset_packet(&typesetter, &labels, &items, &request, sides, |pdf| {
+            (started.elapsed(), pdf.unwrap())
+        });
+        let all = started.elapsed();
+        pages = pdf_pages(&pdf);
+        if run > 0 {
+            delivered.push(made);
+            whole.push(all);
+        }
+    }
+    delivered.sort();
+    whole.sort();
+    println!("packet of {} handouts for one patient ({pages} pages, two-sided), {runs} runs:", PACKET.len());
+    println!(
+        "  PDF delivered: median {:.1} ms, slowest {:.1} ms; with forgetting the patient: median {:.1} ms, slowest {:.1} ms",
+        percentile(&delivered, 0.5),
+        percentile(&delivered, 1.0),
+        percentile(&whole, 0.5),
+        percentile(&whole, 1.0)
+    );
+}
+
+/// Pages in a PDF.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf).map(|document| document.get_pages().len()).unwrap_or(0)
+}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -77,12 +160,20 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 fn main() {
     let mut requests = 500;
     let mut clients = 2;
+    let mut packet_runs = 20;
+    let mut packet_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--requests" => requests = args.next().and_then(|n| n.parse().ok()).expect("--requests N"),
             "--clients" => clients = args.next().and_then(|n| n.parse().ok()).expect("--clients N"),
-            other => panic!("unknown argument {other}; use --requests N, --clients N"),
+            "--packet-runs" => {
+                packet_runs = args.next().and_then(|n| n.parse().ok()).expect("--packet-runs N")
+            }
+            "--packet-only" => packet_only = true,
+            other => panic!(
+                "unknown argument {other}; use --requests N, --clients N, --packet-runs N, --packet-only"
+            ),
         }
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -91,6 +182,10 @@ fn main() {
         copy_dir(&root.join(folder), &dir.path().join(folder));
     }
     std::fs::copy(root.join("handouts.toml"), dir.path().join("handouts.toml")).unwrap();
+    packet_bench(dir.path(), packet_runs);
+    if packet_only {
+        return;
+    }
     let exe = std::env::current_exe().unwrap();
     let binary = exe.parent().unwrap().parent().unwrap().join("handouts");
     let mut child = Command::new(&binary)

@@ -61,6 +61,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                             patient: format!("Patient {t}-{i}"),
                             clinician: "Dr Ruiz".into(),
                             note: format!("Walk every day, {i} minutes.\nCheck your feet."),
+                            printed: time::Date::from_calendar_date(2026, time::Month::December, 7).ok(),
                         };
                         let start = Instant::now();
                         let pdf =

@@ -61,6 +61,9 @@ Examples:
                                       The desk on the clinic network (prints an access token)
   handouts print kidney-cancer --patient \"Ana López\" --out ana.pdf
                                       One patient's copy of one handout
+  handouts print kidney-cancer diabetes-foot-care --patient \"Ana López\" --out ana.pdf
+                                      A packet: several handouts in one PDF, with a cover
+  handouts sections kidney-cancer     A handout's sections, as print --section takes them
   handouts init my-clinic             Start a new handouts folder
   handouts check                      Read every article, print warnings, write nothing
   handouts inspect content/metastatic-kidney-cancer-treatment.txt
@@ -105,7 +108,8 @@ pub enum Command {
     /// a handout for one patient.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
-    /// Print one handout for one patient (name, clinician, note, chosen sections) as a PDF.
+    /// Print handouts for one patient (name, clinician, note, chosen sections) as one
+    /// PDF: one handout, or several as a packet with a cover list.
     #[command(after_help = PRINT_EXAMPLES)]
     Print(PrintArgs),
     /// Find the handouts for a diagnosis, medicine or test code, as an EHR's infobutton
@@ -116,6 +120,9 @@ pub enum Command {
     /// an EHR cannot find).
     #[command(after_help = CODES_EXAMPLES)]
     Codes(CodesArgs),
+    /// List a handout's sections, numbered as `print --section` takes them.
+    #[command(after_help = SECTIONS_EXAMPLES)]
+    Sections(SectionsArgs),
     /// Create handouts.toml, content/ with an example article, and templates/ in DIR.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `handouts completions bash > /etc/bash_completion.d/handouts`).
@@ -421,14 +428,51 @@ const PRINT_EXAMPLES: &str = "\
 Examples:
   handouts print kidney-cancer --patient \"Ana López\" --clinician \"Dr Ruiz\" \\
       --note \"Take the tablets with food.\" --out ana.pdf
-  handouts print kidney-cancer --patient \"Ana López\" --section 0 --section 2 --out - | lp
+  handouts sections kidney-cancer
+                        List the sections, numbered from 1
+  handouts print kidney-cancer --patient \"Ana López\" --section 1 --section \"Side effects\" --out - | lp
+                        Only these sections (by number or name), and the \"when to call\" ones
   handouts print kidney-cancer --large-print --paper a4 --note-file note.txt --out ana.pdf
   handouts print kidney-cancer --lang es --patient \"Ana López\" --out ana.pdf
                         The Spanish translation (front matter translation-key)
+  handouts print kidney-cancer diabetes-foot-care --patient \"Ana López\" --two-sided --out ana.pdf
+                        A packet: a cover listing both, then each handout on a new sheet
+  handouts print kidney-cancer --patient \"Ana López\" --date 2026-12-07 --out ana.pdf
+                        Print another day's date (the default is today's)
 
-Sections are numbered from 0 in the order of the handout's top-level headings; a
-\"when to call\" section is always printed. The PDF is made in memory and written only
-to --out; its file name and metadata never hold the patient's name.";
+Sections are numbered from 1 in the order of the handout's top-level headings, as
+`handouts sections ID` lists them; a \"when to call\" section is always printed. Every
+page carries the patient's name and the date printed. The PDF is made in memory and
+written only to --out; its file name and metadata never hold the patient's name.";
+
+const SECTIONS_EXAMPLES: &str = "\
+Examples:
+  handouts sections kidney-cancer
+  handouts sections kidney-cancer --lang es
+                        The sections of the Spanish translation
+  handouts sections kidney-cancer --json
+                        For scripts: [{\"number\": 1, \"title\": \"…\", \"always_printed\": false}, …]
+
+\"Always printed\" sections (\"when to call\") are in every copy, whatever --section says.";
+
+#[derive(Debug, Args)]
+pub struct SectionsArgs {
+    /// The handout's id (see `print --help`).
+    pub id: String,
+    /// The sections of the handout's translation in this language (a tag: `es`, `es-MX`).
+    #[arg(long, value_name = "TAG")]
+    pub lang: Option<String>,
+    /// Print JSON on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Folder of articles (.txt, .md, .json, .html, .docx).
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// Configuration file [default: handouts.toml, and built-in defaults when that is
+    /// missing]. A file named here must exist.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -457,10 +501,12 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct PrintArgs {
     /// The handout's id: printed at the foot of each handout and named by its PDF
-    /// (`out/pdf/<id>.pdf`); it comes from the title, or `id:` in front matter.
-    pub id: String,
-    /// Print the handout's translation in this language (a tag: `es`, `es-MX`); its
-    /// sections are that translation's.
+    /// (`out/pdf/<id>.pdf`); it comes from the title, or `id:` in front matter. Several
+    /// ids make one packet: a cover listing them, then each handout on a new sheet.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Print the handouts' translations in this language (a tag: `es`, `es-MX`); the
+    /// sections are those translations'.
     #[arg(long, value_name = "TAG")]
     pub lang: Option<String>,
     /// Folder of articles (.txt, .md, .json, .html, .docx).
@@ -470,9 +516,13 @@ pub struct PrintArgs {
     /// missing]. A file named here must exist.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The patient's name, printed at the top (at most 100 characters).
+    /// The patient's name, printed at the top and at the foot of every page (at most 100
+    /// characters).
     #[arg(long, default_value = "")]
     pub patient: String,
+    /// The date printed on every page, YYYY-MM-DD [default: today, in UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
     /// The clinician or team (at most 100 characters).
     #[arg(long, default_value = "")]
     pub clinician: String,
@@ -482,9 +532,14 @@ pub struct PrintArgs {
     /// Read the note from this file (`-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub note_file: Option<PathBuf>,
-    /// Print only these sections (numbered from 0; "when to call" ones are always printed).
-    #[arg(long = "section", value_name = "N")]
-    pub sections: Vec<usize>,
+    /// Print only these sections: a number from 1 or a name, as `handouts sections ID`
+    /// lists them ("when to call" ones are always printed). With one id only.
+    #[arg(long = "section", value_name = "N|NAME")]
+    pub sections: Vec<String>,
+    /// A packet printed on both sides of the paper: each handout starts on a right-hand
+    /// (odd) page, after a blank page when needed.
+    #[arg(long)]
+    pub two_sided: bool,
     /// 18 pt large print.
     #[arg(long)]
     pub large_print: bool,

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Print(args) => print_command(&args),
         Command::Find(args) => find_command(&args),
         Command::Codes(args) => codes_command(&args),
+        Command::Sections(args) => sections_command(&args),
         Command::Init(args) => {
             scaffold::init(&args.dir, args.name.as_deref())?;
             Ok(Outcome::Success)
@@ -359,7 +360,79 @@ fn finish(failures: &[error::Failure]) -> Result<Outcome> {
     }
 }
 
-/// `handouts print`: one patient's copy, by the code `serve`'s print form uses.
+/// `--lang TAG`, checked.
+fn language_arg(lang: Option<&str>) -> Result<Option<String>> {
+    lang.map(|lang| {
+        crate::validate::language_tag(lang).map_err(|problem| {
+            error::Error::usage(format!("--lang: {problem}; write `--lang {}`", problem.suggestion()))
+        })
+    })
+    .transpose()
+}
+
+/// The article `id` names in `articles`, in `lang` when given, or a usage error that
+/// lists what there is.
+fn find_article<'a>(
+    articles: &'a [crate::model::Article],
+    id: &str,
+    lang: Option<&str>,
+) -> Result<&'a crate::model::Article> {
+    let Some(article) = articles.iter().find(|a| a.id == id) else {
+        let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        return Err(error::Error::usage(format!(
+            "no handout has the id `{id}` (the ids are: {})",
+            ids.join(", ")
+        )));
+    };
+    match lang {
+        None => Ok(article),
+        Some(lang) => serve::print::in_language(article, articles, lang).ok_or_else(|| {
+            error::Error::usage(format!(
+                "`{id}` has no translation in \"{lang}\"; it is in: {}",
+                serve::print::languages_line(article)
+            ))
+        }),
+    }
+}
+
+/// `handouts sections`: a handout's sections, numbered as `print --section` takes them.
+fn sections_command(args: &cli::SectionsArgs) -> Result<Outcome> {
+    let config = load_named_config(args.config.as_deref(), args.content.clone(), "out".into(), None)?;
+    let lang = language_arg(args.lang.as_deref())?;
+    let batch = load_batch(&config, None)?;
+    let article = find_article(&batch.articles, &args.id, lang.as_deref())?;
+    let labels = crate::labels::LabelTable::load(config.template_dir())?;
+    let sections = serve::print::sections(article, &labels);
+    if args.json {
+        let list: Vec<serde_json::Value> = sections
+            .iter()
+            .map(
+                |s| serde_json::json!({ "number": s.number(), "title": s.title, "always_printed": s.safety }),
+            )
+            .collect();
+        let json = serde_json::json!({ "id": article.id, "lang": article.meta.lang, "sections": list });
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        return Ok(Outcome::Success);
+    }
+    println!("{} ({}): {}", article.id, article.meta.lang, article.meta.title);
+    if sections.is_empty() {
+        println!("  no sections: the handout has no headings, so it is always printed whole");
+    }
+    let width = sections.iter().map(|s| s.title.chars().count()).max().unwrap_or(0);
+    for section in &sections {
+        let always = if section.safety { "  (always printed)" } else { "" };
+        let title = format!("{:<width$}", section.title);
+        println!(
+            "  {:>2}  {}{always}",
+            section.number(),
+            if always.is_empty() { title.trim_end() } else { &title }
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// `handouts print`: one patient's copy of one handout, or a packet of several, by the
+/// code `serve`'s print form uses.
 fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
     use std::io::{IsTerminal, Read, Write};
 
@@ -367,6 +440,19 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
     if to_stdout && std::io::stdout().is_terminal() {
         return Err(error::Error::usage("will not write a PDF to the terminal: give --out FILE, or pipe it"));
     }
+    if args.ids.len() > 1 && !args.sections.is_empty() {
+        return Err(error::Error::usage(
+            "--section chooses sections of one handout: print a packet of several handouts whole, \
+             or print that handout on its own",
+        ));
+    }
+    let printed = args
+        .date
+        .as_deref()
+        .map(|date| {
+            crate::validate::date(date).map_err(|problem| error::Error::usage(format!("--date: {problem}")))
+        })
+        .transpose()?;
     let config = load_named_config(args.config.as_deref(), args.content.clone(), "out".into(), None)?;
     let note = match &args.note_file {
         Some(path) if path.as_os_str() == "-" => {
@@ -381,43 +467,29 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
             .map_err(|e| error::Error::usage(format!("{}: cannot read the note: {e}", path.display())))?,
         None => args.note.clone(),
     };
-    let lang = args
-        .lang
-        .as_deref()
-        .map(|lang| {
-            crate::validate::language_tag(lang).map_err(|problem| {
-                error::Error::usage(format!("--lang: {problem}; write `--lang {}`", problem.suggestion()))
-            })
-        })
-        .transpose()?;
+    let lang = language_arg(args.lang.as_deref())?;
     let batch = load_batch(&config, None)?;
-    let Some(article) = batch.articles.iter().find(|a| a.id == args.id) else {
-        let ids: Vec<&str> = batch.articles.iter().map(|a| a.id.as_str()).collect();
-        return Err(error::Error::usage(format!(
-            "no handout has the id `{}` (the ids are: {})",
-            args.id,
-            ids.join(", ")
-        )));
-    };
-    let article = match &lang {
-        None => article,
-        Some(lang) => serve::print::in_language(article, &batch.articles, lang).ok_or_else(|| {
-            error::Error::usage(format!(
-                "`{}` has no translation in \"{lang}\"; it is in: {}",
-                args.id,
-                serve::print::languages_line(article)
-            ))
-        })?,
-    };
+    let articles = args
+        .ids
+        .iter()
+        .map(|id| find_article(&batch.articles, id, lang.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
     let labels = crate::labels::LabelTable::load(config.template_dir())?;
-    let sections = serve::print::sections(article, &labels);
+    let sections = serve::print::sections(articles[0], &labels);
+    let chosen = args
+        .sections
+        .iter()
+        .map(|wanted| serve::print::find_section(&sections, wanted))
+        .collect::<std::result::Result<Vec<usize>, String>>()
+        .map_err(|problem| error::Error::usage(format!("--section: {problem}")))?;
     let request = serve::print::Request {
         personal: crate::typeset::Personal {
             patient: args.patient.clone(),
             clinician: args.clinician.clone(),
             note,
+            printed,
         },
-        sections: (!args.sections.is_empty()).then(|| args.sections.clone()),
+        sections: (!chosen.is_empty()).then_some(chosen),
         large_print: args.large_print,
         paper: args.paper.map(Into::into),
     };
@@ -428,7 +500,15 @@ fn print_command(args: &cli::PrintArgs) -> Result<Outcome> {
         error::Error::usage(lines.join("\n"))
     })?;
     let typesetter = Typesetter::new(&config)?;
-    let pdf = serve::print::typeset(&typesetter, &labels, article, &request, |pdf| pdf)?;
+    let pdf = if let [article] = articles.as_slice() {
+        serve::print::typeset(&typesetter, &labels, article, &request, |pdf| pdf)?
+    } else {
+        let items: Vec<serve::print::PacketItem> =
+            articles.iter().map(|article| serve::print::PacketItem { article, sections: None }).collect();
+        let sides =
+            if args.two_sided { crate::typeset::PaperSides::Both } else { crate::typeset::PaperSides::One };
+        serve::print::typeset_packet(&typesetter, &labels, &items, &request, sides, |pdf| pdf)?
+    };
     if to_stdout {
         std::io::stdout()
             .write_all(&pdf)

@@ -201,6 +201,15 @@ fn prints_for_one_patient_and_keeps_nothing() {
     let text = common::pdf_text(&response.body);
     assert!(text.contains(PATIENT), "{text}");
     assert!(text.contains(NOTE), "{text}");
+    // The name and the day it was printed (the desk's default: today) on every page.
+    let today = time::OffsetDateTime::now_utc().date();
+    let printed = format!("Printed {} {}, {}", today.month(), today.day(), today.year());
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&response.body).unwrap();
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    for (number, page) in pages.iter().enumerate() {
+        let page = common::collapse_whitespace(page);
+        assert!(page.contains(&format!("{PATIENT} {printed}")), "page {}: {page}", number + 1);
+    }
     assert!(text.contains("Notes from your care team"));
     assert!(text.contains("How to check your feet"));
     assert!(!text.contains("Look after your feet"), "the unticked section is left out: {text}");
@@ -368,7 +377,7 @@ fn print_command_writes_one_patients_copy() {
     let dir = project();
     let out = dir.path().join("copy.pdf");
     let status = Command::new(env!("CARGO_BIN_EXE_handouts"))
-        .args(["print", PAGE, "--patient", PATIENT, "--note", NOTE, "--section", "0", "--out"])
+        .args(["print", PAGE, "--patient", PATIENT, "--note", NOTE, "--section", "1", "--out"])
         .arg(&out)
         .current_dir(dir.path())
         .output()
@@ -401,7 +410,7 @@ fn print_command_prints_a_translation_by_its_language() {
     let dir = project();
     let out = dir.path().join("copia.pdf");
     let output = Command::new(env!("CARGO_BIN_EXE_handouts"))
-        .args(["print", PAGE, "--lang", "es", "--patient", PATIENT, "--section", "1", "--out"])
+        .args(["print", PAGE, "--lang", "es", "--patient", PATIENT, "--section", "2", "--out"])
         .arg(&out)
         .current_dir(dir.path())
         .output()
@@ -409,7 +418,7 @@ fn print_command_prints_a_translation_by_its_language() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = common::pdf_text(&std::fs::read(&out).unwrap());
     assert!(text.contains(PATIENT) && text.contains("Cómo revisar sus pies si tiene diabetes"), "{text}");
-    // The sections are the translation's: 1 is "Qué debe buscar", 0 is left out.
+    // The sections are the translation's: 2 is "Qué debe buscar", 1 is left out.
     assert!(text.contains("Qué debe buscar") && !text.contains("Siéntese en un lugar"), "{text}");
     // The handout's own language is the handout itself, from either side.
     let output = Command::new(env!("CARGO_BIN_EXE_handouts"))

@@ -1,6 +1,7 @@
 //! Print for one patient: the handout with the patient's name, the clinician and a note,
-//! only the sections the care team ticked, typeset in memory. Shared by `handouts serve`
-//! (`POST /print/<id>`) and `handouts print`.
+//! only the sections the care team ticked, typeset in memory; or several handouts as one
+//! packet ([`typeset_packet`]). Shared by `handouts serve` (`POST /print/<id>`) and
+//! `handouts print`.
 //!
 //! Nothing here writes, caches or logs the patient's data: it goes to the template as
 //! data ([`Personal`]), the PDF's metadata comes from the article and the brand only,
@@ -12,7 +13,7 @@ use std::ops::Range;
 use crate::config::Paper;
 use crate::labels::{LabelTable, Labels};
 use crate::model::{Article, Block, plain_text};
-use crate::typeset::{Personal, Typesetter, Variant};
+use crate::typeset::{PaperSides, Personal, Typesetter, Variant};
 
 /// The longest patient name and clinician, in characters.
 pub const MAX_NAME: usize = 100;
@@ -23,13 +24,38 @@ pub const MAX_NOTE: usize = 1000;
 /// and everything up to the next one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Its number among the sections, from 0: what the form and `--section` name.
+    /// Its place among the sections, from 0: the form's field value. People see
+    /// [`Section::number`] and the title.
     pub index: usize,
     pub title: String,
     /// A section with an action-step heading ("When to call"), or one inside it: it is
     /// always printed.
     pub safety: bool,
     blocks: Range<usize>,
+}
+
+impl Section {
+    /// Its number as `handouts sections` lists it and `--section` takes it: from 1.
+    pub fn number(&self) -> usize {
+        self.index + 1
+    }
+}
+
+/// The section `wanted` names, by its [`Section::number`] (from 1) or its title (case
+/// and surrounding spaces aside): its [`Section::index`], or a message for clinic staff
+/// that lists the sections.
+pub fn find_section(sections: &[Section], wanted: &str) -> Result<usize, String> {
+    let wanted = wanted.trim();
+    let by_number = wanted.parse::<usize>().ok().and_then(|n| sections.iter().find(|s| s.number() == n));
+    let by_title = || sections.iter().find(|s| s.title.trim().to_lowercase() == wanted.to_lowercase());
+    if let Some(section) = by_number.or_else(by_title) {
+        return Ok(section.index);
+    }
+    if sections.is_empty() {
+        return Err(format!("there is no section \"{wanted}\": this handout has no sections"));
+    }
+    let list: Vec<String> = sections.iter().map(|s| format!("{} \"{}\"", s.number(), s.title)).collect();
+    Err(format!("there is no section \"{wanted}\"; give a number or a name: {}", list.join(", ")))
 }
 
 /// The article's top-level sections. Blocks before the first heading are not a section:
@@ -119,10 +145,12 @@ pub struct Problem {
 }
 
 /// The request with its text cleaned (control characters dropped, line ends made
-/// `\n`, the name and clinician on one line), or what is wrong with it, in the words of
-/// `labels` (the handout's language). Lengths are counted in characters after cleaning.
+/// `\n`, the name and clinician on one line) and a print date (today's, in UTC, when
+/// the request has none), or what is wrong with it, in the words of `labels` (the
+/// handout's language). Lengths are counted in characters after cleaning.
 pub fn check(mut request: Request, sections: &[Section], labels: &Labels) -> Result<Request, Vec<Problem>> {
     let personal = &mut request.personal;
+    personal.printed = personal.printed.or_else(|| Some(time::OffsetDateTime::now_utc().date()));
     personal.patient = one_line(&personal.patient);
     personal.clinician = one_line(&personal.clinician);
     personal.note = note_text(&personal.note);
@@ -147,7 +175,7 @@ pub fn check(mut request: Request, sections: &[Section], labels: &Labels) -> Res
     {
         let message = labels
             .text("desk-no-section")
-            .replace("{number}", &unknown.to_string())
+            .replace("{number}", &(unknown + 1).to_string())
             .replace("{count}", &sections.len().to_string());
         problems.push(Problem { field: "section", message });
     }
@@ -202,6 +230,49 @@ pub fn typeset<T>(
     let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
     typesetter.typeset_personal(&article, variant, request.paper, &request.personal, |pdf| {
         deliver(pdf.map(|pdf| pdf.bytes))
+    })
+}
+
+/// The most handouts in one packet: each place in a packet costs typst a name of the
+/// template it keeps for the life of the process (`Typesetter::typeset_packet`).
+pub const MAX_PACKET: usize = 20;
+
+/// One handout of a packet, as the care team chose it.
+#[derive(Debug, Clone)]
+pub struct PacketItem<'a> {
+    /// The article in the language to print (see [`in_language`]).
+    pub article: &'a Article,
+    /// As [`Request::sections`]: `None` prints them all, safety sections always.
+    pub sections: Option<Vec<usize>>,
+}
+
+/// Typesets one patient's packet of `items` (see [`Typesetter::typeset_packet`]):
+/// `request` gives the patient's fields, the print date, large print and paper (its
+/// `sections` are ignored: each item has its own) and must have passed [`check`], as
+/// must each item's sections against that article's. `deliver` gets the PDF's bytes as
+/// soon as they are made; what it returns is returned once typst has forgotten the
+/// patient.
+pub fn typeset_packet<T>(
+    typesetter: &Typesetter,
+    labels: &LabelTable,
+    items: &[PacketItem],
+    request: &Request,
+    sides: PaperSides,
+    deliver: impl FnOnce(crate::Result<Vec<u8>>) -> T,
+) -> T {
+    if items.len() > MAX_PACKET {
+        return deliver(Err(crate::Error::usage(format!(
+            "a packet holds at most {MAX_PACKET} handouts; this one has {}: print it as two",
+            items.len()
+        ))));
+    }
+    let articles: Vec<Article> = items
+        .iter()
+        .map(|item| select(item.article, &sections(item.article, labels), item.sections.as_deref()))
+        .collect();
+    let variant = if request.large_print { Variant::LargePrint } else { Variant::Regular };
+    typesetter.typeset_packet(&articles, variant, request.paper, &request.personal, sides, |packet| {
+        deliver(packet.map(|packet| packet.bytes))
     })
 }
 
@@ -270,6 +341,32 @@ mod tests {
     }
 
     #[test]
+    fn a_section_is_found_by_its_number_from_one_or_its_name() {
+        let labels = LabelTable::load(None).unwrap();
+        let sections = sections(&article(), &labels);
+        assert_eq!(find_section(&sections, "1"), Ok(0));
+        assert_eq!(find_section(&sections, " rest "), Ok(2));
+        assert_eq!(find_section(&sections, "WHEN TO CALL YOUR DOCTOR"), Ok(1));
+        let unknown = find_section(&sections, "0").unwrap_err();
+        assert_eq!(
+            unknown,
+            "there is no section \"0\"; give a number or a name: 1 \"Food\", 2 \"When to call your doctor\", 3 \"Rest\""
+        );
+        assert!(find_section(&[], "Food").unwrap_err().contains("no sections"));
+    }
+
+    #[test]
+    fn a_request_without_a_date_is_printed_with_today() {
+        let english = LabelTable::load(None).unwrap().for_lang("en");
+        let checked = check(Request::default(), &[], &english).unwrap();
+        assert_eq!(checked.personal.printed, Some(time::OffsetDateTime::now_utc().date()));
+        let day = time::Date::from_calendar_date(2026, time::Month::December, 7).ok();
+        let given =
+            Request { personal: Personal { printed: day, ..Personal::default() }, ..Request::default() };
+        assert_eq!(check(given, &[], &english).unwrap().personal.printed, day, "a date given is kept");
+    }
+
+    #[test]
     fn a_language_picks_the_article_or_one_of_its_translations() {
         let ingest = |path: &str, text: &str| {
             crate::ingest::ingest_bytes(std::path::Path::new(path), text.as_bytes()).unwrap()
@@ -297,6 +394,7 @@ mod tests {
                 patient: "x".repeat(MAX_NAME + 1),
                 clinician: "Dr A".into(),
                 note: "n".into(),
+                ..Personal::default()
             },
             sections: Some(vec![7]),
             ..Request::default()
@@ -321,6 +419,7 @@ mod tests {
                 patient: "  Ana\u{0}\n María ".into(),
                 clinician: "Dr\tB".into(),
                 note: "line one\r\nline two\u{7}  \n".into(),
+                ..Personal::default()
             },
             ..Request::default()
         };

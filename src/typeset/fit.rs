@@ -251,6 +251,7 @@ impl Typesetter {
                 personal_json: None,
                 pictures: &[],
                 today: None,
+                main: self.shared.main,
             };
             let document = typst::compile::<PagedDocument>(&world).output.ok()?;
             let element = labelled(&document, CLOSING_SHORTEST_LABEL)?;
@@ -341,6 +342,7 @@ impl Typesetter {
             personal_json: inputs.personal_json.clone(),
             pictures: &inputs.pictures,
             today: inputs.date,
+            main: inputs.main,
         };
         let warned = typst::compile::<PagedDocument>(&world);
         warned.output.map_err(|errors| self.template_error(&world, &errors, &inputs.source))

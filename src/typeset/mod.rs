@@ -12,6 +12,7 @@ mod diagnostics;
 mod emit;
 mod fit;
 mod nfc;
+mod packet;
 mod personal;
 mod text_layer;
 mod world;
@@ -32,6 +33,7 @@ use crate::model::{Article, Inline, for_each_inlines};
 
 pub use emit::{emit_fonts, emit_typst_project};
 use fit::*;
+pub use packet::{Packet, PaperSides};
 pub use personal::Personal;
 use personal::*;
 pub use world::{ARTICLE_PATH, BRAND_PATH, OPTIONS_PATH, PICTURES_DIR, QR_PATH};
@@ -89,6 +91,9 @@ pub struct HandoutInputs {
     closing_key: (String, ClosingUrl),
     /// One patient's copy: what the care team typed, as JSON (see [`Options::personal`]).
     personal_json: Option<Bytes>,
+    /// The main template's file: the template itself, or its name for one part of a
+    /// packet ([`world::Shared::packet_main`]).
+    main: typst::syntax::FileId,
 }
 
 /// The web address beside the QR code, as far as the closing parts' height goes.
@@ -297,13 +302,13 @@ impl Typesetter {
             fit: Fit::DESIGNED,
             personal: personal.map(|personal| match self.shared.reads_personal_file {
                 true => PersonalOption::InOwnFile(true),
-                false => PersonalOption::Inline(personal),
+                false => PersonalOption::Inline(PersonalData::new(personal, &labels)),
             }),
         };
         let options_json = serde_json::to_vec(&options).map_err(unserializable)?;
         let personal_json = personal
             .filter(|_| self.shared.reads_personal_file)
-            .map(|personal| serde_json::to_vec(personal).map(Bytes::new))
+            .map(|personal| serde_json::to_vec(&PersonalData::new(personal, &labels)).map(Bytes::new))
             .transpose()
             .map_err(unserializable)?;
         let max_pages = options.max_pages;
@@ -331,6 +336,7 @@ impl Typesetter {
             date: self.creation_date(article),
             closing_key,
             personal_json,
+            main: self.shared.main,
         })
     }
 
@@ -472,6 +478,7 @@ impl Typesetter {
             personal_json: inputs.personal_json.clone(),
             pictures: &inputs.pictures,
             today: inputs.date,
+            main: inputs.main,
         };
         let options = PdfOptions {
             ident: Smart::Custom(format!("handouts/{}", inputs.ident)),

@@ -22,16 +22,54 @@ pub(super) enum PersonalOption<'a> {
     InOwnFile(bool),
     /// The fields themselves, for a template written before that file existed (it reads
     /// `options.personal.patient`): its copies still print the patient, only slower.
-    Inline(&'a Personal),
+    Inline(PersonalData<'a>),
 }
 
 /// What the care team adds to one patient's copy of a handout. It is data like the
 /// article (the template prints it as text), typeset in memory and never stored.
-#[derive(Clone, Default, Serialize)]
+#[derive(Clone, Default)]
 pub struct Personal {
     pub patient: String,
     pub clinician: String,
     pub note: String,
+    /// The day the copy is printed, printed on every page with the patient's name. It
+    /// is part of the request (the desk and `handouts print` give today), never read
+    /// from the clock here: the same request gives the same PDF.
+    pub printed: Option<time::Date>,
+}
+
+/// What the template reads from `/_handouts/personal.json` (or `options.personal`):
+/// the fields as typed, and the print date as the handout's language writes it
+/// ("Printed December 7, 2026", `printed-on` in templates/labels.toml), or `""`.
+#[derive(Serialize)]
+pub(super) struct PersonalData<'a> {
+    patient: &'a str,
+    clinician: &'a str,
+    note: &'a str,
+    printed: String,
+}
+
+impl<'a> PersonalData<'a> {
+    pub(super) fn new(personal: &'a Personal, labels: &crate::labels::Labels) -> PersonalData<'a> {
+        let printed = personal.printed.map_or_else(String::new, |date| {
+            let day =
+                labels.human_date(date.year(), u32::from(u8::from(date.month())), u32::from(date.day()));
+            labels.text("printed-on").replace("{date}", &day)
+        });
+        PersonalData {
+            patient: &personal.patient,
+            clinician: &personal.clinician,
+            note: &personal.note,
+            printed,
+        }
+    }
+}
+
+/// Never prints the values, as [`Personal`]'s.
+impl std::fmt::Debug for PersonalData<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonalData { .. }")
+    }
 }
 
 /// Never prints the values: a `{:?}` in a log line must not leak a patient's name.
@@ -102,7 +140,8 @@ impl Typesetter {
             }
         };
         let n = PLACEHOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string();
-        let placeholder = Personal { patient: n.clone(), clinician: n.clone(), note: n };
+        let placeholder =
+            Personal { patient: n.clone(), clinician: n.clone(), note: n, printed: personal.printed };
         let _forgetting = FORGETTING.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         typst::comemo::evict(usize::MAX);
         // Should the placeholder fail, the patient's results are evicted all the same:

@@ -79,6 +79,7 @@ fn the_patients_fields_reach_the_template_only_in_their_own_file() {
         patient: "Zelda #Quist".into(),
         clinician: "*Nurse* $Kim$".into(),
         note: "Drink water.\n= Not a heading".into(),
+        printed: time::Date::from_calendar_date(2026, time::Month::December, 7).ok(),
     };
     let inputs = typesetter.prepare_personal(&article, Variant::Regular, None, &personal).unwrap();
     let everything_else = [inputs.article_json.as_slice(), inputs.options_json.as_slice()].concat();
@@ -87,6 +88,8 @@ fn the_patients_fields_reach_the_template_only_in_their_own_file() {
     }
     let personal_json = String::from_utf8_lossy(inputs.personal_json.as_deref().unwrap()).into_owned();
     assert!(personal_json.contains("Zelda #Quist") && personal_json.contains("Not a heading"));
+    assert!(personal_json.contains("\"printed\":\"Printed December 7, 2026\""), "{personal_json}");
+    assert!(!String::from_utf8_lossy(&everything_else).contains("December 7"));
     assert!(inputs.options["personal"] == true);
     let pdf = typesetter.typeset_personal(&article, Variant::Regular, None, &personal, |pdf| pdf).unwrap();
     assert!(pdf.pages >= 1);

@@ -84,7 +84,7 @@ pub struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    main: FileId,
+    pub(super) main: FileId,
     /// The data served under `/_handouts/` that is the same for every handout (brand
     /// JSON, logo).
     data: HashMap<FileId, Bytes>,
@@ -102,6 +102,9 @@ pub struct Shared {
     /// Whether the main template reads one patient's fields from [`PERSONAL_PATH`]; a
     /// template written before that file existed reads them from `options.personal`.
     pub reads_personal_file: bool,
+    /// The main template under other names, one per handout of a packet after the
+    /// first (see [`Shared::packet_main`]), made when first asked for.
+    packet_mains: Mutex<Vec<FileId>>,
 }
 
 /// The files under the template root, each read the first time typst asks for it
@@ -289,6 +292,7 @@ impl Shared {
             pinned: Vec::new(),
             fingerprint: 0,
             reads_personal_file,
+            packet_mains: Mutex::default(),
         };
         shared.pin(&[]);
         shared
@@ -334,10 +338,56 @@ impl Shared {
     /// the handouts (see [`Shared::used_files`]).
     fn template_file(&self, id: FileId) -> FileResult<Bytes> {
         let bytes = self.template.bytes(id)?;
-        if id != self.main {
+        if id != self.main && !self.is_packet_main(id) {
             self.template.record(id);
         }
         Ok(bytes)
+    }
+
+    /// The main template for the `slot`-th part of a packet (from 0): the main template
+    /// itself for the first, else the same text under another name beside it
+    /// (`handout.typ~packet2.typ`), so relative imports resolve alike.
+    ///
+    /// A packet is its parts' pages put together after each is laid out alone, and
+    /// typst names every element it lays out (its `Location`) by where it stands in the
+    /// source: two compiles of one file give the same names, which in one PDF would
+    /// tie one handout's headings and tags to another's. Another file gives every part
+    /// its own. The names are few (one per place in the largest packet made) and the
+    /// same from one packet to the next, so typst's memoized work for them stays warm.
+    pub(super) fn packet_main(&self, slot: usize) -> FileId {
+        if slot == 0 {
+            return self.main;
+        }
+        let mut mains = self.packet_mains.lock().unwrap_or_else(PoisonError::into_inner);
+        while mains.len() < slot {
+            let number = mains.len() + 1;
+            let vpath = format!("{}~packet{number}.typ", self.main.get().vpath().get_with_slash());
+            let id = file_id(&vpath);
+            let main_text = self
+                .template
+                .sources
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&self.main)
+                .and_then(|source| source.as_ref().ok().map(|source| source.text().to_string()))
+                .unwrap_or_default();
+            self.template
+                .bytes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(id, Ok(Bytes::from_string(main_text.clone())));
+            self.template
+                .sources
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(id, Ok(Source::new(id, main_text)));
+            mains.push(id);
+        }
+        mains[slot - 1]
+    }
+
+    fn is_packet_main(&self, id: FileId) -> bool {
+        self.packet_mains.lock().unwrap_or_else(PoisonError::into_inner).contains(&id)
     }
 
     /// A shared data file (brand JSON, logo) by its virtual path, for [`super::emit`].
@@ -356,6 +406,9 @@ impl Shared {
         let rooted = id.get();
         match rooted.root() {
             VirtualRoot::Package(spec) => format!("{spec}{}", rooted.vpath().get_with_slash()),
+            VirtualRoot::Project if self.is_packet_main(id) => {
+                self.root.join(self.main.get().vpath().get_without_slash()).display().to_string()
+            }
             VirtualRoot::Project => {
                 let vpath = rooted.vpath().get_without_slash();
                 if vpath.starts_with("_handouts/") {
@@ -398,6 +451,9 @@ pub struct HandoutWorld<'a> {
     /// The article's pictures, each at its [`picture_id`].
     pub pictures: &'a [(FileId, Bytes)],
     pub today: Option<Datetime>,
+    /// The main template's file: [`Shared::packet_main`] of the handout's place in a
+    /// packet (the main template itself for a single handout).
+    pub main: FileId,
 }
 
 impl HandoutWorld<'_> {
@@ -451,7 +507,7 @@ impl World for HandoutWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.shared.main
+        self.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
