@@ -25,6 +25,9 @@ const LEAD_IN_MAX_WORDS: usize = 5;
 const HARD_WRAP_MAX_CHARS: usize = 100;
 /// A line this long that stops without punctuation may continue on the next line.
 const WRAPPED_LINE_MIN_WORDS: usize = 10;
+/// A safety line that introduces what follows ("Call 911 … any of the following:") is a
+/// heading up to this many words.
+const SAFETY_LEAD_IN_MAX_WORDS: usize = 24;
 /// A line after a lead-in ("Symptoms include:") of at most this many words is a list item.
 const ITEM_MAX_WORDS: usize = 30;
 
@@ -427,7 +430,11 @@ fn heading_over_short_items(lines: &[Line], index: usize) -> usize {
 /// spreads.") stays a sentence; a marked item ("- Call 911") stays an item: its author
 /// marked it so.
 pub(crate) fn is_safety_heading(text: &str) -> bool {
-    word_count(text) <= HEADING_MAX_WORDS
+    let lead_in = text.ends_with([':', '：']);
+    // "Call 911 or go to your nearest emergency room for any of the following:" heads
+    // the list under it however long it runs.
+    let max_words = if lead_in { SAFETY_LEAD_IN_MAX_WORDS } else { HEADING_MAX_WORDS };
+    word_count(text) <= max_words
         && !text.ends_with(['.', '!', ';', ',', '…', '。', '！'])
         && list_marker(text).is_none()
         && crate::labels::starts_with_safety_phrase(text)

@@ -203,6 +203,29 @@ fn safety_headings_are_never_list_items() {
 }
 
 #[test]
+fn a_long_emergency_lead_in_heads_its_list() {
+    // Shaped like a hospital's discharge page: the urgent list after the less urgent one.
+    let body = parse(
+        "Going home after surgery\nRest at home for the first few days and take your medicines as prescribed.\nContact your doctor if you have:\n- A fever over 101 degrees\n- Redness around the cut\nCall 911 or go to your nearest emergency room for any of the following:\n- Chest pain\n- Coughing up blood\n- Trouble breathing\n",
+        1,
+    );
+    let blocks = texts(&body.blocks);
+    assert!(
+        blocks.contains(
+            &"H: Call 911 or go to your nearest emergency room for any of the following".to_string()
+        ),
+        "{blocks:?}"
+    );
+    assert_eq!(blocks.last().map(String::as_str), Some("L: 3 items"), "{blocks:?}");
+    // A sentence that mentions 911 stays a sentence.
+    let body = parse(
+        "Burns\nCool the burn under running water for twenty minutes right away.\nCall 911 if the burn is larger than your hand or on the face.\n",
+        1,
+    );
+    assert!(texts(&body.blocks).iter().all(|b| !b.starts_with("H: Call 911")), "{:?}", texts(&body.blocks));
+}
+
+#[test]
 fn spanish_safety_headings_are_headings_with_or_without_accents() {
     for (line, heading) in [
         ("¿Cuándo debo llamar al médico?", "H: ¿Cuándo debo llamar al médico?"),
