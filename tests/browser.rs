@@ -291,6 +291,38 @@ fn the_desk_in_a_real_browser() {
     browser.wait_for(&format!("the filter {narrowed} to narrow the list"), |b| visible(b) < all);
     assert!(browser.text("#results").contains("Checking your feet"));
 
+    // A packet: two handouts ticked in the catalogue, one PDF for one patient, made from
+    // the form as the browser sends it (the ticks belong to it by their form attribute).
+    browser.go(&url);
+    browser.wait_for("the catalogue", |b| visible(b) == all);
+    for id in [PAGE, "treatment-of-metastatic-kidney-cancer"] {
+        browser.run(
+            &format!("document.querySelector('#pick-{id}').scrollIntoView({{block: 'center'}});"),
+            json!([]),
+        );
+        browser.type_into(&format!("#pick-{id}"), " ");
+    }
+    browser.type_into("#packet-patient", "Zelda Quixotewright");
+    browser.run("document.querySelector('#packet').scrollIntoView();", json!([]));
+    std::thread::sleep(Duration::from_millis(300));
+    browser.screenshot("desk-packet.png");
+    let packet = browser.run_async(
+        "const done = arguments[arguments.length - 1];
+         const form = document.querySelector('#packet');
+         fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form))})
+           .then(r => r.arrayBuffer().then(b => done({type: r.headers.get('content-type'),
+              bytes: Array.from(new Uint8Array(b))})));",
+    );
+    assert_eq!(packet["type"], "application/pdf", "{packet}");
+    let bytes: Vec<u8> =
+        packet["bytes"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect();
+    let text = common::pdf_text(&bytes);
+    for expected in ["Zelda Quixotewright", "Checking your feet", "Treatment of Metastatic Kidney Cancer"] {
+        assert!(text.contains(expected), "{expected} in the packet: {text}");
+    }
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on the catalogue with two handouts ticked: {violations:#?}");
+
     // A handout page and its sections.
     let page = format!("{url}{PAGE}.html");
     browser.go(&page);

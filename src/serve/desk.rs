@@ -30,7 +30,7 @@ const RETRY_AFTER_SECONDS: &str = "2";
 /// a template may have changed).
 pub struct Desk {
     config: Config,
-    typesetter: Typesetter,
+    pub(super) typesetter: Typesetter,
     site: Site,
     pub(super) labels: LabelTable,
     /// The catalogue's entries as the last build left them, drafts left out.
@@ -60,7 +60,7 @@ impl Desk {
 impl Desk {
     /// The language of the desk's own words: `[site] staff-language`, else the
     /// collection's (a malformed tag counts as English, as elsewhere).
-    fn staff_lang(&self) -> &str {
+    pub(super) fn staff_lang(&self) -> &str {
         let tag = self.config.site.staff_language.as_deref().unwrap_or(&self.config.collection.language);
         crate::render::xml::lang_or(tag, "en")
     }
@@ -122,7 +122,7 @@ fn is_id(text: &str) -> bool {
 /// The article as the last build left it (`out/json/<id>.json`); a draft only when the
 /// desk shows drafts (`serve --drafts`): the site has no page for it, and the desk must
 /// not print a copy of what nobody has reviewed.
-fn built_article(desk: &Desk, out: &Path, id: &str) -> Option<Article> {
+pub(super) fn built_article(desk: &Desk, out: &Path, id: &str) -> Option<Article> {
     if !is_id(id) {
         return None;
     }
@@ -223,7 +223,7 @@ fn render_form(desk: &Desk, article: &Article, state: &FormState) -> Option<Stri
 
 /// The form's fields as a [`print::Request`]. Unknown fields are ignored; a `section`
 /// that is not a number is a problem.
-fn parse_form(body: &[u8]) -> std::result::Result<print::Request, print::Problem> {
+pub(super) fn parse_form(body: &[u8]) -> std::result::Result<print::Request, print::Problem> {
     let mut request = print::Request::default();
     let mut personal = Personal::default();
     let mut chosen = Vec::new();
@@ -269,22 +269,24 @@ pub async fn print(
     queue: &PrintQueue,
     timeout: Duration,
 ) -> Response {
-    let body = match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY)).await {
-        Ok(Ok(body)) => body,
+    match read_form(body, timeout).await {
+        Ok(body) => print_form(desk, out, id, body, queue).await,
+        Err(refused) => refused,
+    }
+}
+
+/// A posted form's body, read within `timeout` and at most [`MAX_BODY`] long.
+pub(super) async fn read_form(body: Body, timeout: Duration) -> std::result::Result<Bytes, Response> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY)).await {
+        Ok(Ok(body)) => Ok(body),
         Err(_) => {
-            return reply::text(
-                StatusCode::REQUEST_TIMEOUT,
-                "The form did not arrive in time: send it again.",
-            );
+            Err(reply::text(StatusCode::REQUEST_TIMEOUT, "The form did not arrive in time: send it again."))
         }
-        Ok(Err(_)) => {
-            return reply::text(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "The form is too long: the name and clinician take at most 100 characters, the note 1000.",
-            );
-        }
-    };
-    print_form(desk, out, id, body, queue).await
+        Ok(Err(_)) => Err(reply::text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is too long: the name and clinician take at most 100 characters, the note 1000.",
+        )),
+    }
 }
 
 async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &PrintQueue) -> Response {
@@ -346,7 +348,7 @@ async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &
 }
 
 /// `503` with `Retry-After`: more copies are asked for than the desk makes at once.
-fn busy() -> Response {
+pub(super) fn busy() -> Response {
     let mut response = reply::text(
         StatusCode::SERVICE_UNAVAILABLE,
         "The desk is printing many copies at once: try again in a few seconds.",

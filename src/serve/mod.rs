@@ -21,6 +21,7 @@ mod files;
 mod gate;
 mod infobutton;
 mod live;
+mod packet;
 pub mod print;
 mod queue;
 mod reply;
@@ -288,7 +289,8 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     if method == Method::POST {
-        let Some(id) = path.strip_prefix("/print/") else {
+        let packet = path == "/packet";
+        let Some(id) = path.strip_prefix("/print/").or(packet.then_some("")) else {
             return reply::not_allowed();
         };
         if let Some(origin) = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok())
@@ -297,6 +299,16 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
             return reply::text(StatusCode::FORBIDDEN, "A form from another site cannot print here.");
         }
         let body = request.into_body();
+        if packet {
+            return packet::print_packet(
+                server.desk(),
+                &server.out,
+                body,
+                &server.prints,
+                server.limits.timeout,
+            )
+            .await;
+        }
         return desk::print(server.desk(), &server.out, id, body, &server.prints, server.limits.timeout)
             .await;
     }
