@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
+
+use common::desk;
 
 const ICD10CM: &str = "2.16.840.1.113883.6.90";
 const SNOMED: &str = "2.16.840.1.113883.6.96";
@@ -31,43 +30,8 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-struct Desk {
-    _dir: tempfile::TempDir,
-    log: PathBuf,
-    child: Child,
-    addr: String,
-    url: String,
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(extra: &[&str]) -> Desk {
-    let dir = project();
-    let log = dir.path().join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handouts"))
-        .arg("serve")
-        .args(extra)
-        .arg("--verbose")
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().to_string();
-    assert!(
-        url.starts_with("http://"),
-        "serve printed {url:?}; log:\n{}",
-        std::fs::read_to_string(&log).unwrap()
-    );
-    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
-    Desk { _dir: dir, log, child, addr, url }
+fn start(extra: &[&str]) -> desk::Desk {
+    desk::start_in(project(), extra)
 }
 
 struct Response {
@@ -86,37 +50,8 @@ impl Response {
 }
 
 fn get(addr: &str, path: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v == "chunked") {
-        body = dechunk(&body);
-    }
-    Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 2 + size + 2..];
-    }
+    let response = desk::request(addr, "GET", path, &[], b"");
+    Response { status: response.status, body: response.text(), headers: response.headers }
 }
 
 /// `/infobutton?` and the parameters, encoded.
