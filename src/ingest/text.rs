@@ -28,6 +28,9 @@ const WRAPPED_LINE_MIN_WORDS: usize = 10;
 /// A safety line that introduces what follows ("Call 911 … any of the following:") is a
 /// heading up to this many words.
 const SAFETY_LEAD_IN_MAX_WORDS: usize = 24;
+/// A paragraph this long that a page prints twice word for word is its teaser or a
+/// repeated caption, not something the author meant to say twice.
+const REPEATED_PROSE_MIN_WORDS: usize = 12;
 /// A line after a lead-in ("Symptoms include:") of at most this many words is a list item.
 const ITEM_MAX_WORDS: usize = 30;
 
@@ -61,6 +64,10 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
         }
     } else {
         let found = page::find_article(&lines);
+        // Only a paste that shows page furniture loses repeated paragraphs: an article
+        // staff wrote keeps every line, a repeated one too.
+        let shows_page = found.removed.iter().any(Option::is_some);
+        let mut prose_seen = std::collections::HashSet::new();
         for (index, line) in lines.into_iter().enumerate() {
             if Some(index) == found.title {
                 if let Some(title) = &found.title_text {
@@ -92,6 +99,18 @@ pub fn parse_with(body: &str, first_line: usize, options: Options) -> Body {
                     line: line.number,
                     text: line.text,
                 }),
+                // A page that shows its teaser above the story prints the paragraph once.
+                None if shows_page
+                    && word_count(&line.text) >= REPEATED_PROSE_MIN_WORDS
+                    && page::is_prose_line(&line.text)
+                    && !prose_seen.insert(line.text.clone()) =>
+                {
+                    out.removed.push(Removed {
+                        reason: "repeated on the page".into(),
+                        line: line.number,
+                        text: line.text,
+                    });
+                }
                 None => article.push(line),
             }
         }

@@ -555,3 +555,27 @@ fn one_column_of_indentation_is_noise_and_deep_indentation_stops_nesting() {
     });
     assert!(words >= 4000, "every item kept: {words} words");
 }
+
+#[test]
+fn a_page_that_repeats_a_paragraph_prints_it_once_and_an_article_keeps_both() {
+    let teaser =
+        "Most minor burns heal in one to two weeks if you keep them clean and covered with a dressing.";
+    let page = format!(
+        "Skip to main content\nHome\nHealth A to Z\nBurns\n{teaser}\nCool the burn under cool running water for twenty minutes straight away.\n{teaser}\nShare this page\n"
+    );
+    let body = parse(&page, 1);
+    let printed = texts(&body.blocks).iter().filter(|b| b.contains("Most minor burns heal")).count();
+    assert_eq!(printed, 1, "{:?}", texts(&body.blocks));
+    assert!(
+        body.removed.iter().any(|r| r.reason == "repeated on the page" && r.line == 7),
+        "{:?}",
+        body.removed
+    );
+    // Written by staff, without page furniture: both stay.
+    let article = format!(
+        "Burns\n\n{teaser}\n\nCool the burn under cool running water for twenty minutes straight away.\n\n{teaser}\n"
+    );
+    let body = parse(&article, 1);
+    let printed = texts(&body.blocks).iter().filter(|b| b.contains("Most minor burns heal")).count();
+    assert_eq!(printed, 2, "{:?}", texts(&body.blocks));
+}
