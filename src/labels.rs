@@ -269,6 +269,17 @@ mod tests {
         let en = table.for_lang("en");
         assert_eq!(en.page(2, 2), "Page 2 of 2");
         assert_eq!(en.human_date(2026, 9, 14), "September 14, 2026");
+        for (lang, questions, page, date) in [
+            ("fr-CA", "Mes questions pour l'équipe soignante", "Page 1 sur 3", "14 septembre 2026"),
+            ("de", "Meine Fragen an das Behandlungsteam", "Seite 1 von 3", "14. September 2026"),
+            ("pt-BR", "Perguntas para a minha equipe de saúde", "Página 1 de 3", "14 de setembro de 2026"),
+        ] {
+            let labels = table.for_lang(lang);
+            assert_eq!(labels.text("questions"), questions);
+            assert_eq!(labels.page(1, 3), page);
+            assert_eq!(labels.human_date(2026, 9, 14), date);
+            assert!(labels.missing.is_empty(), "{lang}: {:?}", labels.missing);
+        }
         // Every language has every English label.
         for (lang, labels) in &table.languages {
             for key in table.languages[FALLBACK].keys() {
@@ -324,5 +335,47 @@ mod tests {
         assert!(!en.is_action_heading("What is cancer?", &en));
         // A Spanish safety heading in an article read as English still gets its box.
         assert!(en.is_action_heading("Cuando llamar al 911", &en));
+    }
+
+    /// Headings as real French, German and Portuguese pages write them, and the
+    /// "9-1-1" spelling, are safety headings; a heading that only starts alike is not.
+    #[test]
+    fn safety_phrases_in_french_german_and_portuguese() {
+        for heading in [
+            "Quand consulter un médecin ?",
+            "Quand consulter ?",
+            "QUAND FAUT-IL CONSULTER EN URGENCE ?",
+            "Quand dois-je appeler le médecin ?",
+            "Appelez le 15 sans attendre",
+            "Appelez le SAMU (15) si :",
+            "Consultez un médecin si :",
+            "Quand s\u{2019}inquiéter ?",
+            "Wann zum Arzt?",
+            "Wann sollten Sie einen Arzt aufsuchen?",
+            "Wann müssen Sie zum Arzt?",
+            "Wann Sie sofort Hilfe holen sollten",
+            "Rufen Sie den Notruf 112, wenn:",
+            "Sofort zum Arzt bei:",
+            "Quando procurar o médico",
+            "Quando procurar atendimento urgente",
+            "Quando contactar o hospital",
+            "Ligue 192 se tiver:",
+            "Procure atendimento imediatamente se:",
+            "Sinais de alarme",
+            "Call 9-1-1 if:",
+            "Llame al 9-1-1 si tiene:",
+        ] {
+            assert!(starts_with_safety_phrase(heading), "{heading}");
+        }
+        for heading in [
+            "Quand on a du diabète",
+            "Quand reprendre la marche",
+            "Appelez le 150",
+            "Wann sollten Sie die Tablette einnehmen?",
+            "Wann zum Arztgespräch?",
+            "Quando posso voltar ao trabalho?",
+        ] {
+            assert!(!starts_with_safety_phrase(heading), "{heading}");
+        }
     }
 }

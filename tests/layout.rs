@@ -131,7 +131,7 @@ fn furniture_call(config: &Config, article: &Article) -> String {
     ))
 }
 
-/// Drops "Page 2 of 3" and "Página 2 de 3".
+/// Drops "Page 2 of 3", "Página 2 de 3", "Page 2 sur 3" and "Seite 2 von 3" (labels.toml).
 fn regex_lite_page_number() -> impl Fn(&str) -> String {
     |text: &str| {
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -140,9 +140,9 @@ fn regex_lite_page_number() -> impl Fn(&str) -> String {
         while i < words.len() {
             let is_number = |w: &str| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty();
             if i + 3 < words.len()
-                && ["Page", "Página"].contains(&words[i])
+                && ["Page", "Página", "Seite"].contains(&words[i])
                 && is_number(words[i + 1])
-                && ["of", "de"].contains(&words[i + 2])
+                && ["of", "de", "sur", "von"].contains(&words[i + 2])
                 && is_number(words[i + 3])
             {
                 i += 4;

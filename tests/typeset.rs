@@ -245,3 +245,85 @@ fn symlinks_and_the_output_folder_are_not_template_files() {
         assert!(err.to_string().contains("handout.typ:1:"), "{path}: {err}");
     }
 }
+
+/// A pasted French, German or Portuguese page: its when-to-call line is a heading,
+/// with blank lines between paragraphs or without, and the PDF prints it in the call
+/// box (the box ends with "call us" and the phone, in the page's language).
+#[test]
+fn french_german_and_portuguese_pastes_keep_the_call_box() {
+    let typesetter = typesetter();
+    let cases = [
+        (
+            "fr",
+            "Prendre soin de ses pieds quand on a du diabète",
+            "Le diabète peut abîmer les nerfs et les vaisseaux des pieds. Une petite blessure peut alors devenir une plaie grave. Regardez vos pieds tous les jours, après la toilette, et pensez à regarder entre les orteils.",
+            "Quand consulter un médecin ?",
+            "Prenez rendez-vous dans la journée si une plaie ne guérit pas, si la peau devient rouge, chaude ou gonflée, ou si vous avez de la fièvre.",
+            "Appelez-nous : (555) 010-0199",
+        ),
+        (
+            "de",
+            "Fußpflege bei Diabetes",
+            "Diabetes kann die Nerven und die Blutgefäße in den Füßen schädigen. Dann kann aus einer kleinen Wunde schnell eine schwere Entzündung werden. Schauen Sie sich Ihre Füße deshalb jeden Tag genau an, auch zwischen den Zehen.",
+            "Wann zum Arzt?",
+            "Gehen Sie noch am selben Tag in die Praxis, wenn eine Wunde nicht heilt, wenn die Haut rot, warm oder geschwollen ist oder wenn Sie Fieber haben.",
+            "Rufen Sie uns an: (555) 010-0199",
+        ),
+        (
+            "pt",
+            "Cuidados com os pés para quem tem diabetes",
+            "O diabetes pode prejudicar os nervos e os vasos sanguíneos dos pés. Por isso, um pequeno corte pode virar uma ferida grave. Olhe os seus pés todos os dias, depois do banho, e não esqueça de olhar entre os dedos.",
+            "Quando procurar o médico",
+            "Procure a unidade de saúde no mesmo dia se uma ferida não cicatrizar, se a pele ficar vermelha, quente ou inchada, ou se você tiver febre.",
+            "Ligue para nós: (555) 010-0199",
+        ),
+    ];
+    for (lang, title, body, safety, after, call_us) in cases {
+        for gap in ["\n", "\n\n"] {
+            let paste = [title, body, safety, after].join(gap);
+            let article = handouts::ingest::ingest_bytes(Path::new("paste.txt"), paste.as_bytes()).unwrap();
+            assert_eq!(article.meta.lang, lang, "{paste}");
+            let heading = article
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading { content, .. } if plain_text(content) == safety))
+                .unwrap_or_else(|| panic!("{safety:?} is not a heading in {:#?}", article.blocks));
+            let table = handouts::labels::LabelTable::builtin();
+            assert_eq!(handouts::labels::action_sections(&article, &table), [heading]);
+            let text = common::collapse_whitespace(&common::pdf_text(
+                &typesetter.typeset_pdf(&article, Variant::Regular).unwrap().bytes,
+            ));
+            let boxed = format!("{safety} {after} {call_us}");
+            assert!(text.contains(&boxed), "{boxed:?} missing from {text}");
+        }
+    }
+}
+
+/// A French handout's fixed wording is French, and the build has nothing to warn about.
+#[test]
+fn french_handouts_get_french_labels_without_a_warning() {
+    let mut article = handouts::ingest::ingest_bytes(
+        Path::new("lombalgie.md"),
+        "---\ntitle: Le mal de dos\nlang: fr\n---\n## À retenir\n\n- Restez actif.\n\nLe mal de dos passe le plus souvent en quelques semaines.\n\n## Quand consulter ?\n\nAppelez votre médecin si la douleur descend dans la jambe.\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    let table = handouts::labels::LabelTable::builtin();
+    table.warn_missing(&mut article);
+    assert!(article.warnings.is_empty(), "{:?}", article.warnings);
+    let text = common::collapse_whitespace(&common::pdf_text(
+        &typesetter().typeset_pdf(&article, Variant::Regular).unwrap().bytes,
+    ));
+    for label in [
+        "Mes questions pour l'équipe soignante",
+        "Page 1 sur 1",
+        "Des questions ? Appelez le (555) 010-0199",
+        "Appelez-nous : (555) 010-0199",
+        "Autres fiches : example.org/handouts",
+    ] {
+        assert!(text.contains(label), "{label:?} missing from {text}");
+    }
+    for english in ["Questions for my care team", "Page 1 of", "Call us:", "More handouts:"] {
+        assert!(!text.contains(english), "{english:?} in {text}");
+    }
+}

@@ -243,6 +243,72 @@ fn spanish_safety_headings_are_headings_with_or_without_accents() {
     }
 }
 
+/// French, German and Portuguese pages head the section their own way; after a list,
+/// with or without blank lines, the line is a heading and the list stays whole.
+#[test]
+fn french_german_and_portuguese_safety_headings_are_headings() {
+    let cases = [
+        (
+            "Surveillez ces signes :",
+            ["Rougeur", "Gonflement", "Fièvre"],
+            "Quand consulter un médecin ?",
+            "Prenez rendez-vous rapidement si la rougeur s'étend.",
+        ),
+        (
+            "Surveillez ces signes :",
+            ["Rougeur", "Gonflement", "Fièvre"],
+            "APPELEZ LE 15 :",
+            "Sans attendre, en cas de douleur dans la poitrine.",
+        ),
+        (
+            "Achten Sie auf diese Zeichen:",
+            ["Rötung", "Schwellung", "Fieber"],
+            "Wann zum Arzt?",
+            "Gehen Sie am selben Tag in die Praxis, wenn die Rötung größer wird.",
+        ),
+        (
+            "Achten Sie auf diese Zeichen:",
+            ["Rötung", "Schwellung", "Fieber"],
+            "Wann sollten Sie einen Arzt aufsuchen?",
+            "Am selben Tag, wenn die Rötung größer wird.",
+        ),
+        (
+            "Fique atento a estes sinais:",
+            ["Vermelhidão", "Inchaço", "Febre"],
+            "Quando procurar o médico",
+            "Procure o posto de saúde no mesmo dia se a vermelhidão aumentar.",
+        ),
+        (
+            "Fique atento a estes sinais:",
+            ["Vermelhidão", "Inchaço", "Febre"],
+            "Ligue 192 se tiver:",
+            "Dor no peito ou falta de ar.",
+        ),
+    ];
+    for (lead, items, line, after) in cases {
+        let heading = format!("H: {}", line.trim_end_matches([' ', ':']));
+        for gap in ["\n", "\n\n"] {
+            let text = [
+                "Soins des pieds",
+                "Check the page: this line is long enough to be a paragraph of body text, in any language.",
+                lead,
+            ]
+            .into_iter()
+            .chain(items)
+            .chain([line, after])
+            .collect::<Vec<_>>()
+            .join(gap);
+            let blocks = texts(&parse(&text, 1).blocks);
+            let at = blocks
+                .iter()
+                .position(|b| b.eq_ignore_ascii_case(&heading) || *b == heading)
+                .unwrap_or_else(|| panic!("{heading} in {blocks:?}"));
+            assert_eq!(blocks[at - 1], "L: 3 items", "{blocks:?}");
+            assert_eq!(blocks[at + 1], format!("P: {after}"), "{blocks:?}");
+        }
+    }
+}
+
 #[test]
 fn a_sentence_or_a_marked_item_about_calling_stays_what_it_is() {
     let blocks = texts(&parse("Title\n\nRest at home for two days and drink plenty of water every day.\n\nCall 911 if the pain spreads to your arm.\n\nSigns:\n- Call 911 now\n- Chest pain", 1).blocks);
