@@ -203,7 +203,11 @@ fn blocks(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Block> {
         let safety = next.is_some() && is_safety_heading(&line.text);
         if is_lead_in(&line.text) {
             let items = unmarked_items(&lines[index + 1..], spaced);
-            if safety
+            // "When to call your doctor" over "Call 911 if:": the lead-in opens the box
+            // its heading made, rather than a second box of its own.
+            let opens_safety_section = matches!(blocks.last(), Some(Block::Heading { content, .. })
+                if is_safety_heading(&crate::model::plain_text(content)));
+            if (safety && !opens_safety_section)
                 || (is_label_heading(&line.text)
                     && (items >= 2 || next.is_some_and(|n| is_body_text(&n.text))))
             {

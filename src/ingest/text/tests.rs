@@ -645,3 +645,17 @@ fn a_page_that_repeats_a_paragraph_prints_it_once_and_an_article_keeps_both() {
     let printed = texts(&body.blocks).iter().filter(|b| b.contains("Most minor burns heal")).count();
     assert_eq!(printed, 2, "{:?}", texts(&body.blocks));
 }
+
+#[test]
+fn a_safety_lead_in_right_under_a_safety_heading_opens_its_box() {
+    let body = parse(
+        "Burns at home\nHold the burn under cool running water for twenty minutes as soon as you can.\nWhen to call your doctor\nCall 911 if:\n- The burn is bigger than your hand\n- The person has trouble breathing\n",
+        1,
+    );
+    assert_eq!(
+        texts(&body.blocks)[1..],
+        ["H: When to call your doctor", "P: Call 911 if:", "L: 2 items"],
+        "{:?}",
+        texts(&body.blocks)
+    );
+}
