@@ -551,6 +551,11 @@ fn truncation_warning(blocks: &[Block]) -> Option<Warning> {
             }
         }
         Block::List { items, .. } => {
+            // A list ends where its last item's own nested list ends, when it has one.
+            let mut items = items;
+            while let Some(Block::List { items: nested, .. }) = items.last().and_then(|item| item.last()) {
+                items = nested;
+            }
             let texts: Vec<(usize, String)> = items
                 .iter()
                 .filter_map(|item| match item.first() {

@@ -659,3 +659,17 @@ fn a_safety_lead_in_right_under_a_safety_heading_opens_its_box() {
         texts(&body.blocks)
     );
 }
+
+#[test]
+fn a_paste_cut_inside_a_nested_list_item_is_said_to_be_truncated() {
+    let body = parse(
+        "Burns\nCool the burn under running water for twenty minutes straight away.\nSee a doctor if:\n- the burn is large\n- you notice:\n    - trouble breathing,\n    - a fast heartbeat,\n",
+        1,
+    );
+    assert!(
+        body.warnings.iter().any(|w| w.message.contains("ends inside a list item")),
+        "{:?} {:?}",
+        texts(&body.blocks),
+        body.warnings
+    );
+}
