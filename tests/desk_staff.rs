@@ -66,6 +66,11 @@ fn the_form_speaks_the_staff_language_and_the_sections_the_handouts() {
     let page = get(&desk, &format!("/{ENGLISH}.html")).text();
     assert!(page.contains("<div lang=\"es\">") && page.contains("Nombre del paciente"), "{page}");
     assert!(page.contains("<span lang=\"en\">"), "{page}");
+    // The catalogue's buttons and packet form too, marked as Spanish on an English page.
+    let catalogue = get(&desk, "/").text();
+    assert!(catalogue.contains("<span lang=\"es\">Imprimir para un paciente</span>"), "{catalogue}");
+    assert!(catalogue.contains("aria-labelledby=\"packet-title\" lang=\"es\">"), "{catalogue}");
+    assert!(catalogue.contains("Hacer el PDF del paquete"), "{catalogue}");
 }
 
 #[test]

@@ -95,7 +95,7 @@ pub fn catalogue(desk: &Desk) -> Option<String> {
             return None;
         }
     };
-    match desk.site.desk_index(&desk.entries, today) {
+    match desk.site.desk_index(&desk.entries, today, desk.staff_lang()) {
         Ok(html) => Some(live::with_live_reload(&html)),
         Err(err) => {
             eprintln!("error: the desk's catalogue: {err}");

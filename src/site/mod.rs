@@ -355,14 +355,24 @@ impl Site {
     /// The catalogue as `handouts serve` shows it to the care team on `today`: each
     /// handout with a button to its print form, and a mark on those whose review is
     /// overdue or due soon (never on a patient's copy or the published site).
-    pub fn desk_index(&self, entries: &[catalogue::Entry], today: time::Date) -> Result<String> {
-        self.catalogue(entries, Some(today))
+    /// The desk's own words (buttons, marks, the packet form) are in `staff_lang`.
+    pub fn desk_index(
+        &self,
+        entries: &[catalogue::Entry],
+        today: time::Date,
+        staff_lang: &str,
+    ) -> Result<String> {
+        self.catalogue(entries, Some((today, staff_lang)))
     }
 
-    fn catalogue(&self, entries: &[catalogue::Entry], desk: Option<time::Date>) -> Result<String> {
+    fn catalogue(&self, entries: &[catalogue::Entry], desk: Option<(time::Date, &str)>) -> Result<String> {
         let lang = xml::lang_or(&self.config.collection.language, "en").to_string();
         let labels = self.labels.for_lang(&lang);
+        let staff_lang = desk.map_or(lang.as_str(), |(_, staff)| staff);
+        let staff = self.labels.for_lang(staff_lang);
         let review_mark = |due: Option<&str>| {
+            let labels = &staff;
+            let desk = desk.map(|(today, _)| today);
             let (today, due) = (desk?, due?);
             let key = match crate::review::standing(due, today) {
                 crate::review::Standing::Overdue => "desk-review-overdue",
@@ -425,6 +435,14 @@ impl Site {
             books => self.books(None, &labels),
             // Each book, to filter the list by (only when there are several).
             desk => desk.is_some(),
+            // The desk's words, and a `lang` attribute for them when the staff's
+            // language is not the page's.
+            staff => Value::from_serialize(staff.to_json()),
+            staff_lang => if primary_differs(staff_lang, &lang) {
+                Value::from_safe_string(format!(" lang=\"{}\"", escape(staff_lang)))
+            } else {
+                Value::from_safe_string(String::new())
+            },
             book_filter => {
                 let books = self.built_books();
                 if books.len() < 2 { Vec::new() } else {
@@ -536,6 +554,12 @@ fn template_place(dir: Option<&Path>, err: &minijinja::Error) -> String {
     };
     let line = err.line().map(|line| format!(":{line}")).unwrap_or_default();
     format!("{}{line}", path.display())
+}
+
+/// Whether two language tags name different languages (`es` and `es-MX` do not).
+fn primary_differs(a: &str, b: &str) -> bool {
+    let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    primary(a) != primary(b)
 }
 
 #[cfg(test)]
