@@ -21,7 +21,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             watch::watch(&args.paths.project(), || {
                 // A broken config or template is what watch is for: keep watching.
                 if let Err(err) = build_command(&args) {
-                    eprintln!("error: {err}");
+                    build::log::error(&err.to_string());
                 }
             })?;
             Ok(Outcome::Success)
@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let _lock = build::lock_out(&args.paths.out)?;
             serve::serve(options, move || {
                 if let Err(err) = build_command(&build_args) {
-                    eprintln!("error: {err}");
+                    build::log::error(&err.to_string());
                 }
             })?;
             Ok(Outcome::Success)

@@ -83,6 +83,16 @@ pub fn text(text: &str) {
     }
 }
 
+/// A line of `serve` or `watch` that is not a message (a request answered): stamped
+/// in a log like every line, a `note` event in JSON.
+pub fn line(line: &str) {
+    if json() {
+        event(&Event::Message { event: "note", message: line });
+    } else {
+        text(line);
+    }
+}
+
 /// `note: …`, or a `note` event.
 pub fn note(message: &str) {
     message_line("note", message);

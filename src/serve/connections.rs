@@ -34,7 +34,7 @@ pub async fn serve(listener: TcpListener, app: axum::Router, header_timeout: Dur
                     err.kind(),
                     std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
                 ) {
-                    eprintln!("note: a connection could not be accepted: {err}");
+                    crate::build::log::note(&format!("a connection could not be accepted: {err}"));
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 continue;

@@ -91,14 +91,14 @@ pub fn catalogue(desk: &Desk) -> Option<String> {
     let today = match crate::review::today() {
         Ok(today) => today,
         Err(err) => {
-            eprintln!("error: {err}");
+            crate::build::log::error(&err.to_string());
             return None;
         }
     };
     match desk.site.desk_index(&desk.entries, today, desk.staff_lang()) {
         Ok(html) => Some(live::with_live_reload(&html)),
         Err(err) => {
-            eprintln!("error: the desk's catalogue: {err}");
+            crate::build::log::error(&format!("the desk's catalogue: {err}"));
             None
         }
     }
@@ -143,7 +143,7 @@ pub fn page(desk: &Desk, out: &Path, id: &str, state: Option<&FormState>) -> Opt
     let page = match desk.site.page(&article, true) {
         Ok(page) => page,
         Err(err) => {
-            eprintln!("error: {err}");
+            crate::build::log::error(&err.to_string());
             return None;
         }
     };
@@ -215,7 +215,7 @@ fn render_form(desk: &Desk, article: &Article, state: &FormState) -> Option<Stri
         Ok(html) => Some(html),
         Err(err) => {
             // The template's place and the kind of error: never what the form held.
-            eprintln!("error: the print form: {err}");
+            crate::build::log::error(&format!("the print form: {err}"));
             None
         }
     }
@@ -333,10 +333,10 @@ async fn print_form(desk: Arc<Desk>, out: &Path, id: &str, body: Bytes, queue: &
         }
         Ok(Err(err)) => {
             // The kind only: a message could quote what was typeset.
-            eprintln!(
-                "error: printing {id} failed ({:?} error); `handouts check` shows the template's problems",
+            crate::build::log::error(&format!(
+                "printing {id} failed ({:?} error); `handouts check` shows the template's problems",
                 err.kind()
-            );
+            ));
             reply::text(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The handout could not be typeset; the desk's log says why.",

@@ -26,7 +26,7 @@ pub(super) fn respond(server: &super::Server, headers: &HeaderMap, query: &str) 
     let site = feed::Site { base: base(headers), ..desk.infobutton_site.clone() };
     let answer = answer(&desk.library, query, &site, &desk.labels);
     if server.verbose {
-        eprintln!("infobutton: {}", answer.log);
+        crate::build::log::line(&format!("infobutton: {}", answer.log));
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, answer.body).into_response();

@@ -22,7 +22,7 @@ const SETTLE: std::time::Duration = std::time::Duration::from_millis(60);
 pub fn spawn_watcher(paths: ProjectPaths, rebuilt: impl Fn() + Send + 'static) {
     std::thread::spawn(move || {
         if let Err(err) = crate::watch::watch_settling(&paths, SETTLE, rebuilt) {
-            eprintln!("error: {err}");
+            crate::build::log::error(&err.to_string());
         }
     });
 }

@@ -174,7 +174,7 @@ pub fn serve(options: Options, rebuild: impl Fn() + Send + 'static) -> Result<()
             match load() {
                 Ok(new) => *desk.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(new)),
                 // The last good desk stays; the build printed what is wrong.
-                Err(err) => eprintln!("error: {err}"),
+                Err(err) => crate::build::log::error(&err.to_string()),
             }
             if let Some(sender) = first_build.lock().unwrap_or_else(|p| p.into_inner()).take() {
                 let _ = sender.send(());
@@ -264,11 +264,11 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-cache"));
     if server.verbose {
         // Never the query (the token) nor the body (the patient).
-        eprintln!(
+        crate::build::log::line(&format!(
             "{method} {path} {} {:.1} ms",
             response.status().as_u16(),
             started.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
     response
 }

@@ -107,7 +107,11 @@ async fn make(desk: Arc<Desk>, out: &Path, body: &Bytes, queue: &PrintQueue) -> 
         }
         Ok(Err(err)) => {
             // The kind only: a message could quote what was typeset.
-            eprintln!("error: a packet of {} handouts failed ({:?} error)", ids.len(), err.kind());
+            crate::build::log::error(&format!(
+                "a packet of {} handouts failed ({:?} error)",
+                ids.len(),
+                err.kind()
+            ));
             reply::text(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The packet could not be typeset; the desk's log says why.",
