@@ -7,14 +7,20 @@ Most paragraphs are new combinations of source sentences, so that (as with real
 articles) few paragraphs repeat across the corpus and a typesetter cannot win by
 caching whole paragraphs:
 
-    bench/gen_corpus.py N OUT_DIR [--seed S] [--content DIR]
+    bench/gen_corpus.py N OUT_DIR [--seed S] [--content DIR] [--languages en,es,…] [--no-pandoc]
 
 OUT_DIR/handouts/NNNNN.md  Markdown with the front matter handouts reads
                            (title, lang, reviewed; summary on some)
 OUT_DIR/pandoc/NNNNN.md    the same text with pandoc's metadata keys
                            (title, lang, date; abstract for summary)
 
-The same N and seed always give byte-identical files (Python 3.11 stdlib only).
+With `--languages`, the articles come in translation groups: article i is in language
+`languages[i % L]` and translates the others of group i // L (file `GGGGG.md` for the
+first language, `GGGGG.LANG.md` for the rest, as a clinic names translations). English
+draws from content/; every other language from bench/langs/LANG.toml, sentences written
+for the benchmark in that language. A group shares its topic, title aspect and length.
+
+The same N, seed and languages always give byte-identical files (Python 3.11 stdlib only).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import random
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 LIST_MARKERS = re.compile(r"^\s*(?:[-–—•*]|\d+[.)]|[a-z]\))\s+")
@@ -57,6 +64,24 @@ class Pool:
         self.lead_ins: list[tuple[str, str]] = []
         self.lists: list[list[str]] = []
         self.sentences: list[str] = []
+        self.action_headings: list[str] = ACTION_HEADINGS
+        self.topics: list[str] = TOPICS
+        self.aspects: list[str] = ASPECTS
+        self.handout_word = "handout"
+
+
+def read_language_pool(path: Path) -> Pool:
+    """A language's sentences for the benchmark (bench/langs/LANG.toml)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    pool = Pool()
+    pool.sentences = data["sentences"]
+    pool.headings = data["headings"]
+    pool.lead_ins = [(lead, "") for lead in data["lead_ins"]]
+    pool.action_headings = data["action_headings"]
+    pool.topics = data["topics"]
+    pool.aspects = data["aspects"]
+    pool.handout_word = data["handout_word"]
+    return pool
 
 
 def front_matter_split(text: str) -> str:
@@ -108,11 +133,13 @@ def read_pool(content: Path) -> Pool:
 
 
 def words(text: str) -> int:
-    return len(text.split())
+    # Chinese has no spaces between words: about two characters make one.
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return len(text.split()) + cjk // 2
 
 
 def make_paragraph(rng: random.Random, pool: Pool) -> str:
-    if rng.random() < 0.1:
+    if rng.random() < 0.1 and pool.paragraphs:
         return rng.choice(pool.paragraphs)
     return " ".join(rng.sample(pool.sentences, k=rng.randint(2, 6)))
 
@@ -123,15 +150,22 @@ def make_list(rng: random.Random, pool: Pool) -> list[str]:
     return rng.sample(pool.sentences, k=min(len(pool.sentences), rng.randint(3, 6)))
 
 
-def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list[str]]:
-    """Front matter and Markdown body lines of article `index`."""
-    target = rng.randint(200, 1250)
-    topic = rng.choice(TOPICS)
-    aspect = rng.choice(ASPECTS)
-    title = f"{aspect} {topic}: handout {index:05d}"
+def make_article(
+    rng: random.Random, pool: Pool, index: int, lang: str = "en", group: tuple[int, int, int] | None = None
+) -> tuple[dict, list[str]]:
+    """Front matter and Markdown body lines of article `index`. `group`: the length, topic
+    and aspect a translation group shares (drawn here when None)."""
+    if group is None:
+        target = rng.randint(200, 1250)
+        topic = rng.choice(pool.topics)
+        aspect = rng.choice(pool.aspects)
+    else:
+        target, topic_index, aspect_index = group
+        topic, aspect = pool.topics[topic_index], pool.aspects[aspect_index]
+    title = f"{aspect} {topic}: {pool.handout_word} {index:05d}"
     meta = {
         "title": title,
-        "lang": "en",
+        "lang": lang,
         "reviewed": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
     }
     if rng.random() < 0.3:
@@ -149,14 +183,14 @@ def make_article(rng: random.Random, pool: Pool, index: int) -> tuple[dict, list
     action_done = False
     while count < target:
         if not action_done and count > target * 0.6 and rng.random() < 0.5:
-            add("## " + rng.choice(ACTION_HEADINGS))
+            add("## " + rng.choice(pool.action_headings))
             add("\n".join("- " + s for s in make_list(rng, pool)))
             action_done = True
             continue
         if rng.random() < 0.5:
             add("## " + rng.choice(pool.headings))
         else:
-            add(f"## {rng.choice(ASPECTS)} {rng.choice(TOPICS)}")
+            add(f"## {rng.choice(pool.aspects)} {rng.choice(pool.topics)}")
         for _ in range(rng.randint(1, 4)):
             kind = rng.random()
             if kind < 0.65:
@@ -190,9 +224,15 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="output folder (handouts/ and pandoc/ are made inside)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--content", type=Path, default=Path(__file__).resolve().parent.parent / "content")
+    parser.add_argument("--languages", default="en", help="comma-separated language tags (default: en)")
+    parser.add_argument("--no-pandoc", action="store_true", help="write no pandoc/ copies")
     args = parser.parse_args()
 
-    pool = read_pool(args.content)
+    languages = [tag.strip() for tag in args.languages.split(",") if tag.strip()]
+    pools = {
+        lang: read_pool(args.content) if lang == "en" else read_language_pool(Path(__file__).resolve().parent / "langs" / f"{lang}.toml")
+        for lang in languages
+    }
     rng = random.Random(args.seed)
     ho_dir = args.out / "handouts"
     pd_dir = args.out / "pandoc"
@@ -201,12 +241,23 @@ def main() -> None:
         for old in d.glob("*.md"):
             old.unlink()
     total_words = 0
+    group: tuple[int, int, int] | None = None
     for i in range(args.n):
-        meta, lines = make_article(rng, pool, i)
+        number, position = divmod(i, len(languages))
+        lang = languages[position]
+        pool = pools[lang]
+        if len(languages) == 1:
+            meta, lines = make_article(rng, pool, i)
+        else:
+            if position == 0:
+                group = (rng.randint(200, 1250), rng.randrange(len(TOPICS)), rng.randrange(len(ASPECTS)))
+            meta, lines = make_article(rng, pool, number, lang, group)
         body = "\n".join(lines)
         total_words += words(body)
-        name = f"{i:05d}.md"
+        name = f"{number:05d}.md" if position == 0 else f"{number:05d}.{lang}.md"
         (ho_dir / name).write_text(yaml_front(meta) + body, encoding="utf-8")
+        if args.no_pandoc:
+            continue
         pd_meta = {"title": meta["title"], "lang": meta["lang"], "date": meta["reviewed"]}
         if "summary" in meta:
             pd_meta["abstract"] = meta["summary"]

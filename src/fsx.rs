@@ -12,6 +12,12 @@ use crate::error::{Error, Result};
 /// seconds of waiting on the disk, and a lost output is rebuilt by the next run because
 /// the manifest is written last.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |file| file.write_all(bytes).map_err(|e| Error::write(path, e)))
+}
+
+/// [`write_atomic`] for an output written as it is made (an EPUB of 100,000 handouts):
+/// `fill` writes the temporary file, which replaces `path` only when it succeeds.
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
@@ -21,19 +27,65 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        if let Some(err) = crate::failpoint::write_error() {
-            file.write_all(&bytes[..bytes.len() / 2])?;
-            return Err(err);
-        }
-        file.write_all(bytes)?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
+    let result = std::fs::File::create(&temp)
+        .map_err(|e| Error::write(path, e))
+        .and_then(|mut file| {
+            fill(&mut file)?;
+            // A full disk found once the bytes are written, as a test injects it.
+            crate::failpoint::write_error().map_or(Ok(()), |err| Err(Error::write(path, err)))
+        })
+        .and_then(|()| std::fs::rename(&temp, path).map_err(|e| Error::write(path, e)));
+    if result.is_err() {
         let _ = std::fs::remove_file(&temp);
-        Error::write(path, e)
-    })
+    }
+    result
+}
+
+/// The hash of an output's bytes that the manifest records.
+pub fn file_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", typst::utils::hash128(bytes))
+}
+
+/// [`file_hash`] of the file at `path` and its size, read a piece at a time: the same
+/// value as hashing its bytes whole (the length, then the bytes, as `[u8]` hashes), for
+/// files too large to hold (an EPUB of 100,000 handouts).
+pub fn file_hash_at(path: &Path) -> std::io::Result<(u64, String)> {
+    use std::cell::RefCell;
+    use std::io::Read;
+
+    struct Streamed {
+        file: RefCell<std::fs::File>,
+        len: u64,
+        error: RefCell<Option<std::io::Error>>,
+    }
+    impl std::hash::Hash for Streamed {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            // As `<[u8] as Hash>::hash`: the length prefix, then the bytes in one
+            // stream (SipHash gives the same value however the bytes are split).
+            state.write_usize(self.len as usize);
+            let mut piece = vec![0u8; 1 << 16];
+            loop {
+                match self.file.borrow_mut().read(&mut piece) {
+                    Ok(0) => break,
+                    // `n` is at most `piece.len()`, as `read` promises.
+                    Ok(n) => state.write(&piece[..n]),
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(err) => {
+                        *self.error.borrow_mut() = Some(err);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let streamed = Streamed { file: RefCell::new(file), len, error: RefCell::new(None) };
+    let hash = format!("{:032x}", typst::utils::hash128(&streamed));
+    match streamed.error.into_inner() {
+        Some(err) => Err(err),
+        None => Ok((len, hash)),
+    }
 }
 
 /// Whether `name` is one of [`write_atomic`]'s temporary files (`.NAME.PID.N.tmp`, or

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fsx::{file_hash, file_hash_at};
 use crate::output::ArticleReport;
 
 /// Name of the incremental-build manifest in the output folder.
@@ -112,11 +113,6 @@ pub struct OutputEntry {
     pub hash: Option<String>,
 }
 
-/// The hash of an output's bytes that the manifest records.
-pub fn file_hash(bytes: &[u8]) -> String {
-    crate::output::hex(bytes)
-}
-
 impl OutputEntry {
     /// The entry of an output just written as `bytes`.
     pub fn written(fingerprint: String, source: String, pages: Option<usize>, bytes: &[u8]) -> OutputEntry {
@@ -137,7 +133,7 @@ impl OutputEntry {
             Ok(meta) if meta.is_file() && meta.len() == size => {}
             _ => return false,
         }
-        std::fs::read(path).is_ok_and(|bytes| file_hash(&bytes) == *hash)
+        file_hash_at(path).is_ok_and(|(read, read_hash)| read == size && read_hash == *hash)
     }
 }
 
@@ -186,5 +182,17 @@ mod tests {
         let old = r#"{"outputs": {"a.pdf": {"fingerprint": "f", "source": "a.txt", "pages": 1}}}"#;
         let old: Manifest = serde_json::from_str(old).expect("an old manifest still loads");
         assert!(!old.is_current(dir.path(), "a.pdf", "f"));
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_hashes_as_its_bytes_do() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for len in [0usize, 1, 65_535, 65_536, 65_537, 200_003] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.path().join(format!("{len}.epub"));
+            std::fs::write(&path, &bytes).expect("write");
+            assert_eq!(file_hash_at(&path).expect("read"), (len as u64, file_hash(&bytes)), "{len} bytes");
+        }
+        assert!(file_hash_at(&dir.path().join("missing.epub")).is_err());
     }
 }

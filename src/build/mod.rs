@@ -33,7 +33,7 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::error::{Error, Failure, Result};
-use crate::fsx::{ensure_writable_dir, write_atomic};
+use crate::fsx::ensure_writable_dir;
 use crate::output::{self, BuildReport, Collection, hex};
 use crate::typeset::Typesetter;
 
@@ -380,8 +380,13 @@ fn publish(
     // need every article at once, so the articles are loaded only then, from their
     // intermediate outputs: no article file is read, parsed or analysed twice, and the
     // ids are the ones this build gave.
-    let load =
-        || intermediates.iter().map(|relative| output::read_intermediate(&out.join(relative))).collect();
+    let load = |index: usize| match intermediates.get(index) {
+        Some(relative) => output::read_intermediate(&out.join(relative)),
+        None => Err(crate::error::Error::Output {
+            path: out.to_path_buf(),
+            message: format!("no intermediate output {index} in this build"),
+        }),
+    };
     let (cached, always): (Vec<_>, Vec<_>) =
         collections.iter().partition(|c| c.fingerprint(&fingerprints).is_some());
     for collection in cached {
@@ -394,10 +399,13 @@ fn publish(
             new.outputs.insert(relative, entry.clone());
             continue;
         }
-        let input = Collection { articles: &load, report: &report };
-        let written = collection.render(&input).and_then(|bytes| {
-            write_atomic(&out.join(&relative), &bytes)?;
-            Ok(OutputEntry::written(fingerprint, String::new(), None, &bytes))
+        let input = Collection { count: intermediates.len(), article: &load, report: &report };
+        let written = collection.write(&input, &out.join(&relative)).map(|written| OutputEntry {
+            fingerprint,
+            source: String::new(),
+            pages: None,
+            size: Some(written.size),
+            hash: Some(written.hash),
         });
         match written {
             Ok(entry) => {
@@ -442,11 +450,8 @@ fn publish(
 
     // Outputs written on every build (the report) record the build, so they come last.
     for collection in always {
-        let input = Collection { articles: &load, report: &report };
-        let relative = collection.path();
-        if let Err(err) =
-            collection.render(&input).and_then(|bytes| write_atomic(&out.join(&relative), &bytes))
-        {
+        let input = Collection { count: intermediates.len(), article: &load, report: &report };
+        if let Err(err) = collection.write(&input, &out.join(collection.path())) {
             let failure = Failure::from(&err);
             log::failures(std::slice::from_ref(&failure));
             report.failures.push(failure);

@@ -33,20 +33,102 @@ fn fold(text: &str) -> String {
     text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect::<String>().to_lowercase()
 }
 
-/// One chapter of a book: the article, and whether it translates the chapter before it.
-pub(crate) struct Placed<'a> {
-    pub article: &'a Article,
+/// What a book needs to know of a handout to place it: an [`Article`], or a
+/// [`Shelf`] entry when the articles are read one at a time.
+pub trait Shelved {
+    fn id(&self) -> &str;
+    fn translation_key(&self) -> &str;
+    fn title(&self) -> &str;
+    fn lang(&self) -> &str;
+    fn tags(&self) -> &[String];
+}
+
+impl Shelved for Article {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn translation_key(&self) -> &str {
+        Article::translation_key(self)
+    }
+    fn title(&self) -> &str {
+        &self.meta.title
+    }
+    fn lang(&self) -> &str {
+        &self.meta.lang
+    }
+    fn tags(&self) -> &[String] {
+        &self.meta.tags
+    }
+}
+
+/// A handout as a book places it, without its text: a book of 100,000 handouts is
+/// ordered from these and each chapter read only when it is written.
+#[derive(Debug, Clone)]
+pub struct Shelf {
+    /// Where the article is in the batch.
+    pub index: usize,
+    pub id: String,
+    pub translation_key: String,
+    pub title: String,
+    pub lang: String,
+    pub tags: Vec<String>,
+    pub reviewed: Option<String>,
+}
+
+impl Shelf {
+    pub fn of(index: usize, article: &Article) -> Shelf {
+        Shelf {
+            index,
+            id: article.id.clone(),
+            translation_key: article.translation_key().to_string(),
+            title: article.meta.title.clone(),
+            lang: article.meta.lang.clone(),
+            tags: article.meta.tags.clone(),
+            reviewed: article.meta.reviewed.clone(),
+        }
+    }
+}
+
+impl Shelved for Shelf {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn translation_key(&self) -> &str {
+        &self.translation_key
+    }
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn lang(&self) -> &str {
+        &self.lang
+    }
+    fn tags(&self) -> &[String] {
+        &self.tags
+    }
+}
+
+/// One chapter of a book: the handout, and whether it translates the chapter before it.
+pub(crate) struct Placed<'a, T> {
+    pub article: &'a T,
     pub translation: bool,
 }
 
-/// The articles of `articles` that `collection` holds, in reading order.
-pub(crate) fn chapters<'a>(collection: &Collection, articles: &'a [Article]) -> Vec<Placed<'a>> {
-    // Groups of translations, in batch order of their first article.
-    let mut groups: Vec<(&str, Vec<&Article>)> = Vec::new();
-    for article in articles.iter().filter(|a| holds(collection, a)) {
-        match groups.iter_mut().find(|(key, _)| *key == article.translation_key()) {
-            Some((_, members)) => members.push(article),
-            None => groups.push((article.translation_key(), vec![article])),
+/// The handouts of `articles` that `collection` holds, in reading order.
+pub(crate) fn chapters<'a, T: Shelved>(collection: &Collection, articles: &'a [T]) -> Vec<Placed<'a, T>> {
+    // Groups of translations, in batch order of their first article; found by key
+    // through an index, so 100,000 handouts are grouped in one pass.
+    let mut groups: Vec<(&str, Vec<&T>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for article in
+        articles.iter().filter(|a| holds_handout(collection, a.id(), a.translation_key(), a.tags()))
+    {
+        let key = article.translation_key();
+        match group_of.get(key) {
+            Some(&at) => groups[at].1.push(article),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push((key, vec![article]));
+            }
         }
     }
     let book_lang = collection.language.as_str();
@@ -55,25 +137,30 @@ pub(crate) fn chapters<'a>(collection: &Collection, articles: &'a [Article]) -> 
         // language, else the first by language tag; then the rest by language tag.
         members.sort_by_cached_key(|a| {
             (
-                a.id != *key,
-                !primary_lang_is(&a.meta.lang, book_lang),
-                a.meta.lang.to_ascii_lowercase(),
-                a.id.clone(),
+                a.id() != *key,
+                !primary_lang_is(a.lang(), book_lang),
+                a.lang().to_ascii_lowercase(),
+                a.id().to_string(),
             )
         });
     }
-    let position = |key: &str, members: &[&Article]| {
+    let position = |key: &str, members: &[&T]| {
         collection
             .order
             .iter()
-            .position(|id| id == key || members.iter().any(|a| a.id == *id))
+            .position(|id| id == key || members.iter().any(|a| a.id() == id))
             .unwrap_or(usize::MAX)
     };
     // Stable and total: by `order`, then the original's title as the catalogue sorts it;
     // its id only breaks a tie between equal titles.
     groups.sort_by_cached_key(|(key, members)| {
         let original = members[0];
-        (position(key, members), fold(&original.meta.title), original.meta.title.clone(), original.id.clone())
+        (
+            position(key, members),
+            fold(original.title()),
+            original.title().to_string(),
+            original.id().to_string(),
+        )
     });
     groups
         .into_iter()
@@ -90,15 +177,15 @@ fn primary_lang_is(lang: &str, book: &str) -> bool {
 
 /// What in `collection` matches nothing in `articles`, one sentence each, for a warning:
 /// a tag no handout has, an id in `order` no handout has.
-pub fn unmatched(collection: &Collection, articles: &[Article]) -> Vec<String> {
+pub fn unmatched<T: Shelved>(collection: &Collection, articles: &[T]) -> Vec<String> {
     let mut out = Vec::new();
     for tag in &collection.tags {
-        if !articles.iter().any(|a| a.meta.tags.iter().any(|t| same_tag(t, tag))) {
+        if !articles.iter().any(|a| a.tags().iter().any(|t| same_tag(t, tag))) {
             out.push(format!("collection \"{}\": no handout has the tag \"{tag}\"", collection.title));
         }
     }
     for id in &collection.order {
-        if !articles.iter().any(|a| a.id == *id || a.translation_key() == id) {
+        if !articles.iter().any(|a| a.id() == id || a.translation_key() == id) {
             out.push(format!(
                 "collection \"{}\": no handout has the id \"{id}\" its order lists",
                 collection.title

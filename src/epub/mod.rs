@@ -1,19 +1,22 @@
 //! Article list → one EPUB 3 (issue 4).
 //!
-//! The whole book is built in memory and returned as bytes: the stage is a pure
-//! function of its inputs (no clock, no file system, no randomness), so two builds of the
-//! same articles are byte-identical and the caller decides where and how to write.
+//! The stage is a pure function of its inputs (no clock, no file system, no
+//! randomness), so two builds of the same articles are byte-identical. [`write_epub`]
+//! writes the container as it goes, reading one article at a time; [`build_epub`]
+//! returns it as bytes.
 //!
-//! Layout of the container:
+//! Layout of the container, in the order of its entries (the chapters come before the
+//! package document, which lists them, so that each is written and dropped as it is
+//! made):
 //!
 //! ```text
 //! mimetype                     stored, first, as OCF requires
 //! META-INF/container.xml
+//! OEBPS/<article-id>.xhtml     one per article, in collection order
 //! OEBPS/package.opf            metadata (incl. accessibility), manifest, spine
+//! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
 //! OEBPS/cover.xhtml            collection title and clinic on the brand colour
 //! OEBPS/cover.svg              the `cover-image` (thumbnail): logo, title, clinic
-//! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
-//! OEBPS/<article-id>.xhtml     one per article, in collection order
 //! OEBPS/style.css
 //! OEBPS/fonts/*.ttf            Atkinson Hyperlegible, four styles
 //! OEBPS/pictures/<src>         each picture the articles show, once (src relative to
@@ -30,7 +33,7 @@ pub(crate) use crate::render::{labels, xml};
 pub use cover::Logo;
 
 use std::collections::HashSet;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -109,9 +112,35 @@ fn build(
     settings: &EpubSettings,
     store: Option<&crate::pictures::PictureStore>,
 ) -> Result<Vec<u8>, Error> {
-    let ordered = books::chapters(settings.collection, articles);
+    let shelves: Vec<books::Shelf> =
+        articles.iter().enumerate().map(|(i, a)| books::Shelf::of(i, a)).collect();
+    let mut bytes = Cursor::new(Vec::new());
+    // Every shelf's index is its article's position in `articles` (made just above).
+    let article = |index: usize| {
+        articles.get(index).map(std::borrow::Cow::Borrowed).ok_or_else(|| Error::Output {
+            path: format!("{}.epub", collection_id(settings.collection)).into(),
+            message: format!("no article {index} in the batch"),
+        })
+    };
+    write_epub(&shelves, &article, settings, store, &mut bytes)?;
+    Ok(bytes.into_inner())
+}
+
+/// Writes the EPUB of the handouts on `shelves` that the collection holds to `writer`,
+/// reading each article (`article(shelf.index)`) only when its chapter is written and
+/// dropping it after: a book of 100,000 handouts holds one article at a time, and the
+/// container is written as it grows, never held whole.
+pub fn write_epub<'a, W: Write + Seek>(
+    shelves: &[books::Shelf],
+    article: &dyn Fn(usize) -> Result<std::borrow::Cow<'a, Article>, Error>,
+    settings: &EpubSettings,
+    store: Option<&crate::pictures::PictureStore>,
+    writer: W,
+) -> Result<(), Error> {
+    let path = || std::path::PathBuf::from(format!("{}.epub", collection_id(settings.collection)));
+    let ordered = books::chapters(settings.collection, shelves);
     if ordered.is_empty() {
-        let message = if articles.is_empty() || settings.collection.tags.is_empty() {
+        let message = if shelves.is_empty() || settings.collection.tags.is_empty() {
             "the EPUB needs at least one article".to_string()
         } else {
             format!(
@@ -119,20 +148,41 @@ fn build(
                 settings.collection.title
             )
         };
-        return Err(Error::Output {
-            path: format!("{}.epub", collection_id(settings.collection)).into(),
-            message,
-        });
+        return Err(Error::Output { path: path(), message });
     }
+    let zip_error = |err: zip::result::ZipError| Error::Output {
+        path: path(),
+        message: format!("writing the EPUB container: {err}"),
+    };
+    let io_error = |err: std::io::Error| Error::Output {
+        path: path(),
+        message: format!("writing the EPUB container: {err}"),
+    };
     let book_lang = xml::lang_or(&settings.collection.language, "en").to_string();
-    let modified = modified_date(articles, settings.source_date_epoch);
+    let modified = modified_date(shelves, settings.source_date_epoch);
+
+    let mut zip = ZipWriter::new(writer);
+    // Fixed time and permissions: the zip must not record when or where it was built.
+    let options =
+        SimpleFileOptions::default().last_modified_time(modified.zip_time()).unix_permissions(0o644);
+    let deflated = options.compression_method(CompressionMethod::Deflated);
+    let add = |zip: &mut ZipWriter<W>, name: &str, bytes: &[u8]| -> Result<(), Error> {
+        zip.start_file(name, deflated).map_err(zip_error)?;
+        zip.write_all(bytes).map_err(io_error)
+    };
+    // OCF: `mimetype` must be the first entry, uncompressed, with no extra field, so
+    // that `file` and reading systems can sniff the type at a fixed offset.
+    zip.start_file("mimetype", options.compression_method(CompressionMethod::Stored)).map_err(zip_error)?;
+    zip.write_all(b"application/epub+zip").map_err(io_error)?;
+    add(&mut zip, "META-INF/container.xml", package::CONTAINER_XML.as_bytes())?;
 
     let mut names: HashSet<String> =
         ["cover", "nav", "style", "package"].into_iter().map(String::from).collect();
     let mut chapters = Vec::with_capacity(ordered.len());
     let mut pictures: Vec<crate::pictures::Picture> = Vec::new();
     let mut packaged: HashSet<String> = HashSet::new();
-    for books::Placed { article, translation } in ordered {
+    for books::Placed { article: shelf, translation } in ordered {
+        let article = article(shelf.index)?;
         if let Some((src, line)) = crate::pictures::figures(&article.blocks).first().copied() {
             let Some(store) = store else {
                 return Err(Error::Picture {
@@ -142,7 +192,7 @@ fn build(
                     problem: crate::pictures::PictureProblem::Missing(src.to_string()),
                 });
             };
-            for picture in store.pictures(article)? {
+            for picture in store.pictures(&article)? {
                 if packaged.insert(picture.src.clone()) {
                     pictures.push(picture);
                 }
@@ -154,14 +204,15 @@ fn build(
             title if title.is_empty() => article.id.clone(),
             title => title,
         };
-        let rendered = chapter::render(article, &title, &lang, settings);
+        let rendered = chapter::render(&article, &title, &lang, settings);
+        let file = format!("{file_stem}.xhtml");
+        add(&mut zip, &format!("OEBPS/{file}"), rendered.xhtml.as_bytes())?;
         chapters.push(package::ChapterFile {
-            file: format!("{file_stem}.xhtml"),
+            file,
             manifest_id: format!("ch-{file_stem}"),
             title,
             language_name: translation.then(|| language_name(settings.labels, &lang)),
             lang,
-            xhtml: rendered.xhtml,
             toc: rendered.toc,
         });
     }
@@ -182,44 +233,19 @@ fn build(
         chapters: &chapters,
         pictures: &listed,
     };
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("META-INF/container.xml".into(), package::CONTAINER_XML.as_bytes().to_vec()),
-        ("OEBPS/package.opf".into(), package::opf(&book, &FONTS.map(|(name, _)| name)).into_bytes()),
-        ("OEBPS/nav.xhtml".into(), package::nav(&book).into_bytes()),
-        ("OEBPS/cover.xhtml".into(), package::cover(&book).into_bytes()),
-        ("OEBPS/cover.svg".into(), package::cover_image(&book).into_bytes()),
-    ];
-    // Moved, not copied: with thousands of articles a second copy of every chapter
-    // was a large part of the build's peak memory.
-    for chapter in &mut chapters {
-        files.push((format!("OEBPS/{}", chapter.file), std::mem::take(&mut chapter.xhtml).into_bytes()));
-    }
-    files.push(("OEBPS/style.css".into(), package::stylesheet(&settings.brand.primary_color).into_bytes()));
+    add(&mut zip, "OEBPS/package.opf", package::opf(&book, &FONTS.map(|(name, _)| name)).as_bytes())?;
+    add(&mut zip, "OEBPS/nav.xhtml", package::nav(&book).as_bytes())?;
+    add(&mut zip, "OEBPS/cover.xhtml", package::cover(&book).as_bytes())?;
+    add(&mut zip, "OEBPS/cover.svg", package::cover_image(&book).as_bytes())?;
+    add(&mut zip, "OEBPS/style.css", package::stylesheet(&settings.brand.primary_color).as_bytes())?;
     for (name, bytes) in FONTS {
-        files.push((format!("OEBPS/fonts/{name}"), bytes.to_vec()));
+        add(&mut zip, &format!("OEBPS/fonts/{name}"), bytes)?;
     }
     for picture in &pictures {
-        files.push((format!("OEBPS/pictures/{}", picture.src), picture.for_screen().to_vec()));
+        add(&mut zip, &format!("OEBPS/pictures/{}", picture.src), &picture.for_screen())?;
     }
-    write_zip(&files, modified.zip_time()).map_err(|err| Error::Output {
-        path: format!("{}.epub", collection_id(settings.collection)).into(),
-        message: format!("writing the EPUB container: {err}"),
-    })
-}
-
-fn write_zip(files: &[(String, Vec<u8>)], time: DateTime) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    // Fixed time and permissions: the zip must not record when or where it was built.
-    let options = SimpleFileOptions::default().last_modified_time(time).unix_permissions(0o644);
-    // OCF: `mimetype` must be the first entry, uncompressed, with no extra field, so
-    // that `file` and reading systems can sniff the type at a fixed offset.
-    zip.start_file("mimetype", options.compression_method(CompressionMethod::Stored))?;
-    zip.write_all(b"application/epub+zip")?;
-    for (name, bytes) in files {
-        zip.start_file(name.as_str(), options.compression_method(CompressionMethod::Deflated))?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+    zip.finish().map_err(zip_error)?;
+    Ok(())
 }
 
 /// A language's own name ("Español") when the label table has it, else its tag.
@@ -318,15 +344,11 @@ impl Date {
 
 /// `SOURCE_DATE_EPOCH`, else the newest `reviewed` date, else a fixed date: never the
 /// clock, so rebuilding unchanged articles gives the same bytes.
-fn modified_date(articles: &[Article], source_date_epoch: Option<i64>) -> Date {
+fn modified_date(shelves: &[books::Shelf], source_date_epoch: Option<i64>) -> Date {
     source_date_epoch
         .and_then(Date::from_unix)
         .or_else(|| {
-            articles
-                .iter()
-                .filter_map(|a| a.meta.reviewed.as_deref())
-                .filter_map(|r| Date::parse(r.trim()))
-                .max()
+            shelves.iter().filter_map(|a| a.reviewed.as_deref()).filter_map(|r| Date::parse(r.trim())).max()
         })
         .unwrap_or(FALLBACK_MODIFIED)
 }

@@ -15,7 +15,7 @@ pub(crate) const CONTAINER_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </container>
 "#;
 
-/// One article's file, ready to be listed and zipped.
+/// One article's file, as the package lists it (its XHTML is already in the container).
 pub(crate) struct ChapterFile {
     /// File name relative to `OEBPS/`.
     pub file: String,
@@ -24,7 +24,6 @@ pub(crate) struct ChapterFile {
     pub lang: String,
     /// For a translation of the chapter before: its language's name, shown in the nav.
     pub language_name: Option<String>,
-    pub xhtml: String,
     pub toc: Vec<TocEntry>,
 }
 
@@ -325,7 +324,6 @@ mod tests {
             title: "A".into(),
             lang: "en".into(),
             language_name: None,
-            xhtml: String::new(),
             toc: vec![entry(2, 1), entry(3, 2), entry(4, 3), entry(2, 4), entry(3, 5)],
         };
         let mut out = String::new();

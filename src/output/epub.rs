@@ -1,8 +1,11 @@
 //! `<collection>.epub`: one EPUB 3 per book (`[[collections]]`, else `[collection]` of
 //! every article; see [`crate::epub`]).
 
-use super::{Collection, CollectionOutput};
+use std::io::Write as _;
+
+use super::{Collection, CollectionOutput, Written};
 use crate::config::{Collection as Book, Config};
+use crate::epub::books::{Shelf, Shelved};
 use crate::error::Result;
 use crate::labels::LabelTable;
 use crate::pictures::PictureStore;
@@ -74,40 +77,65 @@ impl CollectionOutput for Epub {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        // The build leaves drafts out before they get here (but with `--drafts`); the
-        // report still knows them.
-        let drafts = collection.report.articles.iter().filter(|a| !a.status.is_published()).count();
-        let articles = published((collection.articles)()?, &self.path(), drafts)?;
-        warn_unmatched(&self.config, &self.book, &articles);
-        crate::epub::build_epub_with_pictures(&articles, &self.settings(), &self.pictures)
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        self.write_to(collection, &mut bytes)?;
+        Ok(bytes.into_inner())
+    }
+
+    /// Written as it is made, one chapter at a time, then read back for its hash: a
+    /// book of 100,000 handouts is never held whole.
+    fn write(&self, collection: &Collection, path: &std::path::Path) -> Result<Written> {
+        crate::fsx::write_atomic_with(path, |file| {
+            let mut writer = std::io::BufWriter::new(file);
+            self.write_to(collection, &mut writer)?;
+            writer.flush().map_err(|e| crate::error::Error::write(path, e))
+        })?;
+        let (size, hash) = crate::fsx::file_hash_at(path).map_err(|e| crate::error::Error::write(path, e))?;
+        Ok(Written { size, hash })
     }
 }
 
-/// The articles that are not drafts: an EPUB is shared by email and kept on phones,
-/// where a draft's mark would not follow it, so no EPUB holds one (`build --drafts`
-/// included). An error when every article is a draft (`drafts` of them, when they were
-/// left out before).
-fn published(
-    articles: Vec<crate::model::Article>,
-    path: &str,
-    drafts: usize,
-) -> Result<Vec<crate::model::Article>> {
-    let drafts = drafts.max(articles.iter().filter(|a| a.is_draft()).count());
-    if drafts > 0 && articles.iter().all(|a| a.is_draft()) {
-        return Err(crate::error::Error::Output {
-            path: path.into(),
-            message: format!(
-                "every handout ({drafts}) is a draft, not yet reviewed: the EPUB is made once one is \
-                 reviewed (give it a `reviewed:` date and no `status: draft`); the last EPUB is kept"
-            ),
-        });
+impl Epub {
+    fn write_to<W: std::io::Write + std::io::Seek>(&self, collection: &Collection, writer: W) -> Result<()> {
+        // The build leaves drafts out before they get here (but with `--drafts`); the
+        // report still knows them.
+        let mut drafts = collection.report.articles.iter().filter(|a| !a.status.is_published()).count();
+        let mut drafts_here = 0;
+        let mut shelves = Vec::new();
+        collection.each(|index, article| {
+            if article.is_draft() {
+                drafts_here += 1;
+            } else {
+                shelves.push(Shelf::of(index, &article));
+            }
+            Ok(())
+        })?;
+        drafts = drafts.max(drafts_here);
+        if let Some(err) = only_drafts(&self.path(), drafts, shelves.len()) {
+            return Err(err);
+        }
+        warn_unmatched(&self.config, &self.book, &shelves);
+        let article = |index: usize| (collection.article)(index).map(std::borrow::Cow::Owned);
+        crate::epub::write_epub(&shelves, &article, &self.settings(), Some(&self.pictures), writer)
     }
-    Ok(articles.into_iter().filter(|a| !a.is_draft()).collect())
+}
+
+/// No EPUB holds a draft: an EPUB is shared by email and kept on phones, where a
+/// draft's mark would not follow it (`build --drafts` included). An error when every
+/// handout (`drafts` of them, none `published`) is a draft.
+fn only_drafts(path: &str, drafts: usize, published: usize) -> Option<crate::error::Error> {
+    (drafts > 0 && published == 0).then(|| crate::error::Error::Output {
+        path: path.into(),
+        message: format!(
+            "every handout ({drafts}) is a draft, not yet reviewed: the EPUB is made once one is \
+             reviewed (give it a `reviewed:` date and no `status: draft`); the last EPUB is kept"
+        ),
+    })
 }
 
 /// A tag or id of the book that no handout has is most likely a typo: a warning that
 /// names the config file.
-fn warn_unmatched(config: &Config, book: &Book, articles: &[crate::model::Article]) {
+fn warn_unmatched<T: Shelved>(config: &Config, book: &Book, articles: &[T]) {
     if articles.is_empty() {
         return;
     }
@@ -120,7 +148,11 @@ fn warn_unmatched(config: &Config, book: &Book, articles: &[crate::model::Articl
 /// or the first error after trying each.
 pub fn write_epubs(config: &Config, articles: &[crate::model::Article]) -> Result<Vec<std::path::PathBuf>> {
     let pictures = Arc::new(PictureStore::new(&config.content_dir));
-    let articles = &published(articles.to_vec(), "the EPUB", 0)?;
+    let drafts = articles.iter().filter(|a| a.is_draft()).count();
+    let articles: &Vec<crate::model::Article> = &articles.iter().filter(|a| !a.is_draft()).cloned().collect();
+    if let Some(err) = only_drafts("the EPUB", drafts, articles.len()) {
+        return Err(err);
+    }
     let mut paths = Vec::new();
     let mut first_error = None;
     for book in config.books() {

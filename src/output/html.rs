@@ -130,8 +130,12 @@ impl Entries {
         if let Some(entries) = made.as_ref() {
             return Ok(entries.clone());
         }
-        let articles = (collection.articles)()?;
-        let entries = Arc::new(catalogue::entries(&articles, fallback_lang));
+        let mut entries = Vec::with_capacity(collection.count);
+        collection.each(|_, article| {
+            entries.push(catalogue::Entry::new(&article, fallback_lang));
+            Ok(())
+        })?;
+        let entries = Arc::new(catalogue::sorted(entries));
         *made = Some(entries.clone());
         Ok(entries)
     }

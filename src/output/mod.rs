@@ -82,10 +82,27 @@ pub fn read_intermediate(path: &std::path::Path) -> Result<Article> {
 
 /// What a collection output is made from.
 pub struct Collection<'a> {
-    /// Every article of the batch, in batch order; called only when the output is stale.
-    pub articles: &'a dyn Fn() -> Result<Vec<Article>>,
+    /// How many articles the batch has.
+    pub count: usize,
+    /// Article `index` (below `count`) of the batch, in batch order, read from its
+    /// intermediate output: called only when an output is stale, and one at a time, so
+    /// that no output holds 100,000 articles at once.
+    pub article: &'a dyn Fn(usize) -> Result<Article>,
     /// The build so far: what was made, what failed.
     pub report: &'a BuildReport,
+}
+
+impl Collection<'_> {
+    /// Visits every article in batch order, one at a time.
+    pub fn each(&self, mut visit: impl FnMut(usize, Article) -> Result<()>) -> Result<()> {
+        (0..self.count).try_for_each(|index| visit(index, (self.article)(index)?))
+    }
+}
+
+/// An output file just written: what the manifest records of its bytes.
+pub struct Written {
+    pub size: u64,
+    pub hash: String,
 }
 
 /// An output made once for the whole batch.
@@ -96,6 +113,13 @@ pub trait CollectionOutput: Sync {
     /// (in batch order); `None` for an output written on every build.
     fn fingerprint(&self, articles: &[String]) -> Option<String>;
     fn render(&self, collection: &Collection) -> Result<Vec<u8>>;
+    /// Writes the output to `path`, atomically. Made whole in memory by [`Self::render`]
+    /// unless the output writes as it goes.
+    fn write(&self, collection: &Collection, path: &std::path::Path) -> Result<Written> {
+        let bytes = self.render(collection)?;
+        crate::fsx::write_atomic(path, &bytes)?;
+        Ok(Written { size: bytes.len() as u64, hash: crate::fsx::file_hash(&bytes) })
+    }
 }
 
 /// The outputs made per article, in the order they are made.

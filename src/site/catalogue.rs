@@ -179,7 +179,11 @@ impl Entry {
 
 /// The entries of `articles`, sorted by title (accents and case folded), then id.
 pub fn entries(articles: &[Article], fallback_lang: &str) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = articles.iter().map(|a| Entry::new(a, fallback_lang)).collect();
+    sorted(articles.iter().map(|a| Entry::new(a, fallback_lang)).collect())
+}
+
+/// `entries` in the catalogue's order: by title as search folds it, then id.
+pub fn sorted(mut entries: Vec<Entry>) -> Vec<Entry> {
     entries.sort_by_cached_key(|e| (fold(&e.title), e.id.clone()));
     entries
 }

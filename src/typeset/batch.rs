@@ -6,7 +6,7 @@ use super::*;
 /// Compiles per thread in a chunk, after which comemo's caches are trimmed. Each
 /// handout leaves a few MiB of memoized layout behind; what is not reused by the next
 /// chunk is dropped, so memory stays flat however long the batch (bench/RESULTS.md).
-pub(super) const EVICT_EVERY_PER_THREAD: usize = 8;
+pub(super) const EVICT_EVERY_PER_THREAD: usize = 4;
 
 impl Typesetter {
     /// Runs `each` over `work` on the threads of the current rayon pool and returns the
