@@ -343,8 +343,9 @@ impl Typesetter {
     /// might is set on one page fewer when tightening within what a designer accepts
     /// gets it there (see [`ONE_PAGE_FITS_REGULAR`]): a short handout on two pages, or
     /// one whose last page holds only a few lines of the article before the closing
-    /// parts ([`LITTLE_ON_LAST_PAGE`]). Others are not compiled again. A `max-pages`
-    /// article has had its say already.
+    /// parts ([`LITTLE_ON_LAST_PAGE`]). Others are not compiled again, nor is a
+    /// tightening the first layout shows cannot save the page ([`may_save_page`]). A
+    /// `max-pages` article has had its say already.
     fn on_fewer_pages(&self, inputs: &HandoutInputs, document: PagedDocument) -> Result<PagedDocument> {
         let (fits, short) = match inputs.variant {
             Variant::Regular => (ONE_PAGE_FITS_REGULAR, ONE_PAGE_WORDS_REGULAR),
