@@ -52,21 +52,56 @@ pub(super) const LARGE_PRINT_FITS: &[Fit] =
 
 /// Changes when the choice of layout changes, so handouts made by an older policy are
 /// made again (it is in every handout's fingerprint).
-pub(super) const FIT_POLICY: u32 = 3;
+pub(super) const FIT_POLICY: u32 = 4;
+
+/// A tightening tried to set a handout on one page fewer, with how much of its height
+/// it typically leaves: the share of the article's flowed height at the designed layout
+/// (the median over the bench corpus and tests/layout's handouts, bench/RESULTS.md).
+/// From the first layout, that tells which tightening can save the page without
+/// compiling the others to find out.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OnePageFit {
+    pub(super) fit: Fit,
+    flowed: f64,
+}
 
 /// Tightenings a short two-page handout may take to fit one page: spacing down to 0.8
 /// and body text down to 11.5 pt in regular print (the designer's floor); large print
 /// keeps its 18 pt and only tightens its spacing.
-/// The last try also sets the closing parts in two columns (`Fit::side_column`).
-pub(super) const ONE_PAGE_FITS_REGULAR: &[Fit] = &[
-    Fit::tighter(0.9, None),
-    Fit::tighter(0.8, None),
-    Fit::tighter(0.8, Some(11.5)),
-    Fit::tighter(0.8, Some(11.5)).side_column(),
+/// The last try also sets the closing parts in two columns (`Fit::side_column`), which
+/// saves their height rather than the article's.
+pub(super) const ONE_PAGE_FITS_REGULAR: &[OnePageFit] = &[
+    OnePageFit { fit: Fit::tighter(0.9, None), flowed: 0.957 },
+    OnePageFit { fit: Fit::tighter(0.8, None), flowed: 0.923 },
+    OnePageFit { fit: Fit::tighter(0.8, Some(11.5)), flowed: 0.855 },
+    OnePageFit { fit: Fit::tighter(0.8, Some(11.5)).side_column(), flowed: 0.855 },
 ];
 /// Large print has no room for two columns: its questions box would be too narrow to
 /// write in, its heading on two lines.
-pub(super) const ONE_PAGE_FITS_LARGE: &[Fit] = &[Fit::tighter(0.9, None), Fit::tighter(0.8, None)];
+pub(super) const ONE_PAGE_FITS_LARGE: &[OnePageFit] = &[
+    OnePageFit { fit: Fit::tighter(0.9, None), flowed: 0.952 },
+    OnePageFit { fit: Fit::tighter(0.8, None), flowed: 0.919 },
+];
+/// How much more a tightening may shrink a handout than it typically does, as a share
+/// of the flowed height: a try whose page the typical shrinking misses by less is
+/// compiled all the same (short articles and ones with much spacing shrink more; on the
+/// measured handouts no page was lost with this margin, bench/RESULTS.md).
+pub(super) const ONE_PAGE_MARGIN: f64 = 0.03;
+
+/// Whether `fit` may set a handout laid out as `flow` on one page fewer: its article,
+/// shrunk as `fit` typically shrinks it, and its shortest closing parts (`closing`, in
+/// points, with `fit`) within the pages before the last. Page breaks waste some of
+/// that room, so a `true` is only worth a compile; a `false` is a try not made.
+pub(super) fn may_save_page(flow: &super::flow::Flow, fit: &OnePageFit, closing: f64) -> bool {
+    let pages = flow.filled.len();
+    let total = flow.total();
+    if pages < 2 || total <= 0.0 {
+        return true;
+    }
+    let room = (pages - 1) as f64 * flow.body - closing;
+    room / total >= fit.flowed - ONE_PAGE_MARGIN
+}
+
 /// A last page whose article ends this far down (a share of the page's height, with
 /// the top margin: about five lines of body text) is tried on one page fewer: the
 /// tightenings gain about a tenth of each page, room for those lines and the closing
@@ -140,10 +175,15 @@ pub(super) const CLOSING_SHORTEST_LABEL: &str = "closing-shortest";
 /// How far down its page the article ends (0 at the top, 1 at the foot), when it ends on
 /// the document's last page; `None` otherwise or when the template does not say.
 pub(super) fn article_end_on_last_page(document: &PagedDocument) -> Option<f64> {
+    let last = document.pages().last()?;
+    article_end_y(document).map(|y| y / last.frame.height().to_pt())
+}
+
+/// Where the article ends on the document's last page, in points from the page's top.
+pub(super) fn article_end_y(document: &PagedDocument) -> Option<f64> {
     let location = labelled(document, ARTICLE_END_LABEL)?.location()?;
     let position = document.introspector().position(location)?;
-    let last = document.pages().last()?;
-    (position.page.get() == document.pages().len()).then(|| position.point.y / last.frame.height())
+    (position.page.get() == document.pages().len()).then(|| position.point.y.to_pt())
 }
 
 /// Whether the closing parts (everything after the template's `<article-end>` label)
@@ -303,8 +343,9 @@ impl Typesetter {
     /// might is set on one page fewer when tightening within what a designer accepts
     /// gets it there (see [`ONE_PAGE_FITS_REGULAR`]): a short handout on two pages, or
     /// one whose last page holds only a few lines of the article before the closing
-    /// parts ([`LITTLE_ON_LAST_PAGE`]). Others are not compiled again. A `max-pages`
-    /// article has had its say already.
+    /// parts ([`LITTLE_ON_LAST_PAGE`]). Others are not compiled again, nor is a
+    /// tightening the first layout shows cannot save the page ([`may_save_page`]). A
+    /// `max-pages` article has had its say already.
     fn on_fewer_pages(&self, inputs: &HandoutInputs, document: PagedDocument) -> Result<PagedDocument> {
         let (fits, short) = match inputs.variant {
             Variant::Regular => (ONE_PAGE_FITS_REGULAR, ONE_PAGE_WORDS_REGULAR),
@@ -317,8 +358,18 @@ impl Typesetter {
         if inputs.max_pages.is_some() || !(short_on_two || little_on_last) {
             return Ok(document);
         }
-        for &fit in fits {
-            let tighter = self.compile_with(inputs, fit)?;
+        // What the first layout fills of its pages: each tightening is tried only if it
+        // may save the page, the least tightened first. A layout that cannot be measured
+        // tries them all.
+        let flow = article_end_y(&document).and_then(|end| super::flow::Flow::of(&document, end));
+        for one_page in fits {
+            let options = self.options_with(inputs, one_page.fit);
+            if let (Some(flow), Some(closing)) = (&flow, options["closing_shortest"].as_f64())
+                && !may_save_page(flow, one_page, closing)
+            {
+                continue;
+            }
+            let tighter = self.compile_options(inputs, options)?;
             if tighter.pages().len() < pages && !closing_parts_alone(&tighter) {
                 return Ok(tighter);
             }
@@ -326,13 +377,24 @@ impl Typesetter {
         Ok(document)
     }
 
-    /// One compile of the handout with `fit`.
-    fn compile_with(&self, inputs: &HandoutInputs, fit: Fit) -> Result<PagedDocument> {
+    /// The handout's options with `fit`, and the closing parts' height for them when
+    /// it can be measured (`closing_shortest`).
+    pub(super) fn options_with(&self, inputs: &HandoutInputs, fit: Fit) -> serde_json::Value {
         let mut options = inputs.options.clone();
         options["fit"] = serde_json::json!(fit);
         if let Some(height) = self.closing_height(inputs, &options) {
             options["closing_shortest"] = serde_json::json!(height);
         }
+        options
+    }
+
+    /// One compile of the handout with `fit`.
+    pub(super) fn compile_with(&self, inputs: &HandoutInputs, fit: Fit) -> Result<PagedDocument> {
+        self.compile_options(inputs, self.options_with(inputs, fit))
+    }
+
+    /// One compile of the handout with `options` (see [`Typesetter::options_with`]).
+    fn compile_options(&self, inputs: &HandoutInputs, options: serde_json::Value) -> Result<PagedDocument> {
         let options_json = Bytes::new(serde_json::to_vec(&options).unwrap_or_default());
         let world = HandoutWorld {
             shared: &self.shared,

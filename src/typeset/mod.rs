@@ -11,6 +11,7 @@ mod batch;
 mod diagnostics;
 mod emit;
 mod fit;
+mod flow;
 mod nfc;
 mod packet;
 mod personal;

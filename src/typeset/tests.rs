@@ -192,3 +192,69 @@ fn batch_keeps_input_order_and_never_nests_items() {
         assert_eq!(depth, 1, "item {i} started inside another item on the same thread");
     }
 }
+
+/// An article of `paragraphs` paragraphs of plain sentences under a few headings.
+fn article_of(paragraphs: usize) -> Article {
+    let sentence = "Drink a glass of water with each meal and rest when you feel tired. ";
+    let mut blocks = Vec::new();
+    for index in 0..paragraphs {
+        if index % 4 == 0 {
+            blocks.push(Block::Heading {
+                level: 2,
+                content: text(&format!("Part {}", index / 4 + 1)),
+                line: 1,
+            });
+        }
+        blocks.push(Block::Paragraph { content: text(&sentence.repeat(3 + index % 3)), line: 1 });
+    }
+    article_with(blocks)
+}
+
+#[test]
+fn the_first_layout_measures_what_each_page_holds() {
+    let typesetter = Typesetter::new(&repo_config()).unwrap();
+    let inputs = typesetter.prepare(&article_of(14), Variant::Regular).unwrap();
+    let document = typesetter.compile_with(&inputs, Fit::DESIGNED).unwrap();
+    let end = article_end_y(&document).unwrap();
+    let flow = flow::Flow::of(&document, end).unwrap();
+    assert_eq!(flow.filled.len(), document.pages().len());
+    assert!(flow.filled.len() >= 2, "{flow:?}");
+    // Letter without the margins, and every page but the last filled nearly to its foot.
+    assert!((600.0..700.0).contains(&flow.body), "{flow:?}");
+    for filled in &flow.filled[..flow.filled.len() - 1] {
+        assert!(*filled > flow.body * 0.8 && *filled <= flow.body + 0.5, "{flow:?}");
+    }
+    let last_page_top = document.pages().last().unwrap().frame.height().to_pt() - flow.body;
+    assert!(
+        *flow.filled.last().unwrap() < end && end - flow.filled.last().unwrap() <= last_page_top,
+        "{flow:?}"
+    );
+}
+
+#[test]
+fn no_tightening_that_saves_a_page_is_predicted_not_to() {
+    let typesetter = Typesetter::new(&repo_config()).unwrap();
+    let (mut saved, mut not_tried) = (0, 0);
+    for paragraphs in [5, 6, 12, 13, 14, 21, 22] {
+        let inputs = typesetter.prepare(&article_of(paragraphs), Variant::Regular).unwrap();
+        let document = typesetter.compile_with(&inputs, Fit::DESIGNED).unwrap();
+        let Some(flow) = article_end_y(&document).and_then(|end| flow::Flow::of(&document, end)) else {
+            panic!("{paragraphs} paragraphs: no flow measured");
+        };
+        for one_page in ONE_PAGE_FITS_REGULAR {
+            let options = typesetter.options_with(&inputs, one_page.fit);
+            let closing = options["closing_shortest"].as_f64().unwrap();
+            let tighter = typesetter.compile_with(&inputs, one_page.fit).unwrap();
+            let saves = tighter.pages().len() < document.pages().len() && !closing_parts_alone(&tighter);
+            saved += usize::from(saves);
+            not_tried += usize::from(!may_save_page(&flow, one_page, closing));
+            assert!(
+                !saves || may_save_page(&flow, one_page, closing),
+                "{paragraphs} paragraphs, {:?} saves a page but was predicted not to: {flow:?}",
+                one_page.fit
+            );
+        }
+    }
+    // Both kinds of answer were checked: tries that save a page, and tries not made.
+    assert!(saved > 0 && not_tried > 0, "{saved} tries saved a page, {not_tried} were not made");
+}
