@@ -133,9 +133,12 @@ impl LabelTable {
         let message = if labels.lang != article.meta.lang.split('-').next().unwrap_or("").to_ascii_lowercase()
         {
             format!(
-                "{} has no labels for language \"{}\"; the handout's fixed wording is in English",
+                "{} has no labels for language \"{}\"; the handout's fixed wording is in English, and \
+                 its \"when to call\" headings are found only by the other languages' phrases: add a \
+                 [{}] table with `safety-headings` so they print in a call box",
                 self.source.display(),
-                article.meta.lang
+                article.meta.lang,
+                article.meta.lang.split('-').next().unwrap_or("").to_ascii_lowercase()
             )
         } else {
             format!(
