@@ -344,9 +344,12 @@ fn link_translations(planned: &mut [Planned], kept: &[(String, LinkFacts)], whol
         // The line of `translation-key`, from the bytes the first pass kept.
         let key_line = |p: &Planned| -> Option<usize> {
             p.link.translation_key.as_ref()?;
-            let held = p.bytes.lock().ok()?.clone();
-            let bytes = held.or_else(|| std::fs::read(&p.path).ok())?;
-            ingest::line_of_key(&String::from_utf8_lossy(&bytes), "translation-key")
+            let line = |bytes: &[u8]| ingest::line_of_key(&String::from_utf8_lossy(bytes), "translation-key");
+            match p.bytes.lock().ok()?.as_deref() {
+                Some(held) => line(held),
+                // Not held (an unchanged file, or past the budget): read for this warning.
+                None => line(&std::fs::read(&p.path).ok()?),
+            }
         };
         let place = |index: usize| {
             let Some(p) = planned.get(index) else {
