@@ -133,7 +133,7 @@ pub fn fold_file(path: &Path, manifest: &mut Manifest) -> usize {
 /// Writes `manifest` into `out` (atomically), then removes the journal, whose lines it
 /// holds: the one way the journal goes.
 pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
-    crate::fsx::write_atomic(&out.join(super::MANIFEST), &crate::output::to_json(manifest))?;
+    crate::output::write_json_atomic(&out.join(super::MANIFEST), manifest)?;
     match std::fs::remove_file(out.join(JOURNAL)) {
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(Error::write(out.join(JOURNAL), err)),
         _ => Ok(()),

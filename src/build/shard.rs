@@ -268,7 +268,7 @@ pub fn fold_own(out: &Path, shard: Shard, manifest: &mut Manifest) {
 
 /// Writes the part (atomically), then removes the shard's journal, whose lines it holds.
 pub fn write_part(out: &Path, part: &Part) -> Result<()> {
-    crate::fsx::write_atomic(&part_path(out, part.shard), &crate::output::to_json(part))?;
+    crate::output::write_json_atomic(&part_path(out, part.shard), part)?;
     let journal = journal_path(out, part.shard);
     match std::fs::remove_file(&journal) {
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(Error::write(journal, err)),

@@ -169,3 +169,29 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+/// [`to_json`]'s bytes written atomically to `path` as they are made: the manifest of
+/// 50,000 articles is 116 MB, and a buffer for it grew to twice that besides the
+/// manifest itself.
+pub fn write_json_atomic<T: serde::Serialize>(path: &std::path::Path, value: &T) -> crate::error::Result<()> {
+    use std::io::Write;
+    let write_error = |err: std::io::Error| crate::error::Error::write(path, err);
+    crate::fsx::write_atomic_with(path, |file| {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+        serde_json::to_writer_pretty(&mut writer, value).map_err(|err| write_error(err.into()))?;
+        writer.write_all(b"\n").map_err(write_error)?;
+        writer.flush().map_err(write_error)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_written_as_it_is_made_has_the_bytes_of_json_made_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("manifest.json");
+        let value = serde_json::json!({"outputs": {"pdf/a.pdf": {"fingerprint": "f\"1", "pages": 2}}, "list": [1, 2]});
+        super::write_json_atomic(&path, &value).expect("written");
+        assert_eq!(std::fs::read(&path).expect("read"), super::to_json(&value));
+    }
+}

@@ -129,6 +129,20 @@ impl CollectionOutput for Report {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        Ok(super::to_json(&ReportFile { report: collection.report, paper: collection.report.paper() }))
+        Ok(super::to_json(&self.file(collection)))
+    }
+
+    /// Written as it is made: 50,000 articles' report is tens of megabytes.
+    fn write(&self, collection: &Collection, path: &std::path::Path) -> Result<super::Written> {
+        super::write_json_atomic(path, &self.file(collection))?;
+        let (size, hash) =
+            crate::fsx::file_hash_at(path).map_err(|err| crate::error::Error::write(path, err))?;
+        Ok(super::Written { size, hash })
+    }
+}
+
+impl Report {
+    fn file<'a>(&self, collection: &Collection<'a>) -> ReportFile<'a> {
+        ReportFile { report: collection.report, paper: collection.report.paper() }
     }
 }
