@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
 use super::journal::Journal;
 use super::manifest::{ArticleEntry, Manifest, OutputEntry};
@@ -73,7 +73,7 @@ pub struct Built {
     pub source: String,
     pub report: Option<ArticleReport>,
     /// Manifest entries of this article's outputs, written or up to date.
-    pub outputs: Vec<(String, OutputEntry)>,
+    pub outputs: Vec<(String, Arc<OutputEntry>)>,
     pub typeset: Vec<String>,
     pub unchanged: Vec<String>,
     /// The fingerprint of the article's intermediate form.
@@ -86,7 +86,7 @@ pub struct Built {
     /// `warning: file:line: message` lines, for `--verbose`.
     pub warnings: Vec<String>,
     /// What the next build may reuse, when everything of this article was built.
-    pub entry: Option<(String, ArticleEntry)>,
+    pub entry: Option<(String, Arc<ArticleEntry>)>,
 }
 
 /// [`build_article`], with a panic while building the article (a bug met on its text,
@@ -141,8 +141,11 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         && !options.verbose
         && let Some(mut built) = reuse(cx, &source, &key)
     {
-        if let Some((_, entry)) = &mut built.entry {
-            entry.link = Some(item.link.clone());
+        // Shared with the old manifest: copied only when it lacks what linking read.
+        if let Some((_, entry)) = &mut built.entry
+            && entry.link.as_ref() != Some(&item.link)
+        {
+            Arc::make_mut(entry).link = Some(item.link.clone());
         }
         return built;
     }
@@ -185,7 +188,10 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
             }
             let rendered = prepared.render()?;
             write_atomic(&cx.out.join(&relative), &rendered.bytes)?;
-            Ok((OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes), true))
+            Ok((
+                Arc::new(OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes)),
+                true,
+            ))
         });
         match made {
             Ok((entry, written)) => {
@@ -220,7 +226,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     };
     let article_report = ArticleReport::new(&article, pages);
     if built.failures.is_empty() {
-        let entry = ArticleEntry {
+        let entry = Arc::new(ArticleEntry {
             pictures: shown,
             pictures_hash,
             source_hash: item.source_hash.clone(),
@@ -230,7 +236,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
             report: article_report.clone(),
             fingerprint: fingerprint.clone(),
             link: Some(item.link.clone()),
-        };
+        });
         // Every output is in place (written atomically): from now on the article is
         // finished work, whatever becomes of this build.
         if let Some(journal) = cx.journal
@@ -526,7 +532,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
         std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
         let entry = first.articles.get_mut(&source).expect("walk.txt built");
-        entry.outputs.push("json/walking-every-day.json".into());
+        Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
         std::fs::write(&source, b"\xff\xfe not text").expect("write");
 
         let (new, report) = batch(dir.path(), &first);

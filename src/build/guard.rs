@@ -148,6 +148,7 @@ pub fn refuse_removals_early(
         .filter(|(relative, entry)| {
             !entry.source.is_empty() && !present.contains(&entry.source) && !made.contains(relative.as_str())
         })
+        .map(|(relative, entry)| (relative, &**entry))
         .collect();
     refuse_removals(out, &gone, old, max_removals)
 }
@@ -194,10 +195,11 @@ mod tests {
         for n in 0..articles {
             for kind in ["json/{n}.json", "pdf/{n}.pdf", "pdf/{n}-large.pdf", "site/{n}.html"] {
                 let entry = OutputEntry::written("f".into(), format!("content/{n}.md"), None, b"");
-                old.outputs.insert(kind.replace("{n}", &n.to_string()), entry);
+                old.outputs.insert(kind.replace("{n}", &n.to_string()), entry.into());
             }
         }
-        old.outputs.insert("book.epub".into(), OutputEntry::written("f".into(), String::new(), None, b""));
+        old.outputs
+            .insert("book.epub".into(), OutputEntry::written("f".into(), String::new(), None, b"").into());
         old
     }
 

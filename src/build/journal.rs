@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -35,8 +35,8 @@ pub const JOURNAL: &str = ".handouts-journal.jsonl";
 #[derive(Serialize, Deserialize)]
 struct Line {
     source: String,
-    article: ArticleEntry,
-    outputs: BTreeMap<String, OutputEntry>,
+    article: Arc<ArticleEntry>,
+    outputs: BTreeMap<String, Arc<OutputEntry>>,
 }
 
 /// The journal of one build, appended to by every worker.
@@ -67,8 +67,8 @@ impl Journal {
     pub fn append(
         &self,
         source: &str,
-        article: &ArticleEntry,
-        outputs: &[(String, OutputEntry)],
+        article: &Arc<ArticleEntry>,
+        outputs: &[(String, Arc<OutputEntry>)],
     ) -> Result<()> {
         let line = Line {
             source: source.to_string(),
@@ -144,13 +144,13 @@ pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn entry(source: &str, id: &str) -> (ArticleEntry, Vec<(String, OutputEntry)>) {
+    fn entry(source: &str, id: &str) -> (Arc<ArticleEntry>, Vec<(String, Arc<OutputEntry>)>) {
         let article = crate::ingest::ingest_bytes(Path::new(source), b"Rest\n\nRest at home for a few days.")
             .expect("an article");
         let mut report = crate::output::ArticleReport::new(&article, Some(1));
         report.id = id.to_string();
         let relative = format!("pdf/{id}.pdf");
-        let entry = ArticleEntry {
+        let entry = Arc::new(ArticleEntry {
             source_hash: "s".into(),
             base_id: id.into(),
             key: format!("key-{id}"),
@@ -160,8 +160,8 @@ mod tests {
             pictures: Vec::new(),
             pictures_hash: None,
             link: None,
-        };
-        let output = OutputEntry::written("f".into(), source.into(), Some(1), id.as_bytes());
+        });
+        let output = OutputEntry::written("f".into(), source.into(), Some(1), id.as_bytes()).into();
         (entry, vec![(relative, output)])
     }
 

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,11 +16,11 @@ pub const MANIFEST: &str = ".handouts-manifest.json";
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
     /// Output path (relative to the output folder) → what it was built from.
-    pub outputs: BTreeMap<String, OutputEntry>,
+    pub outputs: BTreeMap<String, Arc<OutputEntry>>,
     /// Article file → what its last build learned, so a file whose bytes and settings
     /// did not change is not even parsed again.
     #[serde(default)]
-    pub articles: BTreeMap<String, ArticleEntry>,
+    pub articles: BTreeMap<String, Arc<ArticleEntry>>,
     /// Settings fingerprints of outputs whose [`crate::output::ArticleOutput::check`]
     /// passed: an unchanged template is not compiled on its own again.
     #[serde(default)]
@@ -167,7 +168,7 @@ mod tests {
         std::fs::write(dir.path().join("a.pdf"), bytes).expect("write");
         let mut manifest = Manifest::default();
         let entry = OutputEntry::written("f".into(), "a.txt".into(), Some(1), bytes);
-        manifest.outputs.insert("a.pdf".into(), entry.clone());
+        manifest.outputs.insert("a.pdf".into(), entry.clone().into());
         assert!(manifest.is_current(dir.path(), "a.pdf", "f"));
         assert!(!manifest.is_current(dir.path(), "a.pdf", "g"), "another fingerprint");
         // The same size, other bytes (another clinic's name of the same length).

@@ -30,6 +30,7 @@ mod stale;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Error, Failure, Result};
@@ -409,7 +410,7 @@ fn publish(
         });
         match written {
             Ok(entry) => {
-                new.outputs.insert(relative.clone(), entry);
+                new.outputs.insert(relative.clone(), Arc::new(entry));
                 if relative.ends_with(".epub") {
                     report.epub = Some(relative.clone());
                 }
@@ -437,8 +438,9 @@ fn publish(
             // Nothing is removed. The stale outputs stay in the manifest, so the next
             // build asks again, and what this one made is not made again.
             if keep_refused {
-                new.outputs
-                    .extend(stale.into_iter().map(|(relative, entry)| (relative.clone(), entry.clone())));
+                new.outputs.extend(
+                    stale.into_iter().map(|(relative, entry)| (relative.clone(), Arc::new(entry.clone()))),
+                );
                 journal::write_manifest(out, &new)?;
             }
             return Err(err);

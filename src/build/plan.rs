@@ -457,7 +457,7 @@ mod tests {
                     reviewed: Some(false),
                 }),
             };
-            old.articles.insert(p.path.display().to_string(), entry);
+            old.articles.insert(p.path.display().to_string(), entry.into());
         }
         let (planned, _) = plan_ids(paths, &old, 1 << 20, true, true, &Default::default());
         assert_eq!(linked(&planned), [vec!["es-MX pies"], vec!["en foot-care"]]);

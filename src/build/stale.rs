@@ -31,7 +31,7 @@ pub fn stale_outputs<'a>(
         let gone = article && !present.contains(&entry.source);
         let rebuilt_without = article && !failed.contains(&entry.source);
         if collection_replaced || gone || rebuilt_without {
-            stale.push((relative, entry));
+            stale.push((relative, &**entry));
         } else {
             new.outputs.insert(relative.clone(), entry.clone());
         }
