@@ -259,7 +259,8 @@ fn build_in_pool(
         let made: Vec<String> = planned.iter().flat_map(|p| outputs.iter().map(|o| o.path(&p.id))).collect();
         guard::refuse_removals_early(out, &old, &made, &present, options.max_removals)?;
     }
-    let inputs = shard::inputs(settings, out, &planned, &present);
+    // Only a shard's part records them.
+    let inputs = shard.map(|_| shard::inputs(settings, out, &planned, &present));
     if let Some(shard) = shard {
         planned.retain(|p| shard.owns(&p.id));
     }
@@ -308,7 +309,15 @@ fn build_in_pool(
         let members = article::collect(&cx, results, &present, &mut failed, &mut new, &mut report);
         let mut failed: Vec<String> = failed.into_iter().collect();
         failed.sort();
-        let part = shard::Part { shard, inputs, pinned, manifest: new, articles, members, failed };
+        let part = shard::Part {
+            shard,
+            inputs: inputs.unwrap_or_default(),
+            pinned,
+            manifest: new,
+            articles,
+            members,
+            failed,
+        };
         shard::write_part(out, &part)?;
         return Ok(report);
     }
