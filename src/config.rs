@@ -650,6 +650,10 @@ mod tests {
         assert!(err.starts_with("handouts.toml:2:11:"), "{err}");
         let err = config_err("[site]\nbase-url = \"example.org/handouts\"\n");
         assert!(err.starts_with("handouts.toml:2:12: site.base-url"), "{err}");
+        let err = config_err("[site]\ncatalogue-page-size = 0\n");
+        assert!(err.starts_with("handouts.toml:2:23: site.catalogue-page-size is 0"), "{err}");
+        let file = ConfigFile::parse(Path::new("h.toml"), "[site]\ncatalogue-page-size = 500\n").unwrap();
+        assert_eq!(file.site.catalogue_page_size, Some(500));
     }
 
     #[test]

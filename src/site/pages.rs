@@ -324,4 +324,86 @@ mod tests {
         let id = crate::validate::slug("catalogue_2");
         assert_ne!(format!("{id}.html"), file_name(2));
     }
+
+    fn entry(title: &str, lang: &str) -> catalogue::Entry {
+        catalogue::Entry {
+            id: crate::validate::slug(title),
+            translation_key: crate::validate::slug(title),
+            title: title.into(),
+            summary: String::new(),
+            headings: vec![],
+            tags: vec![],
+            lang: lang.into(),
+            level: String::new(),
+            reading: crate::model::ReadingLevel::None,
+            bucket: 0,
+            draft: false,
+            review_due: None,
+            codes: vec![],
+        }
+    }
+
+    fn site_with_pages_of(page_size: usize) -> Site {
+        let mut config = crate::config::ConfigFile::default().resolve(
+            std::path::Path::new("/nonexistent/handouts.toml"),
+            "content".into(),
+            "out".into(),
+            None,
+        );
+        config.site.catalogue_page_size = Some(page_size);
+        Site::new(&config).unwrap()
+    }
+
+    #[test]
+    fn a_split_index_lists_its_pages_by_guide_words_and_each_page_its_handouts() {
+        let titles = ["Asthma", "Back pain", "Cough <b>", "Diabetes", "Eczema"];
+        let entries = catalogue::sorted(
+            titles.iter().map(|t| entry(t, if *t == "Diabetes" { "es" } else { "en" })).collect(),
+        );
+        let site = site_with_pages_of(2);
+        let index = site.index(&entries).unwrap();
+        assert!(index.contains("<li><a href=\"catalogue_1.html\"><span>Asthma</span> – <span>Back pain</span></a> <span class=\"page-count\">(2 handouts)</span></li>"), "{index}");
+        assert!(index.contains("<a href=\"catalogue_2.html\"><span>Cough &lt;b&gt;</span> – <span lang=\"es\">Diabetes</span></a>"), "{index}");
+        assert!(index.contains("<a href=\"catalogue_3.html\"><span>Eczema</span> – <span>Eczema</span></a> <span class=\"page-count\">(1 handouts)</span>"), "{index}");
+        assert!(!index.contains("<li data-id=\"asthma\">"), "the index lists pages, not handouts");
+        assert!(index.contains("<template id=\"result-template\""), "{index}");
+
+        let pages = site.catalogue_pages(&entries).unwrap();
+        let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["catalogue_1.html", "catalogue_2.html", "catalogue_3.html"]);
+        let second = &pages[1].1;
+        assert!(second.contains("<title>Page 2 of 3 – "), "{second}");
+        assert!(second.contains("<h2 id=\"page-title\" data-browse>Page 2 of 3: <span>Cough &lt;b&gt;</span> – <span lang=\"es\">Diabetes</span></h2>"), "{second}");
+        assert!(
+            second.contains("<a rel=\"prev\" href=\"catalogue_1.html\">")
+                && second.contains("<a rel=\"next\" href=\"catalogue_3.html\">"),
+            "{second}"
+        );
+        let list = second.split("<template").next().unwrap();
+        let listed: Vec<&str> =
+            list.split("<li data-id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        assert_eq!(listed, ["cough-b", "diabetes"]);
+        // The list's markup is the index's: the same entries on one page give the same items.
+        let whole = site_with_pages_of(10).index(&entries).unwrap();
+        let item = |html: &str, id: &str| {
+            let start = html.find(&format!("<li data-id=\"{id}\">")).unwrap();
+            html[start..][..html[start..].find("</li>").unwrap()].to_string()
+        };
+        assert_eq!(item(second, "diabetes"), item(&whole, "diabetes"));
+        assert!(!pages[0].1.contains("rel=\"prev\"") && !pages[2].1.contains("rel=\"next\""));
+        assert!(
+            !whole.contains("result-template")
+                && site_with_pages_of(10).catalogue_pages(&entries).unwrap().is_empty()
+        );
+
+        let today = time::Date::from_calendar_date(2026, time::Month::December, 7).unwrap();
+        let desk = site.desk_catalogue_page(&entries, 3, today, "en").unwrap().unwrap();
+        assert!(desk.contains("<a class=\"print-button\" href=\"/print/eczema\">"), "{desk}");
+        assert!(site.desk_catalogue_page(&entries, 4, today, "en").unwrap().is_none());
+
+        // The data names each handout only when no page lists them all.
+        let data = |site: &Site| String::from_utf8(site.data(&entries)).unwrap();
+        assert!(data(&site).contains("{\"i\":\"asthma\",\"t\":\"Asthma\""), "{}", data(&site));
+        assert!(!data(&site_with_pages_of(10)).contains("\"i\":"));
+    }
 }
