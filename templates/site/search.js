@@ -119,12 +119,14 @@
     return found.map(function (f) { return f.id; });
   }
 
-  /* "3 handouts found", from the labels on the count element. */
+  /* "3 handouts found", from the labels on the count element; with `shown` fewer than
+     `n` (results made from the data, at most LIMIT), "2,345 handouts found; showing the
+     first 100", the number as the page's language writes it. */
   function countText(labels, n, shown) {
     if (n === 0) return labels.none;
     if (n === 1) return labels.one;
     if (shown !== undefined && shown < n && labels.first) {
-      return labels.first.replace('{n}', n.toLocaleString()).replace('{shown}', String(shown));
+      return labels.first.replace('{n}', n.toLocaleString(labels.locale || undefined)).replace('{shown}', String(shown));
     }
     return labels.many.replace('{n}', String(n));
   }
@@ -196,7 +198,8 @@
     if (!whole && !fromData) return;
     var index = prepare(data, whole ? order : data.handouts.map(function (h) { return h.i; }));
     var labels = { many: count.getAttribute('data-many'), one: count.getAttribute('data-one'),
-      none: count.getAttribute('data-none'), first: count.getAttribute('data-first') };
+      none: count.getAttribute('data-none'), first: count.getAttribute('data-first'),
+      locale: doc.documentElement.lang };
     var timer = null;
     // What the page shows when nobody searches: its own list (or the index's list of
     // pages) and count, put back when the query and the filters are cleared.
