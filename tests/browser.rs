@@ -412,6 +412,14 @@ fn the_desk_in_a_real_browser() {
 fn a_catalogue_split_into_pages_in_a_real_browser() {
     let browser = Browser::start();
     let dir = common::generated_folder(30);
+    // A title that is markup and holds the result template's placeholders: text.
+    let hostile = "Zebra <img src=x onerror=\"window.hacked = 1\"> {grade} {id}";
+    std::fs::remove_file(dir.path().join("content/a29.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("content/a29.md"),
+        format!("---\ntitle: '{hostile}'\n---\nTake care of your rest and water and sleep.\n"),
+    )
+    .unwrap();
     let template = common::root().join("templates/handout.typ");
     std::fs::write(
         dir.path().join("handouts.toml"),
@@ -477,11 +485,19 @@ fn a_catalogue_split_into_pages_in_a_real_browser() {
     browser.wait_for("the handout's page", |b| path(b).ends_with("/handout-15-about-fever.html") && ready(b));
     assert!(browser.text("h1").contains("Handout 15 about fever"));
 
+    browser.go(&index);
+    browser.type_into("#search", "zebra");
+    browser.wait_for("the hostile title", |b| count(b, "#results > li") == 1);
+    assert_eq!(browser.text("#results h2"), hostile);
+    let injected =
+        browser.run("return [window.hacked, document.querySelectorAll('#results img').length];", json!([]));
+    assert_eq!(injected, json!([null, 0]));
+
     // Every handout matches "handout"; an empty query shows the list of pages again.
     browser.go(&index);
     browser.type_into("#search", "handout");
-    browser.wait_for("every handout", |b| b.text("#result-count") == "30 handouts found");
-    assert_eq!(count(&browser, "#results > li"), 30);
+    browser.wait_for("every handout", |b| b.text("#result-count") == "29 handouts found");
+    assert_eq!(count(&browser, "#results > li"), 29);
     assert_eq!(count(&browser, "#catalogue-pages"), 0);
     browser.run(
         "const input = document.querySelector('#search'); input.value = '';
