@@ -9,7 +9,8 @@ use std::path::Path;
 use assert_cmd::Command;
 
 fn build(dir: &Path, page_size: Option<usize>) {
-    let template = common::root().join("templates/handout.typ");
+    let own = dir.join("templates/handout.typ");
+    let template = if own.is_file() { own } else { common::root().join("templates/handout.typ") };
     let size = page_size.map(|n| format!("catalogue-page-size = {n}\n")).unwrap_or_default();
     std::fs::write(dir.join("handouts.toml"), format!("[handout]\ntemplate = {template:?}\n[site]\n{size}"))
         .unwrap();
@@ -89,4 +90,24 @@ fn the_page_size_splits_the_catalogue_and_joining_it_again_gives_the_same_files(
     build(dir.path(), None);
     assert!(pages(&site).is_empty());
     assert!(common::files(&site) == whole, "joined again, the site is not what it was");
+}
+
+#[test]
+fn a_clinics_index_template_from_before_the_pages_keeps_the_catalogue_whole() {
+    let dir = common::generated_folder(5);
+    std::fs::create_dir_all(dir.path().join("templates/site")).unwrap();
+    std::fs::copy(common::root().join("templates/handout.typ"), dir.path().join("templates/handout.typ"))
+        .unwrap();
+    // It lists `handouts` and knows no `pages`: split, its index would list nothing.
+    std::fs::write(
+        dir.path().join("templates/site/index.html"),
+        "{% extends \"base.html\" %}{% block main %}<ul id=\"results\">{% for h in handouts %}\n<li data-id=\"{{ h.id }}\">{{ h.title }}</li>{% endfor %}</ul>{% endblock %}",
+    )
+    .unwrap();
+    build(dir.path(), Some(2));
+    let site = dir.path().join("out/site");
+    assert!(pages(&site).is_empty());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(index.matches("<li data-id=").count(), 5, "{index}");
+    assert!(!std::fs::read_to_string(site.join("assets/catalogue.js")).unwrap().contains("\"i\":"));
 }

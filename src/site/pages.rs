@@ -76,9 +76,18 @@ struct Shared<'a> {
 }
 
 impl Site {
-    /// At most this many handouts on one catalogue page (`[site] catalogue-page-size`).
+    /// At most this many handouts on one catalogue page (`[site] catalogue-page-size`);
+    /// no limit for a clinic's `index.html` made before there were pages (it lists no
+    /// `pages`): split, its index would list nothing.
     pub fn page_size(&self) -> usize {
-        self.config.site.catalogue_page_size.unwrap_or(CATALOGUE_PAGE_SIZE).max(1)
+        let knows_pages = self
+            .env
+            .get_template("index.html")
+            .is_ok_and(|template| template.undeclared_variables(false).contains("pages"));
+        match knows_pages {
+            true => self.config.site.catalogue_page_size.unwrap_or(CATALOGUE_PAGE_SIZE).max(1),
+            false => usize::MAX,
+        }
     }
 
     /// `out/site/index.html`: every handout of `entries` as a list, with the search
