@@ -113,6 +113,9 @@ impl Site {
     /// The pages of a split catalogue as (file name, page); none when the index lists
     /// every handout.
     pub fn catalogue_pages(&self, entries: &[catalogue::Entry]) -> Result<Vec<(String, String)>> {
+        if split(entries.len(), self.page_size()).is_empty() {
+            return Ok(Vec::new());
+        }
         let shared = self.shared(entries, None);
         let numbers: Vec<usize> = shared.pages.iter().map(|page| page.number).collect();
         numbers.into_iter().map(|n| Ok((file_name(n), self.view(&shared, entries, Some(n))?))).collect()
