@@ -522,8 +522,32 @@ fn a_catalogue_split_into_pages_in_a_real_browser() {
         json!([]),
     );
     assert_eq!(pick, json!(["pick-handout-15-about-fever", "handout-15-about-fever", "packet", true]));
+    // A handout ticked for the packet stays ticked, and sent, whatever is searched next.
+    browser.type_into("#results input[type=checkbox]", " ");
+    browser.run(
+        "const input = document.querySelector('#search'); input.value = 'zebra';
+         input.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    browser.wait_for("the next search", |b| b.text("#results").contains("Zebra"));
+    assert_eq!(count(&browser, "#results > li"), 1, "the ticked handout is hidden, not shown");
+    browser.type_into("#results input[type=checkbox]", " ");
+    let picked =
+        browser.run("return new FormData(document.querySelector('#packet')).getAll('id').sort();", json!([]));
+    let zebra = "zebra-img-src-x-onerror-window-hacked-1-grade-id";
+    assert_eq!(picked, json!(["handout-15-about-fever", zebra]));
+
     browser.go(&format!("{url}catalogue_2.html"));
     browser.wait_for("the desk's page 2", |b| count(b, "#results > li .print-button") == 10);
+    // On a page, its own handouts ticked stay in the packet while a search shows others.
+    let first =
+        browser.run("return document.querySelector('#results input[type=checkbox]').value;", json!([]));
+    browser.type_into("#results input[type=checkbox]", " ");
+    browser.type_into("#search", "fever");
+    browser.wait_for("a search on the page", |b| count(b, "#results > li") == 1);
+    let picked =
+        browser.run("return new FormData(document.querySelector('#packet')).getAll('id');", json!([]));
+    assert_eq!(picked, json!([first]));
     let violations = browser.axe();
     assert!(violations.is_empty(), "axe on the desk's catalogue page: {violations:#?}");
 }

@@ -202,8 +202,9 @@
       locale: doc.documentElement.lang };
     var timer = null;
     // What the page shows when nobody searches: its own list (or the index's list of
-    // pages) and count, put back when the query and the filters are cleared.
-    var browsing = { items: Array.prototype.slice.call(list.childNodes), count: count.textContent };
+    // pages) and count, shown again when the query and the filters are cleared.
+    var browsing = { count: count.textContent };
+    var made = {};
     var names = { langs: optionNames('filter-lang'), levels: optionNames('filter-level') };
 
     function optionNames(id) {
@@ -213,16 +214,32 @@
       return names;
     }
 
+    /* The results (or, with no query, the page's own list) in the list. Every item
+       shown is made once and kept while it is shown or its pick box at the desk is
+       ticked: a ticked item stays in the list, hidden, so the packet form still
+       sends it (as the one-page catalogue's hidden items do), and an id is never
+       in the list twice. */
     function showFromData(ids, searching) {
+      var wanted = searching ? ids.slice(0, LIMIT) : order;
+      var shown = {};
       var fragment = doc.createDocumentFragment();
-      if (searching) {
-        ids.slice(0, LIMIT).forEach(function (id) {
-          var h = index.byId[id];
-          fragment.appendChild(fillResult(template, h, id, names, data.files || {}));
-        });
-      } else {
-        browsing.items.forEach(function (node) { fragment.appendChild(node); });
-      }
+      wanted.forEach(function (id) {
+        var li = items[id] || made[id] ||
+          (made[id] = fillResult(template, index.byId[id], id, names, data.files || {}));
+        li.hidden = false;
+        shown[id] = true;
+        fragment.appendChild(li);
+      });
+      order.concat(Object.keys(made)).forEach(function (id) {
+        var li = items[id] || made[id];
+        if (shown[id]) return;
+        if (items[id] || li.querySelector('input:checked')) {
+          li.hidden = true;
+          fragment.appendChild(li);
+        } else {
+          delete made[id];
+        }
+      });
       list.textContent = '';
       list.appendChild(fragment);
       Array.prototype.forEach.call(doc.querySelectorAll('[data-browse]'), function (element) {
