@@ -115,6 +115,8 @@ fn measure(count: usize, vocabulary: &[String], topics: &[String], shared: bool)
             title: "Understanding Metastatic Cancer",
         }],
         &[],
+        // As the one-page catalogue writes it (a split one adds the ids).
+        false,
     );
     let took = started.elapsed();
     if let Ok(path) = std::env::var("CATALOGUE_OUT") {

@@ -234,11 +234,21 @@ pub struct Site {
     /// The language of the desk's own words (its form, buttons and messages) for the
     /// care team, whatever the handout's language; default the collection's.
     pub staff_language: Option<String>,
+    /// At most this many handouts on one catalogue page; a larger catalogue is split
+    /// into pages (default `crate::site::pages::CATALOGUE_PAGE_SIZE`).
+    pub catalogue_page_size: Option<usize>,
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Site { enabled: true, base_url: None, epub: true, drafts: false, staff_language: None }
+        Site {
+            enabled: true,
+            base_url: None,
+            epub: true,
+            drafts: false,
+            staff_language: None,
+            catalogue_page_size: None,
+        }
     }
 }
 
@@ -397,6 +407,14 @@ impl ConfigFile {
                 "staff-language",
                 format!("site.staff-language \"{tag}\" is not a language tag"),
                 "write a tag such as `staff-language = \"en\"` or `\"es-MX\"`".into(),
+            ));
+        }
+        if self.site.catalogue_page_size == Some(0) {
+            return Err(bad(
+                "site",
+                "catalogue-page-size",
+                "site.catalogue-page-size is 0: a catalogue page must hold at least one handout".into(),
+                "write how many handouts one catalogue page lists, e.g. `catalogue-page-size = 1000`".into(),
             ));
         }
         Ok(())
@@ -632,6 +650,10 @@ mod tests {
         assert!(err.starts_with("handouts.toml:2:11:"), "{err}");
         let err = config_err("[site]\nbase-url = \"example.org/handouts\"\n");
         assert!(err.starts_with("handouts.toml:2:12: site.base-url"), "{err}");
+        let err = config_err("[site]\ncatalogue-page-size = 0\n");
+        assert!(err.starts_with("handouts.toml:2:23: site.catalogue-page-size is 0"), "{err}");
+        let file = ConfigFile::parse(Path::new("h.toml"), "[site]\ncatalogue-page-size = 500\n").unwrap();
+        assert_eq!(file.site.catalogue_page_size, Some(500));
     }
 
     #[test]

@@ -403,3 +403,151 @@ fn the_desk_in_a_real_browser() {
         b.text("main").contains("How to look at your feet")
     });
 }
+
+/// A catalogue larger than `[site] catalogue-page-size` (10 here, 30 handouts), as a
+/// patient opens it from the folder (file://) and as the desk serves it: the index
+/// lists three pages, a page its ten handouts and its neighbours, and a query shows
+/// results made from the data, whose links work, with print buttons at the desk.
+#[test]
+fn a_catalogue_split_into_pages_in_a_real_browser() {
+    let browser = Browser::start();
+    let dir = common::generated_folder(30);
+    // A title that is markup and holds the result template's placeholders: text.
+    let hostile = "Zebra <img src=x onerror=\"window.hacked = 1\"> {grade} {id}";
+    std::fs::remove_file(dir.path().join("content/a29.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("content/a29.md"),
+        format!("---\ntitle: '{hostile}'\n---\nTake care of your rest and water and sleep.\n"),
+    )
+    .unwrap();
+    let template = common::root().join("templates/handout.typ");
+    std::fs::write(
+        dir.path().join("handouts.toml"),
+        format!("[handout]\ntemplate = {template:?}\n[site]\ncatalogue-page-size = 10\n"),
+    )
+    .unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_handouts"))
+        .args(["build", "--content", "content", "--out", "out", "--config", "handouts.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let count = |b: &Browser, css: &str| -> usize {
+        b.run(
+            "return [...document.querySelectorAll(arguments[0])].filter(e => e.offsetParent !== null).length;",
+            json!([css]),
+        )
+        .as_u64()
+        .unwrap() as usize
+    };
+    let path = |b: &Browser| b.run("return location.pathname;", json!([])).as_str().unwrap().to_string();
+    let ready =
+        |b: &Browser| b.run("return document.readyState === 'complete';", json!([])).as_bool().unwrap();
+
+    let index = format!("file://{}", dir.path().join("out/site/index.html").display());
+    browser.go(&index);
+    assert_eq!(count(&browser, "#catalogue-pages li"), 3);
+    assert_eq!(count(&browser, "#results > li"), 0);
+    browser.screenshot("catalogue-pages.png");
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on the index of pages: {violations:#?}");
+
+    browser.run("document.querySelector('#catalogue-pages li:nth-child(2) a').click();", json!([]));
+    browser.wait_for("page 2", |b| path(b).ends_with("/catalogue_2.html") && ready(b));
+    assert_eq!(count(&browser, "#results > li"), 10);
+    assert!(browser.text("#page-title").starts_with("Page 2 of 3: "), "{}", browser.text("#page-title"));
+    for (rel, page) in [("prev", "catalogue_1.html"), ("next", "catalogue_3.html")] {
+        let href = browser.run(&format!("return document.querySelector('a[rel={rel}]').href;"), json!([]));
+        assert!(href.as_str().unwrap().ends_with(page), "{rel}: {href}");
+    }
+    browser.screenshot("catalogue-page.png");
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on a catalogue page: {violations:#?}");
+
+    // "fever" is in the title of handout 15 only, which is on page 1: found from the
+    // data, not from this page's list.
+    browser.type_into("#search", "fever");
+    browser.wait_for("a result made from the data", |b| {
+        b.text("#result-count") == "1 handout found" && count(b, "#results > li") == 1
+    });
+    assert_eq!(count(&browser, "#page-title, .page-nav"), 0, "the page's own parts are hidden");
+    // The result is the very markup of the handout's item on its page.
+    let result = browser.run("return document.querySelector('#results > li').outerHTML;", json!([]));
+    let page_1 = std::fs::read_to_string(dir.path().join("out/site/catalogue_1.html")).unwrap();
+    let item = &page_1[page_1.find("<li data-id=\"handout-15-about-fever\">").unwrap()..];
+    assert_eq!(result.as_str().unwrap(), &item[..item.find("</li>").unwrap() + "</li>".len()]);
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on results made from the data: {violations:#?}");
+    let pdf =
+        browser.run("return document.querySelector('#results a[type=\"application/pdf\"]').href;", json!([]));
+    assert!(pdf.as_str().unwrap().ends_with("/site/pdf/handout-15-about-fever.pdf"), "{pdf}");
+    browser.run("document.querySelector('#results h2 a').click();", json!([]));
+    browser.wait_for("the handout's page", |b| path(b).ends_with("/handout-15-about-fever.html") && ready(b));
+    assert!(browser.text("h1").contains("Handout 15 about fever"));
+
+    browser.go(&index);
+    browser.type_into("#search", "zebra");
+    browser.wait_for("the hostile title", |b| count(b, "#results > li") == 1);
+    assert_eq!(browser.text("#results h2"), hostile);
+    let injected =
+        browser.run("return [window.hacked, document.querySelectorAll('#results img').length];", json!([]));
+    assert_eq!(injected, json!([null, 0]));
+
+    // Every handout matches "handout"; an empty query shows the list of pages again.
+    browser.go(&index);
+    browser.type_into("#search", "handout");
+    browser.wait_for("every handout", |b| b.text("#result-count") == "29 handouts found");
+    assert_eq!(count(&browser, "#results > li"), 29);
+    assert_eq!(count(&browser, "#catalogue-pages"), 0);
+    browser.run(
+        "const input = document.querySelector('#search'); input.value = '';
+         input.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    browser.wait_for("the pages again", |b| count(b, "#catalogue-pages li") == 3);
+    assert_eq!(count(&browser, "#results > li"), 0);
+
+    // At the desk, a result made from the data has the print button and the pick box
+    // of the list's markup; a page has them for each of its handouts.
+    let (_server, url) = serve(dir.path());
+    browser.go(&url);
+    browser.type_into("#search", "fever");
+    browser.wait_for("a result at the desk", |b| count(b, "#results > li") == 1);
+    let print = browser
+        .run("return document.querySelector('#results .print-button').getAttribute('href');", json!([]));
+    assert_eq!(print, json!("/print/handout-15-about-fever"));
+    let pick = browser.run(
+        "const box = document.querySelector('#results input[type=checkbox]');
+         return [box.id, box.value, box.getAttribute('form'), document.querySelector('label[for=' + box.id + ']') !== null];",
+        json!([]),
+    );
+    assert_eq!(pick, json!(["pick-handout-15-about-fever", "handout-15-about-fever", "packet", true]));
+    // A handout ticked for the packet stays ticked, and sent, whatever is searched next.
+    browser.type_into("#results input[type=checkbox]", " ");
+    browser.run(
+        "const input = document.querySelector('#search'); input.value = 'zebra';
+         input.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([]),
+    );
+    browser.wait_for("the next search", |b| b.text("#results").contains("Zebra"));
+    assert_eq!(count(&browser, "#results > li"), 1, "the ticked handout is hidden, not shown");
+    browser.type_into("#results input[type=checkbox]", " ");
+    let picked =
+        browser.run("return new FormData(document.querySelector('#packet')).getAll('id').sort();", json!([]));
+    let zebra = "zebra-img-src-x-onerror-window-hacked-1-grade-id";
+    assert_eq!(picked, json!(["handout-15-about-fever", zebra]));
+
+    browser.go(&format!("{url}catalogue_2.html"));
+    browser.wait_for("the desk's page 2", |b| count(b, "#results > li .print-button") == 10);
+    // On a page, its own handouts ticked stay in the packet while a search shows others.
+    let first =
+        browser.run("return document.querySelector('#results input[type=checkbox]').value;", json!([]));
+    browser.type_into("#results input[type=checkbox]", " ");
+    browser.type_into("#search", "fever");
+    browser.wait_for("a search on the page", |b| count(b, "#results > li") == 1);
+    let picked =
+        browser.run("return new FormData(document.querySelector('#packet')).getAll('id');", json!([]));
+    assert_eq!(picked, json!([first]));
+    let violations = browser.axe();
+    assert!(violations.is_empty(), "axe on the desk's catalogue page: {violations:#?}");
+}

@@ -393,6 +393,7 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
             code: run("R11"),
             snomed: run("422587007"),
             count: [0, 1, 5].map(n => search.countText({ many: "{n} found", one: "one", none: "none" }, n)),
+            first: search.countText({ many: "{n} found", first: "{n} found; the first {shown}", locale: "en" }, 2345, 100),
         }));
     "#;
     let output = std::process::Command::new("node")
@@ -420,6 +421,8 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
     assert_eq!(result["code"], "managing-side-effects");
     assert_eq!(result["snomed"], "managing-side-effects");
     assert_eq!(result["count"], serde_json::json!(["none", "one", "5 found"]));
+    // A split catalogue shows at most 100 results made from the data, and says so.
+    assert_eq!(result["first"], "2,345 found; the first 100");
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! The HTML site in `site/` (see [`crate::site`]): a page per article
 //! (`site/<id>.html`, an [`ArticleOutput`]), and for the batch the catalogue
-//! (`site/index.html`), its search data (`site/assets/catalogue.js`) and the assets
+//! (`site/index.html`, and `site/catalogue_<n>.html` when it is split into pages), its search data (`site/assets/catalogue.js`) and the assets
 //! the pages share (stylesheet, script, fonts, logo), each a [`CollectionOutput`].
 
 use std::sync::{Arc, Mutex};
 
-use super::{ArticleOutput, Collection, CollectionOutput, Prepared, Rendered};
+use super::{ArticleOutput, Collection, CollectionOutput, Prepared, Rendered, Written};
 use crate::error::Result;
 use crate::fsx::write_atomic;
 use crate::model::Article;
@@ -176,6 +176,42 @@ impl CollectionOutput for Catalogue {
             CatalogueFile::Data => Ok(self.site.data(&entries)),
         }
     }
+
+    /// The index, and before it the pages of a split catalogue
+    /// (`site/catalogue_<n>.html`, [`crate::site::pages`]). The pages come from the
+    /// same entries and settings as the index, so its fingerprint is theirs: they are
+    /// written, and pages past the last one removed, whenever the index is.
+    fn write(&self, collection: &Collection, path: &std::path::Path) -> Result<Written> {
+        if self.file == CatalogueFile::Index {
+            let entries = self.entries.get(collection, &self.fallback_lang)?;
+            let pages = self.site.catalogue_pages(&entries)?;
+            let folder = path.parent().unwrap_or(std::path::Path::new("."));
+            for (name, html) in &pages {
+                write_atomic(&folder.join(name), html.as_bytes())?;
+            }
+            remove_pages_after(folder, pages.len())?;
+        }
+        let bytes = self.render(collection)?;
+        write_atomic(path, &bytes)?;
+        Ok(Written { size: bytes.len() as u64, hash: crate::fsx::file_hash(&bytes) })
+    }
+}
+
+/// Removes the catalogue's pages numbered above `last`, left by a larger catalogue.
+fn remove_pages_after(folder: &std::path::Path, last: usize) -> Result<()> {
+    let Ok(listing) = std::fs::read_dir(folder) else { return Ok(()) };
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        if name.to_str().and_then(crate::site::pages::page_number).is_some_and(|n| n > last) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|source| crate::error::Error::Io {
+                kind: crate::error::Kind::Output,
+                path,
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Every collection output of the site: the assets, and the catalogue when the build

@@ -104,6 +104,20 @@ pub fn catalogue(desk: &Desk) -> Option<String> {
     }
 }
 
+/// `GET /catalogue_<n>.html` at the desk: page `number` of a catalogue split into
+/// pages, with the desk's buttons and marks as on [`catalogue`]; `None` (the built file
+/// or "no such page" is served instead) when there is no such page or it fails (logged).
+pub fn catalogue_page(desk: &Desk, number: usize) -> Option<String> {
+    let today = crate::review::today().map_err(|err| crate::build::log::error(&err.to_string())).ok()?;
+    match desk.site.desk_catalogue_page(&desk.entries, number, today, desk.staff_lang()) {
+        Ok(page) => page.map(|html| live::with_live_reload(&html)),
+        Err(err) => {
+            crate::build::log::error(&format!("the desk's catalogue page {number}: {err}"));
+            None
+        }
+    }
+}
+
 /// `GET /print/<id>`: the form is on the handout's page. Only an id goes into the
 /// address: never `//host` (a redirect off the desk).
 pub fn form_redirect(id: &str) -> Response {

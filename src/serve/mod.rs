@@ -326,6 +326,12 @@ async fn route(server: &Arc<Server>, request: Request) -> Response {
             Some(html) => reply::html(StatusCode::OK, html),
             None => site_file(server, &path),
         },
+        _ if let Some(number) = path.strip_prefix('/').and_then(crate::site::pages::page_number) => {
+            match desk::catalogue_page(&server.desk(), number) {
+                Some(html) => reply::html(StatusCode::OK, html),
+                None => site_file(server, &path),
+            }
+        }
         _ => site_file(server, &path),
     }
 }

@@ -19,7 +19,9 @@
 //! ```
 //!
 //! The handouts are in the order of the catalogue page's list, whose items carry their
-//! ids (`<li data-id>`): the ids are not repeated here.
+//! ids (`<li data-id>`): the ids are not repeated here. A catalogue split into pages
+//! (`crate::site::pages`) has no page listing them all, so there each handout also has
+//! `"i": id` and, for a draft, `"d": true`.
 //!
 //! `h` and `s` are words for search, not text to show (the catalogue page shows the
 //! summary): folded as `search.js` folds (accents removed, lower case), each once, and
@@ -68,6 +70,9 @@ pub struct Entry {
 /// An entry as the data file has it (see the module docs).
 #[derive(Serialize)]
 struct DataEntry<'a> {
+    /// The id, only in a split catalogue (no page lists every handout to take it from).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    i: Option<&'a str>,
     t: &'a str,
     #[serde(skip_serializing_if = "String::is_empty")]
     h: String,
@@ -85,6 +90,10 @@ struct DataEntry<'a> {
     /// The clinical codes' values, space-separated.
     #[serde(skip_serializing_if = "String::is_empty")]
     c: String,
+    /// A draft (`build --drafts`), only in a split catalogue: results made from the
+    /// data mark it as the list does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    d: bool,
 }
 
 /// The digits of a word's code: the first 32 end a code, the last 32 continue it.
@@ -284,8 +293,15 @@ pub fn topics(entries: &[Entry]) -> Vec<&str> {
     topics
 }
 
-/// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs).
-pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>, in_books: &[Vec<usize>]) -> Vec<u8> {
+/// `assets/catalogue.js`: `window.HANDOUTS = {…};` (see the module docs); `split`:
+/// the catalogue is split into pages, and the entries carry their ids.
+pub fn data_file(
+    entries: &[Entry],
+    large_print: bool,
+    books: Vec<Book>,
+    in_books: &[Vec<usize>],
+    split: bool,
+) -> Vec<u8> {
     let search_words: Vec<SearchWords> = entries.iter().map(SearchWords::new).collect();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for word in search_words.iter().flat_map(|w| w.headings.iter().chain(&w.summary)) {
@@ -312,6 +328,7 @@ pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>, in_book
         .zip(&search_words)
         .enumerate()
         .map(|(index, (entry, words))| DataEntry {
+            i: split.then_some(entry.id.as_str()),
             t: &entry.title,
             h: codes(&words.headings),
             s: codes(&words.summary),
@@ -321,6 +338,7 @@ pub fn data_file(entries: &[Entry], large_print: bool, books: Vec<Book>, in_book
             b: entry.bucket,
             k: in_books.get(index).cloned().unwrap_or_default(),
             c: entry.codes.join(" "),
+            d: split && entry.draft,
         })
         .collect();
     let data = Data {
@@ -435,6 +453,7 @@ mod tests {
             true,
             vec![Book { file: "book.epub".into(), title: "B & <c>" }],
             &[],
+            false,
         );
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('\u{2028}'), "{text}");

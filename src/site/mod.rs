@@ -12,6 +12,7 @@
 //! JSON file does not.
 
 pub mod catalogue;
+pub mod pages;
 
 use std::path::{Path, PathBuf};
 
@@ -346,114 +347,6 @@ impl Site {
             .collect()
     }
 
-    /// `out/site/index.html`: every handout of `entries` as a list, with the search
-    /// form and filters that `search.js` brings to life.
-    pub fn index(&self, entries: &[catalogue::Entry]) -> Result<String> {
-        self.catalogue(entries, None)
-    }
-
-    /// The catalogue as `handouts serve` shows it to the care team on `today`: each
-    /// handout with a button to its print form, and a mark on those whose review is
-    /// overdue or due soon (never on a patient's copy or the published site).
-    /// The desk's own words (buttons, marks, the packet form) are in `staff_lang`.
-    pub fn desk_index(
-        &self,
-        entries: &[catalogue::Entry],
-        today: time::Date,
-        staff_lang: &str,
-    ) -> Result<String> {
-        self.catalogue(entries, Some((today, staff_lang)))
-    }
-
-    fn catalogue(&self, entries: &[catalogue::Entry], desk: Option<(time::Date, &str)>) -> Result<String> {
-        let lang = xml::lang_or(&self.config.collection.language, "en").to_string();
-        let labels = self.labels.for_lang(&lang);
-        let staff_lang = desk.map_or(lang.as_str(), |(_, staff)| staff);
-        let staff = self.labels.for_lang(staff_lang);
-        let review_mark = |due: Option<&str>| {
-            let labels = &staff;
-            let desk = desk.map(|(today, _)| today);
-            let (today, due) = (desk?, due?);
-            let key = match crate::review::standing(due, today) {
-                crate::review::Standing::Overdue => "desk-review-overdue",
-                crate::review::Standing::DueSoon => "desk-review-due",
-                crate::review::Standing::Current => return None,
-            };
-            Some(labels.text(key).replace("{date}", due))
-        };
-        let handouts: Vec<Value> = entries
-            .iter()
-            .map(|entry| {
-                minijinja::context! {
-                    id => entry.id,
-                    title => entry.title,
-                    summary => entry.summary,
-                    lang => entry.lang,
-                    lang_name => self.language_name(&entry.lang),
-                    level_name => catalogue::level_name(&labels, entry.bucket),
-                    level_label => catalogue::level_label(&labels, entry.reading),
-                    bucket => entry.bucket,
-                    tags => entry.tags,
-                    draft => entry.draft.then(|| labels.text("draft").to_string()),
-                    review => review_mark(entry.review_due.as_deref()),
-                    downloads => self.downloads(&entry.id, &labels).into_iter()
-                        .filter(|d| d.mime == "application/pdf").collect::<Vec<_>>(),
-                }
-            })
-            .collect();
-        let mut languages: Vec<&str> = entries.iter().map(|e| e.lang.as_str()).collect();
-        languages.sort();
-        languages.dedup();
-        let languages: Vec<Value> = languages
-            .into_iter()
-            .map(|l| minijinja::context! { value => l, label => self.language_name(l) })
-            .collect();
-        let topics: Vec<Value> = catalogue::topics(entries)
-            .into_iter()
-            .map(|t| minijinja::context! { value => t, label => t })
-            .collect();
-        let levels: Vec<Value> = (1..=3)
-            .filter(|b| entries.iter().any(|e| e.bucket == *b))
-            .map(|b| minijinja::context! { value => b, label => catalogue::level_name(&labels, b) })
-            .collect();
-        let count = match entries.len() {
-            0 => labels.text("results-none").to_string(),
-            1 => labels.text("results-one").to_string(),
-            n => labels.text("results").replace("{n}", &n.to_string()),
-        };
-        let context = minijinja::context! {
-            title => one_line(&self.config.collection.title),
-            handouts => handouts,
-            languages => languages,
-            topics => topics,
-            levels => levels,
-            count => count,
-            epub => match self.books(None, &labels).as_slice() {
-                [one] if self.config.collections.is_empty() => Some(one.clone()),
-                _ => None,
-            },
-            books => self.books(None, &labels),
-            // Each book, to filter the list by (only when there are several).
-            desk => desk.is_some(),
-            // The desk's words, and a `lang` attribute for them when the staff's
-            // language is not the page's.
-            staff => Value::from_serialize(staff.to_json()),
-            staff_lang => if primary_differs(staff_lang, &lang) {
-                Value::from_safe_string(format!(" lang=\"{}\"", escape(staff_lang)))
-            } else {
-                Value::from_safe_string(String::new())
-            },
-            book_filter => {
-                let books = self.built_books();
-                if books.len() < 2 { Vec::new() } else {
-                    books.iter().enumerate().map(|(n, book)| minijinja::context! { value => n, label => one_line(&book.title) }).collect::<Vec<_>>()
-                }
-            },
-            ..self.common(&lang, &labels.lang)
-        };
-        self.render("index.html", context)
-    }
-
     /// A language's own name ("Español") when the label table has the language, else
     /// its tag.
     fn language_name(&self, lang: &str) -> String {
@@ -475,7 +368,8 @@ impl Site {
             .into_iter()
             .map(|book| catalogue::Book { file: format!("{}.epub", book.file_stem()), title: &book.title })
             .collect();
-        catalogue::data_file(entries, self.config.handout.large_print, books, &in_books)
+        let split = !pages::split(entries.len(), self.page_size()).is_empty();
+        catalogue::data_file(entries, self.config.handout.large_print, books, &in_books, split)
     }
 
     /// For each entry, the books that hold it (indices into `config.books()`), when the

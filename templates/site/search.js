@@ -3,6 +3,11 @@
    which sets window.HANDOUTS, so the page works from a web server and from file://.
    Without JavaScript the page shows the whole list and hides the search form.
 
+   A catalogue split into pages (src/site/pages.rs) has no page holding every
+   handout: there the results are made from the data, each a copy of the page's
+   <template id="result-template"> filled with text and attributes only (titles are
+   data, never markup), at most LIMIT of them; an empty query shows the page again.
+
    Matching: text is folded (accents removed, lower case) and split into words; every
    word of the query must start a word of the handout. Ranking: a word found in the
    title counts most, then headings, then the summary, then the clinical codes
@@ -11,6 +16,8 @@
   'use strict';
 
   var WEIGHT = { title: 8, headings: 4, summary: 2, codes: 2, tags: 1 };
+  /* At most this many results are made from the data at once. */
+  var LIMIT = 100;
 
   function fold(text) {
     return String(text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -64,6 +71,8 @@
       };
     });
     index.stop = stop;
+    index.byId = {};
+    index.forEach(function (entry) { index.byId[entry.id] = entry.handout; });
     return index;
   }
 
@@ -110,11 +119,62 @@
     return found.map(function (f) { return f.id; });
   }
 
-  /* "3 handouts found", from the labels on the count element. */
-  function countText(labels, n) {
+  /* "3 handouts found", from the labels on the count element; with `shown` fewer than
+     `n` (results made from the data, at most LIMIT), "2,345 handouts found; showing the
+     first 100", the number as the page's language writes it. */
+  function countText(labels, n, shown) {
     if (n === 0) return labels.none;
     if (n === 1) return labels.one;
+    if (shown !== undefined && shown < n && labels.first) {
+      return labels.first.replace('{n}', n.toLocaleString(labels.locale || undefined)).replace('{shown}', String(shown));
+    }
     return labels.many.replace('{n}', String(n));
+  }
+
+  /* Fills a copy of the result template (see src/site/pages.rs, result_template) for
+     handout `h` of the data: placeholders in attributes and text replaced, the draft
+     mark and the reading level dropped when the handout has none. `names` gives the
+     language and level names the page's filters show. */
+  function fillResult(template, h, id, names, files) {
+    var li = template.content.firstElementChild.cloneNode(true);
+    var levelName = names.levels[String(h.b)];
+    var grade = /^grade /.test(h.r || '')
+      ? template.getAttribute('data-grade').replace('{value}', h.r.slice(6)) : (h.r || '');
+    var text = { '{title}': h.t, '{lang-name}': names.langs[h.l] || h.l,
+      '{level}': levelName || '', '{grade}': grade };
+    var mark = li.querySelector('.draft-mark');
+    if (mark && !h.d) {
+      if (mark.nextSibling && mark.nextSibling.nodeType === 3) mark.parentNode.removeChild(mark.nextSibling);
+      mark.parentNode.removeChild(mark);
+    }
+    if (!levelName) {
+      Array.prototype.forEach.call(li.querySelectorAll('span'), function (span) {
+        if (span.textContent !== '{level}') return;
+        var before = span.previousSibling, after = span.nextSibling;
+        if (before && before.nodeType === 3) before.nodeValue = before.nodeValue.replace(/ · $/, '');
+        if (after && after.nodeType === 3) after.nodeValue = after.nodeValue.replace(' ({grade})', '');
+        span.parentNode.removeChild(span);
+      });
+    }
+    if (!files.large) {
+      Array.prototype.forEach.call(li.querySelectorAll('a[href$="-large.pdf"]'), function (a) {
+        if (a.previousSibling && a.previousSibling.nodeType === 3) a.parentNode.removeChild(a.previousSibling);
+        a.parentNode.removeChild(a);
+      });
+    }
+    var walker = li.ownerDocument.createTreeWalker(li, 5 /* elements and text */);
+    for (var node = li; node; node = walker.nextNode()) {
+      if (node.nodeType === 3) {
+        // One pass: a title holding "{grade}" stays as it is.
+        node.nodeValue = node.nodeValue.replace(/\{(title|lang-name|level|grade)\}/g, function (key) { return text[key]; });
+        continue;
+      }
+      Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
+        if (attribute.name === 'lang' && attribute.value === '{lang}') node.setAttribute('lang', h.l);
+        else if (attribute.value.indexOf('{id}') >= 0) node.setAttribute(attribute.name, attribute.value.split('{id}').join(id));
+      });
+    }
+    return li;
   }
 
   function init(doc, data) {
@@ -130,12 +190,63 @@
       items[li.getAttribute('data-id')] = li;
       order.push(li.getAttribute('data-id'));
     });
-    // The data file lists the handouts in the order of this list (src/site/catalogue.rs).
-    if (order.length !== data.handouts.length) return;
-    var index = prepare(data, order);
+    var template = doc.getElementById('result-template');
+    // The data file lists the handouts in the order of this list (src/site/catalogue.rs);
+    // a split catalogue's data carries the ids instead.
+    var whole = order.length === data.handouts.length;
+    var fromData = !whole && template && template.content && data.handouts.every(function (h) { return h.i; });
+    if (!whole && !fromData) return;
+    var index = prepare(data, whole ? order : data.handouts.map(function (h) { return h.i; }));
     var labels = { many: count.getAttribute('data-many'), one: count.getAttribute('data-one'),
-      none: count.getAttribute('data-none') };
+      none: count.getAttribute('data-none'), first: count.getAttribute('data-first'),
+      locale: doc.documentElement.lang };
     var timer = null;
+    // What the page shows when nobody searches: its own list (or the index's list of
+    // pages) and count, shown again when the query and the filters are cleared.
+    var browsing = { count: count.textContent };
+    var made = {};
+    var names = { langs: optionNames('filter-lang'), levels: optionNames('filter-level') };
+
+    function optionNames(id) {
+      var names = {};
+      var select = doc.getElementById(id);
+      Array.prototype.forEach.call(select ? select.options : [], function (o) { names[o.value] = o.textContent; });
+      return names;
+    }
+
+    /* The results (or, with no query, the page's own list) in the list. Every item
+       shown is made once and kept while it is shown or its pick box at the desk is
+       ticked: a ticked item stays in the list, hidden, so the packet form still
+       sends it (as the one-page catalogue's hidden items do), and an id is never
+       in the list twice. */
+    function showFromData(ids, searching) {
+      var wanted = searching ? ids.slice(0, LIMIT) : order;
+      var shown = {};
+      var fragment = doc.createDocumentFragment();
+      wanted.forEach(function (id) {
+        var li = items[id] || made[id] ||
+          (made[id] = fillResult(template, index.byId[id], id, names, data.files || {}));
+        li.hidden = false;
+        shown[id] = true;
+        fragment.appendChild(li);
+      });
+      order.concat(Object.keys(made)).forEach(function (id) {
+        var li = items[id] || made[id];
+        if (shown[id]) return;
+        if (items[id] || li.querySelector('input:checked')) {
+          li.hidden = true;
+          fragment.appendChild(li);
+        } else {
+          delete made[id];
+        }
+      });
+      list.textContent = '';
+      list.appendChild(fragment);
+      Array.prototype.forEach.call(doc.querySelectorAll('[data-browse]'), function (element) {
+        element.hidden = searching;
+      });
+      return searching ? countText(labels, ids.length, Math.min(ids.length, LIMIT)) : browsing.count;
+    }
 
     function filters() {
       var values = {};
@@ -147,7 +258,13 @@
     }
 
     function update(now) {
-      var ids = search(index, input.value, filters());
+      var chosen = filters();
+      var ids = search(index, input.value, chosen);
+      if (fromData) {
+        var searching = tokens(input.value).length > 0 || Object.keys(chosen).some(function (k) { return chosen[k]; });
+        announce(showFromData(ids, searching), now);
+        return;
+      }
       var shown = {};
       var fragment = doc.createDocumentFragment();
       ids.forEach(function (id) {
@@ -163,8 +280,11 @@
         fragment.appendChild(items[id]);
       });
       list.appendChild(fragment);
-      // The count is a live region: announce it once typing pauses, not per key.
-      var text = countText(labels, ids.length);
+      announce(countText(labels, ids.length), now);
+    }
+
+    // The count is a live region: announce it once typing pauses, not per key.
+    function announce(text, now) {
       clearTimeout(timer);
       if (now === true) count.textContent = text;
       else timer = setTimeout(function () { count.textContent = text; }, 400);
@@ -183,7 +303,8 @@
     }
   }
 
-  var api = { fold: fold, tokens: tokens, prepare: prepare, search: search, countText: countText, init: init };
+  var api = { fold: fold, tokens: tokens, prepare: prepare, search: search, countText: countText,
+    fillResult: fillResult, init: init };
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
   } else if (root.document && root.HANDOUTS) {
