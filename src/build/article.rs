@@ -71,7 +71,7 @@ impl Context<'_> {
 pub struct Built {
     /// The article file.
     pub source: String,
-    pub report: Option<ArticleReport>,
+    pub report: Option<Arc<ArticleReport>>,
     /// Manifest entries of this article's outputs, written or up to date.
     pub outputs: Vec<(String, Arc<OutputEntry>)>,
     pub typeset: Vec<String>,
@@ -224,7 +224,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         None => hex(to_json(&article)),
         Some(hash) => hex((to_json(&article), hash)),
     };
-    let article_report = ArticleReport::new(&article, pages);
+    let article_report = Arc::new(ArticleReport::new(&article, pages));
     if built.failures.is_empty() {
         let entry = Arc::new(ArticleEntry {
             pictures: shown,

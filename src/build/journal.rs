@@ -155,7 +155,7 @@ mod tests {
             base_id: id.into(),
             key: format!("key-{id}"),
             outputs: vec![relative.clone()],
-            report,
+            report: report.into(),
             fingerprint: "f".into(),
             pictures: Vec::new(),
             pictures_hash: None,

@@ -43,7 +43,7 @@ pub struct ArticleEntry {
     /// each of `outputs` is what this build would make.
     pub key: String,
     pub outputs: Vec<String>,
-    pub report: ArticleReport,
+    pub report: Arc<ArticleReport>,
     /// Fingerprint of the article's intermediate form, which the fingerprints of the
     /// collection outputs are made of.
     #[serde(alias = "json_fingerprint")]

@@ -446,7 +446,7 @@ mod tests {
                 base_id: p.base_id.clone(),
                 key: String::new(),
                 outputs: Vec::new(),
-                report: crate::output::ArticleReport::new(&article, None),
+                report: crate::output::ArticleReport::new(&article, None).into(),
                 fingerprint: String::new(),
                 pictures: Vec::new(),
                 pictures_hash: None,

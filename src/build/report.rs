@@ -1,5 +1,7 @@
 //! What the build tells people: the summary line, the reading-level table, warnings.
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::model::{Article, ReadingLevel};
 use crate::output::{ArticleReport, BuildReport};
@@ -79,7 +81,7 @@ pub(crate) fn warning_lines(article: &Article) -> Vec<String> {
 /// is marked `*`, and notes under the table say what the marks mean and where the warnings
 /// are, so staff see which handouts need rewriting without reading JSON.
 pub fn summary_table(
-    rows: &[ArticleReport],
+    rows: &[Arc<ArticleReport>],
     targets: &crate::config::Handout,
     warnings_hint: &str,
 ) -> String {
@@ -153,7 +155,7 @@ pub fn summary_table(
 }
 
 /// The paper one copy of every handout takes, printed one-sided and on both sides.
-fn paper_line(rows: &[ArticleReport]) -> Option<String> {
+fn paper_line(rows: &[Arc<ArticleReport>]) -> Option<String> {
     if rows.iter().all(|row| row.pages.is_none()) {
         return None;
     }
@@ -168,8 +170,8 @@ fn paper_line(rows: &[ArticleReport]) -> Option<String> {
 }
 
 /// Rows for `check`, where nothing is typeset.
-pub fn check_rows(articles: &[Article]) -> Vec<ArticleReport> {
-    articles.iter().map(|a| ArticleReport::new(a, None)).collect()
+pub fn check_rows(articles: &[Article]) -> Vec<Arc<ArticleReport>> {
+    articles.iter().map(|a| Arc::new(ArticleReport::new(a, None))).collect()
 }
 
 /// A reading level for the table. Formulas go below zero for very short sentences;
@@ -212,7 +214,7 @@ mod tests {
         short.max_pages = Some(1);
         let targets =
             crate::config::Handout { max_pages: std::num::NonZeroUsize::new(2), ..Default::default() };
-        let table = summary_table(&[long, short], &targets, "see check.");
+        let table = summary_table(&[long.into(), short.into()], &targets, "see check.");
         assert!(table.contains("    3!"), "{table}");
         assert!(table.contains("long takes 3 (max-pages 2)"), "{table}");
         assert!(!table.contains("short takes"), "{table}");
@@ -226,7 +228,7 @@ mod tests {
 
     #[test]
     fn summary_table_marks_grades_above_the_maximum_and_points_at_the_warnings() {
-        let rows = [row("easy", 6.0, 0), row("hard", 11.5, 3), row("edge", 8.0, 1)];
+        let rows = [row("easy", 6.0, 0), row("hard", 11.5, 3), row("edge", 8.0, 1)].map(Arc::new);
         let targets = crate::config::Handout { max_grade: Some(8.0), ..Default::default() };
         let table = summary_table(&rows, &targets, "see check.");
         let lines: Vec<&str> = table.lines().collect();
@@ -248,7 +250,7 @@ mod tests {
         spanish.level = ReadingLevel::Inflesz(48.2);
         let targets =
             crate::config::Handout { max_grade: Some(8.0), min_inflesz: Some(55.0), ..Default::default() };
-        let table = summary_table(&[row("en", 6.0, 0), spanish], &targets, "see check.");
+        let table = summary_table(&[row("en", 6.0, 0).into(), spanish.into()], &targets, "see check.");
         assert!(table.contains("INFLESZ 48.2*"), "{table}");
         assert!(table.contains("* INFLESZ below 55 (min-inflesz in the config): 1 of 2"), "{table}");
         assert!(table.contains("1 warning in all"), "{table}");
@@ -256,7 +258,7 @@ mod tests {
 
     #[test]
     fn negative_grades_show_as_zero() {
-        let table = summary_table(&[row("tiny", -2.2, 0)], &Default::default(), "see check.");
+        let table = summary_table(&[row("tiny", -2.2, 0).into()], &Default::default(), "see check.");
         assert!(table.contains("grade 0.0") && !table.contains("-2.2"), "{table}");
     }
 
@@ -264,7 +266,7 @@ mod tests {
     fn summary_table_without_maximum_or_warnings_has_no_notes() {
         let mut untypeset = row("hard", 14.0, 0);
         untypeset.pages = None;
-        let table = summary_table(&[untypeset], &Default::default(), "see check.");
+        let table = summary_table(&[untypeset.into()], &Default::default(), "see check.");
         assert_eq!(table.lines().count(), 2, "{table}");
         assert!(!table.contains('*'), "{table}");
     }

@@ -173,7 +173,7 @@ fn auto(given: Option<u32>, env: &impl Fn(&str) -> Option<String>) -> std::resul
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Record {
     pub source: String,
-    pub report: Option<ArticleReport>,
+    pub report: Option<std::sync::Arc<ArticleReport>>,
     pub typeset: Vec<String>,
     pub unchanged: Vec<String>,
     pub failures: Vec<Failure>,

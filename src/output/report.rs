@@ -63,7 +63,7 @@ impl ArticleReport {
 /// The outcome of a build: what was made and what failed.
 #[derive(Debug, Default, Serialize)]
 pub struct BuildReport {
-    pub articles: Vec<ArticleReport>,
+    pub articles: Vec<std::sync::Arc<ArticleReport>>,
     /// Handouts (PDFs) typeset by this run (paths relative to the output folder).
     pub pdfs: Vec<String>,
     /// Handouts that were already up to date.
