@@ -40,8 +40,8 @@ seconds() { # "h:mm:ss" or "m:ss.ss" → seconds
 
 RESULTS=$WORK/results.md
 {
-  echo "| articles | PDFs | build wall s | CPU s | ms per article (wall) | CPU ms per article | peak RSS MiB | manifest MB | EPUB MB | catalogue page / data MB | out GB / files | no-op s | no-op peak RSS MiB | one changed s |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| articles | PDFs | build wall s | CPU s | ms per article (wall) | CPU ms per article | peak RSS MiB | manifest MB | EPUB MB | EPUB nav MB | largest catalogue page / data MB | out GB / files | no-op s | no-op peak RSS MiB | one changed s |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$RESULTS"
 
 for N in "$@"; do
@@ -79,17 +79,19 @@ for N in "$@"; do
   pdfs=$(find "$OUT/pdf" -name '*.pdf' | wc -l)
   manifest=$(du -b "$OUT/.handouts-manifest.json" 2>/dev/null | cut -f1 || echo 0)
   epub=$(du -cb "$OUT"/*.epub 2>/dev/null | tail -1 | cut -f1)
-  page=$(du -b "$OUT/site/index.html" 2>/dev/null | cut -f1 || echo 0)
+  # The largest catalogue page: the index, or one of its pages when it is split.
+  page=$(find "$OUT/site" -maxdepth 1 \( -name index.html -o -name 'catalogue_*.html' \) -printf '%s\n' | sort -n | tail -1)
+  nav=$(python3 -c 'import sys, zipfile; print(max([zipfile.ZipFile(p).getinfo("OEBPS/nav.xhtml").file_size for p in sys.argv[1:]] or [0]))' "$OUT"/*.epub)
   data=$(du -b "$OUT/site/assets/catalogue.js" 2>/dev/null | cut -f1 || echo 0)
   outsize=$(du -sb "$OUT" | cut -f1)
   files=$(find "$OUT" -type f | wc -l)
   noop=$(seconds "$(field 'Elapsed (wall clock)' "$WORK/time-$N-noop.txt")")
   nooprss=$(( $(field 'Maximum resident set size' "$WORK/time-$N-noop.txt") / 1024 ))
   one=$(seconds "$(field 'Elapsed (wall clock)' "$WORK/time-$N-one.txt")")
-  awk -v n="$N" -v pdfs="$pdfs" -v wall="$wall" -v cpu="$cpu" -v rss="$rss" -v man="$manifest" -v epub="$epub" -v page="$page" -v data="$data" \
+  awk -v n="$N" -v pdfs="$pdfs" -v wall="$wall" -v cpu="$cpu" -v rss="$rss" -v man="$manifest" -v epub="$epub" -v nav="$nav" -v page="$page" -v data="$data" \
     -v out="$outsize" -v files="$files" -v noop="$noop" -v nooprss="$nooprss" -v one="$one" 'BEGIN {
-      printf "| %d | %d | %.1f | %.1f | %.2f | %.2f | %d | %.1f | %.1f | %.1f / %.1f | %.1f / %d | %.2f | %d | %.2f |\n",
-        n, pdfs, wall, cpu, wall * 1000 / n, cpu * 1000 / n, rss, man / 1e6, epub / 1e6, page / 1e6, data / 1e6,
+      printf "| %d | %d | %.1f | %.1f | %.2f | %.2f | %d | %.1f | %.1f | %.2f | %.2f / %.1f | %.1f / %d | %.2f | %d | %.2f |\n",
+        n, pdfs, wall, cpu, wall * 1000 / n, cpu * 1000 / n, rss, man / 1e6, epub / 1e6, nav / 1e6, page / 1e6, data / 1e6,
         out / 1e9, files, noop, nooprss, one
     }' >>"$RESULTS"
 done
