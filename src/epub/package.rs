@@ -88,7 +88,7 @@ const ACCESSIBILITY_SUMMARY_PICTURES: &str = "This publication is text with a fe
 /// say instead of a book in parts ([`super::parts`]), whose contents list only the parts.
 const WHOLE_TOC: &str = "the table of contents lists each article and its sections.";
 const PARTS_TOC: &str =
-    "the table of contents lists the parts of the book, and each part opens with a list of its articles.";
+    "the table of contents lists the parts of the book; each part opens with a list of its articles.";
 
 pub(crate) fn opf(book: &Book, fonts: &[&str]) -> String {
     let collection_id = super::collection_id(book.settings.collection);
