@@ -41,7 +41,7 @@ fn article(n: usize) -> Article {
     let (topic, lang) = (n / LANGS.len(), LANGS[n % LANGS.len()]);
     let title = format!("{} {} {topic}", WORDS[topic % WORDS.len()], WORDS[topic / 7 % WORDS.len()]);
     let paragraph = |i: usize| Block::Paragraph {
-        content: vec![Inline::text(&format!("{title}: what to do at home, step {i}. Rest and drink water."))],
+        content: vec![Inline::text(format!("{title}: what to do at home, step {i}. Rest and drink water."))],
         line: 0,
     };
     let mut blocks = Vec::new();
