@@ -25,7 +25,7 @@ pub(crate) struct GuideWord {
 /// One part: where it starts among the chapters, and its index page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PartFile {
-    /// File name relative to `OEBPS/`; also, without `.xhtml`, its manifest id.
+    /// File name relative to `OEBPS/`.
     pub file: String,
     pub manifest_id: String,
     /// The index of its first chapter; it holds those up to the next part's start.
