@@ -234,3 +234,117 @@ fn two_collections_make_two_valid_accessible_books_in_their_order() {
         assert_no_violations(&ace(epub, ace_dir.path()));
     }
 }
+
+/// A book of more chapters than a part holds ([`handouts::epub::PART_SIZE`], 5 here) is
+/// in parts: each opens with an index page titled by its guide words and listing its
+/// chapters, the nav lists only the parts, a translation stays in its original's part
+/// (the first part closes early rather than split one), and no chapter takes a part
+/// page's name. Valid for EPUBCheck and clean for Ace.
+#[test]
+fn a_book_in_parts_is_valid_accessible_and_its_nav_lists_the_parts() {
+    let dir = common::generated_folder(10);
+    let content = dir.path().join("content");
+    common::copy_tree(&common::root().join("content"), &content);
+    for title in ["Abdominal pain", "Asthma", "Back pain", "Part 2"] {
+        std::fs::write(
+            content.join(format!("{title}.md")),
+            format!("---\ntitle: {title}\nlang: en\n---\n\nWhat to do at home, and when to call us.\n"),
+        )
+        .unwrap();
+    }
+    let config = common::repo_config(&content, &dir.path().join("out"));
+    let batch = handouts::build::load_batch(&config, None).unwrap();
+    assert!(batch.failures.is_empty(), "{:?}", batch.failures);
+    assert_eq!(batch.articles.len(), 20);
+    let labels = handouts::labels::LabelTable::load(config.template_dir()).unwrap();
+    let settings = handouts::epub::EpubSettings {
+        collection: &config.collection,
+        brand: &config.brand,
+        source_date_epoch: None,
+        labels: &labels,
+        catalogue: None,
+        logo: None,
+        part_size: 5,
+    };
+    let pictures = handouts::pictures::PictureStore::new(&config.content_dir);
+    let bytes = handouts::epub::build_epub_with_pictures(&batch.articles, &settings, &pictures).unwrap();
+    let epub = dir.path().join("in-parts.epub");
+    std::fs::write(&epub, &bytes).unwrap();
+
+    let opf = entry(&epub, "OEBPS/package.opf");
+    let spine: Vec<&str> =
+        opf.split("<itemref idref=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let handout = |n: usize| {
+        format!(
+            "ch-handout-{n}-about-{}",
+            ["rest", "water", "sleep", "walk", "heart", "lungs", "blood", "sugar", "doctor", "nurse"][n]
+        )
+    };
+    let mut expected: Vec<String> =
+        ["cover", "nav", "part-1", "ch-abdominal-pain", "ch-asthma", "ch-back-pain"].map(String::from).into();
+    expected.extend(["ch-can-immunotherapy-cure-advanced-cancer", "part-2"].map(String::from));
+    expected.extend(
+        ["ch-checking-your-feet-when-you-have-diabetes", "ch-como-revisar-sus-pies-si-tiene-diabetes"]
+            .map(String::from),
+    );
+    expected.extend((0..3).map(handout));
+    expected.push("part-3".into());
+    expected.extend((3..8).map(handout));
+    expected.push("part-4".into());
+    expected.extend((8..10).map(handout));
+    // "Part 2" is named so that its file would be a part page's: it takes another.
+    expected.extend(["ch-is-there-a-cure-for-metastatic-cancer", "ch-part-2-2"].map(String::from));
+    expected.push("ch-the-role-of-stem-cell-therapy-in-the-fight-against-cancer".into());
+    expected.extend(["part-5", "ch-treatment-of-metastatic-kidney-cancer"].map(String::from));
+    assert_eq!(spine, expected);
+    for n in 1..=5 {
+        assert!(
+            opf.contains(&format!(
+                "<item id=\"part-{n}\" href=\"part-{n}.xhtml\" media-type=\"application/xhtml+xml\"/>"
+            )),
+            "{opf}"
+        );
+    }
+    assert!(opf.contains("the table of contents lists the parts of the book"), "{opf}");
+
+    // The nav lists the five parts by their guide words, and no chapter.
+    let nav = entry(&epub, "OEBPS/nav.xhtml");
+    let toc = &nav[..nav.find("epub:type=\"landmarks\"").unwrap()];
+    assert_eq!(toc.matches("<li>").count(), 5, "{toc}");
+    assert!(
+        toc.contains(
+            "<li><a href=\"part-1.xhtml\">Abdominal pain – Can immunotherapy cure advanced cancer?</a></li>"
+        ),
+        "{toc}"
+    );
+    assert!(
+        toc.contains("<li><a href=\"part-5.xhtml\">Treatment of Metastatic Kidney Cancer</a></li>"),
+        "{toc}"
+    );
+    assert!(!toc.contains("handout-0"), "{toc}");
+    assert!(nav.contains("<a epub:type=\"bodymatter\" href=\"part-1.xhtml\">"), "{nav}");
+
+    // A part's page lists its chapters; the translation with its language, in Spanish.
+    let part = entry(&epub, "OEBPS/part-2.xhtml");
+    assert!(
+        part.contains("<title>Checking your feet when you have diabetes – Handout 2 about sleep</title>"),
+        "{part}"
+    );
+    assert!(part.contains("<section class=\"part\" epub:type=\"part\" role=\"doc-part\""), "{part}");
+    assert_eq!(part.matches("<li><a href=").count(), 5, "{part}");
+    assert!(
+        part.contains(
+            "<li><a href=\"como-revisar-sus-pies-si-tiene-diabetes.xhtml\" lang=\"es\" xml:lang=\"es\">\
+             Cómo revisar sus pies si tiene diabetes (Español)</a></li>"
+        ),
+        "{part}"
+    );
+    assert!(entry(&epub, "OEBPS/part-4.xhtml").contains("<li><a href=\"part-2-2.xhtml\">Part 2</a></li>"));
+
+    epubcheck(&epub);
+    let ace_dir = tempfile::tempdir().unwrap();
+    let checked = assert_no_violations(&ace(&epub, ace_dir.path()));
+    for n in 1..=5 {
+        assert!(checked.contains(&format!("part-{n}.xhtml")), "{checked:?}");
+    }
+}

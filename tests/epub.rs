@@ -240,6 +240,7 @@ fn build(articles: &[Article]) -> Vec<u8> {
         labels: &LABELS,
         catalogue: None,
         logo: handouts::epub::Logo::from_extension("svg", &LOGO),
+        part_size: handouts::epub::PART_SIZE,
     };
     build_epub(articles, &settings).expect("EPUB builds")
 }
@@ -376,6 +377,7 @@ fn two_builds_are_byte_identical() {
         labels: &LABELS,
         catalogue: None,
         logo: None,
+        part_size: handouts::epub::PART_SIZE,
     };
     let pinned = build_epub(&articles, &settings).expect("EPUB builds");
     let opf_pinned = read_entry(&pinned, "OEBPS/package.opf");
@@ -496,6 +498,7 @@ fn no_articles_is_an_error_not_an_empty_book() {
         labels: &LABELS,
         catalogue: None,
         logo: None,
+        part_size: handouts::epub::PART_SIZE,
     };
     assert!(build_epub(&[], &settings).is_err());
 }

@@ -82,6 +82,7 @@ fn epub_settings(config: &Config) -> EpubSettings<'_> {
         labels: &LABELS,
         catalogue: None,
         logo: None,
+        part_size: handouts::epub::PART_SIZE,
     }
 }
 

@@ -13,8 +13,11 @@
 //! mimetype                     stored, first, as OCF requires
 //! META-INF/container.xml
 //! OEBPS/<article-id>.xhtml     one per article, in collection order
+//! OEBPS/part-<n>.xhtml         a book of more than PART_SIZE articles: after its part's
+//!                              last chapter, the index page of the part (see [`parts`])
 //! OEBPS/package.opf            metadata (incl. accessibility), manifest, spine
-//! OEBPS/nav.xhtml              TOC (articles and their headings) + hidden landmarks
+//! OEBPS/nav.xhtml              TOC (articles and their headings; the parts of a book in
+//!                              parts) + hidden landmarks
 //! OEBPS/cover.xhtml            collection title and clinic on the brand colour
 //! OEBPS/cover.svg              the `cover-image` (thumbnail): logo, title, clinic
 //! OEBPS/style.css
@@ -27,10 +30,12 @@ pub mod books;
 mod chapter;
 mod cover;
 mod package;
+mod parts;
 mod uuid;
 
 pub(crate) use crate::render::{labels, xml};
 pub use cover::Logo;
+pub use parts::PART_SIZE;
 
 use std::collections::HashSet;
 use std::io::{Cursor, Seek, Write};
@@ -56,6 +61,9 @@ pub struct EpubSettings<'a> {
     pub catalogue: Option<&'a str>,
     /// The clinic's logo, shown on the cover image.
     pub logo: Option<Logo<'a>>,
+    /// The most chapters in one part of a book too large for one table of contents:
+    /// [`PART_SIZE`], but for tests, which divide a small book.
+    pub part_size: usize,
 }
 
 /// The fonts, embedded in the binary so the EPUB never depends on what is installed.
@@ -176,9 +184,24 @@ pub fn write_epub<'a, W: Write + Seek>(
     zip.write_all(b"application/epub+zip").map_err(io_error)?;
     add(&mut zip, "META-INF/container.xml", package::CONTAINER_XML.as_bytes())?;
 
+    let translations: Vec<bool> = ordered.iter().map(|placed| placed.translation).collect();
+    let title_of = |index: usize| {
+        let shelf = ordered.get(index).map(|placed| placed.article);
+        parts::GuideWord {
+            text: shelf.map(|shelf| chapter_title(&shelf.title, &shelf.id)).unwrap_or_default(),
+            lang: xml::lang_or(shelf.map_or("", |shelf| shelf.lang.as_str()), &book_lang).to_string(),
+        }
+    };
+    let parts = parts::parts(&parts::starts(&translations, settings.part_size), &translations, &title_of);
+    drop(translations);
+
     let mut names: HashSet<String> =
         ["cover", "nav", "style", "package"].into_iter().map(String::from).collect();
+    names.extend((1..=parts.len()).map(parts::stem));
     let mut chapters = Vec::with_capacity(ordered.len());
+    // Each part with the index after its last chapter; they cover the chapters in order.
+    let ends = parts.iter().skip(1).map(|part| part.start).chain([ordered.len()]);
+    let mut unwritten_parts = parts.iter().zip(ends).peekable();
     let mut pictures: Vec<crate::pictures::Picture> = Vec::new();
     let mut packaged: HashSet<String> = HashSet::new();
     for books::Placed { article: shelf, translation } in ordered {
@@ -200,10 +223,7 @@ pub fn write_epub<'a, W: Write + Seek>(
         }
         let file_stem = unique_name(&article.id, &mut names);
         let lang = xml::lang_or(&article.meta.lang, &book_lang).to_string();
-        let title = match xml::one_line(&article.meta.title) {
-            title if title.is_empty() => article.id.clone(),
-            title => title,
-        };
+        let title = chapter_title(&article.meta.title, &article.id);
         let rendered = chapter::render(&article, &title, &lang, settings);
         let file = format!("{file_stem}.xhtml");
         add(&mut zip, &format!("OEBPS/{file}"), rendered.xhtml.as_bytes())?;
@@ -213,8 +233,14 @@ pub fn write_epub<'a, W: Write + Seek>(
             title,
             language_name: translation.then(|| language_name(settings.labels, &lang)),
             lang,
-            toc: rendered.toc,
+            // A book in parts lists no headings: 50,000 chapters' would only use memory.
+            toc: if parts.is_empty() { rendered.toc } else { Vec::new() },
         });
+        // A part's page is written as soon as its last chapter is.
+        if let Some((part, _)) = unwritten_parts.next_if(|(_, end)| *end == chapters.len()) {
+            let page = parts::page(part, chapters.get(part.start..).unwrap_or_default(), &book_lang);
+            add(&mut zip, &format!("OEBPS/{}", part.file), page.as_bytes())?;
+        }
     }
 
     let listed: Vec<package::PictureFile> = pictures
@@ -231,6 +257,7 @@ pub fn write_epub<'a, W: Write + Seek>(
         lang: &book_lang,
         modified: &modified,
         chapters: &chapters,
+        parts: &parts,
         pictures: &listed,
     };
     add(&mut zip, "OEBPS/package.opf", package::opf(&book, &FONTS.map(|(name, _)| name)).as_bytes())?;
@@ -246,6 +273,14 @@ pub fn write_epub<'a, W: Write + Seek>(
     }
     zip.finish().map_err(zip_error)?;
     Ok(())
+}
+
+/// What a chapter is called: its title on one line, else its id.
+fn chapter_title(title: &str, id: &str) -> String {
+    match xml::one_line(title) {
+        title if title.is_empty() => id.to_string(),
+        title => title,
+    }
 }
 
 /// A language's own name ("Español") when the label table has it, else its tag.

@@ -55,6 +55,7 @@ impl Epub {
             labels: &self.labels,
             catalogue: self.config.site.enabled.then_some(self.config.site.base_url.as_deref()).flatten(),
             logo: self.logo.as_ref().and_then(|(ext, bytes)| crate::epub::Logo::from_extension(ext, bytes)),
+            part_size: crate::epub::PART_SIZE,
         }
     }
 }
