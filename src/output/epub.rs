@@ -68,13 +68,20 @@ impl CollectionOutput for Epub {
     /// The articles' fingerprints include their pictures' bytes (see `crate::build`), so
     /// editing a picture makes the EPUB again.
     fn fingerprint(&self, articles: &[String]) -> Option<String> {
-        Some(super::hex((
+        let inputs = (
             env!("CARGO_PKG_VERSION"),
             articles,
             format!("{:?}{:?}{:?}", self.book, self.config.brand, self.labels),
             &self.logo,
             self.config.source_date_epoch,
-        )))
+        );
+        // A book too large for one part is made in parts (crate::epub::PART_SIZE), which
+        // a book built before parts was not: its fingerprint says so, and it is made
+        // again. A book of one part is what it was, and keeps its fingerprint.
+        Some(match articles.len() > crate::epub::PART_SIZE {
+            true => super::hex((inputs, "parts", crate::epub::PART_SIZE)),
+            false => super::hex(inputs),
+        })
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
