@@ -302,17 +302,22 @@ pub fn data_file(
     in_books: &[Vec<usize>],
     split: bool,
 ) -> Vec<u8> {
-    let search_words: Vec<SearchWords> = entries.iter().map(SearchWords::new).collect();
-    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for word in search_words.iter().flat_map(|w| w.headings.iter().chain(&w.summary)) {
-        *uses.entry(word.as_str()).or_default() += 1;
+    // Each entry's words are made twice, once to count them and once to write their
+    // codes, rather than held for every entry at once: 50,000 handouts' words held as
+    // strings took over 100 MB, their distinct words a few.
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for entry in entries {
+        let words = SearchWords::new(entry);
+        for word in words.headings.into_iter().chain(words.summary) {
+            *uses.entry(word).or_default() += 1;
+        }
     }
     // The most used words get the shortest codes; ties go alphabetically, so the same
     // entries always give the same file.
-    let mut vocabulary: Vec<(&str, usize)> = uses.into_iter().collect();
-    vocabulary.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut vocabulary: Vec<(String, usize)> = uses.into_iter().collect();
+    vocabulary.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let number: std::collections::HashMap<&str, usize> =
-        vocabulary.iter().enumerate().map(|(n, (word, _))| (*word, n)).collect();
+        vocabulary.iter().enumerate().map(|(n, (word, _))| (word.as_str(), n)).collect();
     let codes = |words: &[String]| {
         let mut out = String::new();
         for word in words {
@@ -325,20 +330,22 @@ pub fn data_file(
         topics.iter().enumerate().map(|(n, topic)| (*topic, n)).collect();
     let handouts = entries
         .iter()
-        .zip(&search_words)
         .enumerate()
-        .map(|(index, (entry, words))| DataEntry {
-            i: split.then_some(entry.id.as_str()),
-            t: &entry.title,
-            h: codes(&words.headings),
-            s: codes(&words.summary),
-            g: entry.tags.iter().map(|tag| topic_number[tag.as_str()]).collect(),
-            l: &entry.lang,
-            r: &entry.level,
-            b: entry.bucket,
-            k: in_books.get(index).cloned().unwrap_or_default(),
-            c: entry.codes.join(" "),
-            d: split && entry.draft,
+        .map(|(index, entry)| {
+            let words = SearchWords::new(entry);
+            DataEntry {
+                i: split.then_some(entry.id.as_str()),
+                t: &entry.title,
+                h: codes(&words.headings),
+                s: codes(&words.summary),
+                g: entry.tags.iter().map(|tag| topic_number[tag.as_str()]).collect(),
+                l: &entry.lang,
+                r: &entry.level,
+                b: entry.bucket,
+                k: in_books.get(index).cloned().unwrap_or_default(),
+                c: entry.codes.join(" "),
+                d: split && entry.draft,
+            }
         })
         .collect();
     let data = Data {
@@ -354,7 +361,7 @@ pub fn data_file(
             books,
         },
         stop: &STOP_WORDS,
-        words: vocabulary.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" "),
+        words: vocabulary.iter().map(|(word, _)| word.as_str()).collect::<Vec<_>>().join(" "),
         topics,
         handouts,
     };
