@@ -158,6 +158,22 @@ impl Labels {
         self.values.get(key).and_then(|v| v.as_str()).unwrap_or(key)
     }
 
+    /// `n` as the language writes a count: groups of three digits joined by its
+    /// `digit-group` label ("50,000", "50.000"); none when the label is missing.
+    /// `search.js` groups the counts it writes with the same label.
+    pub fn number(&self, n: usize) -> String {
+        let separator = self.values.get("digit-group").and_then(|v| v.as_str()).unwrap_or("");
+        let digits = n.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push_str(separator);
+            }
+            grouped.push(digit);
+        }
+        grouped
+    }
+
     /// The list label `key` (e.g. `months`).
     pub fn list(&self, key: &str) -> Vec<&str> {
         self.values
@@ -259,6 +275,19 @@ pub fn action_sections(article: &Article, table: &LabelTable) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        let table = LabelTable::load(None).unwrap();
+        let en = table.for_lang("en");
+        assert_eq!(en.number(0), "0");
+        assert_eq!(en.number(999), "999");
+        assert_eq!(en.number(1000), "1,000");
+        assert_eq!(en.number(50_000), "50,000");
+        assert_eq!(en.number(1_234_567), "1,234,567");
+        assert_eq!(table.for_lang("de").number(50_000), "50.000");
+        assert_eq!(table.for_lang("fr").number(123_456), "123\u{202F}456");
+    }
 
     #[test]
     fn builtin_table_has_english_and_spanish() {

@@ -289,7 +289,7 @@ pub fn html(library: &Library, request: &Request, found: &[Found], site: &Site, 
     let count = match found.len() {
         0 => labels.text("infobutton-none").to_string(),
         1 => labels.text("results-one").to_string(),
-        n => labels.text("results").replace("{n}", &n.to_string()),
+        n => labels.text("results").replace("{n}", &labels.number(n)),
     };
     out.push_str(&format!("<p>{}</p>\n", escape(&count)));
     if !found.is_empty() {

@@ -213,7 +213,7 @@ impl Site {
                 .map(|p| {
                     minijinja::context! {
                         href => file_name(p.number),
-                        count => shared.labels.text("catalogue-page-count").replace("{n}", &p.range.len().to_string()),
+                        count => shared.labels.text("catalogue-page-count").replace("{n}", &shared.labels.number(p.range.len())),
                         ..guide(&p.range)
                     }
                 })
@@ -227,7 +227,7 @@ impl Site {
                 label => shared.labels.text("catalogue-page")
                     .replace("{n}", &p.number.to_string())
                     .replace("{total}", &total.to_string()),
-                count => shared.labels.text("catalogue-page-count").replace("{n}", &p.range.len().to_string()),
+                count => shared.labels.text("catalogue-page-count").replace("{n}", &shared.labels.number(p.range.len())),
                 previous => (p.number > 1).then(|| file_name(p.number - 1)),
                 next => (p.number < total).then(|| file_name(p.number + 1)),
                 ..guide(&p.range)
@@ -303,7 +303,7 @@ fn count_text(labels: &Labels, n: usize) -> String {
     match n {
         0 => labels.text("results-none").to_string(),
         1 => labels.text("results-one").to_string(),
-        n => labels.text("results").replace("{n}", &n.to_string()),
+        n => labels.text("results").replace("{n}", &labels.number(n)),
     }
 }
 

@@ -126,9 +126,22 @@
     if (n === 0) return labels.none;
     if (n === 1) return labels.one;
     if (shown !== undefined && shown < n && labels.first) {
-      return labels.first.replace('{n}', n.toLocaleString(labels.locale || undefined)).replace('{shown}', String(shown));
+      return labels.first.replace('{n}', grouped(n, labels.group)).replace('{shown}', String(shown));
     }
-    return labels.many.replace('{n}', String(n));
+    return labels.many.replace('{n}', grouped(n, labels.group));
+  }
+
+  /* `n` with groups of three digits joined by the language's digit-group label, as the
+     build writes its counts (Labels::number), so a count reads the same either way. */
+  function grouped(n, separator) {
+    var digits = String(n);
+    if (!separator) return digits;
+    var out = '';
+    for (var i = 0; i < digits.length; i++) {
+      if (i > 0 && (digits.length - i) % 3 === 0) out += separator;
+      out += digits.charAt(i);
+    }
+    return out;
   }
 
   /* Fills a copy of the result template (see src/site/pages.rs, result_template) for
@@ -199,7 +212,7 @@
     var index = prepare(data, whole ? order : data.handouts.map(function (h) { return h.i; }));
     var labels = { many: count.getAttribute('data-many'), one: count.getAttribute('data-one'),
       none: count.getAttribute('data-none'), first: count.getAttribute('data-first'),
-      locale: doc.documentElement.lang };
+      group: count.getAttribute('data-group') || '' };
     var timer = null;
     // What the page shows when nobody searches: its own list (or the index's list of
     // pages) and count, shown again when the query and the filters are cleared.
