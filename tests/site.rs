@@ -393,7 +393,8 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
             code: run("R11"),
             snomed: run("422587007"),
             count: [0, 1, 5].map(n => search.countText({ many: "{n} found", one: "one", none: "none" }, n)),
-            first: search.countText({ many: "{n} found", first: "{n} found; the first {shown}", locale: "en" }, 2345, 100),
+            first: search.countText({ many: "{n} found", first: "{n} found; the first {shown}", group: "," }, 2345, 100),
+            grouped: [search.countText({ many: "{n} found", group: "." }, 50000), search.countText({ many: "{n} found" }, 1234567)],
         }));
     "#;
     let output = std::process::Command::new("node")
@@ -423,6 +424,8 @@ fn the_search_script_ranks_and_filters_the_catalogue_data() {
     assert_eq!(result["count"], serde_json::json!(["none", "one", "5 found"]));
     // A split catalogue shows at most 100 results made from the data, and says so.
     assert_eq!(result["first"], "2,345 found; the first 100");
+    // Digits grouped by the language's digit-group label; none without it.
+    assert_eq!(result["grouped"], serde_json::json!(["50.000 found", "1234567 found"]));
 }
 
 #[test]
