@@ -213,7 +213,7 @@ impl Site {
                 .map(|p| {
                     minijinja::context! {
                         href => file_name(p.number),
-                        count => shared.labels.text("catalogue-page-count").replace("{n}", &shared.labels.number(p.range.len())),
+                        count => page_count_text(&shared.labels, p.range.len()),
                         ..guide(&p.range)
                     }
                 })
@@ -227,7 +227,7 @@ impl Site {
                 label => shared.labels.text("catalogue-page")
                     .replace("{n}", &p.number.to_string())
                     .replace("{total}", &total.to_string()),
-                count => shared.labels.text("catalogue-page-count").replace("{n}", &shared.labels.number(p.range.len())),
+                count => page_count_text(&shared.labels, p.range.len()),
                 previous => (p.number > 1).then(|| file_name(p.number - 1)),
                 next => (p.number < total).then(|| file_name(p.number + 1)),
                 ..guide(&p.range)
@@ -296,6 +296,14 @@ fn review_mark(shared: &Shared, due: Option<&str>) -> Option<String> {
         crate::review::Standing::Current => return None,
     };
     Some(shared.staff.text(key).replace("{date}", due))
+}
+
+/// "12 handouts" on a page of the catalogue ("1 handout").
+fn page_count_text(labels: &Labels, n: usize) -> String {
+    match n {
+        1 => labels.text("catalogue-page-count-one").to_string(),
+        n => labels.text("catalogue-page-count").replace("{n}", &labels.number(n)),
+    }
 }
 
 /// "3 handouts found".
@@ -376,7 +384,7 @@ mod tests {
         let index = site.index(&entries).unwrap();
         assert!(index.contains("<li><a href=\"catalogue_1.html\"><span>Asthma</span> – <span>Back pain</span></a> <span class=\"page-count\">(2 handouts)</span></li>"), "{index}");
         assert!(index.contains("<a href=\"catalogue_2.html\"><span>Cough &lt;b&gt;</span> – <span lang=\"es\">Diabetes</span></a>"), "{index}");
-        assert!(index.contains("<a href=\"catalogue_3.html\"><span>Eczema</span> – <span>Eczema</span></a> <span class=\"page-count\">(1 handouts)</span>"), "{index}");
+        assert!(index.contains("<a href=\"catalogue_3.html\"><span>Eczema</span> – <span>Eczema</span></a> <span class=\"page-count\">(1 handout)</span>"), "{index}");
         assert!(!index.contains("<li data-id=\"asthma\">"), "the index lists pages, not handouts");
         assert!(index.contains("<template id=\"result-template\""), "{index}");
 
