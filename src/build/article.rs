@@ -168,7 +168,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         return built;
     }
     ingest::set_id(&mut article, item.id.clone(), &item.earlier);
-    ingest::set_translations(&mut article, item.translations.clone(), item.link_warning.clone());
+    ingest::set_translations(&mut article, item.translations(), item.link_warning.clone());
     cx.rules.apply(&mut article);
     analyze::analyze(&mut article, cx.words);
     cx.labels.warn_missing(&mut article);
@@ -339,10 +339,11 @@ pub fn keep_failed(
 /// linked, so its outputs are reused from a manifest of then.
 fn reuse_key(item: &Planned, settings: u128) -> String {
     let warning = item.link_warning.as_ref().map(|w| (w.line, &w.message));
-    if item.translations.is_empty() && warning.is_none() {
+    let translations = item.translations();
+    if translations.is_empty() && warning.is_none() {
         hex((&item.source_hash, &item.id, settings))
     } else {
-        hex((&item.source_hash, &item.id, &item.translations, warning, settings))
+        hex((&item.source_hash, &item.id, &translations, warning, settings))
     }
 }
 

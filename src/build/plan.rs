@@ -10,6 +10,7 @@ use crate::analyze::{self, PlainLanguage, WordLists};
 use crate::config::{Config, ConfigFile};
 use crate::error::{Error, Kind, Result};
 use crate::ingest;
+use crate::ingest::translations::Group;
 use crate::model::{Article, Translation, Warning};
 
 /// Articles that were read, and the files that could not be.
@@ -176,15 +177,22 @@ pub struct Planned {
     pub earlier: String,
     /// Its language and `translation-key`, which linking read (kept in the manifest).
     pub link: LinkFacts,
-    /// Its translations in the batch, and the warning when its `translation-key`
-    /// links it to none.
-    pub translations: Vec<Translation>,
+    /// Its translation group in the batch (see [`Planned::translations`]), and the
+    /// warning when its `translation-key` links it to none.
+    pub group: Group,
     pub link_warning: Option<Warning>,
     /// The bytes the first pass read, for the worker that builds the article: a file is
     /// read once per build, and built from exactly the bytes its hash and id came from.
     /// Taken, and so freed, by the worker (also when it reuses the last build's outputs),
     /// so at most the batch's source text is held, never its parsed articles.
     pub bytes: std::sync::Mutex<Option<Vec<u8>>>,
+}
+
+impl Planned {
+    /// Its translations: the other articles of its group, in language-tag order.
+    pub fn translations(&self) -> Vec<Translation> {
+        self.group.others(&self.id)
+    }
 }
 
 /// Reads every file only for its id (ids are unique across the batch), language and
@@ -290,7 +298,7 @@ pub fn plan_ids(
                 id,
                 earlier,
                 link,
-                translations: Vec::new(),
+                group: Group::default(),
                 link_warning: None,
                 bytes: std::sync::Mutex::new(bytes),
             }
@@ -316,8 +324,12 @@ fn unlink_drafts(planned: &mut [Planned], kept: &[(String, LinkFacts)], rules: &
     if drafts.is_empty() {
         return;
     }
+    // One group without its drafts for all its members, as the group was one.
+    let mut published: HashMap<*const Translation, Group> = HashMap::new();
     for p in planned.iter_mut().filter(|p| !p.link.is_draft(rules)) {
-        p.translations.retain(|t| !drafts.contains(&t.id));
+        let group =
+            published.entry(p.group.address()).or_insert_with(|| p.group.without(|t| drafts.contains(&t.id)));
+        p.group = group.clone();
     }
 }
 
@@ -325,7 +337,7 @@ fn unlink_drafts(planned: &mut [Planned], kept: &[(String, LinkFacts)], rules: &
 /// warning the way duplicate ids are: on every build, as a patient could be handed the
 /// wrong language's copy.
 fn link_translations(planned: &mut [Planned], kept: &[(String, LinkFacts)], whole_batch: bool, quiet: bool) {
-    let linked: Vec<(Vec<Translation>, Option<Warning>)> = {
+    let linked: Vec<(Group, Option<Warning>)> = {
         // The failed files' last good entries are members too (after the planned ones),
         // so their translations still link to them; their own links are not remade.
         let members: Vec<ingest::translations::Member> = planned
@@ -376,12 +388,12 @@ fn link_translations(planned: &mut [Planned], kept: &[(String, LinkFacts)], whol
                 {
                     super::log::warning(&format!("{}: {}", place(index), warning.message));
                 }
-                (linked.translations, warning)
+                (linked.group, warning)
             })
             .collect()
     };
-    for (p, (translations, warning)) in planned.iter_mut().zip(linked) {
-        p.translations = translations;
+    for (p, (group, warning)) in planned.iter_mut().zip(linked) {
+        p.group = group;
         p.link_warning = warning;
     }
 }
@@ -429,7 +441,7 @@ mod tests {
         let linked = |planned: &[Planned]| -> Vec<Vec<String>> {
             planned
                 .iter()
-                .map(|p| p.translations.iter().map(|t| format!("{} {}", t.lang, t.id)).collect())
+                .map(|p| p.translations().iter().map(|t| format!("{} {}", t.lang, t.id)).collect())
                 .collect()
         };
         assert_eq!(linked(&planned), [vec!["es pies"], vec!["en foot-care"]]);
@@ -465,6 +477,6 @@ mod tests {
         // Some files only: the Spanish one alone links to nothing, and that is no problem.
         let (planned, _) =
             plan_ids(vec![es], &Manifest::default(), 1 << 20, true, false, &Default::default());
-        assert!(planned[0].translations.is_empty() && planned[0].link_warning.is_none());
+        assert!(planned[0].translations().is_empty() && planned[0].link_warning.is_none());
     }
 }

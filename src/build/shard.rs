@@ -217,7 +217,7 @@ pub fn inputs(settings: u128, out: &Path, planned: &[Planned], present: &HashSet
     let read = |name: &str| crate::fsx::file_hash_at(&out.join(name)).ok();
     let articles: Vec<_> = planned
         .iter()
-        .map(|p| (p.path.display().to_string(), &p.source_hash, &p.id, &p.translations))
+        .map(|p| (p.path.display().to_string(), &p.source_hash, &p.id, p.translations()))
         .collect();
     let mut present: Vec<&String> = present.iter().collect();
     present.sort();

@@ -517,7 +517,7 @@ pub fn link_translations(
                 line: key_line(&articles[index]),
                 message: translations::warning(&members, index, problem, place),
             });
-            (linked.translations, warning)
+            (linked.translations(members[index].id), warning)
         })
         .collect();
     for (article, (translations, warning)) in articles.iter_mut().zip(linked) {

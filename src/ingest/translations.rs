@@ -9,6 +9,8 @@
 //! translations before any output is made, so a page can link to a translation that is
 //! built after it, on another thread.
 
+use std::sync::Arc;
+
 use crate::model::Translation;
 
 /// What linking needs to know of one article of the batch.
@@ -31,9 +33,43 @@ impl Member<'_> {
 /// What linking made of one article.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Linked {
-    /// The other articles with its key, in language-tag order.
-    pub translations: Vec<Translation>,
+    /// Its group: the articles with its key, itself included.
+    pub group: Group,
     pub problem: Option<Problem>,
+}
+
+impl Linked {
+    /// The other articles with its key (its id is `id`), in language-tag order.
+    pub fn translations(&self, id: &str) -> Vec<Translation> {
+        self.group.others(id)
+    }
+}
+
+/// The linked articles of one translation group, in language-tag order, held once for
+/// all of them: a list of the others per article was about 1 KB each for a library in
+/// ten languages (50 MB at 50,000 articles, bench/RESULTS.md). Empty for an article
+/// without translations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Group(Arc<[Translation]>);
+
+impl Group {
+    /// The group's articles but the one whose id is `id`: that article's translations.
+    pub fn others(&self, id: &str) -> Vec<Translation> {
+        self.0.iter().filter(|t| t.id != id).cloned().collect()
+    }
+
+    /// The group without the articles `leave_out` picks; `self` when it picks none.
+    pub fn without(&self, leave_out: impl Fn(&Translation) -> bool) -> Group {
+        if !self.0.iter().any(&leave_out) {
+            return self.clone();
+        }
+        Group(self.0.iter().filter(|t| !leave_out(t)).cloned().collect())
+    }
+
+    /// The same group (one allocation) for every member: its address.
+    pub fn address(&self) -> *const Translation {
+        self.0.as_ptr()
+    }
 }
 
 /// Why an article's `translation-key` links it to nothing, for a warning.
@@ -70,12 +106,15 @@ pub fn link(members: &[Member], whole_batch: bool) -> Vec<Linked> {
             }
         }
         kept.sort_by_key(|&i| (members[i].lang.to_ascii_lowercase(), members[i].id));
-        for &i in &kept {
-            linked[i].translations = kept
-                .iter()
-                .filter(|&&other| other != i)
-                .map(|&other| Translation { id: members[other].id.into(), lang: members[other].lang.into() })
-                .collect();
+        if kept.len() > 1 {
+            let group = Group(
+                kept.iter()
+                    .map(|&i| Translation { id: members[i].id.into(), lang: members[i].lang.into() })
+                    .collect(),
+            );
+            for &i in &kept {
+                linked[i].group = group.clone();
+            }
         }
         if let [only] = group.as_slice() {
             let member = &members[*only];
@@ -120,8 +159,12 @@ mod tests {
         Member { id, key, lang }
     }
 
-    fn ids(linked: &Linked) -> Vec<(&str, &str)> {
-        linked.translations.iter().map(|t| (t.id.as_str(), t.lang.as_str())).collect()
+    fn ids(linked: &Linked, own: &str) -> Vec<(String, String)> {
+        linked.translations(own).into_iter().map(|t| (t.id, t.lang)).collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected.iter().map(|(id, lang)| (id.to_string(), lang.to_string())).collect()
     }
 
     #[test]
@@ -133,10 +176,18 @@ mod tests {
             member("soins-des-pieds", Some("foot-care"), "fr"),
         ];
         let linked = link(&members, true);
-        assert_eq!(ids(&linked[0]), [("cuidado-de-los-pies", "es"), ("soins-des-pieds", "fr")]);
-        assert_eq!(ids(&linked[2]), [("foot-care", "en"), ("soins-des-pieds", "fr")]);
-        assert_eq!(ids(&linked[3]), [("foot-care", "en"), ("cuidado-de-los-pies", "es")]);
+        assert_eq!(
+            ids(&linked[0], members[0].id),
+            pairs(&[("cuidado-de-los-pies", "es"), ("soins-des-pieds", "fr")])
+        );
+        assert_eq!(ids(&linked[2], members[2].id), pairs(&[("foot-care", "en"), ("soins-des-pieds", "fr")]));
+        assert_eq!(
+            ids(&linked[3], members[3].id),
+            pairs(&[("foot-care", "en"), ("cuidado-de-los-pies", "es")])
+        );
         assert_eq!(linked[1], Linked::default(), "an article without translations has none");
+        // One group for its three articles, not a list for each.
+        assert!(linked[0].group.address() == linked[2].group.address() && linked[2].group == linked[3].group);
         assert!(linked.iter().all(|l| l.problem.is_none()));
     }
 
@@ -144,8 +195,8 @@ mod tests {
     fn a_shared_key_that_is_no_article_s_id_links_too() {
         let members = [member("a", Some("pair"), "en"), member("b", Some("pair"), "es-MX")];
         let linked = link(&members, true);
-        assert_eq!(ids(&linked[0]), [("b", "es-MX")]);
-        assert_eq!(ids(&linked[1]), [("a", "en")]);
+        assert_eq!(ids(&linked[0], members[0].id), pairs(&[("b", "es-MX")]));
+        assert_eq!(ids(&linked[1], members[1].id), pairs(&[("a", "en")]));
     }
 
     #[test]
@@ -158,9 +209,9 @@ mod tests {
         ];
         let linked = link(&members, true);
         assert_eq!(linked[0].problem, Some(Problem::SameLanguage { linked: 1 }));
-        assert!(linked[0].translations.is_empty());
-        assert_eq!(ids(&linked[1]), [("traduccion", "es")]);
-        assert_eq!(ids(&linked[2]), [("original", "en")]);
+        assert!(linked[0].translations(members[0].id).is_empty());
+        assert_eq!(ids(&linked[1], members[1].id), pairs(&[("traduccion", "es")]));
+        assert_eq!(ids(&linked[2], members[2].id), pairs(&[("original", "en")]));
         let message = warning(&members, 0, Problem::SameLanguage { linked: 1 }, |i| format!("{i}.md:3"));
         assert_eq!(
             message,
