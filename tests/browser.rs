@@ -417,7 +417,7 @@ fn a_catalogue_split_into_pages_in_a_real_browser() {
     std::fs::remove_file(dir.path().join("content/a29.txt")).unwrap();
     std::fs::write(
         dir.path().join("content/a29.md"),
-        format!("---\ntitle: '{hostile}'\n---\nTake care of your rest and water and sleep.\n"),
+        format!("---\ntitle: '{hostile}'\nreview-by: 2020-01-01\n---\nTake care of your rest and water and sleep.\n"),
     )
     .unwrap();
     let template = common::root().join("templates/handout.typ");
@@ -522,6 +522,7 @@ fn a_catalogue_split_into_pages_in_a_real_browser() {
         json!([]),
     );
     assert_eq!(pick, json!(["pick-handout-15-about-fever", "handout-15-about-fever", "packet", true]));
+    assert_eq!(count(&browser, "#results .review-mark"), 0, "no mark on a handout reviewed in time");
     // A handout ticked for the packet stays ticked, and sent, whatever is searched next.
     browser.type_into("#results input[type=checkbox]", " ");
     browser.run(
@@ -531,6 +532,8 @@ fn a_catalogue_split_into_pages_in_a_real_browser() {
     );
     browser.wait_for("the next search", |b| b.text("#results").contains("Zebra"));
     assert_eq!(count(&browser, "#results > li"), 1, "the ticked handout is hidden, not shown");
+    // The data has no review dates: the page carries the desk's marks for its results.
+    assert_eq!(browser.text("#results .review-mark"), "Review overdue since 2020-01-01");
     browser.type_into("#results input[type=checkbox]", " ");
     let picked =
         browser.run("return new FormData(document.querySelector('#packet')).getAll('id').sort();", json!([]));

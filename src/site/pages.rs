@@ -238,8 +238,10 @@ impl Site {
             pages => page_list,
             page => this_page,
             // The markup of one handout for the results `search.js` makes from the data
-            // (which has no summary, and no review date for the desk's marks).
+            // (which has no summary), and at the desk the review marks of the whole
+            // catalogue, which the data does not carry.
             result_template => split.then(|| self.result_template(shared)),
+            review_marks => (split && shared.desk.is_some()).then(|| review_marks(shared, entries)),
             ..shared.context.clone()
         };
         self.render("index.html", context)
@@ -265,8 +267,9 @@ impl Site {
     }
 
     /// A handout of the list with placeholders `search.js` fills: `{id}`, `{title}`,
-    /// `{lang}`, `{lang-name}`, `{level}`, `{grade}`; every optional part is there
-    /// (the draft mark, the reading level) for it to drop.
+    /// `{lang}`, `{lang-name}`, `{level}`, `{grade}`, and at the desk `{review}`; every
+    /// optional part is there (the draft mark, the reading level, the review mark) for
+    /// it to drop.
     fn result_template(&self, shared: &Shared) -> Value {
         let labels = &shared.labels;
         minijinja::context! {
@@ -277,6 +280,7 @@ impl Site {
             level_name => "{level}",
             level_label => "{grade}",
             draft => labels.text("draft"),
+            review => shared.desk.is_some().then_some("{review}"),
             downloads => self.pdf_downloads("{id}", labels),
         }
     }
@@ -285,6 +289,19 @@ impl Site {
     fn pdf_downloads(&self, id: &str, labels: &Labels) -> Vec<super::Download> {
         self.downloads(id, labels).into_iter().filter(|d| d.mime == "application/pdf").collect()
     }
+}
+
+/// The desk's marks of a split catalogue as JSON, `{"<id>": "<mark>"}`, for `search.js`
+/// to put on the results it makes from the data: a handout whose review is overdue is
+/// marked in a search result as it is in the list.
+fn review_marks(shared: &Shared, entries: &[catalogue::Entry]) -> String {
+    let marks: serde_json::Map<String, serde_json::Value> = entries
+        .iter()
+        .filter_map(|entry| {
+            Some((entry.id.clone(), review_mark(shared, entry.review_due.as_deref())?.into()))
+        })
+        .collect();
+    serde_json::Value::Object(marks).to_string()
 }
 
 /// The desk's mark on a handout whose review is overdue or due soon.

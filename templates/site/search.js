@@ -148,17 +148,33 @@
      handout `h` of the data: placeholders in attributes and text replaced, the draft
      mark and the reading level dropped when the handout has none. `names` gives the
      language and level names the page's filters show. */
+  /* At the desk, the review marks of a split catalogue's handouts ({id: mark}): the
+     data has no review dates, so the page carries the marks its results need. */
+  function reviewMarks(template) {
+    if (!template.reviewMarks) {
+      try { template.reviewMarks = JSON.parse(template.getAttribute('data-review') || '{}'); }
+      catch (e) { template.reviewMarks = {}; }
+    }
+    return template.reviewMarks;
+  }
+
   function fillResult(template, h, id, names, files) {
     var li = template.content.firstElementChild.cloneNode(true);
     var levelName = names.levels[String(h.b)];
     var grade = /^grade /.test(h.r || '')
       ? template.getAttribute('data-grade').replace('{value}', h.r.slice(6)) : (h.r || '');
+    var review = reviewMarks(template)[id] || '';
     var text = { '{title}': h.t, '{lang-name}': names.langs[h.l] || h.l,
-      '{level}': levelName || '', '{grade}': grade };
+      '{level}': levelName || '', '{grade}': grade, '{review}': review };
     var mark = li.querySelector('.draft-mark');
     if (mark && !h.d) {
       if (mark.nextSibling && mark.nextSibling.nodeType === 3) mark.parentNode.removeChild(mark.nextSibling);
       mark.parentNode.removeChild(mark);
+    }
+    var reviewMark = li.querySelector('.review-mark');
+    if (reviewMark && !review) {
+      if (reviewMark.nextSibling && reviewMark.nextSibling.nodeType === 3) reviewMark.parentNode.removeChild(reviewMark.nextSibling);
+      reviewMark.parentNode.removeChild(reviewMark);
     }
     if (!levelName) {
       Array.prototype.forEach.call(li.querySelectorAll('span'), function (span) {
@@ -179,7 +195,7 @@
     for (var node = li; node; node = walker.nextNode()) {
       if (node.nodeType === 3) {
         // One pass: a title holding "{grade}" stays as it is.
-        node.nodeValue = node.nodeValue.replace(/\{(title|lang-name|level|grade)\}/g, function (key) { return text[key]; });
+        node.nodeValue = node.nodeValue.replace(/\{(title|lang-name|level|grade|review)\}/g, function (key) { return text[key]; });
         continue;
       }
       Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
