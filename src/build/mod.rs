@@ -284,6 +284,10 @@ fn build_in_pool(
         stopped: Default::default(),
     };
     let mut results = Typesetter::typeset_batch(&planned, |item| article::build_guarded(&cx, item));
+    // Its articles are built: what follows (the EPUB, the site) needs only the results,
+    // and a plan of 50,000 articles holds tens of MB.
+    let planned_count = planned.len();
+    drop(planned);
     progress.clear();
     if let Some(&kind) = cx.stopped.get() {
         // A full or read-only disk: one error for the build, not one per handout it
@@ -295,7 +299,7 @@ fn build_in_pool(
         let done = results.iter().map(|built| built.typeset.len() + built.unchanged.len()).sum();
         let mut failed = HashSet::new();
         article::collect(&cx, results, &present, &mut failed, &mut Manifest::default(), &mut report);
-        return Err(Error::disk_stopped(out, kind, done, planned.len() * handouts));
+        return Err(Error::disk_stopped(out, kind, done, planned_count * handouts));
     }
 
     // An article may read a template file the sample article did not (one imported for
