@@ -21,6 +21,7 @@ use crate::error::Error;
 use crate::fsx::write_atomic;
 use crate::ingest;
 use crate::labels::LabelTable;
+use crate::model::Translation;
 use crate::output::{ArticleOutput, ArticleReport, BuildReport, hex, to_json};
 use crate::pictures::PictureStore;
 
@@ -136,7 +137,8 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     // The bytes the first pass read: taken first, so they are freed on reuse too.
     let kept = item.bytes.lock().ok().and_then(|mut bytes| bytes.take());
     let source = item.path.display().to_string();
-    let key = reuse_key(item, cx.settings);
+    let translations = item.translations();
+    let key = reuse_key(item, &translations, cx.settings);
     if !force
         && !options.verbose
         && let Some(mut built) = reuse(cx, &source, &key)
@@ -168,7 +170,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         return built;
     }
     ingest::set_id(&mut article, item.id.clone(), &item.earlier);
-    ingest::set_translations(&mut article, item.translations(), item.link_warning.clone());
+    ingest::set_translations(&mut article, translations, item.link_warning.clone());
     cx.rules.apply(&mut article);
     analyze::analyze(&mut article, cx.words);
     cx.labels.warn_missing(&mut article);
@@ -337,13 +339,12 @@ pub fn keep_failed(
 /// bytes, its unique id, its translations (a new translation changes its page) and
 /// every setting. An article without translations has the key it had before they were
 /// linked, so its outputs are reused from a manifest of then.
-fn reuse_key(item: &Planned, settings: u128) -> String {
+fn reuse_key(item: &Planned, translations: &[Translation], settings: u128) -> String {
     let warning = item.link_warning.as_ref().map(|w| (w.line, &w.message));
-    let translations = item.translations();
     if translations.is_empty() && warning.is_none() {
         hex((&item.source_hash, &item.id, settings))
     } else {
-        hex((&item.source_hash, &item.id, &translations, warning, settings))
+        hex((&item.source_hash, &item.id, translations, warning, settings))
     }
 }
 
