@@ -42,14 +42,14 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> R
 }
 
 /// The hash of an output's bytes that the manifest records.
-pub fn file_hash(bytes: &[u8]) -> String {
-    format!("{:032x}", typst::utils::hash128(bytes))
+pub fn file_hash(bytes: &[u8]) -> crate::digest::Digest {
+    crate::digest::Digest(typst::utils::hash128(bytes))
 }
 
 /// [`file_hash`] of the file at `path` and its size, read a piece at a time: the same
 /// value as hashing its bytes whole (the length, then the bytes, as `[u8]` hashes), for
 /// files too large to hold (an EPUB of 100,000 handouts).
-pub fn file_hash_at(path: &Path) -> std::io::Result<(u64, String)> {
+pub fn file_hash_at(path: &Path) -> std::io::Result<(u64, crate::digest::Digest)> {
     use std::cell::RefCell;
     use std::io::Read;
 
@@ -81,7 +81,7 @@ pub fn file_hash_at(path: &Path) -> std::io::Result<(u64, String)> {
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let streamed = Streamed { file: RefCell::new(file), len, error: RefCell::new(None) };
-    let hash = format!("{:032x}", typst::utils::hash128(&streamed));
+    let hash = crate::digest::Digest::of(&streamed);
     match streamed.error.into_inner() {
         Some(err) => Err(err),
         None => Ok((len, hash)),

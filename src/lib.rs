@@ -12,6 +12,7 @@ pub mod cli;
 pub mod codes;
 mod commands;
 pub mod config;
+pub mod digest;
 pub mod docx_package;
 pub mod epub;
 pub mod error;

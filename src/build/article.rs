@@ -12,17 +12,18 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 use super::journal::Journal;
-use super::manifest::{ArticleEntry, Manifest, OutputEntry};
+use super::manifest::{ArticleEntry, Manifest, Output, OutputEntry};
 use super::plan::Planned;
 use super::progress::{Done, Progress};
 use super::{BuildOptions, report};
 use crate::analyze::{self, WordLists};
+use crate::digest::{Digest, hex};
 use crate::error::Error;
 use crate::fsx::write_atomic;
 use crate::ingest;
 use crate::labels::LabelTable;
 use crate::model::Translation;
-use crate::output::{ArticleOutput, ArticleReport, BuildReport, hex, to_json};
+use crate::output::{ArticleOutput, ArticleReport, BuildReport, to_json};
 use crate::pictures::PictureStore;
 
 /// What every article's build reads: the same for the whole batch.
@@ -67,27 +68,30 @@ impl Context<'_> {
     }
 }
 
-/// What building one article produced.
+/// What building one article produced: held for every article until the batch ends, so
+/// each path is one allocation, shared by the manifest and the report (a library of
+/// 50,000 articles holds 50,000 of these; see bench/RESULTS.md).
 #[derive(Default)]
 pub struct Built {
     /// The article file.
-    pub source: String,
+    pub source: Arc<str>,
     pub report: Option<Arc<ArticleReport>>,
     /// Manifest entries of this article's outputs, written or up to date.
-    pub outputs: Vec<(String, Arc<OutputEntry>)>,
-    pub typeset: Vec<String>,
-    pub unchanged: Vec<String>,
+    pub outputs: Vec<Output>,
+    pub typeset: Vec<Arc<str>>,
+    pub unchanged: Vec<Arc<str>>,
     /// The fingerprint of the article's intermediate form.
-    pub fingerprint: Option<String>,
+    pub fingerprint: Option<Digest>,
     /// The intermediate output, written or up to date, that collection outputs read the
     /// article back from.
-    pub intermediate: Option<String>,
+    pub intermediate: Option<Arc<str>>,
     /// Each problem, printed and reported at the end (in batch order).
     pub failures: Vec<Error>,
     /// `warning: file:line: message` lines, for `--verbose`.
     pub warnings: Vec<String>,
-    /// What the next build may reuse, when everything of this article was built.
-    pub entry: Option<(String, Arc<ArticleEntry>)>,
+    /// What the next build may reuse, when everything of this article was built (its
+    /// key in the manifest is `source`).
+    pub entry: Option<Arc<ArticleEntry>>,
 }
 
 /// [`build_article`], with a panic while building the article (a bug met on its text,
@@ -100,7 +104,7 @@ pub struct Built {
 pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item)))
         .unwrap_or_else(|panic| Built {
-            source: item.path.display().to_string(),
+            source: item.path.display().to_string().into(),
             failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
             ..Built::default()
         });
@@ -110,14 +114,14 @@ pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
 
 /// Counts the article in the progress: one handout, however many PDFs it has.
 fn report_progress(cx: &Context, built: &Built) {
-    let id = built.report.as_ref().map_or(built.source.as_str(), |report| report.id.as_str());
+    let id = built.report.as_ref().map_or(&*built.source, |report| report.id.as_str());
     let done = if !built.failures.is_empty() {
         Done::Failed
     } else if !built.typeset.is_empty() {
-        let pages = |relative: &String| {
+        let pages = |relative: &Arc<str>| {
             built.outputs.iter().find(|(path, _)| path == relative).and_then(|(_, entry)| entry.pages)
         };
-        Done::Typeset(built.typeset.iter().map(|relative| (relative.as_str(), pages(relative))).collect())
+        Done::Typeset(built.typeset.iter().map(|relative| (&**relative, pages(relative))).collect())
     } else if !built.unchanged.is_empty() {
         Done::UpToDate
     } else {
@@ -130,21 +134,21 @@ fn report_progress(cx: &Context, built: &Built) {
 /// Builds every output of one article, or reuses what the last build made of it.
 pub fn build_article(cx: &Context, item: &Planned) -> Built {
     if cx.stopped.get().is_some() {
-        return Built { source: item.path.display().to_string(), ..Built::default() };
+        return Built { source: item.path.display().to_string().into(), ..Built::default() };
     }
     let options = cx.options;
     let force = options.force;
     // The bytes the first pass read: taken first, so they are freed on reuse too.
     let kept = item.bytes.lock().ok().and_then(|mut bytes| bytes.take());
-    let source = item.path.display().to_string();
+    let source: Arc<str> = item.path.display().to_string().into();
     let translations = item.translations();
     let key = reuse_key(item, &translations, cx.settings);
     if !force
         && !options.verbose
-        && let Some(mut built) = reuse(cx, &source, &key)
+        && let Some(mut built) = reuse(cx, &source, key)
     {
         // Shared with the old manifest: copied only when it lacks what linking read.
-        if let Some((_, entry)) = &mut built.entry
+        if let Some(entry) = &mut built.entry
             && entry.link.as_ref() != Some(&item.link)
         {
             Arc::make_mut(entry).link = Some(item.link.clone());
@@ -180,16 +184,16 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     }
     let mut pages = None;
     for output in cx.outputs.iter().filter(|output| output.publishes(&article)) {
-        let relative = output.path(&article.id);
+        let relative: Arc<str> = output.path(&article.id).into();
         let made = output.prepare(&article).and_then(|prepared| {
             let fingerprint = prepared.fingerprint();
             if let Some(entry) = cx.old.outputs.get(&relative).filter(|_| !force)
-                && cx.old.is_current(cx.out, &relative, &fingerprint)
+                && cx.old.is_current(cx.out, &relative, fingerprint)
             {
                 return Ok((entry.clone(), false));
             }
             let rendered = prepared.render()?;
-            write_atomic(&cx.out.join(&relative), &rendered.bytes)?;
+            write_atomic(&cx.out.join(&*relative), &rendered.bytes)?;
             Ok((
                 Arc::new(OutputEntry::written(fingerprint, source.clone(), rendered.pages, &rendered.bytes)),
                 true,
@@ -223,20 +227,20 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     let shown = picture_sources(&article);
     let pictures_hash = pictures_hash(cx.pictures, &article.source, &shown);
     let fingerprint = match &pictures_hash {
-        None => hex(to_json(&article)),
-        Some(hash) => hex((to_json(&article), hash)),
+        None => Digest::of(to_json(&article)),
+        Some(hash) => Digest::of((to_json(&article), hash)),
     };
     let article_report = Arc::new(ArticleReport::new(&article, pages));
     if built.failures.is_empty() {
         let entry = Arc::new(ArticleEntry {
             pictures: shown,
             pictures_hash,
-            source_hash: item.source_hash.clone(),
+            source_hash: item.source_hash,
             base_id: item.base_id.clone(),
             key,
             outputs: built.outputs.iter().map(|(relative, _)| relative.clone()).collect(),
             report: article_report.clone(),
-            fingerprint: fingerprint.clone(),
+            fingerprint,
             link: Some(item.link.clone()),
         });
         // Every output is in place (written atomically): from now on the article is
@@ -247,7 +251,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
         {
             unjournaled(cx, err);
         }
-        built.entry = Some((source, entry));
+        built.entry = Some(entry);
     }
     built.report = Some(article_report);
     built.fingerprint = Some(fingerprint);
@@ -264,7 +268,7 @@ fn unjournaled(cx: &Context, err: Error) {
 
 /// An article file, its intermediate form's fingerprint and its intermediate output:
 /// what the collection outputs are made from.
-pub type Member = (PathBuf, Option<String>, Option<String>);
+pub type Member = (PathBuf, Option<Digest>, Option<Arc<str>>);
 
 /// Gathers the articles' results (in batch order) into `new` and `report`, printing
 /// each article's warnings and failures; adds to `failed` the files that failed.
@@ -289,7 +293,7 @@ pub fn collect(
             }
         }
         if !built.failures.is_empty() {
-            failed.insert(built.source.clone());
+            failed.insert(built.source.to_string());
         }
         article_failures.extend(built.failures);
         new.outputs.extend(built.outputs);
@@ -297,9 +301,11 @@ pub fn collect(
         report.unchanged.extend(built.unchanged);
         report.articles.extend(built.report);
         if built.fingerprint.is_some() || built.intermediate.is_some() {
-            members.push((PathBuf::from(&built.source), built.fingerprint, built.intermediate));
+            members.push((PathBuf::from(&*built.source), built.fingerprint, built.intermediate));
         }
-        new.articles.extend(built.entry);
+        if let Some(entry) = built.entry {
+            new.articles.insert(built.source, entry);
+        }
     }
     report.failures.extend(super::print_failures(&article_failures, cx.options.quiet));
     keep_failed(cx.old, cx.out, present, failed, &mut members, new);
@@ -325,12 +331,12 @@ pub fn keep_failed(
         if !present.contains(source) || made.contains(&path) {
             continue;
         }
-        if let Some(entry) = old.articles.get(source)
+        if let Some(entry) = old.articles.get(source.as_str())
             && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
-            && out.join(json).is_file()
+            && out.join(&**json).is_file()
         {
-            members.push((path, Some(entry.fingerprint.clone()), Some(json.clone())));
-            new.articles.insert(source.clone(), entry.clone());
+            members.push((path, Some(entry.fingerprint), Some(json.clone())));
+            new.articles.insert(source.as_str().into(), entry.clone());
         }
     }
 }
@@ -339,12 +345,12 @@ pub fn keep_failed(
 /// bytes, its unique id, its translations (a new translation changes its page) and
 /// every setting. An article without translations has the key it had before they were
 /// linked, so its outputs are reused from a manifest of then.
-fn reuse_key(item: &Planned, translations: &[Translation], settings: u128) -> String {
+fn reuse_key(item: &Planned, translations: &[Translation], settings: u128) -> Digest {
     let warning = item.link_warning.as_ref().map(|w| (w.line, &w.message));
     if translations.is_empty() && warning.is_none() {
-        hex((&item.source_hash, &item.id, settings))
+        Digest::of((&item.source_hash, &item.id, settings))
     } else {
-        hex((&item.source_hash, &item.id, translations, warning, settings))
+        Digest::of((&item.source_hash, &item.id, translations, warning, settings))
     }
 }
 
@@ -378,17 +384,17 @@ fn pictures_hash(store: &PictureStore, source: &str, sources: &[String]) -> Opti
 /// What the last build made of an article, when its file, id, pictures and every
 /// setting are unchanged and all its outputs are still there: nothing to read or
 /// typeset.
-fn reuse(cx: &Context, source: &str, key: &str) -> Option<Built> {
+fn reuse(cx: &Context, source: &Arc<str>, key: Digest) -> Option<Built> {
     let old = cx.old;
-    let entry = old.articles.get(source).filter(|entry| entry.key == key)?;
+    let (source, entry) = old.articles.get_key_value(&**source).filter(|(_, entry)| entry.key == key)?;
     // An edited picture makes its handouts again although the article file is the same.
     if entry.pictures_hash != pictures_hash(cx.pictures, source, &entry.pictures) {
         return None;
     }
-    let mut built = Built { source: source.to_string(), ..Built::default() };
+    let mut built = Built { source: source.clone(), ..Built::default() };
     for relative in &entry.outputs {
         let output = old.outputs.get(relative)?;
-        if !old.is_current(cx.out, relative, &output.fingerprint) {
+        if !old.is_current(cx.out, relative, output.fingerprint) {
             return None;
         }
         built.outputs.push((relative.clone(), output.clone()));
@@ -398,16 +404,16 @@ fn reuse(cx: &Context, source: &str, key: &str) -> Option<Built> {
     let intermediate: HashSet<String> =
         cx.outputs.iter().filter(|o| o.is_intermediate()).map(|o| o.path(&entry.report.id)).collect();
     for (relative, _) in &built.outputs {
-        if intermediate.contains(relative) {
+        if intermediate.contains(&**relative) {
             built.intermediate = Some(relative.clone());
         }
-        if handouts.contains(relative) {
+        if handouts.contains(&**relative) {
             built.unchanged.push(relative.clone());
         }
     }
     built.report = Some(entry.report.clone());
-    built.fingerprint = Some(entry.fingerprint.clone());
-    built.entry = Some((source.to_string(), entry.clone()));
+    built.fingerprint = Some(entry.fingerprint);
+    built.entry = Some(entry.clone());
     Some(built)
 }
 
@@ -423,8 +429,8 @@ mod tests {
     struct FakePrepared(Vec<u8>);
 
     impl Prepared for FakePrepared {
-        fn fingerprint(&self) -> String {
-            hex(&self.0)
+        fn fingerprint(&self) -> Digest {
+            Digest::of(&self.0)
         }
         fn render(&self) -> crate::error::Result<Rendered> {
             Ok(Rendered { bytes: self.0.clone(), pages: Some(1) })
@@ -500,6 +506,10 @@ mod tests {
         (new, report)
     }
 
+    fn paths(list: &[Arc<str>]) -> Vec<&str> {
+        list.iter().map(|path| &**path).collect()
+    }
+
     const FEET: (&str, &str) =
         ("feet.txt", "Checking your feet\n\nLook at your feet every day after your bath.");
     const WALK: (&str, &str) = ("walk.txt", "Walking every day\n\nA short walk after each meal helps you.");
@@ -508,7 +518,7 @@ mod tests {
     fn an_article_is_built_once_then_reused_until_its_output_changes() {
         let dir = folder(&[FEET, WALK]);
         let (first, report) = batch(dir.path(), &Manifest::default());
-        assert_eq!(report.pdfs, ["pdf/checking-your-feet.pdf", "pdf/walking-every-day.pdf"]);
+        assert_eq!(paths(&report.pdfs), ["pdf/checking-your-feet.pdf", "pdf/walking-every-day.pdf"]);
         assert_eq!(first.articles.len(), 2);
         let pdf = dir.path().join("out/pdf/checking-your-feet.pdf");
         assert_eq!(std::fs::read(&pdf).expect("written"), b"%PDF-Checking your feet");
@@ -520,7 +530,7 @@ mod tests {
         // A file that no longer holds what the manifest recorded is made again.
         std::fs::write(&pdf, b"%PDF-Checking your feeT").expect("write");
         let (_, report) = batch(dir.path(), &second);
-        assert_eq!(report.pdfs, ["pdf/checking-your-feet.pdf"]);
+        assert_eq!(paths(&report.pdfs), ["pdf/checking-your-feet.pdf"]);
         assert_eq!(std::fs::read(&pdf).expect("written"), b"%PDF-Checking your feet");
     }
 
@@ -533,14 +543,14 @@ mod tests {
         let source = dir.path().join("content/walk.txt").display().to_string();
         std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
         std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
-        let entry = first.articles.get_mut(&source).expect("walk.txt built");
+        let entry = first.articles.get_mut(&*source).expect("walk.txt built");
         Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
         std::fs::write(&source, b"\xff\xfe not text").expect("write");
 
         let (new, report) = batch(dir.path(), &first);
         assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
-        let kept = new.articles.get(&source).expect("its entry stays for the next build");
-        assert_eq!(kept.fingerprint, first.articles[&source].fingerprint);
+        let kept = new.articles.get(&*source).expect("its entry stays for the next build");
+        assert_eq!(kept.fingerprint, first.articles[&*source].fingerprint);
         // Its handout is neither made nor removed: the stale step keeps it.
         assert!(!new.outputs.contains_key("pdf/walking-every-day.pdf"));
         assert!(dir.path().join("out/pdf/walking-every-day.pdf").is_file());

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use super::manifest::{Manifest, OutputEntry};
 use crate::config::Config;
@@ -99,7 +100,7 @@ pub fn removal_limit(old: &Manifest, max_removals: u8) -> usize {
     let share = published * usize::from(max_removals.min(100)) / 100;
     let mut per_article: HashMap<&str, usize> = HashMap::new();
     for entry in old.outputs.values().filter(|entry| !entry.source.is_empty()) {
-        *per_article.entry(entry.source.as_str()).or_default() += 1;
+        *per_article.entry(&*entry.source).or_default() += 1;
     }
     share.max(per_article.values().copied().max().unwrap_or(0))
 }
@@ -107,7 +108,7 @@ pub fn removal_limit(old: &Manifest, max_removals: u8) -> usize {
 /// Refuses to remove `stale` when it is more than [`removal_limit`] allows.
 pub fn refuse_removals(
     out: &Path,
-    stale: &[(&String, &OutputEntry)],
+    stale: &[(&Arc<str>, &OutputEntry)],
     old: &Manifest,
     max_removals: u8,
 ) -> Result<()> {
@@ -115,7 +116,7 @@ pub fn refuse_removals(
         return Ok(());
     }
     let articles: HashSet<&str> =
-        stale.iter().map(|(_, entry)| entry.source.as_str()).filter(|s| !s.is_empty()).collect();
+        stale.iter().map(|(_, entry)| &*entry.source).filter(|s| !s.is_empty()).collect();
     Err(Error::usage(format!(
         "{}: this build would remove {} of the {} published files (the outputs of {} article{}), \
          more than --max-removals {max_removals} % allows; nothing was removed. If the articles were \
@@ -142,11 +143,11 @@ pub fn refuse_removals_early(
     max_removals: u8,
 ) -> Result<()> {
     let made: HashSet<&str> = made.iter().map(String::as_str).collect();
-    let gone: Vec<(&String, &OutputEntry)> = old
+    let gone: Vec<(&Arc<str>, &OutputEntry)> = old
         .outputs
         .iter()
         .filter(|(relative, entry)| {
-            !entry.source.is_empty() && !present.contains(&entry.source) && !made.contains(relative.as_str())
+            !entry.source.is_empty() && !present.contains(&*entry.source) && !made.contains(&***relative)
         })
         .map(|(relative, entry)| (relative, &**entry))
         .collect();
@@ -156,6 +157,7 @@ pub fn refuse_removals_early(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::digest::Digest;
 
     fn config(content: &Path, out: &Path) -> Config {
         crate::config::ConfigFile::default().resolve(
@@ -194,12 +196,11 @@ mod tests {
         let mut old = Manifest::default();
         for n in 0..articles {
             for kind in ["json/{n}.json", "pdf/{n}.pdf", "pdf/{n}-large.pdf", "site/{n}.html"] {
-                let entry = OutputEntry::written("f".into(), format!("content/{n}.md"), None, b"");
-                old.outputs.insert(kind.replace("{n}", &n.to_string()), entry.into());
+                let entry = OutputEntry::written(Digest(1), format!("content/{n}.md").into(), None, b"");
+                old.outputs.insert(kind.replace("{n}", &n.to_string()).into(), entry.into());
             }
         }
-        old.outputs
-            .insert("book.epub".into(), OutputEntry::written("f".into(), String::new(), None, b"").into());
+        old.outputs.insert("book.epub".into(), OutputEntry::written(Digest(1), "".into(), None, b"").into());
         old
     }
 
@@ -225,7 +226,7 @@ mod tests {
         assert!(err.contains("(the outputs of 5 articles)") && err.contains("--max-removals 100"), "{err}");
         refuse_removals_early(Path::new("out"), &six, &made, &present, 100).expect("allowed");
         // The same articles under another spelling of the content path are no removal.
-        let made: Vec<String> = six.outputs.keys().cloned().collect();
+        let made: Vec<String> = six.outputs.keys().map(|relative| relative.to_string()).collect();
         refuse_removals_early(Path::new("out"), &six, &made, &present, 10).expect("all made again");
     }
 

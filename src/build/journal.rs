@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::{ArticleEntry, Manifest, OutputEntry};
+use super::manifest::{ArticleEntry, Manifest, Output, OutputEntry};
 use crate::error::{Error, Result};
 
 /// The journal's name in the output folder, beside [`super::MANIFEST`].
@@ -34,9 +34,9 @@ pub const JOURNAL: &str = ".handouts-journal.jsonl";
 /// One finished article: what the manifest would say of it.
 #[derive(Serialize, Deserialize)]
 struct Line {
-    source: String,
+    source: Arc<str>,
     article: Arc<ArticleEntry>,
-    outputs: BTreeMap<String, Arc<OutputEntry>>,
+    outputs: BTreeMap<Arc<str>, Arc<OutputEntry>>,
 }
 
 /// The journal of one build, appended to by every worker.
@@ -66,12 +66,12 @@ impl Journal {
     /// over the workers, against 7–9 s for the build (a debug binary).
     pub fn append(
         &self,
-        source: &str,
+        source: &Arc<str>,
         article: &Arc<ArticleEntry>,
-        outputs: &[(String, Arc<OutputEntry>)],
+        outputs: &[Output],
     ) -> Result<()> {
         let line = Line {
-            source: source.to_string(),
+            source: source.clone(),
             article: article.clone(),
             outputs: outputs.iter().cloned().collect(),
         };
@@ -127,6 +127,7 @@ pub fn fold_file(path: &Path, manifest: &mut Manifest) -> usize {
         manifest.articles.insert(line.source, line.article);
         folded += 1;
     }
+    manifest.share_strings();
     folded
 }
 
@@ -143,25 +144,26 @@ pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::digest::Digest;
 
-    fn entry(source: &str, id: &str) -> (Arc<ArticleEntry>, Vec<(String, Arc<OutputEntry>)>) {
+    fn entry(source: &str, id: &str) -> (Arc<ArticleEntry>, Vec<Output>) {
         let article = crate::ingest::ingest_bytes(Path::new(source), b"Rest\n\nRest at home for a few days.")
             .expect("an article");
         let mut report = crate::output::ArticleReport::new(&article, Some(1));
         report.id = id.to_string();
-        let relative = format!("pdf/{id}.pdf");
+        let relative: Arc<str> = format!("pdf/{id}.pdf").into();
         let entry = Arc::new(ArticleEntry {
-            source_hash: "s".into(),
+            source_hash: Digest(1),
             base_id: id.into(),
-            key: format!("key-{id}"),
+            key: Digest::of(id),
             outputs: vec![relative.clone()],
             report: report.into(),
-            fingerprint: "f".into(),
+            fingerprint: Digest(2),
             pictures: Vec::new(),
             pictures_hash: None,
             link: None,
         });
-        let output = OutputEntry::written("f".into(), source.into(), Some(1), id.as_bytes()).into();
+        let output = OutputEntry::written(Digest(2), source.into(), Some(1), id.as_bytes()).into();
         (entry, vec![(relative, output)])
     }
 
@@ -173,7 +175,7 @@ mod tests {
         assert_eq!(fold(dir.path(), &mut manifest), 0, "no journal, nothing folded");
         for (source, id) in [("a.txt", "a"), ("b.txt", "b"), ("a.txt", "a-2")] {
             let (article, outputs) = entry(source, id);
-            journal.append(source, &article, &outputs).expect("append");
+            journal.append(&source.into(), &article, &outputs).expect("append");
         }
         drop(journal);
         // A crash in the middle of the next line.
@@ -185,14 +187,14 @@ mod tests {
 
         assert_eq!(fold(dir.path(), &mut manifest), 3);
         assert_eq!(manifest.articles.len(), 2);
-        assert_eq!(manifest.articles["a.txt"].key, "key-a-2", "the later line wins");
+        assert_eq!(manifest.articles["a.txt"].key, Digest::of("a-2"), "the later line wins");
         assert_eq!(manifest.outputs.len(), 3);
         assert!(!manifest.articles.contains_key("c.txt"));
 
         // The next run's first line is not glued to the torn one.
         let journal = Journal::new(dir.path());
         let (article, outputs) = entry("d.txt", "d");
-        journal.append("d.txt", &article, &outputs).expect("append");
+        journal.append(&"d.txt".into(), &article, &outputs).expect("append");
         let bytes = std::fs::read(&path).expect("journal");
         assert_eq!(bytes[whole..].iter().filter(|&&b| b == b'\n').count(), 2);
         let mut manifest = Manifest::default();

@@ -101,7 +101,7 @@ fn merge_in_pool(
     // In batch order, as one build reports them.
     let order: HashMap<String, usize> =
         planned.iter().enumerate().map(|(n, p)| (p.path.display().to_string(), n)).collect();
-    records.sort_by_key(|record| order.get(&record.source).copied().unwrap_or(usize::MAX));
+    records.sort_by_key(|record| order.get(&*record.source).copied().unwrap_or(usize::MAX));
     let mut article_failures = Vec::new();
     for record in records {
         article_failures.extend(record.failures.iter().cloned());

@@ -387,15 +387,18 @@ fn publish(
         // Out of the catalogue, its search data and the EPUB: published handouts only.
         members.retain(|(path, _, _)| !drafts.contains(&path.display().to_string()));
     }
-    let fingerprints: Vec<String> = members.iter().filter_map(|(_, f, _)| f.clone()).collect();
-    let intermediates: Vec<String> = members.iter().filter_map(|(_, _, json)| json.clone()).collect();
+    let (mut fingerprints, mut intermediates) = (Vec::new(), Vec::new());
+    for (_, fingerprint, intermediate) in members {
+        fingerprints.extend(fingerprint);
+        intermediates.extend(intermediate);
+    }
 
     // Collection outputs with a fingerprint (the EPUB) are made when it changed. They
     // need every article at once, so the articles are loaded only then, from their
     // intermediate outputs: no article file is read, parsed or analysed twice, and the
     // ids are the ones this build gave.
     let load = |index: usize| match intermediates.get(index) {
-        Some(relative) => output::read_intermediate(&out.join(relative)),
+        Some(relative) => output::read_intermediate(&out.join(&**relative)),
         None => Err(crate::error::Error::Output {
             path: out.to_path_buf(),
             message: format!("no intermediate output {index} in this build"),
@@ -404,19 +407,19 @@ fn publish(
     let (cached, always): (Vec<_>, Vec<_>) =
         collections.iter().partition(|c| c.fingerprint(&fingerprints).is_some());
     for collection in cached {
-        let relative = collection.path();
+        let relative: Arc<str> = collection.path().into();
         let Some(fingerprint) = collection.fingerprint(&fingerprints) else { continue };
         if !force
-            && old.is_current(out, &relative, &fingerprint)
+            && old.is_current(out, &relative, fingerprint)
             && let Some(entry) = old.outputs.get(&relative)
         {
             new.outputs.insert(relative, entry.clone());
             continue;
         }
         let input = Collection { count: intermediates.len(), article: &load, report: &report };
-        let written = collection.write(&input, &out.join(&relative)).map(|written| OutputEntry {
+        let written = collection.write(&input, &out.join(&*relative)).map(|written| OutputEntry {
             fingerprint,
-            source: String::new(),
+            source: "".into(),
             pages: None,
             size: Some(written.size),
             hash: Some(written.hash),
@@ -425,9 +428,9 @@ fn publish(
             Ok(entry) => {
                 new.outputs.insert(relative.clone(), Arc::new(entry));
                 if relative.ends_with(".epub") {
-                    report.epub = Some(relative.clone());
+                    report.epub = Some(relative.to_string());
                 }
-                report.collections.push(relative);
+                report.collections.push(relative.to_string());
             }
             Err(err) => {
                 let failure = Failure::from(&err);

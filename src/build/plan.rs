@@ -169,7 +169,7 @@ const KEPT_SOURCE_BUDGET: usize = 64 << 20;
 
 pub struct Planned {
     pub path: PathBuf,
-    pub source_hash: String,
+    pub source_hash: crate::digest::Digest,
     /// The id its title or file name gives, and the unique one the batch gave it.
     pub base_id: String,
     pub id: String,
@@ -210,17 +210,17 @@ pub fn plan_ids(
     whole_batch: bool,
     rules: &crate::review::Rules,
 ) -> (Vec<Planned>, Vec<Error>) {
-    type Read = (String, String, LinkFacts, Option<Vec<u8>>);
+    type Read = (crate::digest::Digest, String, LinkFacts, Option<Vec<u8>>);
     let kept_bytes = std::sync::atomic::AtomicUsize::new(0);
     let read: Vec<Result<Read>> = paths
         .par_iter()
         .map(|path| {
             let bytes = ingest::read_limited(path, max_bytes)?;
             // The version is part of it: another version may derive another id.
-            let source_hash = super::hex((env!("CARGO_PKG_VERSION"), &bytes));
+            let source_hash = crate::digest::Digest::of((env!("CARGO_PKG_VERSION"), &bytes));
             let known = old
                 .articles
-                .get(&path.display().to_string())
+                .get(&*path.display().to_string())
                 .filter(|e| e.source_hash == source_hash)
                 .and_then(|e| Some((e.base_id.clone(), e.link.clone().filter(|l| l.reviewed.is_some())?)));
             let (base_id, link, keep) = match known {
@@ -248,7 +248,7 @@ pub fn plan_ids(
                 readable.push((path, source_hash, base_id, link, bytes))
             }
             Err(err) => {
-                if let Some(entry) = old.articles.get(&path.display().to_string())
+                if let Some(entry) = old.articles.get(&*path.display().to_string())
                     && let Some(link) = &entry.link
                 {
                     kept.push((entry.report.id.clone(), link.clone()));
@@ -261,17 +261,17 @@ pub fn plan_ids(
     // bytes, old name gone) keeps its old name's id.
     let present: std::collections::HashSet<String> =
         readable.iter().map(|(path, ..)| path.display().to_string()).collect();
-    let vanished: HashMap<&str, &str> = old
+    let vanished: HashMap<crate::digest::Digest, &str> = old
         .articles
         .iter()
-        .filter(|(source, _)| !present.contains(*source))
-        .map(|(_, entry)| (entry.source_hash.as_str(), entry.report.id.as_str()))
+        .filter(|(source, _)| !present.contains(&***source))
+        .map(|(_, entry)| (entry.source_hash, entry.report.id.as_str()))
         .collect();
     let previous: Vec<Option<String>> = readable
         .iter()
         .map(|(path, source_hash, ..)| {
-            let published = old.articles.get(&path.display().to_string()).map(|e| e.report.id.clone());
-            published.or_else(|| vanished.get(source_hash.as_str()).map(|id| id.to_string()))
+            let published = old.articles.get(&*path.display().to_string()).map(|e| e.report.id.clone());
+            published.or_else(|| vanished.get(source_hash).map(|id| id.to_string()))
         })
         .collect();
     let bases: Vec<&str> = readable.iter().map(|(_, _, id, _, _)| id.as_str()).collect();
@@ -454,12 +454,12 @@ mod tests {
             let article = ingest::ingest_file(&p.path).unwrap();
             let lang = if p.id == "pies" { "es-MX" } else { "en" };
             let entry = super::super::manifest::ArticleEntry {
-                source_hash: p.source_hash.clone(),
+                source_hash: p.source_hash,
                 base_id: p.base_id.clone(),
-                key: String::new(),
+                key: Default::default(),
                 outputs: Vec::new(),
                 report: crate::output::ArticleReport::new(&article, None).into(),
-                fingerprint: String::new(),
+                fingerprint: Default::default(),
                 pictures: Vec::new(),
                 pictures_hash: None,
                 link: Some(LinkFacts {
@@ -469,7 +469,7 @@ mod tests {
                     reviewed: Some(false),
                 }),
             };
-            old.articles.insert(p.path.display().to_string(), entry.into());
+            old.articles.insert(p.path.display().to_string().into(), entry.into());
         }
         let (planned, _) = plan_ids(paths, &old, 1 << 20, true, true, &Default::default());
         assert_eq!(linked(&planned), [vec!["es-MX pies"], vec!["en foot-care"]]);

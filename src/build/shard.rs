@@ -172,10 +172,10 @@ fn auto(given: Option<u32>, env: &impl Fn(&str) -> Option<String>) -> std::resul
 /// One article of a shard's share as the report needs it, in batch order.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Record {
-    pub source: String,
+    pub source: std::sync::Arc<str>,
     pub report: Option<std::sync::Arc<ArticleReport>>,
-    pub typeset: Vec<String>,
-    pub unchanged: Vec<String>,
+    pub typeset: Vec<std::sync::Arc<str>>,
+    pub unchanged: Vec<std::sync::Arc<str>>,
     pub failures: Vec<Failure>,
 }
 

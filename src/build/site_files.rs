@@ -35,12 +35,12 @@ pub fn mirror(out: &Path, manifest: &Manifest, drafts: bool) -> Result<()> {
         .articles
         .values()
         .filter(|entry| !drafts && entry.report.status == crate::model::Status::Draft)
-        .flat_map(|entry| entry.outputs.iter().map(String::as_str))
+        .flat_map(|entry| entry.outputs.iter().map(|relative| &**relative))
         .collect();
     let wanted: BTreeSet<&str> = manifest
         .outputs
         .keys()
-        .map(String::as_str)
+        .map(|relative| &**relative)
         .filter(|r| is_linked(r) && !unpublished.contains(r))
         .collect();
     for relative in &wanted {

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::manifest::{Manifest, OutputEntry};
 use crate::error::{Error, Failure};
@@ -19,7 +20,7 @@ pub fn stale_outputs<'a>(
     present: &HashSet<String>,
     failed: &HashSet<String>,
     report: &BuildReport,
-) -> Vec<(&'a String, &'a OutputEntry)> {
+) -> Vec<(&'a Arc<str>, &'a OutputEntry)> {
     let mut stale = Vec::new();
     for (relative, entry) in &old.outputs {
         if new.outputs.contains_key(relative) {
@@ -28,8 +29,8 @@ pub fn stale_outputs<'a>(
         // Outputs of the whole collection go only when a new one was written instead.
         let collection_replaced = entry.source.is_empty() && !report.collections.is_empty();
         let article = !entry.source.is_empty();
-        let gone = article && !present.contains(&entry.source);
-        let rebuilt_without = article && !failed.contains(&entry.source);
+        let gone = article && !present.contains(&*entry.source);
+        let rebuilt_without = article && !failed.contains(&*entry.source);
         if collection_replaced || gone || rebuilt_without {
             stale.push((relative, &**entry));
         } else {
@@ -40,12 +41,12 @@ pub fn stale_outputs<'a>(
 }
 
 /// Deletes `stale` (from [`stale_outputs`]); a file already gone is no problem.
-pub fn remove_outputs(out: &Path, stale: &[(&String, &OutputEntry)], report: &mut BuildReport) {
+pub fn remove_outputs(out: &Path, stale: &[(&Arc<str>, &OutputEntry)], report: &mut BuildReport) {
     for (relative, _) in stale {
-        match std::fs::remove_file(out.join(relative)) {
-            Ok(()) => report.removed.push((*relative).clone()),
+        match std::fs::remove_file(out.join(&***relative)) {
+            Ok(()) => report.removed.push(relative.to_string()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => report.failures.push(Failure::from(&Error::write(out.join(relative), err))),
+            Err(err) => report.failures.push(Failure::from(&Error::write(out.join(&***relative), err))),
         }
     }
 }

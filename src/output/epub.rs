@@ -67,7 +67,7 @@ impl CollectionOutput for Epub {
 
     /// The articles' fingerprints include their pictures' bytes (see `crate::build`), so
     /// editing a picture makes the EPUB again.
-    fn fingerprint(&self, articles: &[String]) -> Option<String> {
+    fn fingerprint(&self, articles: &[crate::digest::Digest]) -> Option<crate::digest::Digest> {
         let inputs = (
             env!("CARGO_PKG_VERSION"),
             articles,
@@ -79,8 +79,8 @@ impl CollectionOutput for Epub {
         // a book built before parts was not: its fingerprint says so, and it is made
         // again. A book of one part is what it was, and keeps its fingerprint.
         Some(match articles.len() > crate::epub::PART_SIZE {
-            true => super::hex((inputs, "parts", crate::epub::PART_SIZE)),
-            false => super::hex(inputs),
+            true => crate::digest::Digest::of((inputs, "parts", crate::epub::PART_SIZE)),
+            false => crate::digest::Digest::of(inputs),
         })
     }
 

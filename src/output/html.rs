@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::{ArticleOutput, Collection, CollectionOutput, Prepared, Rendered, Written};
+use crate::digest::Digest;
 use crate::error::Result;
 use crate::fsx::write_atomic;
 use crate::model::Article;
@@ -82,8 +83,8 @@ impl ArticleOutput for Page {
 }
 
 impl Prepared for PreparedPage<'_> {
-    fn fingerprint(&self) -> String {
-        super::hex((&self.html, crate::pictures::fingerprint(&self.pictures)))
+    fn fingerprint(&self) -> Digest {
+        Digest::of((&self.html, crate::pictures::fingerprint(&self.pictures)))
     }
 
     fn render(&self) -> Result<Rendered> {
@@ -111,8 +112,8 @@ impl CollectionOutput for Asset {
         self.path.clone()
     }
 
-    fn fingerprint(&self, _articles: &[String]) -> Option<String> {
-        Some(super::hex(&self.bytes))
+    fn fingerprint(&self, _articles: &[Digest]) -> Option<Digest> {
+        Some(Digest::of(&self.bytes))
     }
 
     fn render(&self, _collection: &Collection) -> Result<Vec<u8>> {
@@ -165,8 +166,8 @@ impl CollectionOutput for Catalogue {
         }
     }
 
-    fn fingerprint(&self, articles: &[String]) -> Option<String> {
-        Some(super::hex((self.file, articles, self.site.settings())))
+    fn fingerprint(&self, articles: &[Digest]) -> Option<Digest> {
+        Some(Digest::of((self.file, articles, self.site.settings())))
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {

@@ -29,8 +29,8 @@ impl ArticleOutput for Json {
 }
 
 impl Prepared for Serialized {
-    fn fingerprint(&self) -> String {
-        super::hex(&self.bytes)
+    fn fingerprint(&self) -> crate::digest::Digest {
+        crate::digest::Digest::of(&self.bytes)
     }
 
     fn render(&self) -> Result<Rendered> {

@@ -15,6 +15,7 @@ mod pdf;
 pub mod report;
 
 use crate::config::Config;
+use crate::digest::Digest;
 use crate::error::Result;
 use crate::model::Article;
 use crate::typeset::{Typesetter, Variant};
@@ -33,7 +34,7 @@ pub struct Rendered {
 /// once serves both: a PDF's fingerprint and its typesetting need the same JSON.
 pub trait Prepared {
     /// A hash of everything that decides the bytes: equal means byte-identical output.
-    fn fingerprint(&self) -> String;
+    fn fingerprint(&self) -> Digest;
     fn render(&self) -> Result<Rendered>;
 }
 
@@ -102,7 +103,7 @@ impl Collection<'_> {
 /// An output file just written: what the manifest records of its bytes.
 pub struct Written {
     pub size: u64,
-    pub hash: String,
+    pub hash: Digest,
 }
 
 /// An output made once for the whole batch.
@@ -111,7 +112,7 @@ pub trait CollectionOutput: Sync {
     fn path(&self) -> String;
     /// A hash of everything that decides the bytes, from each article's fingerprint
     /// (in batch order); `None` for an output written on every build.
-    fn fingerprint(&self, articles: &[String]) -> Option<String>;
+    fn fingerprint(&self, articles: &[Digest]) -> Option<Digest>;
     fn render(&self, collection: &Collection) -> Result<Vec<u8>>;
     /// Writes the output to `path`, atomically. Made whole in memory by [`Self::render`]
     /// unless the output writes as it goes.
@@ -158,10 +159,7 @@ pub fn collection_outputs(
     Ok(outputs)
 }
 
-/// Hash of `value` as 32 hex digits.
-pub(crate) fn hex(value: impl std::hash::Hash) -> String {
-    format!("{:032x}", typst::utils::hash128(&value))
-}
+pub(crate) use crate::digest::hex;
 
 /// Pretty JSON with a final newline, so files diff well.
 pub fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {

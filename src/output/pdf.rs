@@ -53,7 +53,7 @@ fn unprinted_review(article: &Article) -> std::borrow::Cow<'_, Article> {
 }
 
 impl Prepared for Handout<'_> {
-    fn fingerprint(&self) -> String {
+    fn fingerprint(&self) -> crate::digest::Digest {
         self.typesetter.fingerprint(&self.inputs)
     }
 

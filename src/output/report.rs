@@ -65,9 +65,9 @@ impl ArticleReport {
 pub struct BuildReport {
     pub articles: Vec<std::sync::Arc<ArticleReport>>,
     /// Handouts (PDFs) typeset by this run (paths relative to the output folder).
-    pub pdfs: Vec<String>,
+    pub pdfs: Vec<std::sync::Arc<str>>,
     /// Handouts that were already up to date.
-    pub unchanged: Vec<String>,
+    pub unchanged: Vec<std::sync::Arc<str>>,
     /// Outputs of articles that are gone (or were renamed), deleted by this run.
     pub removed: Vec<String>,
     /// Outputs of the whole collection written by this run (the EPUB), besides this report.
@@ -124,7 +124,7 @@ impl CollectionOutput for Report {
         "report.json".into()
     }
 
-    fn fingerprint(&self, _articles: &[String]) -> Option<String> {
+    fn fingerprint(&self, _articles: &[crate::digest::Digest]) -> Option<crate::digest::Digest> {
         None
     }
 

@@ -344,8 +344,8 @@ impl Typesetter {
     /// A hash of everything that determines this handout's PDF: the tool version, the
     /// fonts, templates and brand, the options and the article. Equal fingerprints mean
     /// byte-identical PDFs, so incremental builds can skip the typesetting.
-    pub fn fingerprint(&self, inputs: &HandoutInputs) -> String {
-        let hash = typst::utils::hash128(&(
+    pub fn fingerprint(&self, inputs: &HandoutInputs) -> crate::digest::Digest {
+        crate::digest::Digest::of((
             env!("CARGO_PKG_VERSION"),
             FIT_POLICY,
             self.shared.fingerprint,
@@ -353,8 +353,7 @@ impl Typesetter {
             inputs.options_json.as_slice(),
             inputs.date.map(|d| format!("{d:?}")),
             inputs.pictures_hash,
-        ));
-        format!("{hash:032x}")
+        ))
     }
 
     /// A hash of everything besides the article that decides a handout: the tool
