@@ -7,7 +7,7 @@
 //! ([`build_guarded`]).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
@@ -268,7 +268,12 @@ fn unjournaled(cx: &Context, err: Error) {
 
 /// An article file, its intermediate form's fingerprint and its intermediate output:
 /// what the collection outputs are made from.
-pub type Member = (PathBuf, Option<Digest>, Option<Arc<str>>);
+pub type Member = (Arc<str>, Option<Digest>, Option<Arc<str>>);
+
+/// Members in the order of their files' paths (as paths compare: a component at a time).
+pub fn sort_members(members: &mut [Member]) {
+    members.sort_by(|a, b| Path::new(&*a.0).cmp(Path::new(&*b.0)));
+}
 
 /// Gathers the articles' results (in batch order) into `new` and `report`, printing
 /// each article's warnings and failures; adds to `failed` the files that failed.
@@ -301,7 +306,7 @@ pub fn collect(
         report.unchanged.extend(built.unchanged);
         report.articles.extend(built.report);
         if built.fingerprint.is_some() || built.intermediate.is_some() {
-            members.push((PathBuf::from(&*built.source), built.fingerprint, built.intermediate));
+            members.push((built.source.clone(), built.fingerprint, built.intermediate));
         }
         if let Some(entry) = built.entry {
             new.articles.insert(built.source, entry);
@@ -309,7 +314,7 @@ pub fn collect(
     }
     report.failures.extend(super::print_failures(&article_failures, cx.options.quiet));
     keep_failed(cx.old, cx.out, present, failed, &mut members, new);
-    members.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_members(&mut members);
     members
 }
 
@@ -325,20 +330,21 @@ pub fn keep_failed(
     members: &mut Vec<Member>,
     new: &mut Manifest,
 ) {
-    let made: HashSet<PathBuf> = members.iter().map(|(path, _, _)| path.clone()).collect();
+    let made: HashSet<&str> = members.iter().map(|(path, _, _)| &**path).collect();
+    let mut kept: Vec<Member> = Vec::new();
     for source in failed.iter() {
-        let path = PathBuf::from(source);
-        if !present.contains(source) || made.contains(&path) {
+        if !present.contains(source) || made.contains(source.as_str()) {
             continue;
         }
-        if let Some(entry) = old.articles.get(source.as_str())
+        if let Some((source, entry)) = old.articles.get_key_value(source.as_str())
             && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
             && out.join(&**json).is_file()
         {
-            members.push((path, Some(entry.fingerprint), Some(json.clone())));
-            new.articles.insert(source.as_str().into(), entry.clone());
+            kept.push((source.clone(), Some(entry.fingerprint), Some(json.clone())));
+            new.articles.insert(source.clone(), entry.clone());
         }
     }
+    members.extend(kept);
 }
 
 /// What decides whether the last build's outputs of `item` can be reused: its file's
@@ -468,7 +474,7 @@ mod tests {
     /// One batch over `dir/content` with the fake output, from `old`: the build loop
     /// without the collection outputs.
     fn batch(dir: &Path, old: &Manifest) -> (Manifest, BuildReport) {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("content"))
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("content"))
             .expect("content")
             .map(|entry| entry.expect("entry").path())
             .collect();

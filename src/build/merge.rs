@@ -114,7 +114,7 @@ fn merge_in_pool(
     }
     report.failures.extend(article_failures);
     article::keep_failed(&old, out, &present, &failed, &mut members, &mut new);
-    members.sort_by(|a, b| a.0.cmp(&b.0));
+    article::sort_members(&mut members);
     members.dedup_by(|a, b| a.0 == b.0);
 
     let names: Vec<Shard> = parts.iter().map(|p| p.shard).collect();

@@ -385,7 +385,7 @@ fn publish(
     let drafts = draft_sources(&report, &new);
     if !options.drafts {
         // Out of the catalogue, its search data and the EPUB: published handouts only.
-        members.retain(|(path, _, _)| !drafts.contains(&path.display().to_string()));
+        members.retain(|(path, _, _)| !drafts.contains(&**path));
     }
     let (mut fingerprints, mut intermediates) = (Vec::new(), Vec::new());
     for (_, fingerprint, intermediate) in members {
