@@ -64,12 +64,7 @@ impl Journal {
     /// One small write and one fsync per article. Measured on an ext4 disk, 300
     /// articles (600 PDFs): 300 `fdatasync` of 1.3–1.6 ms each, 0.4–0.5 s in all spread
     /// over the workers, against 7–9 s for the build (a debug binary).
-    pub fn append(
-        &self,
-        source: &Arc<str>,
-        article: &Arc<ArticleEntry>,
-        outputs: &[Output],
-    ) -> Result<()> {
+    pub fn append(&self, source: &Arc<str>, article: &Arc<ArticleEntry>, outputs: &[Output]) -> Result<()> {
         let line = Line {
             source: source.clone(),
             article: article.clone(),

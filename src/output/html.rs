@@ -126,6 +126,13 @@ impl CollectionOutput for Asset {
 pub struct Entries(Mutex<Option<Arc<Vec<catalogue::Entry>>>>);
 
 impl Entries {
+    /// The entries, made if not yet, and no longer kept.
+    fn take(&self, collection: &Collection, fallback_lang: &str) -> Result<Arc<Vec<catalogue::Entry>>> {
+        let entries = self.get(collection, fallback_lang)?;
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        Ok(entries)
+    }
+
     fn get(&self, collection: &Collection, fallback_lang: &str) -> Result<Arc<Vec<catalogue::Entry>>> {
         let mut made = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(entries) = made.as_ref() {
@@ -171,7 +178,12 @@ impl CollectionOutput for Catalogue {
     }
 
     fn render(&self, collection: &Collection) -> Result<Vec<u8>> {
-        let entries = self.entries.get(collection, &self.fallback_lang)?;
+        let entries = match self.file {
+            CatalogueFile::Index => self.entries.get(collection, &self.fallback_lang)?,
+            // Written after the index: the entries' last user, so they are not held
+            // past it (50,000 articles' entries are tens of MB).
+            CatalogueFile::Data => self.entries.take(collection, &self.fallback_lang)?,
+        };
         match self.file {
             CatalogueFile::Index => Ok(self.site.index(&entries)?.into_bytes()),
             CatalogueFile::Data => Ok(self.site.data(&entries)),
@@ -185,12 +197,11 @@ impl CollectionOutput for Catalogue {
     fn write(&self, collection: &Collection, path: &std::path::Path) -> Result<Written> {
         if self.file == CatalogueFile::Index {
             let entries = self.entries.get(collection, &self.fallback_lang)?;
-            let pages = self.site.catalogue_pages(&entries)?;
             let folder = path.parent().unwrap_or(std::path::Path::new("."));
-            for (name, html) in &pages {
-                write_atomic(&folder.join(name), html.as_bytes())?;
-            }
-            remove_pages_after(folder, pages.len())?;
+            let pages = self.site.each_catalogue_page(&entries, |name, html| {
+                write_atomic(&folder.join(name), html.as_bytes())
+            })?;
+            remove_pages_after(folder, pages)?;
         }
         let bytes = self.render(collection)?;
         write_atomic(path, &bytes)?;

@@ -113,12 +113,30 @@ impl Site {
     /// The pages of a split catalogue as (file name, page); none when the index lists
     /// every handout.
     pub fn catalogue_pages(&self, entries: &[catalogue::Entry]) -> Result<Vec<(String, String)>> {
+        let mut pages = Vec::new();
+        self.each_catalogue_page(entries, |name, html| {
+            pages.push((name, html));
+            Ok(())
+        })?;
+        Ok(pages)
+    }
+
+    /// [`Self::catalogue_pages`] a page at a time, given to `visit` as it is made (a
+    /// library of 50,000 has 50 pages of 0.6 MB); returns how many there are.
+    pub fn each_catalogue_page(
+        &self,
+        entries: &[catalogue::Entry],
+        mut visit: impl FnMut(String, String) -> Result<()>,
+    ) -> Result<usize> {
         if split(entries.len(), self.page_size()).is_empty() {
-            return Ok(Vec::new());
+            return Ok(0);
         }
         let shared = self.shared(entries, None);
         let numbers: Vec<usize> = shared.pages.iter().map(|page| page.number).collect();
-        numbers.into_iter().map(|n| Ok((file_name(n), self.view(&shared, entries, Some(n))?))).collect()
+        for &number in &numbers {
+            visit(file_name(number), self.view(&shared, entries, Some(number))?)?;
+        }
+        Ok(numbers.len())
     }
 
     /// Page `number` of the catalogue as the desk shows it (see [`Self::desk_index`]);

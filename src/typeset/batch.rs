@@ -50,6 +50,9 @@ impl Typesetter {
         });
         typst::comemo::evict(0);
         // Every slot was filled: the threads took every index below `work.len()`.
-        slots.into_iter().filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner)).collect()
+        slots
+            .into_iter()
+            .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect()
     }
 }
