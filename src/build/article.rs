@@ -23,7 +23,7 @@ use crate::fsx::write_atomic;
 use crate::ingest;
 use crate::labels::LabelTable;
 use crate::model::Translation;
-use crate::output::{ArticleOutput, ArticleReport, BuildReport, to_json};
+use crate::output::{ArticleOutput, ArticleReport, to_json};
 use crate::pictures::PictureStore;
 
 /// What every article's build reads: the same for the whole batch.
@@ -92,6 +92,9 @@ pub struct Built {
     /// What the next build may reuse, when everything of this article was built (its
     /// key in the manifest is `source`).
     pub entry: Option<Arc<ArticleEntry>>,
+    /// What the last build made of it, when it failed: it goes back into the old
+    /// manifest, so the article keeps its last good outputs and place.
+    pub last: Option<Arc<ArticleEntry>>,
 }
 
 /// [`build_article`], with a panic while building the article (a bug met on its text,
@@ -102,12 +105,18 @@ pub struct Built {
 /// the new manifest, so the next build makes it again, and a failed article keeps its
 /// last good outputs like any other failure.
 pub fn build_guarded(cx: &Context, item: &Planned) -> Built {
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item)))
-        .unwrap_or_else(|panic| Built {
-            source: item.path.display().to_string().into(),
-            failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
-            ..Built::default()
-        });
+    let last = item.take_last();
+    let mut built =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_article(cx, item, last.as_ref())))
+            .unwrap_or_else(|panic| Built {
+                source: item.path.display().to_string().into(),
+                failures: vec![Error::internal(&item.path, "building", panic.as_ref())],
+                ..Built::default()
+            });
+    if built.entry.is_none() {
+        // Failed, or not started (the build stopped): its last build still stands.
+        built.last = last;
+    }
     report_progress(cx, &built);
     built
 }
@@ -131,8 +140,9 @@ fn report_progress(cx: &Context, built: &Built) {
     cx.progress.done(id, &built.source, done);
 }
 
-/// Builds every output of one article, or reuses what the last build made of it.
-pub fn build_article(cx: &Context, item: &Planned) -> Built {
+/// Builds every output of one article, or reuses what the last build made of it
+/// (`last`).
+pub fn build_article(cx: &Context, item: &Planned, last: Option<&Arc<ArticleEntry>>) -> Built {
     if cx.stopped.get().is_some() {
         return Built { source: item.path.display().to_string().into(), ..Built::default() };
     }
@@ -145,7 +155,7 @@ pub fn build_article(cx: &Context, item: &Planned) -> Built {
     let key = reuse_key(item, &translations, cx.settings);
     if !force
         && !options.verbose
-        && let Some(mut built) = reuse(cx, &source, key)
+        && let Some(mut built) = last.and_then(|last| reuse(cx, &source, last, key))
     {
         // Shared with the old manifest: copied only when it lacks what linking read.
         if let Some(entry) = &mut built.entry
@@ -266,87 +276,6 @@ fn unjournaled(cx: &Context, err: Error) {
     }
 }
 
-/// An article file, its intermediate form's fingerprint and its intermediate output:
-/// what the collection outputs are made from.
-pub type Member = (Arc<str>, Option<Digest>, Option<Arc<str>>);
-
-/// Members in the order of their files' paths (as paths compare: a component at a time).
-pub fn sort_members(members: &mut [Member]) {
-    members.sort_by(|a, b| Path::new(&*a.0).cmp(Path::new(&*b.0)));
-}
-
-/// Gathers the articles' results (in batch order) into `new` and `report`, printing
-/// each article's warnings and failures; adds to `failed` the files that failed.
-/// Returns the collection's members, sorted by file.
-///
-/// `present` holds every article file that exists, read or not.
-pub fn collect(
-    cx: &Context,
-    results: Vec<Built>,
-    present: &HashSet<String>,
-    failed: &mut HashSet<String>,
-    new: &mut Manifest,
-    report: &mut BuildReport,
-) -> Vec<Member> {
-    let mut members: Vec<Member> = Vec::new();
-    let mut article_failures = Vec::new();
-    for built in results {
-        for warning in &built.warnings {
-            match warning.strip_prefix("warning: ") {
-                Some(message) => super::log::warning(message),
-                None => super::log::text(warning),
-            }
-        }
-        if !built.failures.is_empty() {
-            failed.insert(built.source.to_string());
-        }
-        article_failures.extend(built.failures);
-        new.outputs.extend(built.outputs);
-        report.pdfs.extend(built.typeset);
-        report.unchanged.extend(built.unchanged);
-        report.articles.extend(built.report);
-        if built.fingerprint.is_some() || built.intermediate.is_some() {
-            members.push((built.source.clone(), built.fingerprint, built.intermediate));
-        }
-        if let Some(entry) = built.entry {
-            new.articles.insert(built.source, entry);
-        }
-    }
-    report.failures.extend(super::print_failures(&article_failures, cx.options.quiet));
-    keep_failed(cx.old, cx.out, present, failed, &mut members, new);
-    sort_members(&mut members);
-    members
-}
-
-/// An article that failed before its intermediate form was made (unreadable, not
-/// UTF-8, a bad picture) stays in the collection outputs (catalogue, EPUB) as it last
-/// built, in its place: a failed build must not take it out of them any more than it
-/// deletes its PDFs. Its manifest entry stays for the next build.
-pub fn keep_failed(
-    old: &Manifest,
-    out: &Path,
-    present: &HashSet<String>,
-    failed: &HashSet<String>,
-    members: &mut Vec<Member>,
-    new: &mut Manifest,
-) {
-    let made: HashSet<&str> = members.iter().map(|(path, _, _)| &**path).collect();
-    let mut kept: Vec<Member> = Vec::new();
-    for source in failed.iter() {
-        if !present.contains(source) || made.contains(source.as_str()) {
-            continue;
-        }
-        if let Some((source, entry)) = old.articles.get_key_value(source.as_str())
-            && let Some(json) = entry.outputs.iter().find(|o| o.starts_with("json/"))
-            && out.join(&**json).is_file()
-        {
-            kept.push((source.clone(), Some(entry.fingerprint), Some(json.clone())));
-            new.articles.insert(source.clone(), entry.clone());
-        }
-    }
-    members.extend(kept);
-}
-
 /// What decides whether the last build's outputs of `item` can be reused: its file's
 /// bytes, its unique id, its translations (a new translation changes its page) and
 /// every setting. An article without translations has the key it had before they were
@@ -390,9 +319,11 @@ fn pictures_hash(store: &PictureStore, source: &str, sources: &[String]) -> Opti
 /// What the last build made of an article, when its file, id, pictures and every
 /// setting are unchanged and all its outputs are still there: nothing to read or
 /// typeset.
-fn reuse(cx: &Context, source: &Arc<str>, key: Digest) -> Option<Built> {
+fn reuse(cx: &Context, source: &Arc<str>, entry: &Arc<ArticleEntry>, key: Digest) -> Option<Built> {
     let old = cx.old;
-    let (source, entry) = old.articles.get_key_value(&**source).filter(|(_, entry)| entry.key == key)?;
+    if entry.key != key {
+        return None;
+    }
     // An edited picture makes its handouts again although the article file is the same.
     if entry.pictures_hash != pictures_hash(cx.pictures, source, &entry.pictures) {
         return None;
@@ -425,8 +356,9 @@ fn reuse(cx: &Context, source: &Arc<str>, key: Digest) -> Option<Built> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::gather::{Gather, give_back};
     use super::*;
-    use crate::output::{Prepared, Rendered};
+    use crate::output::{BuildReport, Prepared, Rendered};
 
     /// A handout made of the article's title: what the build does with an output,
     /// without typst.
@@ -481,6 +413,10 @@ mod tests {
         paths.sort();
         let (planned, failures) =
             super::super::plan::plan_ids(paths.clone(), old, 1 << 20, true, true, &Default::default());
+        // As the build does, on a copy: each article's entry goes to its worker.
+        let mut old =
+            Manifest { outputs: old.outputs.clone(), articles: old.articles.clone(), ..Manifest::default() };
+        super::super::plan::hand_over(&planned, &mut old);
         let present = paths.iter().map(|p| p.display().to_string()).collect();
         // As the build does: a file the first pass could not read has failed.
         let mut failed: HashSet<String> =
@@ -493,7 +429,7 @@ mod tests {
             options: &options,
             out: &out,
             max_bytes: 1 << 20,
-            old,
+            old: &old,
             outputs: &outputs,
             pictures: &pictures,
             labels: &labels,
@@ -505,10 +441,13 @@ mod tests {
             journal_warned: AtomicBool::new(false),
             stopped: OnceLock::new(),
         };
-        let results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
+        let mut results: Vec<Built> = planned.iter().map(|item| build_guarded(&cx, item)).collect();
+        drop(cx);
+        give_back(&planned, &mut results, &mut old);
         let (mut new, mut report) = (Manifest::default(), BuildReport::default());
         report.failures = super::super::print_failures(&failures, false);
-        collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+        let gather = Gather { old: &old, out: &out, quiet: false };
+        gather.collect(results, &present, &mut failed, &mut new, &mut report);
         (new, report)
     }
 
@@ -560,5 +499,26 @@ mod tests {
         // Its handout is neither made nor removed: the stale step keeps it.
         assert!(!new.outputs.contains_key("pdf/walking-every-day.pdf"));
         assert!(dir.path().join("out/pdf/walking-every-day.pdf").is_file());
+    }
+
+    #[test]
+    fn an_article_that_fails_in_its_worker_keeps_its_last_entry_and_place() {
+        let dir = folder(&[FEET, ("walk.md", "# Walking every day\n\nA short walk after each meal.")]);
+        let (mut first, _) = batch(dir.path(), &Manifest::default());
+        let source = dir.path().join("content/walk.md").display().to_string();
+        std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
+        std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
+        let entry = first.articles.get_mut(&*source).expect("walk.md built");
+        Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
+        // Read and planned (its entry went to its worker), then failed there, before its
+        // intermediate form: a picture that is not there.
+        std::fs::write(&source, "# Walking every day\n\n![A walk](missing.png)\n").expect("write");
+
+        let (new, report) = batch(dir.path(), &first);
+        assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+        assert_eq!(report.unchanged.len(), 1, "feet.txt is reused from its entry");
+        let kept = new.articles.get(&*source).expect("the failed article's entry stays for the next build");
+        assert!(Arc::ptr_eq(kept, &first.articles[&*source]), "the last build's, not a new one");
+        assert_eq!(new.articles.len(), 2);
     }
 }

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::manifest::Manifest;
 use super::shard::{self, Part, Shard};
-use super::{BuildOptions, Gathered, article, guard, in_pool, journal, plan, print_failures};
+use super::{BuildOptions, Gathered, gather, guard, in_pool, journal, plan, print_failures};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::{self, BuildReport};
@@ -113,8 +113,8 @@ fn merge_in_pool(
         super::log::failures(&article_failures);
     }
     report.failures.extend(article_failures);
-    article::keep_failed(&old, out, &present, &failed, &mut members, &mut new);
-    article::sort_members(&mut members);
+    gather::keep_failed(&old, out, &present, &failed, &mut members, &mut new);
+    gather::sort_members(&mut members);
     members.dedup_by(|a, b| a.0 == b.0);
 
     let names: Vec<Shard> = parts.iter().map(|p| p.shard).collect();

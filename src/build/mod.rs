@@ -13,6 +13,7 @@
 
 mod article;
 mod failures;
+mod gather;
 mod guard;
 mod journal;
 mod lock;
@@ -264,6 +265,7 @@ fn build_in_pool(
     if let Some(shard) = shard {
         planned.retain(|p| shard.owns(&p.id));
     }
+    plan::hand_over(&planned, &mut old);
     let handouts = outputs.iter().filter(|o| o.is_handout()).count();
     // Counted in articles: an article's regular and large-print PDFs are one handout.
     let progress = Progress::new(if handouts > 0 { planned.len() } else { 0 }, options.quiet);
@@ -284,12 +286,16 @@ fn build_in_pool(
         stopped: Default::default(),
     };
     let mut results = Typesetter::typeset_batch(&planned, |item| article::build_guarded(&cx, item));
+    let stopped = cx.stopped.get().copied();
+    drop(cx);
+    gather::give_back(&planned, &mut results, &mut old);
     // Its articles are built: what follows (the EPUB, the site) needs only the results,
     // and a plan of 50,000 articles holds tens of MB.
     let planned_count = planned.len();
     drop(planned);
     progress.clear();
-    if let Some(&kind) = cx.stopped.get() {
+    let gather = gather::Gather { old: &old, out, quiet: options.quiet };
+    if let Some(kind) = stopped {
         // A full or read-only disk: one error for the build, not one per handout it
         // was writing. Nothing more is written (the manifest would fail the same way):
         // the journal keeps the finished articles for the next build.
@@ -298,7 +304,7 @@ fn build_in_pool(
         }
         let done = results.iter().map(|built| built.typeset.len() + built.unchanged.len()).sum();
         let mut failed = HashSet::new();
-        article::collect(&cx, results, &present, &mut failed, &mut Manifest::default(), &mut report);
+        gather.collect(results, &present, &mut failed, &mut Manifest::default(), &mut report);
         return Err(Error::disk_stopped(out, kind, done, planned_count * handouts));
     }
 
@@ -310,7 +316,7 @@ fn build_in_pool(
         Manifest { checked, template_files: template_files.into_iter().collect(), ..Manifest::default() };
     if let Some(shard) = shard {
         let articles = results.iter().map(shard::Record::of).collect();
-        let members = article::collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+        let members = gather.collect(results, &present, &mut failed, &mut new, &mut report);
         let mut failed: Vec<String> = failed.into_iter().collect();
         failed.sort();
         let part = shard::Part {
@@ -325,7 +331,7 @@ fn build_in_pool(
         shard::write_part(out, &part)?;
         return Ok(report);
     }
-    let members = article::collect(&cx, results, &present, &mut failed, &mut new, &mut report);
+    let members = gather.collect(results, &present, &mut failed, &mut new, &mut report);
     let gathered = Gathered { new, report, members, present, failed };
     publish(out, options, &collections, &old, gathered, true)
 }
@@ -352,7 +358,7 @@ struct Gathered {
     new: Manifest,
     report: BuildReport,
     /// The collection's members, sorted by file.
-    members: Vec<article::Member>,
+    members: Vec<gather::Member>,
     /// Every article file that exists, and those that failed.
     present: HashSet<String>,
     failed: HashSet<String>,

@@ -186,12 +186,40 @@ pub struct Planned {
     /// Taken, and so freed, by the worker (also when it reuses the last build's outputs),
     /// so at most the batch's source text is held, never its parsed articles.
     pub bytes: std::sync::Mutex<Option<Vec<u8>>>,
+    /// What the last build made of it, moved here from the old manifest before the
+    /// batch ([`hand_over`]) and taken by the worker: the old manifest then holds only
+    /// the articles nobody builds, and a rebuild of every article (a template change)
+    /// does not hold each one's old and new entries side by side to the end.
+    pub last: std::sync::Mutex<Option<std::sync::Arc<super::manifest::ArticleEntry>>>,
 }
 
 impl Planned {
     /// Its translations: the other articles of its group, in language-tag order.
     pub fn translations(&self) -> Vec<Translation> {
         self.group.others(&self.id)
+    }
+
+    /// Takes what the last build made of it (see [`Planned::last`]).
+    pub fn take_last(&self) -> Option<std::sync::Arc<super::manifest::ArticleEntry>> {
+        self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+/// Moves each planned article's entry from `old` into its [`Planned::last`].
+pub fn hand_over(planned: &[Planned], old: &mut Manifest) {
+    for item in planned {
+        if let Some(entry) = old.articles.remove(&*item.path.display().to_string()) {
+            *item.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(entry);
+        }
+    }
+}
+
+/// Puts back into `old` the entries no worker took (a build stopped by a full disk).
+pub fn take_back(planned: &[Planned], old: &mut Manifest) {
+    for item in planned {
+        if let Some(entry) = item.take_last() {
+            old.articles.insert(item.path.display().to_string().into(), entry);
+        }
     }
 }
 
@@ -301,6 +329,7 @@ pub fn plan_ids(
                 group: Group::default(),
                 link_warning: None,
                 bytes: std::sync::Mutex::new(bytes),
+                last: Default::default(),
             }
         })
         .collect();

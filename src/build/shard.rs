@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::article::Member;
+use super::gather::Member;
 use super::manifest::Manifest;
 use super::plan::Planned;
 use crate::error::{Error, Failure, Result};
