@@ -119,6 +119,19 @@ pub fn remove_temp_files(dir: &Path) {
     }
 }
 
+/// Removes the temporary files of `dir/name` that [`write_atomic`] left.
+pub fn remove_temp_files_of(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let ours = file_name.strip_prefix('.').and_then(|rest| rest.strip_prefix(name));
+        if ours.is_some_and(|rest| rest.starts_with('.')) && is_temp_name(file_name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Creates `dir` and proves it is writable before any work starts.
 pub fn ensure_writable_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
@@ -131,6 +144,28 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_temporary_files_of_one_file_are_removed_and_no_other() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            ".run.json.4242.7.tmp",
+            ".run.json.1.tmp",
+            ".report.json.4242.7.tmp",
+            "run.json",
+            ".run.jsonx.1.0.tmp",
+        ];
+        for name in names {
+            std::fs::write(dir.path().join(name), b"").expect("write");
+        }
+        remove_temp_files_of(dir.path(), "run.json");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".report.json.4242.7.tmp", ".run.jsonx.1.0.tmp", "run.json"]);
+    }
 
     #[test]
     fn a_killed_run_s_temporary_files_are_told_from_outputs() {

@@ -50,6 +50,22 @@ impl OutLock {
     pub fn after_killed_run(&self) -> bool {
         self.after_killed
     }
+
+    /// Removes from `out` the temporary files earlier runs left, when this lock is the
+    /// folder's exclusive one: all of them after a run killed holding the lock (they are
+    /// litter in a published folder: `site/` is served), and otherwise those of
+    /// `run.json`, which a run writes after releasing the lock, so a run killed in that
+    /// moment leaves one behind although its lock says it ended.
+    pub fn tidy(&self, out: &Path) {
+        if self.held.is_none() {
+            return;
+        }
+        if self.after_killed {
+            crate::fsx::remove_temp_files(out);
+        } else {
+            crate::fsx::remove_temp_files_of(out, super::run_record::RUN_FILE);
+        }
+    }
 }
 
 impl Drop for OutLock {
@@ -214,6 +230,31 @@ mod tests {
         drop(lock);
         assert_eq!(std::fs::read(out.join(LOCK)).expect("lock file"), b"");
         other.try_lock().expect("released");
+    }
+
+    #[test]
+    fn a_run_tidies_what_earlier_runs_left_and_only_that() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let temps = [".run.json.4242.3.tmp", "pdf/.feet.pdf.4242.7.tmp"];
+        std::fs::create_dir(dir.path().join("pdf")).expect("pdf");
+        let write_temps =
+            || temps.iter().for_each(|t| std::fs::write(dir.path().join(t), b"").expect("write"));
+        let there = |name: &str| dir.path().join(name).exists();
+        // A run that ended (its lock released) and was killed while writing run.json.
+        write_temps();
+        let lock = lock_out(dir.path()).expect("free");
+        lock.tidy(dir.path());
+        assert!(!there(temps[0]), "run.json's temporary file");
+        assert!(there(temps[1]), "nothing else: no run was killed holding the lock");
+        // This process's own inner build tidies nothing: the outer one did.
+        write_temps();
+        lock_out(dir.path()).expect("held by this process").tidy(dir.path());
+        assert!(there(temps[0]) && there(temps[1]));
+        drop(lock);
+        // A run killed holding the lock: all of them go.
+        std::fs::write(dir.path().join(LOCK), "pid=4242\n").expect("write");
+        lock_out(dir.path()).expect("free").tidy(dir.path());
+        assert!(!there(temps[0]) && !there(temps[1]));
     }
 
     #[test]

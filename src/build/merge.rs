@@ -33,9 +33,7 @@ pub fn merge(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     }
     // Exclusive: no shard runs while the parts are read and the collection written.
     let lock = super::lock_out(&config.out_dir)?;
-    if lock.after_killed_run() {
-        crate::fsx::remove_temp_files(&config.out_dir);
-    }
+    lock.tidy(&config.out_dir);
     let mut typesetter = Typesetter::new(config)?;
     crate::fsx::ensure_writable_dir(&config.out_dir)?;
     in_pool(config.jobs, || merge_in_pool(&mut typesetter, config, options))

@@ -137,10 +137,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         Some(_) => lock_out_shared(&config.out_dir)?,
         None => lock_out(&config.out_dir)?,
     };
-    if lock.after_killed_run() {
-        // Its temporary files are litter in a published folder (`site/` is served).
-        crate::fsx::remove_temp_files(&config.out_dir);
-    }
+    lock.tidy(&config.out_dir);
     let _shard_lock = options.shard.map(|shard| shard::lock_shard(&config.out_dir, shard)).transpose()?;
     let mut typesetter = Typesetter::new(config)?;
     ensure_writable_dir(&config.out_dir)?;

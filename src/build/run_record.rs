@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::error::{Error, Failure};
 use crate::output::BuildReport;
 
+/// The file's name in the output folder.
+pub const RUN_FILE: &str = "run.json";
+
 /// The layout of `run.json`; bumped on any incompatible change.
 pub const RUN_SCHEMA: u32 = 1;
 
@@ -139,6 +142,6 @@ pub fn write(
         error,
     };
     if out.is_dir() {
-        let _ = crate::fsx::write_atomic(&out.join("run.json"), &crate::output::to_json(&record));
+        let _ = crate::fsx::write_atomic(&out.join(RUN_FILE), &crate::output::to_json(&record));
     }
 }
