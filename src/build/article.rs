@@ -479,6 +479,15 @@ mod tests {
         assert_eq!(std::fs::read(&pdf).expect("written"), b"%PDF-Checking your feet");
     }
 
+    /// Gives `source`'s entry in `manifest` an intermediate output, `json/walking-every-day.json`,
+    /// written in `dir/out`: what a real build's JSON output would be.
+    fn with_intermediate(dir: &Path, manifest: &mut Manifest, source: &str) {
+        std::fs::create_dir_all(dir.join("out/json")).expect("json");
+        std::fs::write(dir.join("out/json/walking-every-day.json"), "{}").expect("write");
+        let entry = manifest.articles.get_mut(source).expect("built");
+        Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
+    }
+
     #[test]
     fn a_failed_article_keeps_its_place_in_the_collection_as_it_last_built() {
         let dir = folder(&[FEET, WALK]);
@@ -486,10 +495,7 @@ mod tests {
         // What the last build made of walk.txt, with an intermediate output; then the
         // file becomes unreadable.
         let source = dir.path().join("content/walk.txt").display().to_string();
-        std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
-        std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
-        let entry = first.articles.get_mut(&*source).expect("walk.txt built");
-        Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
+        with_intermediate(dir.path(), &mut first, &source);
         std::fs::write(&source, b"\xff\xfe not text").expect("write");
 
         let (new, report) = batch(dir.path(), &first);
@@ -506,10 +512,7 @@ mod tests {
         let dir = folder(&[FEET, ("walk.md", "# Walking every day\n\nA short walk after each meal.")]);
         let (mut first, _) = batch(dir.path(), &Manifest::default());
         let source = dir.path().join("content/walk.md").display().to_string();
-        std::fs::create_dir_all(dir.path().join("out/json")).expect("json");
-        std::fs::write(dir.path().join("out/json/walking-every-day.json"), "{}").expect("write");
-        let entry = first.articles.get_mut(&*source).expect("walk.md built");
-        Arc::make_mut(entry).outputs.push("json/walking-every-day.json".into());
+        with_intermediate(dir.path(), &mut first, &source);
         // Read and planned (its entry went to its worker), then failed there, before its
         // intermediate form: a picture that is not there.
         std::fs::write(&source, "# Walking every day\n\n![A walk](missing.png)\n").expect("write");
